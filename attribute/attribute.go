@@ -1,0 +1,205 @@
+// Package attribute decides who controls each inventory item: item →
+// product → supplier entity → parents → controlling jurisdiction, with the
+// evidence that matched and a confidence.
+package attribute
+
+import (
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// Attributor matches items against a catalogue. It is safe for
+// concurrent use.
+type Attributor struct {
+	cat *catalog.Catalog
+	ix  *catalog.Index
+}
+
+// New returns an attributor over cat.
+func New(cat *catalog.Catalog) *Attributor { return &Attributor{cat: cat, ix: cat.Index()} }
+
+// Catalog returns the catalogue the attributor matches against.
+func (a *Attributor) Catalog() *catalog.Catalog { return a.cat }
+
+// Attribute returns the attribution of an item, or nil when no catalogued
+// supplier matches it.
+func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
+	var m matcher
+	m.item = it
+	ix := a.ix
+	for _, at := range it.Attrs {
+		switch at.Field {
+		case inventory.PURL:
+			m.idents(at, ix.PURL(at.Value))
+			if k, name, ok := osPackage(at.Value); ok {
+				m.idents(at, ix.Exact(k, name))
+			}
+		case inventory.CPE:
+			m.idents(at, ix.CPE(at.Value))
+		case inventory.Publisher, inventory.Supplier, inventory.Manufacturer:
+			m.orgs(at, ix.Org(at.Value), catalog.WindowsPublisher, true)
+		case inventory.Author, inventory.Maintainer:
+			m.orgs(at, ix.Org(stripEmail(at.Value)), catalog.WindowsPublisher, false)
+		case inventory.Signer:
+			for _, name := range subjectNames(at.Value) {
+				m.orgs(at, ix.Org(name), catalog.SignerSubject, true)
+			}
+		case inventory.BundleID:
+			m.idents(at, ix.Dotted(catalog.BundleID, at.Value))
+		case inventory.AndroidID:
+			m.idents(at, ix.Dotted(catalog.AndroidPackage, at.Value))
+		case inventory.ExtensionID:
+			m.idents(at, ix.Exact(catalog.BrowserExtension, at.Value))
+		case inventory.Service:
+			m.idents(at, ix.Exact(catalog.ServiceName, at.Value))
+		case inventory.WingetID:
+			m.idents(at, ix.Exact(catalog.WingetID, at.Value))
+		case inventory.ChocolateyID:
+			m.idents(at, ix.Exact(catalog.ChocolateyID, at.Value))
+		case inventory.RegistryKey:
+			m.idents(at, ix.RegistryKey(at.Value))
+		case inventory.Path:
+			m.idents(at, ix.Path(at.Value))
+			m.idents(at, ix.Exact(catalog.ProcessName, path.Base(strings.ReplaceAll(at.Value, `\`, "/"))))
+		case inventory.URL:
+			if host := hostOf(at.Value); host != "" {
+				m.idents(at, ix.Domain(host))
+			}
+		}
+	}
+	if k := packageKind(it); k != "" {
+		m.idents(inventory.Attr{Field: "package", Value: it.Name}, ix.Exact(k, it.Name))
+	}
+	if namePatternsApply(it.Type) && it.Name != "" {
+		m.idents(inventory.Attr{Field: "name", Value: it.Name}, ix.DisplayName(it.Name))
+	}
+	if len(m.ev) == 0 {
+		return nil
+	}
+	return a.decide(m.ev)
+}
+
+// namePatternsApply: display-name patterns describe applications. A
+// library named after a product (a third party's "tiktok-scraper") is not
+// that product.
+func namePatternsApply(t inventory.Type) bool {
+	switch t {
+	case inventory.Application, inventory.Device, inventory.Extension, inventory.Other:
+		return true
+	}
+	return false
+}
+
+// packageKind is the identifier kind for an OS package item's name.
+func packageKind(it *inventory.Item) catalog.Kind {
+	if it.Type != inventory.Package {
+		return ""
+	}
+	switch it.Ecosystem {
+	case "deb":
+		return catalog.DebPackage
+	case "rpm":
+		return catalog.RPMPackage
+	case "apk":
+		return catalog.APKPackage
+	}
+	return ""
+}
+
+// osPackage returns the package kind and name of a deb, rpm or apk purl.
+func osPackage(purl string) (catalog.Kind, string, bool) {
+	t, rest, ok := strings.Cut(strings.TrimPrefix(purl, "pkg:"), "/")
+	if !ok {
+		return "", "", false
+	}
+	var k catalog.Kind
+	switch strings.ToLower(t) {
+	case "deb":
+		k = catalog.DebPackage
+	case "rpm":
+		k = catalog.RPMPackage
+	case "apk":
+		k = catalog.APKPackage
+	default:
+		return "", "", false
+	}
+	if i := strings.IndexAny(rest, "@?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	name := rest[strings.LastIndexByte(rest, '/')+1:]
+	if n, err := url.PathUnescape(name); err == nil {
+		name = n
+	}
+	return k, name, name != ""
+}
+
+func hostOf(s string) string {
+	if !strings.Contains(s, "://") {
+		s = "//" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// stripEmail drops an e-mail address from "Name <mail>".
+func stripEmail(s string) string {
+	if i := strings.IndexByte(s, '<'); i > 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// subjectNames returns the O and CN of a distinguished name such as
+// "CN=AO Kaspersky Lab, O=AO Kaspersky Lab, C=RU", or the whole value when
+// it is a plain name.
+func subjectNames(s string) []string {
+	if !strings.Contains(s, "=") {
+		return []string{s}
+	}
+	var out []string
+	for _, part := range splitDN(s) {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		switch strings.ToUpper(strings.TrimSpace(k)) {
+		case "O", "CN":
+			out = append(out, strings.Trim(strings.TrimSpace(v), `"`))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// splitDN splits a DN on commas or slashes that are not escaped or quoted.
+func splitDN(s string) []string {
+	var parts []string
+	var cur strings.Builder
+	quoted, esc := false, false
+	for _, r := range s {
+		switch {
+		case esc:
+			cur.WriteRune(r)
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == '"':
+			quoted = !quoted
+			cur.WriteRune(r)
+		case (r == ',' || r == '/' || r == ';') && !quoted:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	return append(parts, cur.String())
+}

@@ -1,0 +1,198 @@
+package attribute
+
+import (
+	"sort"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// Evidence is one match: which field of the item matched which identifier.
+type Evidence struct {
+	Field      inventory.Field    `json:"field"`
+	Value      string             `json:"value"`
+	Kind       catalog.Kind       `json:"identifier_kind"`
+	Identifier string             `json:"identifier"`
+	Note       string             `json:"note,omitempty"` // e.g. "alias", "legal form differs"
+	Source     string             `json:"source"`
+	SourceURL  string             `json:"source_url"`
+	FactConf   catalog.Confidence `json:"fact_confidence"`
+	Score      int                `json:"score"`
+
+	ident *catalog.Identifier
+}
+
+// Candidate is one product (or, when no product is known, one entity)
+// that an item may belong to.
+type Candidate struct {
+	Product  *catalog.Product `json:"-"`
+	Entity   *catalog.Entity  `json:"-"`
+	Score    int              `json:"score"`
+	Evidence []Evidence       `json:"evidence"`
+}
+
+// Attribution is the decision for one item.
+type Attribution struct {
+	Candidate
+	Confidence catalog.Confidence
+	Chain      catalog.ControlChain
+	// Ties are other candidates with the same score, shown rather than
+	// silently dropped.
+	Ties []Candidate
+
+	cat *catalog.Catalog
+}
+
+// Level turns a score into a confidence level.
+func Level(score int) catalog.Confidence {
+	switch {
+	case score >= 80:
+		return catalog.High
+	case score >= 60:
+		return catalog.Medium
+	}
+	return catalog.Low
+}
+
+var factWeight = map[catalog.Confidence]int{catalog.High: 100, catalog.Medium: 90, catalog.Low: 75}
+
+type matcher struct {
+	item *inventory.Item
+	ev   []Evidence
+}
+
+func (m *matcher) idents(at inventory.Attr, ids []*catalog.Identifier) {
+	for _, id := range ids {
+		info, _ := catalog.LookupKind(id.Kind)
+		m.add(at, id, info.Strength, "")
+	}
+}
+
+// orgs adds organisation-name hits. Aliases count only in organisation
+// fields; AS organisation identifiers never match software.
+func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, orgField bool) {
+	info, _ := catalog.LookupKind(as)
+	for _, h := range hits {
+		id := h.Ident
+		if id.Kind == catalog.ASOrg || id.Kind == catalog.TLSInterceptCA {
+			continue
+		}
+		strength, note := info.Strength, ""
+		switch {
+		case id.FromName == catalog.AliasName && !orgField:
+			continue
+		case id.FromName == "" && !orgField:
+			continue // a publisher identifier is not a person's name
+		case id.FromName == catalog.AliasName:
+			strength, note = strength-5, "alias"
+		case id.FromName != "":
+			note = string(id.FromName) + " name"
+		}
+		if !h.Exact {
+			strength, note = strength-5, joinNote(note, "legal form differs")
+		}
+		m.add(at, id, strength, note)
+	}
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func (m *matcher) add(at inventory.Attr, id *catalog.Identifier, strength int, note string) {
+	for _, e := range m.ev {
+		if e.ident == id {
+			return // the same identifier reached through another field
+		}
+	}
+	m.ev = append(m.ev, Evidence{
+		Field: at.Field, Value: at.Value, Kind: id.Kind, Identifier: id.Value, Note: note,
+		Source: id.Source, FactConf: id.Confidence,
+		Score: strength * factWeight[id.Confidence] / 100, ident: id,
+	})
+}
+
+// decide groups evidence into candidates and picks the strongest. Evidence
+// for an entity as a whole (its publisher name, say) corroborates every
+// product of that entity that also matched.
+func (a *Attributor) decide(ev []Evidence) *Attribution {
+	type key struct {
+		p *catalog.Product
+		e *catalog.Entity
+	}
+	byKey := map[key]*Candidate{}
+	var order []key
+	var entityEv []Evidence
+	for _, e := range ev {
+		if s := a.cat.Sources[e.Source]; s != nil {
+			e.SourceURL = s.URL
+		}
+		if e.ident.Product == nil {
+			entityEv = append(entityEv, e)
+		}
+		k := key{e.ident.Product, e.ident.Entity}
+		c := byKey[k]
+		if c == nil {
+			c = &Candidate{Product: k.p, Entity: k.e}
+			byKey[k] = c
+			order = append(order, k)
+		}
+		c.Evidence = append(c.Evidence, e)
+	}
+	var cands []Candidate
+	for _, k := range order {
+		c := byKey[k]
+		if k.p == nil && hasProductOf(byKey, k.e) {
+			continue // folded into that entity's products below
+		}
+		if k.p != nil {
+			for _, e := range entityEv {
+				if e.ident.Entity == k.e {
+					c.Evidence = append(c.Evidence, e)
+				}
+			}
+		}
+		c.Score = score(c.Evidence)
+		sort.SliceStable(c.Evidence, func(i, j int) bool { return c.Evidence[i].Score > c.Evidence[j].Score })
+		cands = append(cands, *c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	best := cands[0]
+	at := &Attribution{Candidate: best, Confidence: Level(best.Score), Chain: a.cat.Chain(best.Entity), cat: a.cat}
+	for _, c := range cands[1:] {
+		if c.Score == best.Score {
+			at.Ties = append(at.Ties, c)
+		}
+	}
+	return at
+}
+
+func hasProductOf[K comparable](m map[K]*Candidate, e *catalog.Entity) bool {
+	for _, c := range m {
+		if c.Product != nil && c.Entity == e {
+			return true
+		}
+	}
+	return false
+}
+
+// score is the strongest evidence plus 5 for each other field that
+// agrees, up to 100.
+func score(ev []Evidence) int {
+	best := 0
+	fields := map[inventory.Field]bool{}
+	for _, e := range ev {
+		if e.Score > best {
+			best = e.Score
+		}
+		fields[e.Field] = true
+	}
+	s := best + 5*(len(fields)-1)
+	if s > 100 {
+		s = 100
+	}
+	return s
+}

@@ -1,0 +1,80 @@
+package catalog
+
+import "strings"
+
+// matchWild reports whether s matches pattern, where '*' in pattern
+// matches any run of characters (including none). It runs in
+// O(len(s)*pieces) without backtracking blow-up.
+func matchWild(pattern, s string) bool {
+	pieces := strings.Split(pattern, "*")
+	if len(pieces) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, pieces[0]) {
+		return false
+	}
+	s = s[len(pieces[0]):]
+	last := pieces[len(pieces)-1]
+	for _, p := range pieces[1 : len(pieces)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return strings.HasSuffix(s, last)
+}
+
+// NormalizePath makes a file path comparable across platforms: lower case,
+// forward slashes, no drive letter, no trailing slash.
+func NormalizePath(p string) string {
+	p = strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
+	if len(p) >= 2 && p[1] == ':' && 'a' <= p[0] && p[0] <= 'z' {
+		p = p[2:]
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	return p
+}
+
+// matchPath matches a normalised path against a normalised glob in which
+// '*' matches within one segment and '**' matches any number of segments.
+// A pattern ending in "/*" also matches everything below that folder, as
+// a folder rule is meant to.
+func matchPath(pattern, p string) bool {
+	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
+	ss := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	if len(ps) > 0 && ps[len(ps)-1] == "*" {
+		ps[len(ps)-1] = "**"
+	}
+	return matchSegments(ps, ss)
+}
+
+func matchSegments(ps, ss []string) bool {
+	for len(ps) > 0 {
+		if ps[0] == "**" {
+			rest := ps[1:]
+			if len(rest) == 0 {
+				return len(ss) > 0
+			}
+			for i := 0; i <= len(ss); i++ {
+				if matchSegments(rest, ss[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(ss) == 0 || !matchWild(ps[0], ss[0]) {
+			return false
+		}
+		ps, ss = ps[1:], ss[1:]
+	}
+	return len(ss) == 0
+}

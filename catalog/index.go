@@ -1,0 +1,329 @@
+package catalog
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Index finds the identifiers that a field value matches, with one map
+// lookup (or a few, walking prefixes or suffixes) per value: attribution of
+// a large SBOM must cost little more than decoding it.
+type Index struct {
+	exact   map[Kind]map[string][]*Identifier // lower-cased value
+	purl    map[string][]*Identifier          // lower-cased prefix, without trailing '/'
+	cpe     map[string][]*Identifier          // vendor or vendor:product
+	org     map[string][]*Identifier          // Normalize(value)
+	orgKey  map[string][]*Identifier          // OrgKey(value)
+	dotted  map[Kind]map[string][]*Identifier // bundle and android ids
+	domain  map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
+	display map[string][]pattern              // first token of the normalised pattern
+	paths   []pattern
+}
+
+// pattern is an identifier with its value normalised once, at load.
+type pattern struct {
+	norm  string
+	ident *Identifier
+}
+
+// organisation-name kinds share one map: a Windows publisher string, a
+// supplier in an SBOM, an entity's legal name and a signer's O are all the
+// same sort of value.
+func isOrgKind(k Kind) bool {
+	return k == WindowsPublisher || k == SignerSubject || k == TLSInterceptCA || k == ASOrg
+}
+
+func newIndex() *Index {
+	return &Index{
+		exact:   map[Kind]map[string][]*Identifier{},
+		purl:    map[string][]*Identifier{},
+		cpe:     map[string][]*Identifier{},
+		org:     map[string][]*Identifier{},
+		orgKey:  map[string][]*Identifier{},
+		dotted:  map[Kind]map[string][]*Identifier{},
+		domain:  map[string][]*Identifier{},
+		display: map[string][]pattern{},
+	}
+}
+
+func (ix *Index) add(id *Identifier) {
+	v := id.Value
+	switch id.Kind {
+	case PURLPrefix:
+		k := strings.TrimSuffix(strings.ToLower(v), "/")
+		ix.purl[k] = append(ix.purl[k], id)
+	case CPEVendor:
+		k := strings.ToLower(v)
+		ix.cpe[k] = append(ix.cpe[k], id)
+	case WindowsPublisher, SignerSubject, ASOrg:
+		n := Normalize(v)
+		ix.org[n] = append(ix.org[n], id)
+		k := StripLegalForm(n)
+		ix.orgKey[k] = append(ix.orgKey[k], id)
+	case TLSInterceptCA:
+		n := Normalize(v)
+		ix.org[n] = append(ix.org[n], id)
+	case BundleID, AndroidPackage:
+		m := ix.dotted[id.Kind]
+		if m == nil {
+			m = map[string][]*Identifier{}
+			ix.dotted[id.Kind] = m
+		}
+		k := strings.ToLower(v)
+		m[k] = append(m[k], id)
+	case Domain:
+		k := strings.TrimSuffix(strings.ToLower(v), ".")
+		ix.domain[k] = append(ix.domain[k], id)
+	case DisplayName:
+		n := Normalize(v)
+		first, _, _ := strings.Cut(n, " ")
+		first = strings.TrimSuffix(first, "*")
+		ix.display[first] = append(ix.display[first], pattern{n, id})
+	case PathGlob:
+		ix.paths = append(ix.paths, pattern{NormalizePath(v), id})
+	default:
+		m := ix.exact[id.Kind]
+		if m == nil {
+			m = map[string][]*Identifier{}
+			ix.exact[id.Kind] = m
+		}
+		k := strings.ToLower(v)
+		if id.Kind == ASN {
+			k = normalizeASN(v)
+		}
+		if id.Kind == RegistryKey {
+			k = strings.ReplaceAll(k, "/", `\`)
+		}
+		m[k] = append(m[k], id)
+	}
+}
+
+// Exact returns identifiers of kind k whose value equals v, ignoring case.
+// It serves the package, extension, service, winget, Chocolatey, process
+// and ASN kinds.
+func (ix *Index) Exact(k Kind, v string) []*Identifier {
+	m := ix.exact[k]
+	if m == nil {
+		return nil
+	}
+	if k == ASN {
+		v = normalizeASN(v)
+	}
+	return m[lowerASCII(v)]
+}
+
+// RegistryKey returns identifiers for the registry key path or any of its
+// ancestors.
+func (ix *Index) RegistryKey(path string) []*Identifier {
+	m := ix.exact[RegistryKey]
+	if m == nil {
+		return nil
+	}
+	p := strings.ToLower(strings.ReplaceAll(path, "/", `\`))
+	var out []*Identifier
+	for {
+		out = append(out, m[p]...)
+		i := strings.LastIndexByte(p, '\\')
+		if i <= 0 {
+			return out
+		}
+		p = p[:i]
+	}
+}
+
+// PURL returns identifiers whose prefix the package URL starts with, on a
+// segment boundary: "pkg:maven/com.example" matches
+// "pkg:maven/com.example/lib@1" but not "pkg:maven/com.examples/lib".
+func (ix *Index) PURL(purl string) []*Identifier {
+	if !strings.HasPrefix(purl, "pkg:") {
+		return nil
+	}
+	p := lowerASCII(purl)
+	if i := strings.IndexAny(p, "@?#"); i >= 0 {
+		p = p[:i]
+	}
+	var out []*Identifier
+	for i := len("pkg:"); i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			out = append(out, ix.purl[p[:i]]...)
+		}
+	}
+	return out
+}
+
+// CPE returns identifiers for the vendor, or vendor:product, of a CPE in
+// 2.2 URI (cpe:/a:vendor:product) or 2.3 (cpe:2.3:a:vendor:product:...)
+// form.
+func (ix *Index) CPE(cpe string) []*Identifier {
+	vendor, product, ok := parseCPE(cpe)
+	if !ok {
+		return nil
+	}
+	out := ix.cpe[vendor]
+	if product != "" {
+		out = append(out[:len(out):len(out)], ix.cpe[vendor+":"+product]...)
+	}
+	return out
+}
+
+func parseCPE(cpe string) (vendor, product string, ok bool) {
+	c := lowerASCII(cpe)
+	var rest string
+	switch {
+	case strings.HasPrefix(c, "cpe:2.3:"):
+		rest = c[len("cpe:2.3:"):]
+	case strings.HasPrefix(c, "cpe:/"):
+		rest = c[len("cpe:/"):]
+	default:
+		return "", "", false
+	}
+	parts := strings.SplitN(rest, ":", 4)
+	if len(parts) < 2 || parts[1] == "" || parts[1] == "*" || parts[1] == "-" {
+		return "", "", false
+	}
+	vendor = strings.ReplaceAll(parts[1], `\`, "")
+	if len(parts) > 2 && parts[2] != "*" && parts[2] != "-" {
+		product = strings.ReplaceAll(parts[2], `\`, "")
+	}
+	return vendor, product, true
+}
+
+// OrgHit is an organisation-name match; Exact is false when the names
+// agree only once legal forms are dropped.
+type OrgHit struct {
+	Ident *Identifier
+	Exact bool
+}
+
+// Org returns identifiers whose organisation name equals name once both
+// are normalised; exact matches (legal form included) come first.
+func (ix *Index) Org(name string) []OrgHit {
+	n := Normalize(name)
+	if n == "" {
+		return nil
+	}
+	var out []OrgHit
+	for _, id := range ix.org[n] {
+		out = append(out, OrgHit{id, true})
+	}
+	for _, id := range ix.orgKey[StripLegalForm(n)] {
+		if Normalize(id.Value) != n {
+			out = append(out, OrgHit{id, false})
+		}
+	}
+	return out
+}
+
+// Dotted returns identifiers of a dotted kind (bundle or Android id) that
+// equal id or one of its dotted ancestors.
+func (ix *Index) Dotted(k Kind, id string) []*Identifier {
+	m := ix.dotted[k]
+	if m == nil {
+		return nil
+	}
+	p := lowerASCII(id)
+	var out []*Identifier
+	for {
+		out = append(out, m[p]...)
+		i := strings.LastIndexByte(p, '.')
+		if i <= 0 {
+			return out
+		}
+		p = p[:i]
+	}
+}
+
+// Domain returns identifiers for a host name: exact names, and "*." rules
+// for any of its parent domains.
+func (ix *Index) Domain(host string) []*Identifier {
+	h := strings.TrimSuffix(lowerASCII(host), ".")
+	if h == "" {
+		return nil
+	}
+	out := ix.domain[h]
+	for i := 0; i < len(h); i++ {
+		if h[i] == '.' {
+			if ids := ix.domain["*"+h[i:]]; len(ids) > 0 {
+				out = append(out[:len(out):len(out)], ids...)
+			}
+		}
+	}
+	return out
+}
+
+// DisplayName returns display-name patterns that the application name
+// matches.
+func (ix *Index) DisplayName(name string) []*Identifier {
+	n := Normalize(name)
+	first, _, _ := strings.Cut(n, " ")
+	var out []*Identifier
+	for _, p := range ix.display[first] {
+		if matchWild(p.norm, n) {
+			out = append(out, p.ident)
+		}
+	}
+	return out
+}
+
+// Path returns path globs that the file path matches.
+func (ix *Index) Path(p string) []*Identifier {
+	if len(ix.paths) == 0 {
+		return nil
+	}
+	np := NormalizePath(p)
+	var out []*Identifier
+	for _, p := range ix.paths {
+		if matchPath(p.norm, np) {
+			out = append(out, p.ident)
+		}
+	}
+	return out
+}
+
+func normalizeASN(v string) string {
+	v = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v)), "AS")
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return "as" + strconv.FormatUint(n, 10)
+	}
+	return strings.ToLower(v)
+}
+
+// lowerASCII lower-cases s without allocating when it is already lower.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// Lookup returns the identifiers that a value of the field kind k would
+// match: the dispatch that the catalogue's examples are checked through.
+// Organisation kinds include entity names (legal names, former names and
+// aliases).
+func (ix *Index) Lookup(k Kind, v string) []*Identifier {
+	switch k {
+	case PURLPrefix:
+		return ix.PURL(v)
+	case CPEVendor:
+		return ix.CPE(v)
+	case WindowsPublisher, SignerSubject, ASOrg, TLSInterceptCA:
+		var out []*Identifier
+		for _, h := range ix.Org(v) {
+			out = append(out, h.Ident)
+		}
+		return out
+	case BundleID, AndroidPackage:
+		return ix.Dotted(k, v)
+	case Domain:
+		return ix.Domain(v)
+	case DisplayName:
+		return ix.DisplayName(v)
+	case PathGlob:
+		return ix.Path(v)
+	case RegistryKey:
+		return ix.RegistryKey(v)
+	}
+	return ix.Exact(k, v)
+}

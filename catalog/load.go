@@ -1,0 +1,224 @@
+package catalog
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileSize bounds one catalogue file; the embedded files are far
+// smaller, and a user-supplied directory must not exhaust memory.
+const MaxFileSize = 8 << 20
+
+// file is one catalogue file as written.
+type file struct {
+	Sources     []*Source     `yaml:"sources"`
+	Entities    []*Entity     `yaml:"entities"`
+	Products    []*Product    `yaml:"products"`
+	Instruments []*Instrument `yaml:"instruments"`
+}
+
+// Load reads every *.yaml file at the top of fsys, in name order, and
+// returns the validated catalogue. Every problem found is reported, each
+// with its file and line.
+func Load(fsys fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, errors.New("catalogue: no *.yaml files")
+	}
+	sort.Strings(names)
+	files := make([]namedFile, 0, len(names))
+	for _, name := range names {
+		data, err := readLimited(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, namedFile{name, data})
+	}
+	return build(files)
+}
+
+type namedFile struct {
+	name string
+	data []byte
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit for a catalogue file", name, fi.Size(), MaxFileSize)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+func build(files []namedFile) (*Catalog, error) {
+	c := &Catalog{
+		Sources:     map[string]*Source{},
+		entityByID:  map[string]*Entity{},
+		productByID: map[string]*Product{},
+		instrByID:   map[string]*Instrument{},
+	}
+	h := sha256.New()
+	var errs []error
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\x00", f.name, len(f.data))
+		h.Write(f.data)
+		parsed, err := parseFile(f.name, f.data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.add(f.name, parsed, &errs)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	c.digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	if errs := c.validate(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	c.buildIndex()
+	return c, nil
+}
+
+func parseFile(name string, data []byte) (*file, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(root.Content) == 0 {
+		return &file{}, nil
+	}
+	if err := checkKeys(root.Content[0], reflect.TypeOf(file{})); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var f file
+	if err := root.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &f, nil
+}
+
+// add places one file's contents in the catalogue, stamping positions
+// with the file name and reporting duplicate ids.
+func (c *Catalog) add(name string, f *file, errs *[]error) {
+	dup := func(kind, id string, line int, prev Position) {
+		*errs = append(*errs, fmt.Errorf("%s:%d: %s %q already defined at %s", name, line, kind, id, prev))
+	}
+	for _, s := range f.Sources {
+		s.Pos.File = name
+		if p, ok := c.Sources[s.ID]; ok {
+			dup("source", s.ID, s.Pos.Line, p.Pos)
+			continue
+		}
+		c.Sources[s.ID] = s
+	}
+	for _, e := range f.Entities {
+		e.Pos.File = name
+		stampEntity(e, name)
+		if p, ok := c.entityByID[e.ID]; ok {
+			dup("entity", e.ID, e.Pos.Line, p.Pos)
+			continue
+		}
+		c.entityByID[e.ID] = e
+		c.Entities = append(c.Entities, e)
+	}
+	for _, p := range f.Products {
+		p.Pos.File = name
+		for i := range p.Identifiers {
+			p.Identifiers[i].Pos.File = name
+		}
+		if q, ok := c.productByID[p.ID]; ok {
+			dup("product", p.ID, p.Pos.Line, q.Pos)
+			continue
+		}
+		c.productByID[p.ID] = p
+		c.Products = append(c.Products, p)
+	}
+	for _, in := range f.Instruments {
+		in.Pos.File = name
+		if q, ok := c.instrByID[in.ID]; ok {
+			dup("instrument", in.ID, in.Pos.Line, q.Pos)
+			continue
+		}
+		c.instrByID[in.ID] = in
+		c.Instruments = append(c.Instruments, in)
+	}
+}
+
+func stampEntity(e *Entity, name string) {
+	for i := range e.Names {
+		e.Names[i].Pos.File = name
+	}
+	e.Country.Pos.File = name
+	if e.ControlledFrom != nil {
+		e.ControlledFrom.Pos.File = name
+	}
+	if e.Parent != nil {
+		e.Parent.Pos.File = name
+	}
+	for i := range e.Identifiers {
+		e.Identifiers[i].Pos.File = name
+	}
+	if e.Name == "" {
+		for _, n := range e.Names {
+			if n.Kind == LegalName {
+				e.Name = n.Value
+				break
+			}
+		}
+	}
+}
+
+// buildIndex links identifiers to their owners and indexes them, with the
+// entity's names as organisation-name identifiers of the entity.
+func (c *Catalog) buildIndex() {
+	ix := newIndex()
+	for _, e := range c.Entities {
+		for i := range e.Identifiers {
+			id := &e.Identifiers[i]
+			id.Entity = e
+			ix.add(id)
+		}
+		for _, n := range e.Names {
+			ix.add(&Identifier{Kind: WindowsPublisher, Value: n.Value, Fact: n.Fact, Entity: e, FromName: n.Kind})
+		}
+	}
+	for _, p := range c.Products {
+		e := c.entityByID[p.Supplier]
+		for i := range p.Identifiers {
+			id := &p.Identifiers[i]
+			id.Product, id.Entity = p, e
+			ix.add(id)
+		}
+	}
+	c.index = ix
+}
+
+// Files lists the names of the embedded catalogue files.
+func Files() []string {
+	names, _ := fs.Glob(dataFS, "data/*.yaml")
+	for i, n := range names {
+		names[i] = path.Base(n)
+	}
+	return names
+}
+
+// trimmed reports whether s has no surrounding white space.
+func trimmed(s string) bool { return strings.TrimSpace(s) == s }

@@ -1,0 +1,177 @@
+package catalog
+
+import "fmt"
+
+// Confidence grades how well a fact is established.
+type Confidence int
+
+// Confidence levels, weakest first.
+const (
+	Low Confidence = iota + 1
+	Medium
+	High
+)
+
+func (c Confidence) String() string {
+	switch c {
+	case Low:
+		return "low"
+	case Medium:
+		return "medium"
+	case High:
+		return "high"
+	}
+	return fmt.Sprintf("Confidence(%d)", int(c))
+}
+
+// ParseConfidence reads "low", "medium" or "high".
+func ParseConfidence(s string) (Confidence, error) {
+	switch s {
+	case "low":
+		return Low, nil
+	case "medium":
+		return Medium, nil
+	case "high":
+		return High, nil
+	}
+	return 0, fmt.Errorf("confidence %q is not one of low, medium, high", s)
+}
+
+// Position is where a fact was written: file and line.
+type Position struct {
+	File string `json:"file" yaml:"file"`
+	Line int    `json:"line" yaml:"line"`
+}
+
+func (p Position) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Fact is what every statement in the catalogue carries: where it comes
+// from and how sure we are.
+type Fact struct {
+	Source     string     `json:"source" yaml:"source"` // key into Catalog.Sources
+	Confidence Confidence `json:"confidence" yaml:"confidence"`
+	Note       string     `json:"note,omitempty" yaml:"note"`
+	Pos        Position   `json:"-" yaml:"-"`
+}
+
+// Source is a public document that facts cite.
+type Source struct {
+	ID    string   `json:"id" yaml:"id"`
+	URL   string   `json:"url" yaml:"url"`
+	Title string   `json:"title,omitempty" yaml:"title"`
+	Pos   Position `yaml:"-"`
+}
+
+// NameKind says what sort of name an entity name is.
+type NameKind string
+
+// Name kinds. Legal names are matched against every organisation field,
+// aliases only against fields that hold an organisation (publisher,
+// supplier, signer), never against a person's name.
+const (
+	LegalName  NameKind = "legal"
+	FormerName NameKind = "former"
+	AliasName  NameKind = "alias"
+)
+
+// Name is one name of an entity, in any script.
+type Name struct {
+	Value string   `json:"value" yaml:"value"`
+	Kind  NameKind `json:"kind" yaml:"kind"`
+	// Match and NoMatch are optional examples of organisation names that
+	// must and must not be taken for this entity.
+	Match   []string `json:"match,omitempty" yaml:"match"`
+	NoMatch []string `json:"nomatch,omitempty" yaml:"nomatch"`
+	Fact    `yaml:",inline"`
+}
+
+// Country is an ISO 3166-1 alpha-2 code with its source.
+type Country struct {
+	Code string `json:"code" yaml:"code"`
+	Fact `yaml:",inline"`
+}
+
+// Parent names the entity that controls another.
+type Parent struct {
+	ID   string `json:"id" yaml:"id"`
+	Fact `yaml:",inline"`
+}
+
+// Entity is a legal person: a company, a holding, a state body.
+type Entity struct {
+	ID      string  `json:"id" yaml:"id"`
+	Name    string  `json:"name" yaml:"name"` // the display name: the first legal name
+	Names   []Name  `json:"names" yaml:"names"`
+	Country Country `json:"country" yaml:"country"`
+	// ControlledFrom, when set, is the jurisdiction from which the entity
+	// is controlled when that differs from where it is incorporated and
+	// no catalogued parent shows it (ByteDance Ltd: KY, controlled from CN).
+	ControlledFrom *Country     `json:"controlled_from,omitempty" yaml:"controlled_from"`
+	Parent         *Parent      `json:"parent,omitempty" yaml:"parent"`
+	Identifiers    []Identifier `json:"identifiers,omitempty" yaml:"identifiers"`
+	Notes          string       `json:"notes,omitempty" yaml:"notes"`
+	Pos            Position     `json:"-" yaml:"-"`
+}
+
+// Product is something an entity makes or provides.
+type Product struct {
+	ID          string       `json:"id" yaml:"id"`
+	Name        string       `json:"name" yaml:"name"`
+	Supplier    string       `json:"supplier" yaml:"supplier"` // entity id
+	Category    string       `json:"category" yaml:"category"`
+	Identifiers []Identifier `json:"identifiers" yaml:"identifiers"`
+	Notes       string       `json:"notes,omitempty" yaml:"notes"`
+	Fact        `yaml:",inline"`
+}
+
+// Instrument is a legal or policy instrument that restricts suppliers.
+type Instrument struct {
+	ID       string   `json:"id" yaml:"id"`
+	Title    string   `json:"title" yaml:"title"`
+	Issuer   string   `json:"issuer" yaml:"issuer"`
+	Country  string   `json:"country" yaml:"country"`
+	Date     string   `json:"date" yaml:"date"` // YYYY-MM-DD or YYYY-MM
+	URL      string   `json:"url" yaml:"url"`
+	Entities []string `json:"entities,omitempty" yaml:"entities"` // entity ids it names
+	Products []string `json:"products,omitempty" yaml:"products"` // product ids it names
+	Fact     `yaml:",inline"`
+}
+
+// Catalog is the whole loaded, validated catalogue.
+type Catalog struct {
+	Entities    []*Entity
+	Products    []*Product
+	Instruments []*Instrument
+	Sources     map[string]*Source
+
+	entityByID  map[string]*Entity
+	productByID map[string]*Product
+	instrByID   map[string]*Instrument
+	index       *Index
+	digest      string
+}
+
+// Entity returns the entity with the given id, or nil.
+func (c *Catalog) Entity(id string) *Entity { return c.entityByID[id] }
+
+// Product returns the product with the given id, or nil.
+func (c *Catalog) Product(id string) *Product { return c.productByID[id] }
+
+// Instrument returns the instrument with the given id, or nil.
+func (c *Catalog) Instrument(id string) *Instrument { return c.instrByID[id] }
+
+// Index returns the lookup structure built over all identifiers.
+func (c *Catalog) Index() *Index { return c.index }
+
+// Digest is the SHA-256 of the catalogue files as loaded, for reports.
+func (c *Catalog) Digest() string { return c.digest }
+
+// MarshalText writes the confidence as its name.
+func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads a confidence name.
+func (c *Confidence) UnmarshalText(b []byte) error {
+	v, err := ParseConfidence(string(b))
+	*c = v
+	return err
+}

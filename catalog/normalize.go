@@ -1,0 +1,101 @@
+package catalog
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// legalForms are tokens that name a company's legal form rather than the
+// company. They are dropped when names are compared, so that
+// "AO Kaspersky Lab", "Kaspersky Lab ZAO" and "АО «Лаборатория
+// Касперского»" compare by what distinguishes them.
+var legalForms = map[string]bool{
+	"ao": true, "jsc": true, "zao": true, "ooo": true, "oao": true, "pao": true,
+	"pjsc": true, "cjsc": true, "ojsc": true, "mkao": true, "mkpao": true,
+	"llc": true, "ltd": true, "limited": true, "gmbh": true, "inc": true,
+	"incorporated": true, "co": true, "corp": true, "corporation": true,
+	"company": true, "plc": true, "sa": true, "ag": true, "bv": true, "nv": true,
+	"sarl": true, "srl": true, "spa": true, "kk": true, "pte": true, "pty": true,
+	"lp": true, "llp": true, "se": true,
+	"ао": true, "зао": true, "ооо": true, "оао": true, "пао": true, "мкао": true,
+	"мкпао": true,
+}
+
+// cjkLegalSuffixes end Chinese company names without a space before them.
+var cjkLegalSuffixes = []string{"股份有限公司", "有限责任公司", "有限公司"}
+
+// Normalize folds a name for comparison: Unicode compatibility form,
+// lower case, every run of punctuation, quotes («», “”) and spaces made one
+// space. Legal forms are kept.
+func Normalize(s string) string {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			b.WriteRune(r)
+			space = false
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			b.WriteRune(r + ('a' - 'A'))
+			space = false
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)):
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		case r == '*':
+			// Kept so that patterns survive normalisation.
+			b.WriteRune(r)
+			space = false
+		default:
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimSuffix(b.String(), " ")
+}
+
+// StripLegalForm drops legal-form tokens from a normalised name. A name
+// that is nothing but legal forms is returned unchanged.
+func StripLegalForm(normalized string) string {
+	fields := strings.Fields(normalized)
+	out := fields[:0:0]
+	for _, f := range fields {
+		if legalForms[f] {
+			continue
+		}
+		for _, suf := range cjkLegalSuffixes {
+			if strings.HasSuffix(f, suf) {
+				f = strings.TrimSuffix(f, suf)
+				break
+			}
+		}
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return normalized
+	}
+	return strings.Join(out, " ")
+}
+
+// OrgKey is the comparison key for an organisation name: normalised with
+// legal forms dropped.
+func OrgKey(s string) string { return StripLegalForm(Normalize(s)) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

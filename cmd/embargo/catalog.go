@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/catalog"
+)
+
+func newCatalogCmd() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "catalog",
+		Short: "Inspect the embedded catalogue of restricted suppliers",
+	}
+	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "output format: table|json")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List entities with their country, controlling country and products",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := catalog.Embedded()
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"digest": cat.Digest(), "entities": cat.Entities, "products": cat.Products, "instruments": cat.Instruments})
+			}
+			return listCatalog(cmd.OutOrStdout(), cat)
+		},
+	}
+	show := &cobra.Command{
+		Use:   "show ID|NAME",
+		Short: "Show an entity or product: names, control chain, products, identifiers and sources",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := catalog.Embedded()
+			if err != nil {
+				return err
+			}
+			return showCatalog(cmd.OutOrStdout(), cat, args[0], output)
+		},
+	}
+	search := &cobra.Command{
+		Use:   "search TEXT",
+		Short: "Find entities and products by any name, alias (any script) or identifier value",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := catalog.Embedded()
+			if err != nil {
+				return err
+			}
+			hits := cat.Search(strings.Join(args, " "))
+			if output == "json" {
+				type hit struct {
+					Entity  string `json:"entity"`
+					Product string `json:"product,omitempty"`
+					Why     string `json:"why"`
+				}
+				out := []hit{}
+				for _, h := range hits {
+					x := hit{Entity: h.Entity.ID, Why: h.Why}
+					if h.Product != nil {
+						x.Product = h.Product.ID
+					}
+					out = append(out, x)
+				}
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			if len(hits) == 0 {
+				return fmt.Errorf("nothing in the catalogue matches %q", strings.Join(args, " "))
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ENTITY\tPRODUCT\tCONTROLLED FROM\tMATCHED")
+			for _, h := range hits {
+				p := "-"
+				if h.Product != nil {
+					p = h.Product.ID
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.Entity.ID, p, cat.Chain(h.Entity).Country, h.Why)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.AddCommand(list, show, search)
+	return cmd
+}
+
+func listCatalog(w io.Writer, cat *catalog.Catalog) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENTITY\tNAME\tCOUNTRY\tCONTROLLED FROM\tPRODUCTS")
+	for _, e := range cat.Entities {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", e.ID, e.Name, e.Country.Code, cat.Chain(e).Country, len(cat.ProductsOf(e)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%d entities, %d products, %d instruments; catalogue %s\n", len(cat.Entities), len(cat.Products), len(cat.Instruments), cat.Digest())
+	return err
+}
+
+func showCatalog(w io.Writer, cat *catalog.Catalog, q, output string) error {
+	e, p := cat.Entity(q), cat.Product(q)
+	if e == nil && p == nil {
+		hits := cat.Search(q)
+		if len(hits) == 0 {
+			return fmt.Errorf("no entity or product %q (try: embargo catalog search %q)", q, q)
+		}
+		e, p = hits[0].Entity, hits[0].Product
+	}
+	if p != nil {
+		e = cat.Entity(p.Supplier)
+	}
+	if output == "json" {
+		return writeJSON(w, map[string]any{"entity": e, "product": p, "control_chain": chainIDs(cat.Chain(e))})
+	}
+	src := func(f catalog.Fact) string {
+		s := f.Source
+		if x := cat.Sources[f.Source]; x != nil {
+			s = x.URL
+		}
+		return fmt.Sprintf("[%s; %s]", f.Confidence, s)
+	}
+	fmt.Fprintf(w, "%s (%s)\n  incorporated in %s %s\n", e.Name, e.ID, e.Country.Code, src(e.Country.Fact))
+	for _, n := range e.Names {
+		fmt.Fprintf(w, "  %-6s %s %s\n", n.Kind, n.Value, src(n.Fact))
+	}
+	ch := cat.Chain(e)
+	fmt.Fprintf(w, "  controlled from %s %s\n  control chain:\n", ch.Country, src(ch.Basis))
+	for _, l := range ch.Links {
+		via := ""
+		if l.Via != nil {
+			via = " ← parent " + src(l.Via.Fact)
+		}
+		fmt.Fprintf(w, "    %s (%s)%s\n", l.Entity.Name, l.Entity.Country.Code, via)
+	}
+	products := cat.ProductsOf(e)
+	if p != nil {
+		products = []*catalog.Product{p}
+	}
+	for _, p := range products {
+		fmt.Fprintf(w, "\n  product %s: %s (%s) %s\n", p.ID, p.Name, p.Category, src(p.Fact))
+		for _, id := range p.Identifiers {
+			fmt.Fprintf(w, "    %-18s %s %s\n", id.Kind, id.Value, src(id.Fact))
+		}
+	}
+	for _, id := range e.Identifiers {
+		fmt.Fprintf(w, "  entity identifier %-18s %s %s\n", id.Kind, id.Value, src(id.Fact))
+	}
+	pid := ""
+	if p != nil {
+		pid = p.ID
+	}
+	if ins := cat.InstrumentsNaming(e.ID, pid); len(ins) > 0 {
+		fmt.Fprintln(w, "\n  named in:")
+		for _, in := range ins {
+			fmt.Fprintf(w, "    %s (%s, %s) %s\n", in.ID, in.Country, in.Date, in.URL)
+		}
+	}
+	return nil
+}
+
+func chainIDs(ch catalog.ControlChain) map[string]any {
+	var ids []string
+	for _, l := range ch.Links {
+		ids = append(ids, l.Entity.ID)
+	}
+	return map[string]any{"entities": ids, "controlling_country": ch.Country}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"errors"
+)
+
+// Exit codes, documented in README.md. This file is the only place that
+// maps outcomes to codes.
+const (
+	exitOK         = 0 // everything was read; nothing restricted found
+	exitRestricted = 1 // software of a restricted supplier was found
+	exitError      = 2 // could not scan: bad usage, unreadable input, bad catalogue
+	exitIncomplete = 3 // nothing restricted found, but something could not be read or attributed
+)
+
+var (
+	errRestricted = errors.New("restricted software found")
+	errIncomplete = errors.New("scan incomplete: some inputs or items could not be read")
+)
+
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errRestricted):
+		return exitRestricted
+	case errors.Is(err, errIncomplete):
+		return exitIncomplete
+	}
+	return exitError
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/scan"
+)
+
+func newExplainCmd() *cobra.Command {
+	var reportFile, output string
+	cmd := &cobra.Command{
+		Use:   "explain ITEM-ID (INPUT... | --report REPORT.json)",
+		Short: "Print the evidence chain for one item: evidence → product → entity → parents → country",
+		Long: `Explain shows why an item was attributed: each field that matched which catalogue
+identifier, with its source and confidence, then the product, the supplier, the control
+chain with the fact behind each link, and the controlling country.
+
+Give the inputs again (item ids are stable across runs), or a JSON report from
+'embargo scan -o json'. An id prefix is enough when it is unique.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			if reportFile != "" {
+				if len(args) > 1 {
+					return fmt.Errorf("give either inputs or --report, not both")
+				}
+				return explainFromReport(cmd, id, reportFile)
+			}
+			if len(args) < 2 {
+				return fmt.Errorf("give the inputs the item came from, or --report REPORT.json")
+			}
+			cat, err := catalog.Embedded()
+			if err != nil {
+				return err
+			}
+			rep, err := scan.Run(cmd.Context(), attribute.New(cat), args[1:], scan.Options{Version: version})
+			if err != nil {
+				return err
+			}
+			e, err := findEntry(rep.Items, id)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return writeJSON(cmd.OutOrStdout(), e)
+			}
+			return report.Explain(cmd.OutOrStdout(), e)
+		},
+	}
+	cmd.Flags().StringVar(&reportFile, "report", "", "read the item from this JSON report instead of scanning")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text|json")
+	return cmd
+}
+
+func findEntry(items []report.Entry, id string) (report.Entry, error) {
+	var found []report.Entry
+	for _, e := range items {
+		if e.ID == id {
+			return e, nil
+		}
+		if strings.HasPrefix(e.ID, id) {
+			found = append(found, e)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return report.Entry{}, fmt.Errorf("no item %q in the inputs", id)
+	}
+	return report.Entry{}, fmt.Errorf("%q matches %d items; give more of the id", id, len(found))
+}
+
+// explainFromReport prints the stored entry of a JSON report as it was
+// written; the report carries the whole evidence chain.
+func explainFromReport(cmd *cobra.Command, id, file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var rep struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return fmt.Errorf("%s: not an embargo JSON report: %w", file, err)
+	}
+	var matches []json.RawMessage
+	for _, raw := range rep.Items {
+		var head struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(raw, &head) == nil && strings.HasPrefix(head.ID, id) {
+			if head.ID == id {
+				matches = []json.RawMessage{raw}
+				break
+			}
+			matches = append(matches, raw)
+		}
+	}
+	if len(matches) != 1 {
+		return fmt.Errorf("%s: %d items match %q", file, len(matches), id)
+	}
+	return report.ExplainJSON(cmd.OutOrStdout(), matches[0])
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/scan"
+)
+
+type scanOptions struct {
+	output string
+	file   string
+	reader string
+	quiet  bool
+}
+
+func newScanCmd() *cobra.Command {
+	var o scanOptions
+	cmd := &cobra.Command{
+		Use:   "scan INPUT...",
+		Short: "Attribute every item of SBOMs or inventories to its controlling supplier",
+		Long: `Scan reads CycloneDX (JSON, XML), SPDX (JSON, tag-value) and osquery result logs,
+attributes every item, and writes the report to standard output ("-" reads standard input).
+
+Formats: ` + formatNames(),
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, o) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "table", "output format: "+formatNames())
+	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
+	f.StringVar(&o.reader, "format", "", "read inputs as this format instead of detecting it: "+scan.ReaderNames())
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on standard error")
+	return cmd
+}
+
+func formatNames() string {
+	var names []string
+	for _, e := range report.Encoders() {
+		names = append(names, e.Name())
+	}
+	return strings.Join(names, "|")
+}
+
+func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
+	enc, err := report.Lookup(o.output)
+	if err != nil {
+		return err
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return fmt.Errorf("embedded catalogue: %w", err)
+	}
+	opts := scan.Options{Reader: o.reader, Version: version}
+	if !o.quiet && term.IsTerminal(int(os.Stderr.Fd())) {
+		opts.Progress = progressLine(cmd.ErrOrStderr())
+	}
+	rep, scanErr := scan.Run(cmd.Context(), attribute.New(cat), args, opts)
+	if opts.Progress != nil {
+		fmt.Fprint(cmd.ErrOrStderr(), "\r\033[K")
+	}
+	if scanErr != nil {
+		return scanErr
+	}
+	out := cmd.OutOrStdout()
+	if o.file != "" {
+		fh, err := os.Create(o.file)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		out = fh
+	}
+	if err := enc.Encode(out, rep); err != nil {
+		return fmt.Errorf("writing %s output: %w", enc.Name(), err)
+	}
+	for _, in := range rep.Inputs {
+		if in.Error != "" {
+			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
+		}
+	}
+	switch {
+	case rep.Restricted():
+		return errRestricted
+	case rep.Incomplete():
+		return errIncomplete
+	}
+	return nil
+}
+
+func progressLine(w io.Writer) func(scan.Event) {
+	return func(e scan.Event) {
+		fmt.Fprintf(w, "\r\033[K%s %s (%d items)", e.Stage, e.Source, e.Items)
+	}
+}

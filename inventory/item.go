@@ -1,0 +1,121 @@
+package inventory
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// Field names an attribute of an item that attribution can use.
+type Field string
+
+// Fields that sources fill in. Organisation fields hold a company;
+// person fields may hold a person's name and are matched only against
+// legal names.
+const (
+	PURL         Field = "purl"
+	CPE          Field = "cpe"
+	Publisher    Field = "publisher"    // organisation: Windows ARP publisher, SBOM publisher
+	Supplier     Field = "supplier"     // organisation: SBOM supplier
+	Manufacturer Field = "manufacturer" // organisation: SBOM manufacturer
+	Signer       Field = "signer"       // organisation: code-signing subject
+	Author       Field = "author"       // person or organisation
+	Maintainer   Field = "maintainer"   // person or organisation
+	BundleID     Field = "bundle_id"
+	AndroidID    Field = "android_package"
+	ExtensionID  Field = "extension_id"
+	Service      Field = "service"
+	Path         Field = "path"
+	URL          Field = "url"
+	RegistryKey  Field = "registry_key"
+	WingetID     Field = "winget_id"
+	ChocolateyID Field = "chocolatey_id"
+)
+
+// Attr is one raw attribute of an item.
+type Attr struct {
+	Field Field  `json:"field"`
+	Value string `json:"value"`
+}
+
+// Type says what sort of thing an item is. Name patterns are applied to
+// applications only, never to library packages.
+type Type string
+
+// Item types.
+const (
+	Application Type = "application" // an installed program, an app bundle
+	Package     Type = "package"     // an OS package (deb, rpm, apk)
+	Library     Type = "library"     // a language-ecosystem dependency
+	Extension   Type = "extension"   // a browser extension
+	File        Type = "file"
+	Device      Type = "device" // hardware or firmware
+	Other       Type = "other"
+)
+
+// Location says where an item was found: the input, and where within it.
+type Location struct {
+	Source string `json:"source"`           // file or target as the user named it
+	Ref    string `json:"ref,omitempty"`    // position inside: JSON pointer, bom-ref, table
+	Line   int    `json:"line,omitempty"`   // 1-based line when the input is line-oriented
+	Offset int64  `json:"offset,omitempty"` // byte offset when known
+	Host   string `json:"host,omitempty"`   // host the item was seen on
+	Reader string `json:"reader,omitempty"` // reader that produced it
+}
+
+func (l Location) String() string {
+	s := l.Source
+	if l.Line > 0 {
+		s += fmt.Sprintf(":%d", l.Line)
+	}
+	if l.Ref != "" {
+		s += " " + l.Ref
+	}
+	return s
+}
+
+// Item is one piece of software found in an inventory.
+type Item struct {
+	ID        string   `json:"id"`
+	Type      Type     `json:"type"`
+	Ecosystem string   `json:"ecosystem,omitempty"` // deb, rpm, apk, npm, maven, windows, macos, chrome, ...
+	Name      string   `json:"name"`
+	Version   string   `json:"version,omitempty"`
+	Location  Location `json:"location"`
+	Attrs     []Attr   `json:"attributes,omitempty"`
+	// Index is the item's position among the items its source produced,
+	// which writers that return the input document use to find it again.
+	Index int `json:"-"`
+}
+
+// Get returns the first value of field f, or "".
+func (it *Item) Get(f Field) string {
+	for _, a := range it.Attrs {
+		if a.Field == f {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Add appends an attribute when its value is not empty.
+func (it *Item) Add(f Field, v string) {
+	if v != "" {
+		it.Attrs = append(it.Attrs, Attr{f, v})
+	}
+}
+
+// Identifiable reports whether the item has anything attribution can use.
+func (it *Item) Identifiable() bool { return it.Name != "" || len(it.Attrs) > 0 }
+
+// SetID gives the item an id that is stable across runs: a digest of
+// where it was found and what it is.
+func (it *Item) SetID() {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", it.Location.Host, it.Location.Source, it.Location.Ref, it.Type, it.Name, it.Version)
+	if p := it.Get(PURL); p != "" {
+		fmt.Fprintf(h, "\x00%s", p)
+	}
+	var sum [sha256.Size]byte
+	it.ID = "I-" + hex.EncodeToString(h.Sum(sum[:0])[:6])
+}

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// Explain writes the whole evidence chain of one entry for a person:
+// item → evidence → product → supplier → parents → controlling country.
+func Explain(w io.Writer, e Entry) error {
+	var v *attribute.View
+	if e.Attribution != nil {
+		x := e.Attribution.View()
+		v = &x
+	}
+	return explain(w, e.Item, v)
+}
+
+// ExplainJSON explains an item as stored in a JSON report.
+func ExplainJSON(w io.Writer, raw []byte) error {
+	var e struct {
+		inventory.Item
+		Attribution *attribute.View `json:"attribution"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return fmt.Errorf("reading the item: %w", err)
+	}
+	return explain(w, &e.Item, e.Attribution)
+}
+
+func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "Item %s: %s %s (%s", it.ID, it.Name, it.Version, it.Type)
+	if it.Ecosystem != "" {
+		fmt.Fprintf(b, ", %s", it.Ecosystem)
+	}
+	fmt.Fprintf(b, ")\n  found in %s", it.Location)
+	if it.Location.Reader != "" {
+		fmt.Fprintf(b, " (read by %s)", it.Location.Reader)
+	}
+	fmt.Fprintln(b)
+	for _, a := range it.Attrs {
+		fmt.Fprintf(b, "  %s: %s\n", a.Field, a.Value)
+	}
+	if v == nil {
+		fmt.Fprintln(b, "\nNo catalogued supplier matches this item.")
+		return b.Flush()
+	}
+	fmt.Fprintln(b, "\nEvidence")
+	for _, ev := range v.Evidence {
+		note := ""
+		if ev.Note != "" {
+			note = " (" + ev.Note + ")"
+		}
+		fmt.Fprintf(b, "  %s %q matches %s %q%s, score %d\n", ev.Field, ev.Value, ev.Kind, ev.Identifier, note, ev.Score)
+		fmt.Fprintf(b, "      source %s %s, %s confidence\n", ev.Source, ev.SourceURL, ev.FactConf)
+	}
+	if v.Product != nil {
+		fmt.Fprintf(b, "\nProduct   %s (%s), %s\n", v.Product.Name, v.Product.ID, v.Product.Category)
+	} else {
+		fmt.Fprintf(b, "\nProduct   not identified; the evidence names the supplier only\n")
+	}
+	fmt.Fprintf(b, "Supplier  %s (%s), incorporated in %s\n", v.Supplier.Name, v.Supplier.ID, v.Supplier.Country)
+	fmt.Fprintln(b, "Control chain")
+	for i, l := range v.ControlChain {
+		indent := strings.Repeat("  ", i+1)
+		cf := ""
+		if l.ControlledFrom != "" {
+			cf = ", controlled from " + l.ControlledFrom
+		}
+		fmt.Fprintf(b, "%s%s (%s%s)", indent, l.Name, l.Country, cf)
+		if l.Via != nil {
+			fmt.Fprintf(b, "  ← parent of the above: %s %s, %s confidence", l.Via.Source, l.Via.URL, l.Via.Confidence)
+		}
+		fmt.Fprintln(b)
+	}
+	fmt.Fprintf(b, "Controlling country  %s (basis: %s %s, %s confidence)\n", v.ControllingCountry, v.ControlBasis.Source, v.ControlBasis.URL, v.ControlBasis.Confidence)
+	fmt.Fprintf(b, "Attribution confidence  %s (score %d)\n", v.Confidence, v.Score)
+	for _, t := range v.Ties {
+		name := "(supplier only)"
+		if t.Product != nil {
+			name = t.Product.Name
+		}
+		fmt.Fprintf(b, "Tie: %s by %s, score %d\n", name, t.Supplier.Name, t.Score)
+	}
+	return b.Flush()
+}

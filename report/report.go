@@ -1,0 +1,91 @@
+// Package report is the result of a scan as users receive it, and the
+// encoders that write it: table, json, csv, sarif, cyclonedx.
+package report
+
+import (
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// SchemaVersion is the version of the JSON report (schema/report.schema.json).
+// It changes major when a field changes meaning or goes away.
+const SchemaVersion = "1.0"
+
+// Report is everything a scan found, read or could not read.
+type Report struct {
+	Tool      Tool                `json:"tool"`
+	Generated time.Time           `json:"generated"`
+	Catalog   Catalog             `json:"catalog"`
+	Inputs    []Input             `json:"inputs"`
+	Summary   Summary             `json:"summary"`
+	Items     []Entry             `json:"items"`
+	Unknowns  []inventory.Unknown `json:"unknowns"`
+
+	// Documents are the decoded inputs, for writers that return them.
+	Documents []*inventory.Inventory `json:"-"`
+	// Cat is the catalogue used, for writers that describe its rules.
+	Cat *catalog.Catalog `json:"-"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Catalog identifies the catalogue used, so a report can be replayed.
+type Catalog struct {
+	Digest      string `json:"digest"`
+	Entities    int    `json:"entities"`
+	Products    int    `json:"products"`
+	Identifiers int    `json:"identifiers"`
+}
+
+// Input is one input that was scanned, and what came of it.
+type Input struct {
+	Source   string `json:"source"`
+	Reader   string `json:"reader,omitempty"`
+	Format   string `json:"format,omitempty"`
+	Items    int    `json:"items"`
+	Unknowns int    `json:"unknowns"`
+	Error    string `json:"error,omitempty"`
+}
+
+// Summary counts what the report holds.
+type Summary struct {
+	Items        int            `json:"items"`
+	Attributed   int            `json:"attributed"`
+	Unattributed int            `json:"unattributed"`
+	Unknown      int            `json:"unknown"`
+	FailedInputs int            `json:"failed_inputs"`
+	BySupplier   map[string]int `json:"by_supplier"` // entity id → items
+	ByCountry    map[string]int `json:"by_country"`  // controlling country → items
+}
+
+// Entry is one item and, when a catalogued supplier matched, its
+// attribution.
+type Entry struct {
+	*inventory.Item
+	Attribution *attribute.Attribution `json:"attribution,omitempty"`
+}
+
+// Restricted reports whether anything was attributed to a catalogued
+// supplier.
+func (r *Report) Restricted() bool { return r.Summary.Attributed > 0 }
+
+// Incomplete reports whether anything could not be read or attributed.
+func (r *Report) Incomplete() bool { return r.Summary.Unknown > 0 || r.Summary.FailedInputs > 0 }
+
+// Attributed returns the entries with an attribution, in report order.
+func (r *Report) Attributed() []Entry {
+	var out []Entry
+	for _, e := range r.Items {
+		if e.Attribution != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/embargo-dev/embargo/attribute"
+)
+
+// Table writes a human summary: restricted items grouped by supplier,
+// then what could not be read, then a one-line summary.
+type Table struct{}
+
+// Name implements Encoder.
+func (Table) Name() string { return "table" }
+
+// Encode implements Encoder.
+func (Table) Encode(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	groups := map[string][]Entry{}
+	var suppliers []string
+	for _, e := range r.Items {
+		if e.Attribution == nil {
+			continue
+		}
+		id := e.Attribution.Entity.ID
+		if groups[id] == nil {
+			suppliers = append(suppliers, id)
+		}
+		groups[id] = append(groups[id], e)
+	}
+	sort.Strings(suppliers)
+	for _, s := range suppliers {
+		es := groups[s]
+		at := es[0].Attribution
+		fmt.Fprintf(bw, "%s — controlled from %s (%s)\n", at.Entity.Name, at.Chain.Country, chainText(at.View().ControlChain))
+		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  ITEM\tNAME\tVERSION\tPRODUCT\tCONFIDENCE\tEVIDENCE\tWHERE")
+		for _, e := range es {
+			a := e.Attribution
+			product := "(unspecified product)"
+			if a.Product != nil {
+				product = a.Product.Name
+			}
+			ev := a.Evidence[0]
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s=%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), clip(product, 40),
+				a.Confidence, ev.Field, clip(ev.Value, 40), clip(e.Location.String(), 50))
+		}
+		tw.Flush()
+		fmt.Fprintln(bw)
+	}
+	if len(r.Unknowns) > 0 {
+		fmt.Fprintf(bw, "Could not read or attribute (%d) — not compliant until resolved:\n", len(r.Unknowns))
+		for i, u := range r.Unknowns {
+			if i == 20 {
+				fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(r.Unknowns)-20)
+				break
+			}
+			fmt.Fprintf(bw, "  %s: %s\n", clip(u.Location.String(), 60), u.Reason)
+		}
+		fmt.Fprintln(bw)
+	}
+	s := r.Summary
+	fmt.Fprintf(bw, "%d items: %d attributed to restricted suppliers, %d not attributed, %d unknown", s.Items, s.Attributed, s.Unattributed, s.Unknown)
+	if s.FailedInputs > 0 {
+		fmt.Fprintf(bw, "; %d input(s) could not be read", s.FailedInputs)
+	}
+	fmt.Fprintln(bw, ".")
+	return bw.Flush()
+}
+
+func chainText(links []attribute.ChainLink) string {
+	parts := make([]string, len(links))
+	for i, l := range links {
+		parts[i] = fmt.Sprintf("%s, %s", l.Name, l.Country)
+	}
+	return strings.Join(parts, " → ")
+}
+
+func clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' {
+			return ' '
+		}
+		return r
+	}, s)
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,77 @@
+package scan
+
+import (
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// builder assembles a report input by input.
+type builder struct {
+	a *attribute.Attributor
+	r *report.Report
+}
+
+func newBuilder(a *attribute.Attributor, opts Options) *builder {
+	cat := a.Catalog()
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	idents := 0
+	for _, p := range cat.Products {
+		idents += len(p.Identifiers)
+	}
+	for _, e := range cat.Entities {
+		idents += len(e.Identifiers)
+	}
+	return &builder{a: a, r: &report.Report{
+		Tool:      report.Tool{Name: "embargo", Version: opts.Version},
+		Generated: now,
+		Catalog:   report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products), Identifiers: idents},
+		Summary:   report.Summary{BySupplier: map[string]int{}, ByCountry: map[string]int{}},
+		Items:     []report.Entry{},
+		Unknowns:  []inventory.Unknown{},
+		Cat:       cat,
+	}}
+}
+
+func (b *builder) failed(source, reader string, err error) {
+	b.r.Inputs = append(b.r.Inputs, report.Input{Source: source, Reader: reader, Error: err.Error()})
+	b.r.Unknowns = append(b.r.Unknowns, inventory.Unknown{
+		Location: inventory.Location{Source: source, Reader: reader},
+		Reason:   "could not read: " + err.Error(),
+	})
+	b.r.Summary.FailedInputs++
+	b.r.Summary.Unknown++
+}
+
+func (b *builder) add(inv *inventory.Inventory, reader string) {
+	r := b.r
+	r.Inputs = append(r.Inputs, report.Input{Source: inv.Source, Reader: reader, Format: inv.Format, Items: len(inv.Items), Unknowns: len(inv.Unknowns)})
+	r.Documents = append(r.Documents, inv)
+	if cap(r.Items)-len(r.Items) < len(inv.Items) {
+		grown := make([]report.Entry, len(r.Items), len(r.Items)+len(inv.Items))
+		copy(grown, r.Items)
+		r.Items = grown
+	}
+	for i := range inv.Items {
+		it := &inv.Items[i]
+		at := b.a.Attribute(it)
+		r.Items = append(r.Items, report.Entry{Item: it, Attribution: at})
+		r.Summary.Items++
+		if at == nil {
+			r.Summary.Unattributed++
+			continue
+		}
+		r.Summary.Attributed++
+		r.Summary.BySupplier[at.Entity.ID]++
+		r.Summary.ByCountry[at.Chain.Country]++
+	}
+	r.Unknowns = append(r.Unknowns, inv.Unknowns...)
+	r.Summary.Unknown += len(inv.Unknowns)
+}
+
+func (b *builder) report() *report.Report { return b.r }

@@ -1,0 +1,25 @@
+package scan
+
+import (
+	"strings"
+
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/cyclonedx"
+)
+
+// Readers lists every inventory reader, in the order they are tried. A
+// new format is one package under inventory/ and one line here.
+func Readers() []inventory.Reader {
+	return []inventory.Reader{
+		cyclonedx.Reader{},
+	}
+}
+
+// ReaderNames lists the readers' names for messages and help.
+func ReaderNames() string {
+	var names []string
+	for _, r := range Readers() {
+		names = append(names, r.Name())
+	}
+	return strings.Join(names, ", ")
+}

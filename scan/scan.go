@@ -1,0 +1,129 @@
+// Package scan runs the pipeline over the inputs a user names: read each
+// input with the reader that recognises it, attribute every item, and
+// assemble the report.
+package scan
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// Options control a scan.
+type Options struct {
+	Limits inventory.Limits
+	// Reader forces a reader by name instead of sniffing the input.
+	Reader string
+	// Progress, when set, receives events as the scan goes.
+	Progress func(Event)
+	// Version is written into the report.
+	Version string
+	// Now is the report's time; zero means time.Now.
+	Now time.Time
+}
+
+// Event reports progress.
+type Event struct {
+	Source string
+	Stage  string // "read", "attribute", "done", "failed"
+	Items  int
+}
+
+// ErrNothingRead is returned when no input could be read at all.
+var ErrNothingRead = errors.New("no input could be read")
+
+// Run scans each input ("-" is standard input) and returns the report.
+// An input that cannot be read is recorded in the report, with an
+// unknown entry for it, and the scan goes on; Run fails only when no input
+// could be read.
+func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Options) (*report.Report, error) {
+	if opts.Limits == (inventory.Limits{}) {
+		opts.Limits = inventory.DefaultLimits
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Event) {}
+	}
+	b := newBuilder(a, opts)
+	var errs []error
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress(Event{Source: in, Stage: "read"})
+		inv, reader, err := readInput(ctx, in, opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			b.failed(in, reader, err)
+			errs = append(errs, err)
+			progress(Event{Source: in, Stage: "failed"})
+			continue
+		}
+		progress(Event{Source: in, Stage: "attribute", Items: len(inv.Items)})
+		b.add(inv, reader)
+		progress(Event{Source: in, Stage: "done", Items: len(inv.Items)})
+	}
+	if len(errs) == len(inputs) && len(inputs) > 0 {
+		return b.report(), fmt.Errorf("%w: %w", ErrNothingRead, errors.Join(errs...))
+	}
+	return b.report(), nil
+}
+
+// headSize is how much of an input readers see to recognise it.
+const headSize = 8 << 10
+
+func readInput(ctx context.Context, name string, opts Options) (*inventory.Inventory, string, error) {
+	var f io.Reader
+	if name == "-" {
+		f = os.Stdin
+	} else {
+		fh, err := os.Open(name)
+		if err != nil {
+			return nil, "", err
+		}
+		defer fh.Close()
+		if fi, err := fh.Stat(); err == nil && fi.IsDir() {
+			return nil, "", fmt.Errorf("%s: is a directory (scanning hosts and volumes comes with the host collectors)", name)
+		}
+		f = fh
+	}
+	br := bufio.NewReaderSize(f, headSize)
+	head, err := br.Peek(headSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, "", fmt.Errorf("%s: %w", name, err)
+	}
+	r, err := pick(name, head, opts.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	inv, err := r.Read(ctx, name, br, opts.Limits)
+	return inv, r.Name(), err
+}
+
+func pick(name string, head []byte, forced string) (inventory.Reader, error) {
+	for _, r := range Readers() {
+		if forced != "" {
+			if r.Name() == forced {
+				return r, nil
+			}
+			continue
+		}
+		if r.Sniff(head) {
+			return r, nil
+		}
+	}
+	if forced != "" {
+		return nil, fmt.Errorf("no reader named %q (readers: %s)", forced, ReaderNames())
+	}
+	return nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("not a recognised inventory format (%s)", ReaderNames())}
+}
