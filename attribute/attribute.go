@@ -6,6 +6,7 @@ package attribute
 import (
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -176,7 +177,7 @@ func subjectNames(s string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 // splitDN splits a DN on commas or slashes that are not escaped or quoted.

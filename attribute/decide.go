@@ -68,21 +68,32 @@ func (m *matcher) idents(at inventory.Attr, ids []*catalog.Identifier) {
 	}
 }
 
-// orgs adds organisation-name hits. Aliases count only in organisation
-// fields; AS organisation identifiers never match software.
+// orgs adds organisation-name hits for a field whose identifiers are of
+// kind as (publisher or signer) or entity names. Aliases count only in
+// organisation fields; a person field (author, maintainer) must carry a
+// legal name in full, legal form included. When a name matches exactly,
+// matches that needed the legal form dropped are ignored: "AO Example
+// Lab" is not "Example Lab, Inc.".
 func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, orgField bool) {
 	info, _ := catalog.LookupKind(as)
+	type accepted struct {
+		id       *catalog.Identifier
+		strength int
+		note     string
+		exact    bool
+	}
+	var acc []accepted
+	anyExact := false
 	for _, h := range hits {
 		id := h.Ident
-		if id.Kind == catalog.ASOrg || id.Kind == catalog.TLSInterceptCA {
-			continue
-		}
 		strength, note := info.Strength, ""
 		switch {
+		case id.FromName == "" && (id.Kind != as || !orgField):
+			continue
 		case id.FromName == catalog.AliasName && !orgField:
 			continue
-		case id.FromName == "" && !orgField:
-			continue // a publisher identifier is not a person's name
+		case !orgField && !h.Exact:
+			continue
 		case id.FromName == catalog.AliasName:
 			strength, note = strength-5, "alias"
 		case id.FromName != "":
@@ -91,7 +102,13 @@ func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind
 		if !h.Exact {
 			strength, note = strength-5, joinNote(note, "legal form differs")
 		}
-		m.add(at, id, strength, note)
+		acc = append(acc, accepted{id, strength, note, h.Exact})
+		anyExact = anyExact || h.Exact
+	}
+	for _, a := range acc {
+		if a.exact || !anyExact {
+			m.add(at, a.id, a.strength, a.note)
+		}
 	}
 }
 

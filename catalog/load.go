@@ -121,7 +121,14 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 	dup := func(kind, id string, line int, prev Position) {
 		*errs = append(*errs, fmt.Errorf("%s:%d: %s %q already defined at %s", name, line, kind, id, prev))
 	}
+	empty := func(list string) {
+		*errs = append(*errs, fmt.Errorf("%s: an empty entry in %s", name, list))
+	}
 	for _, s := range f.Sources {
+		if s == nil {
+			empty("sources")
+			continue
+		}
 		s.Pos.File = name
 		if p, ok := c.Sources[s.ID]; ok {
 			dup("source", s.ID, s.Pos.Line, p.Pos)
@@ -130,6 +137,10 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 		c.Sources[s.ID] = s
 	}
 	for _, e := range f.Entities {
+		if e == nil {
+			empty("entities")
+			continue
+		}
 		e.Pos.File = name
 		stampEntity(e, name)
 		if p, ok := c.entityByID[e.ID]; ok {
@@ -140,6 +151,10 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 		c.Entities = append(c.Entities, e)
 	}
 	for _, p := range f.Products {
+		if p == nil {
+			empty("products")
+			continue
+		}
 		p.Pos.File = name
 		for i := range p.Identifiers {
 			p.Identifiers[i].Pos.File = name
@@ -152,6 +167,10 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 		c.Products = append(c.Products, p)
 	}
 	for _, in := range f.Instruments {
+		if in == nil {
+			empty("instruments")
+			continue
+		}
 		in.Pos.File = name
 		if q, ok := c.instrByID[in.ID]; ok {
 			dup("instrument", in.ID, in.Pos.Line, q.Pos)

@@ -124,9 +124,9 @@ func jsonError(name string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = max(se.Offset-1, 0) // Offset counts the bytes read, the bad one included
 	case errors.As(err, &te):
-		off = te.Offset
+		off = max(te.Offset-1, 0)
 		err = fmt.Errorf("field %q: JSON %s where %s was expected", te.Field, te.Value, te.Type)
 	}
 	ie := &inventory.InputError{Source: name, Offset: off, Err: err}
