@@ -1,9 +1,6 @@
 package catalog
 
-import (
-	"fmt"
-	"testing"
-)
+import "testing"
 
 // TestIdentifierExamples runs every identifier's examples: each match
 // example must be found by that identifier, and no nomatch example may be
@@ -57,7 +54,7 @@ func TestIdentifierExamples(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no identifiers checked")
 	}
-	t.Log(fmt.Sprintf("%d identifiers checked", n))
+	t.Logf("%d identifiers checked", n)
 }
 
 func contains(ids []*Identifier, want *Identifier) bool {

@@ -26,13 +26,6 @@ type pattern struct {
 	ident *Identifier
 }
 
-// organisation-name kinds share one map: a Windows publisher string, a
-// supplier in an SBOM, an entity's legal name and a signer's O are all the
-// same sort of value.
-func isOrgKind(k Kind) bool {
-	return k == WindowsPublisher || k == SignerSubject || k == TLSInterceptCA || k == ASOrg
-}
-
 func newIndex() *Index {
 	return &Index{
 		exact:   map[Kind]map[string][]*Identifier{},

@@ -23,6 +23,8 @@ type Report struct {
 	Summary   Summary             `json:"summary"`
 	Items     []Entry             `json:"items"`
 	Unknowns  []inventory.Unknown `json:"unknowns"`
+	// Notes say what a scan covered and did not, in words.
+	Notes []string `json:"notes,omitempty"`
 
 	// Documents are the decoded inputs, for writers that return them.
 	Documents []*inventory.Inventory `json:"-"`

@@ -64,6 +64,9 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(bw, "Note: %s\n", n)
+	}
 	s := r.Summary
 	fmt.Fprintf(bw, "%d items: %d attributed to restricted suppliers, %d not attributed, %d unknown", s.Items, s.Attributed, s.Unattributed, s.Unknown)
 	if s.FailedInputs > 0 {

@@ -48,6 +48,10 @@ func (b *builder) failed(source, reader string, err error) {
 	b.r.Summary.Unknown++
 }
 
+func (b *builder) note(source, note string) {
+	b.r.Notes = append(b.r.Notes, source+": "+note)
+}
+
 func (b *builder) add(inv *inventory.Inventory, reader string) {
 	r := b.r
 	r.Inputs = append(r.Inputs, report.Input{Source: inv.Source, Reader: reader, Format: inv.Format, Items: len(inv.Items), Unknowns: len(inv.Unknowns)})

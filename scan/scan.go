@@ -54,26 +54,43 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 	}
 	b := newBuilder(a, opts)
 	var errs []error
+	reads := 0
 	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		sources, note, err := expand(in)
+		if note != "" {
+			b.note(in, note)
 		}
-		progress(Event{Source: in, Stage: "read"})
-		inv, reader, err := readInput(ctx, in, opts)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			b.failed(in, reader, err)
+			b.failed(in, "", err)
 			errs = append(errs, err)
-			progress(Event{Source: in, Stage: "failed"})
 			continue
 		}
-		progress(Event{Source: in, Stage: "attribute", Items: len(inv.Items)})
-		b.add(inv, reader)
-		progress(Event{Source: in, Stage: "done", Items: len(inv.Items)})
+		for _, src := range sources {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			reads++
+			progress(Event{Source: src.path, Stage: "read"})
+			forced := opts.Reader
+			if src.reader != "" {
+				forced = src.reader
+			}
+			inv, reader, err := readInput(ctx, src.path, forced, opts.Limits)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				b.failed(src.path, reader, err)
+				errs = append(errs, err)
+				progress(Event{Source: src.path, Stage: "failed"})
+				continue
+			}
+			progress(Event{Source: src.path, Stage: "attribute", Items: len(inv.Items)})
+			b.add(inv, reader)
+			progress(Event{Source: src.path, Stage: "done", Items: len(inv.Items)})
+		}
 	}
-	if len(errs) == len(inputs) && len(inputs) > 0 {
+	if len(errs) > 0 && len(errs) >= reads {
 		return b.report(), fmt.Errorf("%w: %w", ErrNothingRead, errors.Join(errs...))
 	}
 	return b.report(), nil
@@ -82,7 +99,7 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 // headSize is how much of an input readers see to recognise it.
 const headSize = 8 << 10
 
-func readInput(ctx context.Context, name string, opts Options) (*inventory.Inventory, string, error) {
+func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (*inventory.Inventory, string, error) {
 	var f io.Reader
 	if name == "-" {
 		f = os.Stdin
@@ -92,9 +109,6 @@ func readInput(ctx context.Context, name string, opts Options) (*inventory.Inven
 			return nil, "", err
 		}
 		defer fh.Close()
-		if fi, err := fh.Stat(); err == nil && fi.IsDir() {
-			return nil, "", fmt.Errorf("%s: is a directory (scanning hosts and volumes comes with the host collectors)", name)
-		}
 		f = fh
 	}
 	br := bufio.NewReaderSize(f, headSize)
@@ -102,11 +116,11 @@ func readInput(ctx context.Context, name string, opts Options) (*inventory.Inven
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, "", fmt.Errorf("%s: %w", name, err)
 	}
-	r, err := pick(name, head, opts.Reader)
+	r, err := pick(name, head, forced)
 	if err != nil {
 		return nil, "", err
 	}
-	inv, err := r.Read(ctx, name, br, opts.Limits)
+	inv, err := r.Read(ctx, name, br, lim)
 	return inv, r.Name(), err
 }
 
