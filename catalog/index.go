@@ -81,11 +81,11 @@ func (ix *Index) add(id *Identifier) {
 			ix.exact[id.Kind] = m
 		}
 		k := strings.ToLower(v)
-		if id.Kind == ASN {
+		switch id.Kind {
+		case ASN:
 			k = normalizeASN(v)
-		}
-		if id.Kind == RegistryKey {
-			k = strings.ReplaceAll(k, "/", `\`)
+		case RegistryKey:
+			k = normalizeRegistryKey(v)
 		}
 		m[k] = append(m[k], id)
 	}
@@ -112,7 +112,7 @@ func (ix *Index) RegistryKey(path string) []*Identifier {
 	if m == nil {
 		return nil
 	}
-	p := strings.ToLower(strings.ReplaceAll(path, "/", `\`))
+	p := normalizeRegistryKey(path)
 	var out []*Identifier
 	for {
 		out = append(out, m[p]...)
@@ -271,6 +271,26 @@ func (ix *Index) Path(p string) []*Identifier {
 		}
 	}
 	return out
+}
+
+var hiveNames = map[string]string{
+	"hkey_local_machine": "hklm", "hkey_current_user": "hkcu", "hkey_users": "hku",
+	"hkey_classes_root": "hkcr", "hkey_current_config": "hkcc",
+}
+
+// normalizeRegistryKey lower-cases a key path, writes hives short (HKLM)
+// and folds the 32-bit view (SOFTWARE\WOW6432Node) into SOFTWARE.
+func normalizeRegistryKey(k string) string {
+	k = strings.Trim(strings.ToLower(strings.ReplaceAll(k, "/", `\`)), `\`)
+	hive, rest, _ := strings.Cut(k, `\`)
+	if short, ok := hiveNames[hive]; ok {
+		hive = short
+	}
+	rest = strings.Replace(rest, `software\wow6432node\`, `software\`, 1)
+	if rest == "" {
+		return hive
+	}
+	return hive + `\` + rest
 }
 
 func normalizeASN(v string) string {

@@ -56,6 +56,9 @@ func TestNormalize(t *testing.T) {
 		{"腾讯科技（深圳）有限公司", "腾讯科技 深圳 有限公司", "腾讯科技 深圳"},
 		{"Huawei Technologies Co., Ltd.", "huawei technologies co ltd", "huawei technologies"},
 		{"  Inc.  ", "inc", "inc"},
+		{"Nebius Group N.V.", "nebius group n v", "nebius group"},
+		{"Example S.A.R.L.", "example s a r l", "example"},
+		{"A B Holdings", "a b holdings", "a b holdings"},
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.norm {
@@ -64,6 +67,20 @@ func TestNormalize(t *testing.T) {
 		if got := OrgKey(tc.in); got != tc.key {
 			t.Errorf("OrgKey(%q) = %q, want %q", tc.in, got, tc.key)
 		}
+	}
+}
+
+func TestRegistryKey(t *testing.T) {
+	ix := newIndex()
+	id := &Identifier{Kind: RegistryKey, Value: `HKLM\SOFTWARE\KasperskyLab`}
+	ix.add(id)
+	for _, k := range []string{`HKEY_LOCAL_MACHINE\SOFTWARE\KasperskyLab\protected`, `hklm\software\wow6432node\kasperskylab`, `HKLM/SOFTWARE/KasperskyLab`} {
+		if got := ix.RegistryKey(k); len(got) != 1 {
+			t.Errorf("RegistryKey(%q) = %v", k, got)
+		}
+	}
+	if got := ix.RegistryKey(`HKLM\SOFTWARE\KasperskyLabs`); len(got) != 0 {
+		t.Errorf("a sibling key matched: %v", got)
 	}
 }
 

@@ -65,7 +65,7 @@ func Normalize(s string) string {
 // StripLegalForm drops legal-form tokens from a normalised name. A name
 // that is nothing but legal forms is returned unchanged.
 func StripLegalForm(normalized string) string {
-	fields := strings.Fields(normalized)
+	fields := joinInitials(strings.Fields(normalized))
 	out := fields[:0:0]
 	for _, f := range fields {
 		if legalForms[f] {
@@ -85,6 +85,26 @@ func StripLegalForm(normalized string) string {
 		return normalized
 	}
 	return strings.Join(out, " ")
+}
+
+// joinInitials joins runs of one-letter tokens that spell a legal form,
+// so that "N.V." (normalised "n v") is dropped like "NV".
+func joinInitials(fields []string) []string {
+	out := fields[:0:0]
+	for i := 0; i < len(fields); {
+		j := i
+		for j < len(fields) && utf8.RuneCountInString(fields[j]) == 1 {
+			j++
+		}
+		if j-i >= 2 && legalForms[strings.Join(fields[i:j], "")] {
+			out = append(out, strings.Join(fields[i:j], ""))
+			i = j
+			continue
+		}
+		out = append(out, fields[i])
+		i++
+	}
+	return out
 }
 
 // OrgKey is the comparison key for an organisation name: normalised with
