@@ -18,6 +18,9 @@ func Encoders() []Encoder {
 	return []Encoder{
 		Table{},
 		JSON{},
+		CSV{},
+		SARIF{},
+		CycloneDX{},
 	}
 }
 

@@ -54,7 +54,7 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 	}
 	b := newBuilder(a, opts)
 	var errs []error
-	reads := 0
+	read := 0
 	for _, in := range inputs {
 		sources, note, err := expand(in)
 		if note != "" {
@@ -69,7 +69,6 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			reads++
 			progress(Event{Source: src.path, Stage: "read"})
 			forced := opts.Reader
 			if src.reader != "" {
@@ -86,11 +85,12 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 				continue
 			}
 			progress(Event{Source: src.path, Stage: "attribute", Items: len(inv.Items)})
+			read++
 			b.add(inv, reader)
 			progress(Event{Source: src.path, Stage: "done", Items: len(inv.Items)})
 		}
 	}
-	if len(errs) > 0 && len(errs) >= reads {
+	if read == 0 && len(errs) > 0 {
 		return b.report(), fmt.Errorf("%w: %w", ErrNothingRead, errors.Join(errs...))
 	}
 	return b.report(), nil

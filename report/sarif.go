@@ -1,0 +1,443 @@
+package report
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// SARIF writes the report as a SARIF 2.1.0 log that GitHub code scanning
+// and other SARIF viewers ingest: one run, one rule per catalogued product
+// (or supplier, when the product is not identified) that has findings, one
+// result per attributed item, and a warning result for everything that
+// could not be read or attributed, because unknown is never compliant.
+//
+// GitHub keeps at most 25,000 results of a run; an inventory with more
+// findings than that should be split or read as json.
+type SARIF struct{}
+
+// Name implements Encoder.
+func (SARIF) Name() string { return "sarif" }
+
+// SARIF identifiers.
+const (
+	SARIFSchemaURL = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	SARIFVersion   = "2.1.0"
+	// ToolURL is the tool's home, written where formats ask for one.
+	ToolURL = "https://github.com/embargo-dev/embargo"
+	// UnknownRuleID is the rule of results for what could not be read or
+	// attributed.
+	UnknownRuleID = "embargo/unknown"
+	// sarifFingerprint names the partial fingerprint: a hash of the item
+	// id, stable across runs as long as the item is found in the same
+	// place.
+	sarifFingerprint = "embargoItem/v1"
+)
+
+// Security severities on GitHub's scale (0.0-10.0; 7.0 and above is
+// "high"). Software from a restricted supplier is a high finding whatever
+// its CVEs; what cannot be seen is a medium one.
+const (
+	restrictedSeverity = "8.0"
+	unknownSeverity    = "5.0"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	Properties  map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifMultiText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name,omitempty"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      sarifText      `json:"fullDescription"`
+	Help                 sarifMultiText `json:"help"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration struct {
+		Level string `json:"level"`
+	} `json:"defaultConfiguration"`
+	Properties map[string]any `json:"properties"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation *sarifPhysical         `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+type sarifLogicalLocation struct {
+	Name               string `json:"name,omitempty"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind,omitempty"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	EndTimeUTC                 string              `json:"endTimeUtc,omitempty"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+// Encode implements Encoder.
+func (SARIF) Encode(w io.Writer, r *Report) error {
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name: "embargo", Version: r.Tool.Version, InformationURI: ToolURL, Rules: []sarifRule{},
+		}},
+		Results: []sarifResult{},
+		Properties: map[string]any{
+			"catalog": r.Catalog,
+			"summary": r.Summary,
+		},
+	}
+	if run.Tool.Driver.Version == "" {
+		run.Tool.Driver.Version = "dev"
+	}
+	ruleIndex := map[string]int{}
+	rule := func(id string, mk func() sarifRule) int {
+		if i, ok := ruleIndex[id]; ok {
+			return i
+		}
+		i := len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, mk())
+		ruleIndex[id] = i
+		return i
+	}
+	for _, e := range r.Items {
+		a := e.Attribution
+		if a == nil {
+			continue
+		}
+		v := a.View()
+		id := sarifRuleID(v)
+		idx := rule(id, func() sarifRule { return restrictedRule(id, a, v, r.Cat) })
+		level := "error"
+		if a.Confidence < catalog.Medium {
+			level = "warning"
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID:              id,
+			RuleIndex:           idx,
+			Level:               level,
+			Message:             sarifText{Text: findingText(e.Item, v)},
+			Locations:           []sarifLocation{sarifItemLocation(e.Location, e.Name)},
+			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(e.ID)},
+			Properties: map[string]any{
+				"item_id":             e.ID,
+				"item":                e.Item,
+				"controlling_country": v.ControllingCountry,
+				"confidence":          v.Confidence,
+				"attribution":         v,
+			},
+		})
+	}
+	for _, u := range r.Unknowns {
+		idx := rule(UnknownRuleID, unknownRule)
+		what := u.Name
+		if what == "" {
+			what = u.Location.String()
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID:              UnknownRuleID,
+			RuleIndex:           idx,
+			Level:               "warning",
+			Message:             sarifText{Text: fmt.Sprintf("%s could not be read or attributed: %s", what, u.Reason)},
+			Locations:           []sarifLocation{sarifItemLocation(u.Location, u.Name)},
+			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(u.Location.Host + "\x00" + u.Location.Source + "\x00" + u.Location.Ref + "\x00" + u.Name)},
+			Properties:          map[string]any{"reason": u.Reason},
+		})
+	}
+	inv := sarifInvocation{ExecutionSuccessful: r.Summary.FailedInputs == 0}
+	if !r.Generated.IsZero() {
+		inv.EndTimeUTC = r.Generated.UTC().Format(time.RFC3339)
+	}
+	for _, in := range r.Inputs {
+		if in.Error == "" {
+			continue
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:     "error",
+			Message:   sarifText{Text: "could not read " + in.Source + ": " + in.Error},
+			Locations: []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifactFor(in.Source)}}},
+		})
+	}
+	for _, n := range r.Notes {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "note", Message: sarifText{Text: n}})
+	}
+	run.Invocations = []sarifInvocation{inv}
+
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sarifLog{Schema: SARIFSchemaURL, Version: SARIFVersion, Runs: []sarifRun{run}}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func sarifRuleID(v attribute.View) string {
+	if v.Product != nil {
+		return "embargo/product/" + v.Product.ID
+	}
+	return "embargo/supplier/" + v.Supplier.ID
+}
+
+func restrictedRule(id string, a *attribute.Attribution, v attribute.View, cat *catalog.Catalog) sarifRule {
+	subject := v.Supplier.Name + " software (product not identified)"
+	name := "RestrictedSupplier"
+	if v.Product != nil {
+		subject, name = v.Product.Name, "RestrictedProduct"
+	}
+	country := v.ControllingCountry
+	rl := sarifRule{
+		ID:               id,
+		Name:             name,
+		ShortDescription: sarifText{Text: fmt.Sprintf("%s: restricted supplier %s, controlled from %s", subject, v.Supplier.Name, country)},
+		FullDescription: sarifText{Text: fmt.Sprintf("%s is supplied by %s (%s, incorporated in %s), which is controlled from %s through %s.",
+			subject, v.Supplier.Name, v.Supplier.ID, v.Supplier.Country, country, chainNames(v.ControlChain))},
+		HelpURI: ToolURL,
+		Properties: map[string]any{
+			"tags":              []string{"supply-chain", "restricted-supplier", country},
+			"security-severity": restrictedSeverity,
+		},
+	}
+	rl.DefaultConfiguration.Level = "error"
+
+	var text, md strings.Builder
+	fmt.Fprintf(&text, "%s\n\n", rl.FullDescription.Text)
+	fmt.Fprintf(&md, "**%s** is supplied by **%s** (`%s`), incorporated in %s, controlled from **%s**.\n\n", mdEscape(subject), mdEscape(v.Supplier.Name), v.Supplier.ID, v.Supplier.Country, country)
+	if v.Product != nil && cat != nil {
+		if p := cat.Product(v.Product.ID); p != nil {
+			src := sourceText(cat, p.Fact.Source)
+			fmt.Fprintf(&text, "Product: %s (%s), %s; source: %s.\n", p.Name, p.ID, p.Category, src)
+			fmt.Fprintf(&md, "Product: %s (`%s`), %s; source: %s.\n\n", mdEscape(p.Name), p.ID, mdEscape(p.Category), mdEscape(src))
+		}
+	}
+	text.WriteString("Control chain:\n")
+	md.WriteString("Control chain:\n\n")
+	for i, l := range v.ControlChain {
+		line := fmt.Sprintf("%s (%s, %s)", l.Name, l.ID, l.Country)
+		if l.ControlledFrom != "" {
+			line += ", controlled from " + l.ControlledFrom
+		}
+		if l.Via != nil {
+			line += fmt.Sprintf("; parent of the above per %s (%s confidence)", factText(l.Via), l.Via.Confidence)
+		}
+		fmt.Fprintf(&text, "%d. %s\n", i+1, line)
+		fmt.Fprintf(&md, "%d. %s\n", i+1, mdEscape(line))
+	}
+	basis := fmt.Sprintf("Controlling country: %s, per %s (%s confidence).", country, factText(&v.ControlBasis), v.ControlBasis.Confidence)
+	fmt.Fprintf(&text, "%s\n", basis)
+	fmt.Fprintf(&md, "\n%s\n", mdEscape(basis))
+	if ins := instrumentsFor(cat, a); len(ins) > 0 {
+		text.WriteString("Instruments naming this supplier or product:\n")
+		md.WriteString("\nInstruments naming this supplier or product:\n\n")
+		for _, in := range ins {
+			fmt.Fprintf(&text, "- %s (%s, %s) %s\n", in.Title, in.Issuer, in.Date, in.URL)
+			fmt.Fprintf(&md, "- [%s](%s) (%s, %s)\n", mdEscape(in.Title), in.URL, mdEscape(in.Issuer), in.Date)
+		}
+	}
+	text.WriteString("Remove the software or record a waiver; each result lists the evidence that matched and its sources.")
+	md.WriteString("\nRemove the software or record a waiver; each result lists the evidence that matched and its sources.\n")
+	rl.Help = sarifMultiText{Text: text.String(), Markdown: md.String()}
+	return rl
+}
+
+func unknownRule() sarifRule {
+	rl := sarifRule{
+		ID:               UnknownRuleID,
+		Name:             "NotReadOrAttributed",
+		ShortDescription: sarifText{Text: "An input or component could not be read or attributed"},
+		FullDescription: sarifText{Text: "Embargo could not read this input or component, or it had nothing to attribute it by. " +
+			"What cannot be seen is never reported as compliant."},
+		Help: sarifMultiText{
+			Text:     "Fix the input (or give the component a name, package URL, CPE or supplier) and scan again; until then the estate cannot be shown free of restricted suppliers.",
+			Markdown: "Fix the input (or give the component a name, package URL, CPE or supplier) and scan again; until then the estate **cannot be shown free** of restricted suppliers.",
+		},
+		HelpURI: ToolURL,
+		Properties: map[string]any{
+			"tags":              []string{"supply-chain", "unknown"},
+			"security-severity": unknownSeverity,
+		},
+	}
+	rl.DefaultConfiguration.Level = "warning"
+	return rl
+}
+
+// findingText is the message of a result: "<item> is <product> by
+// <supplier>, controlled from <country>; evidence: ...".
+func findingText(it *inventory.Item, v attribute.View) string {
+	name := it.Name
+	if it.Version != "" {
+		name += " " + it.Version
+	}
+	var b strings.Builder
+	if v.Product != nil {
+		fmt.Fprintf(&b, "%s is %s by %s", name, v.Product.Name, v.Supplier.Name)
+	} else {
+		fmt.Fprintf(&b, "%s is made by %s (product not identified)", name, v.Supplier.Name)
+	}
+	fmt.Fprintf(&b, ", controlled from %s (%s confidence, score %d); evidence: ", v.ControllingCountry, v.Confidence, v.Score)
+	for i, e := range v.Evidence {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(evidenceText(e))
+	}
+	return b.String()
+}
+
+func sarifItemLocation(l inventory.Location, name string) sarifLocation {
+	line := l.Line
+	if line <= 0 {
+		line = 1 // GitHub rejects results without a region
+	}
+	loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifactFor(l.Source), Region: &sarifRegion{StartLine: line}}}
+	if l.Ref != "" {
+		loc.LogicalLocations = []sarifLogicalLocation{{Name: name, FullyQualifiedName: l.Ref, Kind: "object"}}
+	}
+	return loc
+}
+
+// sarifArtifactFor turns an input as the user named it into an artifact
+// location: a relative path stays relative to %SRCROOT%, with each segment
+// escaped; an absolute path becomes a file URI.
+func sarifArtifactFor(source string) sarifArtifact {
+	p := filepath.ToSlash(source)
+	abs := filepath.IsAbs(source) || strings.HasPrefix(p, "/")
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	esc := strings.Join(segs, "/")
+	if abs {
+		if !strings.HasPrefix(esc, "/") {
+			esc = "/" + esc // C:/x → /C:/x
+		}
+		return sarifArtifact{URI: "file://" + esc}
+	}
+	if first, _, _ := strings.Cut(esc, "/"); strings.Contains(first, ":") {
+		esc = "./" + esc // a colon in the first segment would read as a scheme
+	}
+	return sarifArtifact{URI: esc, URIBaseID: "%SRCROOT%"}
+}
+
+func fingerprint(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+
+func chainNames(links []attribute.ChainLink) string {
+	parts := make([]string, len(links))
+	for i, l := range links {
+		parts[i] = fmt.Sprintf("%s (%s)", l.Name, l.Country)
+	}
+	return strings.Join(parts, " → ")
+}
+
+func factText(f *attribute.FactRef) string {
+	if f.URL != "" {
+		return f.Source + " " + f.URL
+	}
+	return f.Source
+}
+
+func sourceText(cat *catalog.Catalog, id string) string {
+	if s := cat.Sources[id]; s != nil && s.URL != "" {
+		return id + " " + s.URL
+	}
+	return id
+}
+
+// instrumentsFor lists the catalogue's instruments that name the product
+// or an entity of the control chain.
+func instrumentsFor(cat *catalog.Catalog, a *attribute.Attribution) []*catalog.Instrument {
+	if cat == nil {
+		return nil
+	}
+	var out []*catalog.Instrument
+	for _, in := range cat.Instruments {
+		hit := a.Product != nil && slices.Contains(in.Products, a.Product.ID)
+		for _, l := range a.Chain.Links {
+			hit = hit || slices.Contains(in.Entities, l.Entity.ID)
+		}
+		if hit {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "#", `\#`, "|", `\|`)
+
+// mdEscape keeps catalogue text from being read as Markdown.
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
