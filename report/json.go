@@ -2,33 +2,79 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 )
 
 // JSON writes the report as one JSON document following
-// schema/report.schema.json.
+// schema/report.schema.json. Items are written one at a time, so the
+// output of a large SBOM is never held in memory whole.
 type JSON struct{}
 
 // Name implements Encoder.
 func (JSON) Name() string { return "json" }
 
-type jsonReport struct {
-	Schema  string `json:"$schema"`
-	Version string `json:"schema_version"`
-	*Report
-}
-
 // SchemaURL identifies the report schema.
 const SchemaURL = "https://github.com/embargo-dev/embargo/blob/main/schema/report.schema.json"
+
+// jsonHead is everything before the items, in schema order.
+type jsonHead struct {
+	Schema    string  `json:"$schema"`
+	Version   string  `json:"schema_version"`
+	Tool      Tool    `json:"tool"`
+	Generated any     `json:"generated"`
+	Catalog   Catalog `json:"catalog"`
+	Inputs    []Input `json:"inputs"`
+	Summary   Summary `json:"summary"`
+}
 
 // Encode implements Encoder.
 func (JSON) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(jsonReport{Schema: SchemaURL, Version: SchemaVersion, Report: r}); err != nil {
+	head, err := json.MarshalIndent(jsonHead{SchemaURL, SchemaVersion, r.Tool, r.Generated, r.Catalog, r.Inputs, r.Summary}, "", "  ")
+	if err != nil {
 		return err
 	}
+	bw.Write(bytes.TrimSuffix(head, []byte("\n}")))
+	bw.WriteString(",\n  \"items\": [")
+	for i, e := range r.Items {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(e, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(r.Items) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n")
+	if err := tail(bw, "unknowns", r.Unknowns, len(r.Notes) > 0); err != nil {
+		return err
+	}
+	if len(r.Notes) > 0 {
+		if err := tail(bw, "notes", r.Notes, false); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("}\n")
 	return bw.Flush()
+}
+
+func tail(bw *bufio.Writer, key string, v any, more bool) error {
+	b, err := json.MarshalIndent(v, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	bw.WriteString("  \"" + key + "\": ")
+	bw.Write(b)
+	if more {
+		bw.WriteByte(',')
+	}
+	bw.WriteByte('\n')
+	return nil
 }

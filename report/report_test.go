@@ -236,3 +236,11 @@ func unmarshal(t *testing.T, data []byte, v any) {
 		t.Fatal(err)
 	}
 }
+
+func validateErr(s *jsonschema.Schema, out []byte) error {
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		return err
+	}
+	return s.Validate(inst)
+}
