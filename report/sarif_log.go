@@ -1,5 +1,8 @@
 package report
 
+// The SARIF 2.1.0 log model: only the parts Embargo writes, named as in
+// the OASIS specification.
+
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
