@@ -5,6 +5,7 @@ import (
 
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/cyclonedx"
+	"github.com/embargo-dev/embargo/inventory/dpkg"
 )
 
 // Readers lists every inventory reader, in the order they are tried. A
@@ -12,6 +13,7 @@ import (
 func Readers() []inventory.Reader {
 	return []inventory.Reader{
 		cyclonedx.Reader{},
+		dpkg.Reader{},
 	}
 }
 
