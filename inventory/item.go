@@ -113,8 +113,13 @@ func (it *Item) Identifiable() bool { return it.Name != "" || len(it.Attrs) > 0 
 func (it *Item) SetID() {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", it.Location.Host, it.Location.Source, it.Location.Ref, it.Type, it.Name, it.Version)
-	if p := it.Get(PURL); p != "" {
-		fmt.Fprintf(h, "\x00%s", p)
+	// Where on the host it lives tells apart two copies of one program
+	// (two browser profiles, the 32- and 64-bit registry views).
+	for _, a := range it.Attrs {
+		switch a.Field {
+		case PURL, Path, ExtensionID, BundleID, RegistryKey, Service:
+			fmt.Fprintf(h, "\x00%s=%s", a.Field, a.Value)
+		}
 	}
 	var sum [sha256.Size]byte
 	it.ID = "I-" + hex.EncodeToString(h.Sum(sum[:0])[:6])

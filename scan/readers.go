@@ -6,6 +6,8 @@ import (
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/cyclonedx"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
+	"github.com/embargo-dev/embargo/inventory/osquery"
+	"github.com/embargo-dev/embargo/inventory/spdx"
 )
 
 // Readers lists every inventory reader, in the order they are tried. A
@@ -14,6 +16,8 @@ func Readers() []inventory.Reader {
 	return []inventory.Reader{
 		cyclonedx.Reader{},
 		dpkg.Reader{},
+		spdx.Reader{},
+		osquery.Reader{},
 	}
 }
 
