@@ -6,10 +6,10 @@ import "strings"
 // matches any run of characters (including none). It runs in
 // O(len(s)*pieces) without backtracking blow-up.
 func matchWild(pattern, s string) bool {
-	pieces := strings.Split(pattern, "*")
-	if len(pieces) == 1 {
+	if strings.IndexByte(pattern, '*') < 0 {
 		return pattern == s
 	}
+	pieces := strings.Split(pattern, "*")
 	if !strings.HasPrefix(s, pieces[0]) {
 		return false
 	}
@@ -28,6 +28,9 @@ func matchWild(pattern, s string) bool {
 // NormalizePath makes a file path comparable across platforms: lower case,
 // forward slashes, no drive letter, no trailing slash.
 func NormalizePath(p string) string {
+	if isNormalPath(p) {
+		return p
+	}
 	p = strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
 	if len(p) >= 2 && p[1] == ':' && 'a' <= p[0] && p[0] <= 'z' {
 		p = p[2:]
@@ -44,17 +47,46 @@ func NormalizePath(p string) string {
 	return p
 }
 
+// isNormalPath reports whether NormalizePath would return p unchanged:
+// ASCII without upper case or backslashes, a leading slash, no "//", no
+// trailing slash. Most paths in an inventory are, and the check is one
+// pass without allocating.
+func isNormalPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 1 && p[len(p)-1] == '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c >= 0x80, c == '\\', 'A' <= c && c <= 'Z':
+			return false
+		case c == '/' && i+1 < len(p) && p[i+1] == '/':
+			return false
+		}
+	}
+	return true
+}
+
 // matchPath matches a normalised path against a normalised glob in which
 // '*' matches within one segment and '**' matches any number of segments.
 // A pattern ending in "/*" also matches everything below that folder, as
 // a folder rule is meant to.
 func matchPath(pattern, p string) bool {
+	return matchSegments(globSegments(pattern), pathSegments(p))
+}
+
+// globSegments splits a normalised glob into the segments matchSegments
+// takes; the index does it once per pattern, at load.
+func globSegments(pattern string) []string {
 	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
-	ss := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	if len(ps) > 0 && ps[len(ps)-1] == "*" {
 		ps[len(ps)-1] = "**"
 	}
-	return matchSegments(ps, ss)
+	return ps
+}
+
+// pathSegments splits a normalised path into segments.
+func pathSegments(p string) []string {
+	return strings.Split(strings.TrimPrefix(p, "/"), "/")
 }
 
 func matchSegments(ps, ss []string) bool {

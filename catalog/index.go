@@ -20,10 +20,34 @@ type Index struct {
 	paths   []pattern
 }
 
-// pattern is an identifier with its value normalised once, at load.
+// pattern is an identifier with its value normalised once, at load (and,
+// for path globs, split into segments, with the literal start that every
+// matching path has).
 type pattern struct {
 	norm  string
 	ident *Identifier
+	segs  []string
+	// For path globs: a matching path equals lit when whole is set (the
+	// glob has no '*'), and otherwise starts with lit, which is the
+	// segments before the first one with a '*', then "/".
+	lit   string
+	whole bool
+}
+
+// pathPattern prepares a normalised path glob.
+func pathPattern(norm string, id *Identifier) pattern {
+	p := pattern{norm: norm, ident: id, segs: globSegments(norm)}
+	k := 0
+	for k < len(p.segs) && !strings.Contains(p.segs[k], "*") {
+		k++
+	}
+	p.lit = "/" + strings.Join(p.segs[:k], "/")
+	if k == len(p.segs) {
+		p.whole = true
+	} else if k > 0 {
+		p.lit += "/"
+	}
+	return p
 }
 
 func newIndex() *Index {
@@ -71,9 +95,9 @@ func (ix *Index) add(id *Identifier) {
 		n := Normalize(v)
 		first, _, _ := strings.Cut(n, " ")
 		first = strings.TrimSuffix(first, "*")
-		ix.display[first] = append(ix.display[first], pattern{n, id})
+		ix.display[first] = append(ix.display[first], pattern{norm: n, ident: id})
 	case PathGlob:
-		ix.paths = append(ix.paths, pattern{NormalizePath(v), id})
+		ix.paths = append(ix.paths, pathPattern(NormalizePath(v), id))
 	default:
 		m := ix.exact[id.Kind]
 		if m == nil {
@@ -170,13 +194,21 @@ func parseCPE(cpe string) (vendor, product string, ok bool) {
 	default:
 		return "", "", false
 	}
-	parts := strings.SplitN(rest, ":", 4)
-	if len(parts) < 2 || parts[1] == "" || parts[1] == "*" || parts[1] == "-" {
+	// The part, the vendor and the product: the first three ':'-separated
+	// fields (cut one by one rather than split, which allocates).
+	_, rest, ok = strings.Cut(rest, ":")
+	if !ok {
 		return "", "", false
 	}
-	vendor = strings.ReplaceAll(parts[1], `\`, "")
-	if len(parts) > 2 && parts[2] != "*" && parts[2] != "-" {
-		product = strings.ReplaceAll(parts[2], `\`, "")
+	v, rest, more := strings.Cut(rest, ":")
+	if v == "" || v == "*" || v == "-" {
+		return "", "", false
+	}
+	vendor = strings.ReplaceAll(v, `\`, "")
+	if more {
+		if p, _, _ := strings.Cut(rest, ":"); p != "*" && p != "-" {
+			product = strings.ReplaceAll(p, `\`, "")
+		}
 	}
 	return vendor, product, true
 }
@@ -264,9 +296,16 @@ func (ix *Index) Path(p string) []*Identifier {
 		return nil
 	}
 	np := NormalizePath(p)
+	var ss []string // split only when a literal start matches
 	var out []*Identifier
 	for _, p := range ix.paths {
-		if matchPath(p.norm, np) {
+		if p.whole && np != p.lit || !p.whole && !strings.HasPrefix(np, p.lit) {
+			continue
+		}
+		if ss == nil {
+			ss = pathSegments(np)
+		}
+		if matchSegments(p.segs, ss) {
 			out = append(out, p.ident)
 		}
 	}
