@@ -75,3 +75,37 @@ func LineCol(data []byte, off int64) (line, col int) {
 	}
 	return line, col
 }
+
+// Sized is a reader that knows how many bytes it holds, such as an open
+// regular file; ReadAll uses it to read into one buffer of the right size.
+type Sized interface {
+	io.Reader
+	Size() int64
+}
+
+// ReadAll reads a whole input of at most max bytes, failing with
+// ErrTooLarge beyond. A Sized reader is read into a buffer of its size at
+// once, which halves the peak memory of reading a large document.
+func ReadAll(r io.Reader, max int64) ([]byte, error) {
+	lr := LimitReader(r, max)
+	s, ok := r.(Sized)
+	if !ok || s.Size() <= 0 || s.Size() > max {
+		return io.ReadAll(lr)
+	}
+	buf := make([]byte, 0, s.Size()+1) // +1 lets io.ReadAll-style growth see EOF without copying
+	for {
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			// The input grew while being read: fall back to growing.
+			rest, err := io.ReadAll(lr)
+			return append(buf, rest...), err
+		}
+	}
+}

@@ -111,16 +111,21 @@ func (it *Item) Identifiable() bool { return it.Name != "" || len(it.Attrs) > 0 
 // SetID gives the item an id that is stable across runs: a digest of
 // where it was found and what it is.
 func (it *Item) SetID() {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", it.Location.Host, it.Location.Source, it.Location.Ref, it.Type, it.Name, it.Version)
+	// Built in one buffer rather than with fmt: a 100,000-component SBOM
+	// sets 100,000 ids.
+	var stack [512]byte
+	b := append(stack[:0], it.Location.Host...)
+	for _, s := range [...]string{it.Location.Source, it.Location.Ref, string(it.Type), it.Name, it.Version} {
+		b = append(append(b, 0), s...)
+	}
 	// Where on the host it lives tells apart two copies of one program
 	// (two browser profiles, the 32- and 64-bit registry views).
 	for _, a := range it.Attrs {
 		switch a.Field {
 		case PURL, Path, ExtensionID, BundleID, RegistryKey, Service:
-			fmt.Fprintf(h, "\x00%s=%s", a.Field, a.Value)
+			b = append(append(append(append(b, 0), a.Field...), '='), a.Value...)
 		}
 	}
-	var sum [sha256.Size]byte
-	it.ID = "I-" + hex.EncodeToString(h.Sum(sum[:0])[:6])
+	sum := sha256.Sum256(b)
+	it.ID = "I-" + hex.EncodeToString(sum[:6])
 }

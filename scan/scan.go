@@ -101,6 +101,7 @@ const headSize = 8 << 10
 
 func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (*inventory.Inventory, string, error) {
 	var f io.Reader
+	size := int64(-1)
 	if name == "-" {
 		f = os.Stdin
 	} else {
@@ -109,6 +110,9 @@ func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (
 			return nil, "", err
 		}
 		defer fh.Close()
+		if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 		f = fh
 	}
 	br := bufio.NewReaderSize(f, headSize)
@@ -120,7 +124,11 @@ func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (
 	if err != nil {
 		return nil, "", err
 	}
-	inv, err := r.Read(ctx, name, br, lim)
+	var in io.Reader = br
+	if size >= 0 {
+		in = sizedReader{br, size}
+	}
+	inv, err := r.Read(ctx, name, in, lim)
 	return inv, r.Name(), err
 }
 
@@ -141,3 +149,11 @@ func pick(name string, head []byte, forced string) (inventory.Reader, error) {
 	}
 	return nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("not a recognised inventory format (%s)", ReaderNames())}
 }
+
+// sizedReader tells readers the size of a regular file behind a buffer.
+type sizedReader struct {
+	*bufio.Reader
+	size int64
+}
+
+func (s sizedReader) Size() int64 { return s.size }

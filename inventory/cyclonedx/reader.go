@@ -40,7 +40,7 @@ func (Reader) Sniff(head []byte) bool {
 
 // Read implements inventory.Reader.
 func (r Reader) Read(ctx context.Context, name string, in io.Reader, lim inventory.Limits) (*inventory.Inventory, error) {
-	data, err := io.ReadAll(inventory.LimitReader(in, lim.MaxBytes))
+	data, err := inventory.ReadAll(in, lim.MaxBytes)
 	if err != nil {
 		return nil, &inventory.InputError{Source: name, Offset: -1, Err: err}
 	}

@@ -81,6 +81,10 @@ func walkService(s *cdx.Service, ref string, depth, maxDepth int, fn func(Node) 
 // collect turns every node of the BOM into an item, or an unknown when it
 // has nothing to attribute it by or breaks a limit.
 func collect(ctx context.Context, inv *inventory.Inventory, bom *cdx.BOM, lim inventory.Limits) error {
+	// Counting first lets the items be one allocation of the right size.
+	total := 0
+	_ = Walk(bom, lim.MaxDepth, func(Node) error { total++; return nil })
+	inv.Items = make([]inventory.Item, 0, min(total, lim.MaxItems))
 	n := 0
 	return Walk(bom, lim.MaxDepth, func(nd Node) error {
 		if n%4096 == 0 {
