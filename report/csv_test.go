@@ -63,7 +63,7 @@ func TestCSVRows(t *testing.T) {
 		}},
 		{"/components/3", map[string]string{
 			"status": "unknown", "source": fixture, "ref": "/components/3",
-			"reason": "no name, package URL, CPE or supplier to attribute it by",
+			"reason": "no name, package URL, CPE, supplier or location to attribute it by",
 		}},
 	} {
 		if diff := cmp.Diff(tc.want, byRef[tc.ref]); diff != "" {

@@ -211,7 +211,7 @@ func TestCycloneDXFixture(t *testing.T) {
 		{"/components/0", keslProps},
 		{"/components/1/components/0", nil},
 		{"/components/2", nil},
-		{"/components/3", []cdx.Property{{Name: "embargo:unknown", Value: "no name, package URL, CPE or supplier to attribute it by"}}},
+		{"/components/3", []cdx.Property{{Name: "embargo:unknown", Value: "no name, package URL, CPE, supplier or location to attribute it by"}}},
 	} {
 		if diff := cmp.Diff(tc.want, embargoProps(nodeProps(byRef[tc.ref]))); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.ref, diff)
@@ -237,7 +237,7 @@ func TestCycloneDXFixture(t *testing.T) {
 		"embargo:summary:failed-inputs":         {"0"},
 		"embargo:summary:supplier:kaspersky-ao": {"2"},
 		"embargo:summary:country:RU":            {"2"},
-		report.PropUnknown:                      {fixture + " /components/3: no name, package URL, CPE or supplier to attribute it by"},
+		report.PropUnknown:                      {fixture + " /components/3: no name, package URL, CPE, supplier or location to attribute it by"},
 		report.PropSpecUpgraded:                 nil,
 	} {
 		if diff := cmp.Diff(want, propValues(md, name)); diff != "" {

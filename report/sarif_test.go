@@ -205,7 +205,7 @@ func TestSARIFFixture(t *testing.T) {
 	}
 	unk := run.Results[2]
 	if unk.RuleID != report.UnknownRuleID || unk.Level != "warning" || unk.RuleIndex != 2 ||
-		unk.Message.Text != fixture+" /components/3 could not be read or attributed: no name, package URL, CPE or supplier to attribute it by" {
+		unk.Message.Text != fixture+" /components/3 could not be read or attributed: no name, package URL, CPE, supplier or location to attribute it by" {
 		t.Errorf("unknown result %+v", unk)
 	}
 	if inv := run.Invocations; len(inv) != 1 || !inv[0].ExecutionSuccessful || len(inv[0].ToolExecutionNotifications) != 0 {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
@@ -70,13 +69,11 @@ func decode(name string, data []byte) (*cdx.BOM, string, error) {
 		}
 		return bom, fmt.Sprintf("CycloneDX %s XML", bom.SpecVersion), nil
 	}
-	if !utf8.Valid(data) {
-		off := invalidUTF8(data)
-		line, col := inventory.LineCol(data, off)
-		return nil, "", &inventory.InputError{Source: name, Line: line, Column: col, Offset: off, Err: errors.New("invalid UTF-8")}
+	if err := inventory.CheckUTF8(name, data); err != nil {
+		return nil, "", err
 	}
 	if err := json.Unmarshal(data, bom); err != nil {
-		return nil, "", jsonError(name, data, err)
+		return nil, "", inventory.JSONError(name, data, err)
 	}
 	if bom.BOMFormat != cdx.BOMFormat {
 		return nil, "", &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("bomFormat is %q, not %q", bom.BOMFormat, cdx.BOMFormat)}
@@ -116,33 +113,4 @@ func parseSpecVersion(s string) (cdx.SpecVersion, error) {
 		return 0, fmt.Errorf("CycloneDX version %q is not supported", s)
 	}
 	return v, nil
-}
-
-func jsonError(name string, data []byte, err error) error {
-	off := int64(-1)
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = max(se.Offset-1, 0) // Offset counts the bytes read, the bad one included
-	case errors.As(err, &te):
-		off = max(te.Offset-1, 0)
-		err = fmt.Errorf("field %q: JSON %s where %s was expected", te.Field, te.Value, te.Type)
-	}
-	ie := &inventory.InputError{Source: name, Offset: off, Err: err}
-	if off >= 0 {
-		ie.Line, ie.Column = inventory.LineCol(data, off)
-	}
-	return ie
-}
-
-func invalidUTF8(data []byte) int64 {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n == 1 {
-			return int64(i)
-		}
-		i += n
-	}
-	return int64(len(data))
 }

@@ -73,7 +73,7 @@ func TestReadJSON(t *testing.T) {
 	}
 	wantUnknown := []inventory.Unknown{{
 		Location: inventory.Location{Source: "testdata/small.cdx.json", Ref: "/components/3", Reader: "cyclonedx"},
-		Reason:   "no name, package URL, CPE or supplier to attribute it by",
+		Reason:   "no name, package URL, CPE, supplier or location to attribute it by",
 	}}
 	if diff := cmp.Diff(wantUnknown, inv.Unknowns); diff != "" {
 		t.Errorf("unknowns (-want +got):\n%s", diff)

@@ -105,7 +105,7 @@ func collect(ctx context.Context, inv *inventory.Inventory, bom *cdx.BOM, lim in
 		it.Location, it.Index = loc, n
 		n++
 		if reason := check(&it, nd, lim); reason != "" {
-			inv.Unknowns = append(inv.Unknowns, inventory.Unknown{Location: loc, Name: clip(it.Name), Reason: reason})
+			inv.Unknowns = append(inv.Unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(it.Name), Reason: reason})
 			return nil
 		}
 		it.SetID()
@@ -118,25 +118,7 @@ func check(it *inventory.Item, nd Node, lim inventory.Limits) string {
 	if nd.Depth > lim.MaxDepth-1 && ((nd.Component != nil && nd.Component.Components != nil) || (nd.Service != nil && nd.Service.Services != nil)) {
 		return fmt.Sprintf("components nested deeper than %d levels were not read", lim.MaxDepth)
 	}
-	if len(it.Name) > lim.MaxString || len(it.Version) > lim.MaxString {
-		return fmt.Sprintf("name or version longer than %d bytes", lim.MaxString)
-	}
-	for _, a := range it.Attrs {
-		if len(a.Value) > lim.MaxString {
-			return fmt.Sprintf("%s longer than %d bytes", a.Field, lim.MaxString)
-		}
-	}
-	if !it.Identifiable() {
-		return "no name, package URL, CPE or supplier to attribute it by"
-	}
-	return ""
-}
-
-func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
+	return inventory.CheckItem(it, lim)
 }
 
 func componentItem(c *cdx.Component) inventory.Item {

@@ -47,7 +47,7 @@ func newState(source string, lim inventory.Limits) *state {
 func (st *state) unknown(line int, name, reason string) {
 	st.unknowns = append(st.unknowns, inventory.Unknown{
 		Location: inventory.Location{Source: st.source, Line: line, Reader: "osquery"},
-		Name:     clip(name),
+		Name:     inventory.Clip(name),
 		Reason:   reason,
 	})
 }
@@ -157,15 +157,15 @@ func (st *state) finish(inv *inventory.Inventory) {
 		if o.hosts == 1 {
 			loc.Host = o.host
 		}
-		unknowns = append(unknowns, inventory.Unknown{Location: loc, Name: clip(q),
+		unknowns = append(unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(q),
 			Reason: fmt.Sprintf("query %q: rows from a table this reader does not read (%d present on %s; columns: %s)",
-				q, o.rows, plural(o.hosts, "host"), clip(strings.Join(o.columns, ", ")))})
+				q, o.rows, plural(o.hosts, "host"), inventory.Clip(strings.Join(o.columns, ", ")))})
 	}
 	slices.SortFunc(all, func(a, b placed) int { return a.e.seq - b.e.seq })
 	for _, p := range all {
 		loc := inventory.Location{Source: st.source, Line: p.e.line, Host: p.s.host, Ref: p.s.query + " " + p.e.action, Reader: "osquery"}
 		if p.e.reason != "" {
-			unknowns = append(unknowns, inventory.Unknown{Location: loc, Name: clip(p.e.item.Name), Reason: p.e.reason})
+			unknowns = append(unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(p.e.item.Name), Reason: p.e.reason})
 			continue
 		}
 		it := p.e.item

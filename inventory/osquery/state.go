@@ -87,7 +87,7 @@ func (r row) key() string {
 // lines become unknowns; the error is for a broken limit only.
 func (st *state) line(n int, text []byte) error {
 	if !utf8.Valid(text) {
-		st.unknown(n, "", fmt.Sprintf("invalid UTF-8 at column %d", invalidUTF8(text)+1))
+		st.unknown(n, "", fmt.Sprintf("invalid UTF-8 at column %d", inventory.FirstInvalidUTF8(text)+1))
 		return nil
 	}
 	var rec record
@@ -156,24 +156,6 @@ func describe(err error) string {
 		return fmt.Sprintf("%q is JSON %s, not %s (column %d)", te.Field, te.Value, te.Type, te.Offset)
 	}
 	return err.Error()
-}
-
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return len(b)
-}
-
-func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
 }
 
 // sortUnknowns orders unknowns by line, keeping equal lines in order.

@@ -32,8 +32,8 @@ func collect(ctx context.Context, inv *inventory.Inventory, doc *spdx.Document, 
 		it.Location = inventory.Location{Source: inv.Source, Ref: ref, Line: lines[ref], Reader: "spdx"}
 		it.Index = n
 		n++
-		if reason := check(&it, lim); reason != "" {
-			inv.Unknowns = append(inv.Unknowns, inventory.Unknown{Location: it.Location, Name: clip(it.Name), Reason: reason})
+		if reason := inventory.CheckItem(&it, lim); reason != "" {
+			inv.Unknowns = append(inv.Unknowns, inventory.Unknown{Location: it.Location, Name: inventory.Clip(it.Name), Reason: reason})
 			return nil
 		}
 		it.SetID()
@@ -75,28 +75,6 @@ func ref(id, kind string, i int) string {
 		return fmt.Sprintf("/%s/%d", kind, i)
 	}
 	return "SPDXRef-" + id
-}
-
-func check(it *inventory.Item, lim inventory.Limits) string {
-	if len(it.Name) > lim.MaxString || len(it.Version) > lim.MaxString {
-		return fmt.Sprintf("name or version longer than %d bytes", lim.MaxString)
-	}
-	for _, a := range it.Attrs {
-		if len(a.Value) > lim.MaxString {
-			return fmt.Sprintf("%s longer than %d bytes", a.Field, lim.MaxString)
-		}
-	}
-	if !it.Identifiable() {
-		return "no name, package URL, CPE, supplier or location to attribute it by"
-	}
-	return ""
-}
-
-func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
 }
 
 func packageItem(p *spdx.Package) inventory.Item {

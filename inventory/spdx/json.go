@@ -21,7 +21,7 @@ func decodeJSON(name string, data []byte) (*spdx.Document, []inventory.Unknown, 
 		Version *string `json:"spdxVersion"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, nil, jsonError(name, data, err)
+		return nil, nil, inventory.JSONError(name, data, err)
 	}
 	if head.Version == nil {
 		return nil, nil, &inventory.InputError{Source: name, Offset: -1, Err: errors.New("spdxVersion is missing")}
@@ -34,7 +34,7 @@ func decodeJSON(name string, data []byte) (*spdx.Document, []inventory.Unknown, 
 		return doc, nil, nil
 	}
 	if _, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return nil, nil, jsonError(name, data, err)
+		return nil, nil, inventory.JSONError(name, data, err)
 	}
 	return decodeLenient(name, data)
 }
@@ -95,12 +95,12 @@ func decodeLenient(name string, data []byte) (*spdx.Document, []inventory.Unknow
 	var unknowns []inventory.Unknown
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil {
-		return nil, nil, jsonError(name, data, err)
+		return nil, nil, inventory.JSONError(name, data, err)
 	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, jsonError(name, data, err)
+			return nil, nil, inventory.JSONError(name, data, err)
 		}
 		key, _ := tok.(string)
 		start := skipSep(data, dec.InputOffset())
@@ -108,13 +108,13 @@ func decodeLenient(name string, data []byte) (*spdx.Document, []inventory.Unknow
 		if !ok || start >= int64(len(data)) || data[start] != '[' {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
-				return nil, nil, jsonError(name, data, err)
+				return nil, nil, inventory.JSONError(name, data, err)
 			}
 			continue
 		}
 		spans, err := walkArray(dec, data, el.check)
 		if err != nil {
-			return nil, nil, jsonError(name, data, err)
+			return nil, nil, inventory.JSONError(name, data, err)
 		}
 		unknowns = append(unknowns, blank(rest, data, name, key, start, spans)...)
 	}
@@ -173,7 +173,7 @@ func blank(rest, data []byte, name, key string, open int64, spans []span) []inve
 			line, _ := inventory.LineCol(data, off)
 			out = append(out, inventory.Unknown{
 				Location: inventory.Location{Source: name, Ref: fmt.Sprintf("/%s/%d", key, i), Line: line, Offset: off, Reader: "spdx"},
-				Name:     clip(elementName(data, sp)),
+				Name:     inventory.Clip(elementName(data, sp)),
 				Reason:   fmt.Sprintf("%s not read: %v", el.noun, sp.err),
 			})
 		}
@@ -219,7 +219,7 @@ func skipSep(data []byte, off int64) int64 {
 // on its own.
 func locate(name string, data []byte, err error) error {
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Offset > 0 {
-		return jsonError(name, data, err)
+		return inventory.JSONError(name, data, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, e := dec.Token(); e == nil {
@@ -242,21 +242,4 @@ func locate(name string, data []byte, err error) error {
 		}
 	}
 	return &inventory.InputError{Source: name, Offset: -1, Err: err}
-}
-
-// jsonError turns a decoding error into an InputError with the line and
-// column.
-func jsonError(name string, data []byte, err error) error {
-	off := int64(-1)
-	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		off = se.Offset
-	} else if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		off = te.Offset
-		err = fmt.Errorf("field %q: JSON %s where %s was expected", te.Field, te.Value, te.Type)
-	}
-	ie := &inventory.InputError{Source: name, Offset: off, Err: err}
-	if off >= 0 {
-		ie.Line, ie.Column = inventory.LineCol(data, off)
-	}
-	return ie
 }

@@ -29,16 +29,16 @@ func TestMalformed(t *testing.T) {
 		name      string
 		input     string
 		lim       inventory.Limits
-		line, col int    // position wanted in the error; 0 = none stated
+		line, col int    // position wanted in the error (the offending byte; for a truncated input the last); 0 = none stated
 		err       string // substring of the error
 	}{
 		{"empty", " \n\t", inventory.DefaultLimits, 0, 0, "empty document"},
-		{"truncated JSON", jsonHead + `"packages": [{"name": "a"`, inventory.DefaultLimits, 3, 26, "unexpected end of JSON input"},
-		{"trailing garbage", `{"spdxVersion": "SPDX-2.3"} x`, inventory.DefaultLimits, 1, 30, "invalid character 'x'"},
-		{"version not a string", "{\n  \"spdxVersion\": 3}", inventory.DefaultLimits, 2, 19, `field "spdxVersion"`},
+		{"truncated JSON", jsonHead + `"packages": [{"name": "a"`, inventory.DefaultLimits, 3, 25, "unexpected end of JSON input"},
+		{"trailing garbage", `{"spdxVersion": "SPDX-2.3"} x`, inventory.DefaultLimits, 1, 29, "invalid character 'x'"},
+		{"version not a string", "{\n  \"spdxVersion\": 3}", inventory.DefaultLimits, 2, 18, `field "spdxVersion"`},
 		{"version missing", `{"SPDXID": "SPDXRef-DOCUMENT"}`, inventory.DefaultLimits, 0, 0, "spdxVersion is missing"},
 		{"version unsupported", `{"spdxVersion": "SPDX-3.0"}`, inventory.DefaultLimits, 0, 0, `"SPDX-3.0" is not supported`},
-		{"packages not an array", jsonHead + ` "packages": "kesl"}`, inventory.DefaultLimits, 3, 20, "packages"},
+		{"packages not an array", jsonHead + ` "packages": "kesl"}`, inventory.DefaultLimits, 3, 19, "packages"},
 		{"creator not typed", "{\"spdxVersion\": \"SPDX-2.3\",\n \"creationInfo\": {\"creators\": [\"nobody\"]}}", inventory.DefaultLimits, 2, 18, "creationInfo"},
 		{"invalid UTF-8 in JSON", jsonHead + " \"packages\": [{\"name\": \"k\xffsl\"}]}", inventory.DefaultLimits, 3, 26, "invalid UTF-8"},
 		{"too large", jsonHead + `"packages": []}`, small, 0, 0, "exceeds the size limit"},

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spdx/tools-golang/spdx"
 
@@ -69,10 +68,8 @@ func (r Reader) Read(ctx context.Context, name string, in io.Reader, lim invento
 	if len(h) == 0 {
 		return nil, &inventory.InputError{Source: name, Offset: 0, Err: errors.New("empty document")}
 	}
-	if !utf8.Valid(data) {
-		off := invalidUTF8(data)
-		line, col := inventory.LineCol(data, off)
-		return nil, &inventory.InputError{Source: name, Line: line, Column: col, Offset: off, Err: errors.New("invalid UTF-8")}
+	if err := inventory.CheckUTF8(name, data); err != nil {
+		return nil, err
 	}
 	var (
 		doc      *spdx.Document
@@ -124,15 +121,4 @@ func blankBOM(data []byte) {
 	if bytes.HasPrefix(data[i:], []byte("\xef\xbb\xbf")) {
 		copy(data[i:], "   ")
 	}
-}
-
-func invalidUTF8(data []byte) int64 {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n == 1 {
-			return int64(i)
-		}
-		i += n
-	}
-	return int64(len(data))
 }

@@ -74,7 +74,7 @@ func decodeTagValue(ctx context.Context, name string, data []byte) (*spdx.Docume
 		}
 		unknowns = append(unknowns, inventory.Unknown{
 			Location: inventory.Location{Source: name, Line: lines[k], Ref: tag, Reader: "spdx"},
-			Name:     clip(pairs[k].Value),
+			Name:     inventory.Clip(pairs[k].Value),
 			Reason:   fmt.Sprintf("%s not read: %v", noun(tag), err),
 		})
 		pairs, lines = slices.Delete(pairs, k, end), slices.Delete(lines, k, end)
@@ -189,7 +189,7 @@ func readPairs(name string, data []byte) ([]reader.TagValuePair, []int, error) {
 		}
 		t, v, ok := bytes.Cut(l, []byte(":"))
 		if !ok {
-			return nil, nil, &inventory.InputError{Source: name, Line: n, Column: 1, Offset: -1, Err: fmt.Errorf("no colon in %q", clip(string(l)))}
+			return nil, nil, &inventory.InputError{Source: name, Line: n, Column: 1, Offset: -1, Err: fmt.Errorf("no colon in %q", inventory.Clip(string(l)))}
 		}
 		tag = string(bytes.TrimSpace(t))
 		if _, after, found := bytes.Cut(v, []byte("<text>")); found {
