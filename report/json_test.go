@@ -15,7 +15,7 @@ func TestJSONSchema(t *testing.T) {
 	cases := map[string]*report.Report{
 		"fixture":      fixedReport(t),
 		"failed input": scanReport(t, fixture, garbage(t)),
-		"directory":    scanReport(t, "/"),
+		"directory":    scanReport(t, dpkgTree(t)),
 		"tie":          scanReport(t, writeFile(t, "tie.cdx.json", tieBOM)),
 	}
 	for name, r := range cases {
@@ -50,4 +50,21 @@ func writeFile(t *testing.T, name, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// dpkgTree is a directory target holding a dpkg database.
+func dpkgTree(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	data, err := os.ReadFile("../inventory/dpkg/testdata/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "var/lib/dpkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "var/lib/dpkg/status"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }

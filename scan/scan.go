@@ -22,6 +22,12 @@ type Options struct {
 	Limits inventory.Limits
 	// Reader forces a reader by name instead of sniffing the input.
 	Reader string
+	// Select chooses host collectors by name or tag; empty selects all.
+	Select []string
+	// Exclude lists paths not to walk in directory inputs.
+	Exclude []string
+	// CrossFS lets the walk of a live root cross into other file systems.
+	CrossFS bool
 	// Progress, when set, receives events as the scan goes.
 	Progress func(Event)
 	// Version is written into the report.
@@ -56,39 +62,36 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 	var errs []error
 	read := 0
 	for _, in := range inputs {
-		sources, note, err := expand(in)
-		if note != "" {
-			b.note(in, note)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress(Event{Source: in, Stage: "read"})
+		var inv *inventory.Inventory
+		var reader string
+		var err error
+		if isDir(in) {
+			var notes []string
+			inv, notes, err = scanTarget(ctx, in, opts)
+			reader = "host"
+			for _, n := range notes {
+				b.note(in, n)
+			}
+		} else {
+			inv, reader, err = readInput(ctx, in, opts.Reader, opts.Limits)
 		}
 		if err != nil {
-			b.failed(in, "", err)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			b.failed(in, reader, err)
 			errs = append(errs, err)
+			progress(Event{Source: in, Stage: "failed"})
 			continue
 		}
-		for _, src := range sources {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			progress(Event{Source: src.path, Stage: "read"})
-			forced := opts.Reader
-			if src.reader != "" {
-				forced = src.reader
-			}
-			inv, reader, err := readInput(ctx, src.path, forced, opts.Limits)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				b.failed(src.path, reader, err)
-				errs = append(errs, err)
-				progress(Event{Source: src.path, Stage: "failed"})
-				continue
-			}
-			progress(Event{Source: src.path, Stage: "attribute", Items: len(inv.Items)})
-			read++
-			b.add(inv, reader)
-			progress(Event{Source: src.path, Stage: "done", Items: len(inv.Items)})
-		}
+		progress(Event{Source: in, Stage: "attribute", Items: len(inv.Items)})
+		read++
+		b.add(inv, reader)
+		progress(Event{Source: in, Stage: "done", Items: len(inv.Items)})
 	}
 	if read == 0 && len(errs) > 0 {
 		return b.report(), fmt.Errorf("%w: %w", ErrNothingRead, errors.Join(errs...))

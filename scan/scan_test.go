@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -33,11 +34,19 @@ func TestDirectoryTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(context.Background(), attribute.New(cat), []string{"/"}, Options{})
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"var/lib/dpkg/status": readFile(t, "../inventory/dpkg/testdata/status")})
+	rep, err := Run(context.Background(), attribute.New(cat), []string{root}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Inputs) == 0 || rep.Inputs[0].Source != "/var/lib/dpkg/status" || rep.Summary.Items == 0 || len(rep.Notes) != 1 {
-		t.Errorf("inputs %+v, summary %+v, notes %v", rep.Inputs, rep.Summary, rep.Notes)
+	if len(rep.Inputs) != 1 || rep.Inputs[0].Reader != "host" || rep.Summary.Items != 2 || rep.Summary.Attributed != 1 {
+		t.Errorf("inputs %+v, summary %+v", rep.Inputs, rep.Summary)
+	}
+	if len(rep.Notes) == 0 || !strings.Contains(rep.Notes[len(rep.Notes)-1], "collectors run: dpkg") {
+		t.Errorf("notes %v", rep.Notes)
+	}
+	if got := rep.Items[0].Location.Source; got != root+"/var/lib/dpkg/status" {
+		t.Errorf("location %q", got)
 	}
 }

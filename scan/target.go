@@ -1,67 +1,82 @@
 package scan
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
+
+	"github.com/embargo-dev/embargo/inventory"
 )
 
-// source is one document to read, with the reader to use when the
-// document's place already says what it is.
-type source struct {
-	path   string
-	reader string
+// openTarget opens a directory input as a target whose file system cannot
+// be left through symbolic links (os.Root).
+func openTarget(input string) (*inventory.Target, func(), error) {
+	root, err := os.OpenRoot(input)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := &inventory.Target{Name: filepath.Clean(input), FS: root.FS()}
+	if abs, err := filepath.Abs(input); err == nil && abs == "/" {
+		t.Live = true
+		t.Host, _ = os.Hostname()
+	}
+	return t, func() { root.Close() }, nil
 }
 
-// hostDatabases are the package databases a directory target (a live
-// root such as "/", or a mounted disk or unpacked image) is searched for.
-// The host collectors of the fleet scan extend this with a full walk.
-var hostDatabases = []source{
-	{"var/lib/dpkg/status", "dpkg"},
-	{"var/lib/dpkg/status.d/*", "dpkg"},
-}
-
-// expand turns an input into the documents to read: the input itself,
-// or the package databases under a directory.
-func expand(input string) ([]source, string, error) {
+// isDir reports whether an input names a directory.
+func isDir(input string) bool {
 	if input == "-" {
-		return []source{{path: "-"}}, "", nil
+		return false
 	}
 	fi, err := os.Stat(input)
-	if err != nil {
-		return nil, "", err
-	}
-	if !fi.IsDir() {
-		return []source{{path: input}}, "", nil
-	}
-	var out []source
-	for _, db := range hostDatabases {
-		matches, err := filepath.Glob(filepath.Join(input, db.path))
-		if err != nil {
-			return nil, "", err
-		}
-		sort.Strings(matches)
-		for _, m := range matches {
-			if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
-				out = append(out, source{path: m, reader: db.reader})
-			}
-		}
-	}
-	note := "directory: package databases read (dpkg); registry, executables, app bundles and browser extensions are not collected from directories yet"
-	if len(out) == 0 {
-		return nil, note, fmt.Errorf("%s: no package database found (looked for %s)", input, databaseList())
-	}
-	return out, note, nil
+	return err == nil && fi.IsDir()
 }
 
-func databaseList() string {
-	s := ""
-	for i, db := range hostDatabases {
-		if i > 0 {
-			s += ", "
-		}
-		s += db.path
+// scanTarget walks a directory input with the selected collectors.
+func scanTarget(ctx context.Context, input string, opts Options) (*inventory.Inventory, []string, error) {
+	t, closeRoot, err := openTarget(input)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s
+	defer closeRoot()
+	collectors, notes, err := SelectCollectors(t, opts.Select)
+	if err != nil {
+		return nil, nil, err
+	}
+	var excludes []string
+	for _, ex := range opts.Exclude {
+		rel, err := relativeTo(t.Name, ex)
+		if err != nil {
+			return nil, nil, err
+		}
+		excludes = append(excludes, rel)
+	}
+	names := make([]string, len(collectors))
+	for i, c := range collectors {
+		names[i] = c.Name()
+	}
+	notes = append(notes, "collectors run: "+strings.Join(names, ", "))
+	inv, err := Walk(ctx, t, collectors, WalkOptions{
+		Limits: opts.Limits, Exclude: excludes, OneFS: t.Live && !opts.CrossFS, Progress: opts.Progress,
+	})
+	return inv, notes, err
+}
+
+// relativeTo turns an --exclude-path (absolute, or relative to the
+// target) into a path relative to the target.
+func relativeTo(target, p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		return filepath.ToSlash(filepath.Clean(p)), nil
+	}
+	absTarget, err := filepath.Abs(target)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(absTarget, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("--exclude-path %s is not under %s", p, target)
+	}
+	return filepath.ToSlash(rel), nil
 }

@@ -16,10 +16,13 @@ import (
 )
 
 type scanOptions struct {
-	output string
-	file   string
-	reader string
-	quiet  bool
+	output  string
+	file    string
+	reader  string
+	quiet   bool
+	sel     []string
+	exclude []string
+	crossFS bool
 }
 
 func newScanCmd() *cobra.Command {
@@ -27,8 +30,11 @@ func newScanCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan INPUT...",
 		Short: "Attribute every item of SBOMs or inventories to its controlling supplier",
-		Long: `Scan reads CycloneDX (JSON, XML), SPDX (JSON, tag-value) and osquery result logs,
-attributes every item, and writes the report to standard output ("-" reads standard input).
+		Long: `Scan reads CycloneDX (JSON, XML), SPDX (JSON, tag-value), osquery result logs and dpkg
+databases, attributes every item, and writes the report to standard output ("-" reads
+standard input). A directory (the live root "/", a mounted disk, an unpacked image) is
+walked once and every file offered to the host collectors; symbolic links are never
+followed out of it, and a walk of "/" skips /proc, /sys, /dev and other file systems.
 
 Formats: ` + formatNames(),
 		Args: cobra.MinimumNArgs(1),
@@ -39,6 +45,9 @@ Formats: ` + formatNames(),
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.reader, "format", "", "read inputs as this format instead of detecting it: "+scan.ReaderNames())
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on standard error")
+	f.StringSliceVar(&o.sel, "select", nil, "directory targets: run only these collectors, by name or tag (e.g. windows,signer)")
+	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory targets: do not walk this path (repeatable)")
+	f.BoolVar(&o.crossFS, "cross-filesystems", false, "scanning /: also walk other mounted file systems")
 	return cmd
 }
 
@@ -59,7 +68,7 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	if err != nil {
 		return fmt.Errorf("embedded catalogue: %w", err)
 	}
-	opts := scan.Options{Reader: o.reader, Version: version}
+	opts := scan.Options{Reader: o.reader, Version: version, Select: o.sel, Exclude: o.exclude, CrossFS: o.crossFS}
 	if !o.quiet && term.IsTerminal(int(os.Stderr.Fd())) {
 		opts.Progress = progressLine(cmd.ErrOrStderr())
 	}

@@ -1,0 +1,60 @@
+package inventory
+
+import (
+	"context"
+	"io/fs"
+)
+
+// Target is what a host scan walks: a live root, a mounted volume, or an
+// unpacked container image, seen through a file system that cannot be
+// escaped by symbolic links.
+type Target struct {
+	Name  string // as the user named it
+	FS    fs.FS  // rooted at the target
+	Live  bool   // the running system's own root
+	Image bool   // a container image
+	Host  string // host name items are recorded against
+}
+
+// TargetFile is one regular file of a target that a collector asked for.
+type TargetFile struct {
+	Path string // slash-separated, relative to the target root
+	Size int64
+}
+
+// Requirements say where a collector applies; the runner skips it
+// elsewhere without an error.
+type Requirements struct {
+	LiveOnly   bool // reads the running system (a live registry, say)
+	NotInImage bool // meaningless inside a container image
+}
+
+// Collector finds items in the files of a target. One walk of the target
+// offers every file to every collector's Wants, a cheap test of the path
+// alone; Collect then reads the files it wanted.
+type Collector interface {
+	// Name is the collector's short name, for --select and output.
+	Name() string
+	// Tags group collectors for --select (windows, linux, macos, package,
+	// signer, browser, service, ...).
+	Tags() []string
+	Requirements() Requirements
+	// Wants reports whether the collector reads the file at path
+	// (slash-separated, relative to the target, original case). It must
+	// not do I/O or use regular expressions: it runs for every file.
+	Wants(path string) bool
+	// Collect reads one wanted file. It may read other files of t.FS that
+	// the file names (a manifest's locale files, say). Parts that cannot
+	// be read become Unknowns; an error means the file as a whole could
+	// not be read, and the runner records it as an Unknown.
+	Collect(ctx context.Context, t *Target, f TargetFile, lim Limits) ([]Item, []Unknown, error)
+}
+
+// Display is how a file of the target is named in output: the target's
+// name joined with the file's path.
+func (t *Target) Display(p string) string {
+	if t.Name == "/" {
+		return "/" + p
+	}
+	return t.Name + "/" + p
+}

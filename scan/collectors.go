@@ -1,0 +1,63 @@
+package scan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/dpkg"
+)
+
+// Collectors lists every host collector. A new source is one package
+// under inventory/ and one line here.
+func Collectors() []inventory.Collector {
+	return []inventory.Collector{
+		dpkg.Collector{},
+	}
+}
+
+// SelectCollectors returns the collectors that apply to the target and
+// match the selection (names or tags; empty selects all), and a note for
+// each one skipped by its requirements.
+func SelectCollectors(t *inventory.Target, sel []string) ([]inventory.Collector, []string, error) {
+	known := map[string]bool{}
+	for _, c := range Collectors() {
+		known[c.Name()] = true
+		for _, tag := range c.Tags() {
+			known[tag] = true
+		}
+	}
+	for _, s := range sel {
+		if !known[s] {
+			return nil, nil, fmt.Errorf("--select %q is neither a collector nor a tag (%s)", s, strings.Join(sortedKeys(known), ", "))
+		}
+	}
+	var out []inventory.Collector
+	var notes []string
+	for _, c := range Collectors() {
+		if len(sel) > 0 && !slices.Contains(sel, c.Name()) && !slices.ContainsFunc(c.Tags(), func(tag string) bool { return slices.Contains(sel, tag) }) {
+			continue
+		}
+		r := c.Requirements()
+		switch {
+		case r.LiveOnly && !t.Live:
+			notes = append(notes, fmt.Sprintf("collector %s skipped: it reads the running system, and %s is not the live root", c.Name(), t.Name))
+			continue
+		case r.NotInImage && t.Image:
+			notes = append(notes, fmt.Sprintf("collector %s skipped: not applicable to a container image", c.Name()))
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, notes, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
