@@ -105,8 +105,16 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	return nil
 }
 
+// progressLine rewrites one line of the terminal as the scan goes.
 func progressLine(w io.Writer) func(scan.Event) {
 	return func(e scan.Event) {
-		fmt.Fprintf(w, "\r\033[K%s %s (%d items)", e.Stage, e.Source, e.Items)
+		switch e.Stage {
+		case "walk":
+			fmt.Fprintf(w, "\r\033[Kwalking %s: %d files", e.Source, e.Items)
+		case "read":
+			fmt.Fprintf(w, "\r\033[Kreading %s", e.Source)
+		default:
+			fmt.Fprintf(w, "\r\033[K%s %s: %d items", e.Stage, e.Source, e.Items)
+		}
 	}
 }
