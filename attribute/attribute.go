@@ -50,6 +50,10 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 			for _, name := range subjectNames(at.Value) {
 				m.orgs(at, ix.Org(name), catalog.SignerSubject, true)
 			}
+		case inventory.CASubject:
+			for _, name := range subjectNames(at.Value) {
+				m.orgs(at, ix.Org(name), catalog.TLSInterceptCA, true)
+			}
 		case inventory.BundleID:
 			m.idents(at, ix.Dotted(catalog.BundleID, at.Value))
 		case inventory.AndroidID:

@@ -108,6 +108,9 @@ func TestAttribute(t *testing.T) {
 			&outcome{"tiktok", "bytedance", "CN", []string{"bytedance"}, "low", []inventory.Field{"url"}, 0}},
 		{"full-width brackets in a Chinese publisher", item(inventory.Application, "windows", "微信", "publisher", "腾讯科技（深圳）有限公司"),
 			&outcome{"wechat", "tencent", "CN", []string{"tencent"}, "medium", []inventory.Field{"publisher", "publisher"}, 0}},
+		{"an interception root CA by its CN", item(inventory.Certificate, "trust-store", "Example Personal Root Certificate", "ca_subject", "CN=Example Personal Root Certificate,C=RU"),
+			&outcome{"lab-av", "lab-ao", "RU", labChain, "medium", []inventory.Field{"ca_subject"}, 0}},
+		{"a CA certificate is not the product its name resembles", item(inventory.Certificate, "trust-store", "Example Anti-Virus 21 Root", "ca_subject", "CN=Example Anti-Virus 21 Root"), nil},
 		{"nothing to go on", item(inventory.Library, "npm", "left-pad", "purl", "pkg:npm/left-pad@1.3.0"), nil},
 	}
 	for _, tc := range tests {

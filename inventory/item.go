@@ -30,6 +30,18 @@ const (
 	RegistryKey  Field = "registry_key"
 	WingetID     Field = "winget_id"
 	ChocolateyID Field = "chocolatey_id"
+
+	// Executable files (inventory/pe): the version resource and the
+	// Authenticode signature beside Signer, one group per signature.
+	OriginalFilename Field = "original_filename" // version resource OriginalFilename
+	FileDescription  Field = "file_description"  // version resource FileDescription
+	SignerIssuer     Field = "signer_issuer"     // issuer DN of the signer certificate
+	SignerSerial     Field = "signer_serial"     // serial number of the signer certificate, hex
+	SignerValidity   Field = "signer_validity"   // notBefore/notAfter, an ISO 8601 interval
+	SignatureStatus  Field = "signature_status"  // verdict on the signature (inventory/pe.Status)
+
+	// Certificates in trust stores (inventory/trustca).
+	CASubject Field = "ca_subject" // subject or issuer DN of a trusted CA certificate
 )
 
 // Attr is one raw attribute of an item.
@@ -49,7 +61,8 @@ const (
 	Library     Type = "library"     // a language-ecosystem dependency
 	Extension   Type = "extension"   // a browser extension
 	File        Type = "file"
-	Device      Type = "device" // hardware or firmware
+	Device      Type = "device"      // hardware or firmware
+	Certificate Type = "certificate" // a CA certificate in a trust store
 	Other       Type = "other"
 )
 

@@ -6,7 +6,11 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/browserext"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
+	"github.com/embargo-dev/embargo/inventory/macapp"
+	"github.com/embargo-dev/embargo/inventory/services"
+	"github.com/embargo-dev/embargo/inventory/trustca"
 )
 
 // Collectors lists every host collector. A new source is one package
@@ -14,6 +18,11 @@ import (
 func Collectors() []inventory.Collector {
 	return []inventory.Collector{
 		dpkg.Collector{},
+		macapp.Collector{},
+		macapp.Launchd{},
+		browserext.Collector{},
+		services.Collector{},
+		trustca.Collector{},
 	}
 }
 
