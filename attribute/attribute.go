@@ -71,6 +71,9 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 		case inventory.Path:
 			m.idents(at, ix.Path(at.Value))
 			m.idents(at, ix.Exact(catalog.ProcessName, path.Base(strings.ReplaceAll(at.Value, `\`, "/"))))
+		case inventory.OriginalFilename:
+			// The name a program was built with survives a rename.
+			m.idents(at, ix.Exact(catalog.ProcessName, at.Value))
 		case inventory.URL:
 			if host := hostOf(at.Value); host != "" {
 				m.idents(at, ix.Domain(host))

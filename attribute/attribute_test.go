@@ -103,7 +103,7 @@ func TestAttribute(t *testing.T) {
 			&outcome{"lab-av", "lab-ao", "RU", labChain, "medium", []inventory.Field{"bundle_id"}, 0}},
 		{"bundle id sharing letters only", item(inventory.Application, "macos", "AV", "bundle_id", "com.example.avx"), nil},
 		{"renamed copy found by its folder", item(inventory.File, "", "renamed.exe", "path", `C:\Program Files\Example Lab\AV 21\exav.exe`),
-			&outcome{"lab-av", "lab-ao", "RU", labChain, "low", []inventory.Field{"path"}, 0}},
+			&outcome{"lab-av", "lab-ao", "RU", labChain, "low", []inventory.Field{"path", "path"}, 0}}, // folder glob and file name
 		{"URL host under a domain rule", item(inventory.Other, "service", "feed", "url", "https://api.tiktok.com/v1"),
 			&outcome{"tiktok", "bytedance", "CN", []string{"bytedance"}, "low", []inventory.Field{"url"}, 0}},
 		{"full-width brackets in a Chinese publisher", item(inventory.Application, "windows", "微信", "publisher", "腾讯科技（深圳）有限公司"),
@@ -111,6 +111,8 @@ func TestAttribute(t *testing.T) {
 		{"an interception root CA by its CN", item(inventory.Certificate, "trust-store", "Example Personal Root Certificate", "ca_subject", "CN=Example Personal Root Certificate,C=RU"),
 			&outcome{"lab-av", "lab-ao", "RU", labChain, "medium", []inventory.Field{"ca_subject"}, 0}},
 		{"a CA certificate is not the product its name resembles", item(inventory.Certificate, "trust-store", "Example Anti-Virus 21 Root", "ca_subject", "CN=Example Anti-Virus 21 Root"), nil},
+		{"a renamed executable by its original file name", item(inventory.Application, "windows", "setup.exe", "path", `C:\Users\bob\Downloads\setup.exe`, "original_filename", "exav.exe"),
+			&outcome{"lab-av", "lab-ao", "RU", labChain, "low", []inventory.Field{"original_filename"}, 0}},
 		{"nothing to go on", item(inventory.Library, "npm", "left-pad", "purl", "pkg:npm/left-pad@1.3.0"), nil},
 	}
 	for _, tc := range tests {

@@ -27,6 +27,9 @@ type TargetFile struct {
 type Requirements struct {
 	LiveOnly   bool // reads the running system (a live registry, say)
 	NotInImage bool // meaningless inside a container image
+	// OnRequest collectors run only when --select names them: pe-all
+	// opens every file of the target.
+	OnRequest bool
 }
 
 // Collector finds items in the files of a target. One walk of the target

@@ -9,6 +9,7 @@ import (
 	"github.com/embargo-dev/embargo/inventory/browserext"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
 	"github.com/embargo-dev/embargo/inventory/macapp"
+	"github.com/embargo-dev/embargo/inventory/pe"
 	"github.com/embargo-dev/embargo/inventory/services"
 	"github.com/embargo-dev/embargo/inventory/trustca"
 )
@@ -18,6 +19,8 @@ import (
 func Collectors() []inventory.Collector {
 	return []inventory.Collector{
 		dpkg.Collector{},
+		&pe.Collector{},
+		&pe.Collector{All: true},
 		macapp.Collector{},
 		macapp.Launchd{},
 		browserext.Collector{},
@@ -45,10 +48,12 @@ func SelectCollectors(t *inventory.Target, sel []string) ([]inventory.Collector,
 	var out []inventory.Collector
 	var notes []string
 	for _, c := range Collectors() {
-		if len(sel) > 0 && !slices.Contains(sel, c.Name()) && !slices.ContainsFunc(c.Tags(), func(tag string) bool { return slices.Contains(sel, tag) }) {
+		r := c.Requirements()
+		byName := slices.Contains(sel, c.Name())
+		byTag := slices.ContainsFunc(c.Tags(), func(tag string) bool { return slices.Contains(sel, tag) })
+		if r.OnRequest && !byName || len(sel) > 0 && !byName && !byTag {
 			continue
 		}
-		r := c.Requirements()
 		switch {
 		case r.LiveOnly && !t.Live:
 			notes = append(notes, fmt.Sprintf("collector %s skipped: it reads the running system, and %s is not the live root", c.Name(), t.Name))

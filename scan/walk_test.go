@@ -156,6 +156,18 @@ func TestSelectCollectors(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Name() != "dpkg" {
 		t.Errorf("select debian: %v, %v", got, err)
 	}
+	for _, sel := range [][]string{nil, {"windows"}} {
+		got, _, _ := SelectCollectors(tgt, sel)
+		for _, c := range got {
+			if c.Name() == "pe-all" {
+				t.Errorf("select %v runs pe-all, which must be asked for by name", sel)
+			}
+		}
+	}
+	got, _, _ = SelectCollectors(tgt, []string{"pe-all"})
+	if len(got) != 1 || got[0].Name() != "pe-all" {
+		t.Errorf("select pe-all: %v", got)
+	}
 	if _, _, err := SelectCollectors(tgt, []string{"nonsense"}); err == nil {
 		t.Error("an unknown selection was accepted")
 	}
