@@ -69,15 +69,19 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 		var inv *inventory.Inventory
 		var reader string
 		var err error
-		if isDir(in) {
-			var notes []string
+		var notes []string
+		switch {
+		case isDir(in):
 			inv, notes, err = scanTarget(ctx, in, opts)
 			reader = "host"
-			for _, n := range notes {
-				b.note(in, n)
-			}
-		} else {
+		case isImage(in, opts.Reader):
+			inv, notes, err = scanImage(ctx, in, opts)
+			reader = imageReader
+		default:
 			inv, reader, err = readInput(ctx, in, opts.Reader, opts.Limits)
+		}
+		for _, n := range notes {
+			b.note(in, n)
 		}
 		if err != nil {
 			if ctx.Err() != nil {

@@ -150,7 +150,9 @@ func (w *walker) walk(ctx context.Context) error {
 	if fi, err := fs.Stat(w.t.FS, "."); err == nil {
 		w.rootDev, w.hasDev = device(fi)
 	}
-	return fs.WalkDir(w.t.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	dirs := &typedDirFS{FS: w.t.FS}
+	defer dirs.Close()
+	return walkTree(dirs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err

@@ -35,6 +35,8 @@ databases, attributes every item, and writes the report to standard output ("-" 
 standard input). A directory (the live root "/", a mounted disk, an unpacked image) is
 walked once and every file offered to the host collectors; symbolic links are never
 followed out of it, and a walk of "/" skips /proc, /sys, /dev and other file systems.
+A container image tarball (docker save output or an OCI image layout) is unpacked layer by
+layer, whiteouts applied, and walked the same way.
 
 Formats: ` + formatNames(),
 		Args: cobra.MinimumNArgs(1),
@@ -43,7 +45,7 @@ Formats: ` + formatNames(),
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "table", "output format: "+formatNames())
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.reader, "format", "", "read inputs as this format instead of detecting it: "+scan.ReaderNames())
+	f.StringVar(&o.reader, "format", "", "read inputs as this format instead of detecting it: "+scan.ReaderNames()+", image")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on standard error")
 	f.StringSliceVar(&o.sel, "select", nil, "directory targets: run only these collectors, by name or tag (e.g. windows,signer)")
 	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory targets: do not walk this path (repeatable)")
