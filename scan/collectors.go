@@ -12,6 +12,7 @@ import (
 	"github.com/embargo-dev/embargo/inventory/pe"
 	"github.com/embargo-dev/embargo/inventory/services"
 	"github.com/embargo-dev/embargo/inventory/trustca"
+	"github.com/embargo-dev/embargo/inventory/winreg"
 )
 
 // Collectors lists every host collector. A new source is one package
@@ -26,6 +27,10 @@ func Collectors() []inventory.Collector {
 		browserext.Collector{},
 		services.Collector{},
 		trustca.Collector{},
+		winreg.Software{},
+		winreg.Users{},
+		winreg.Services{},
+		winreg.Live{},
 	}
 }
 
