@@ -68,8 +68,9 @@ func isNormalPath(p string) bool {
 
 // matchPath matches a normalised path against a normalised glob in which
 // '*' matches within one segment and '**' matches any number of segments.
-// A pattern ending in "/*" also matches everything below that folder, as
-// a folder rule is meant to.
+// A pattern ending in "/*" matches the folder itself and everything below
+// it, as a folder rule is meant to: an install location recorded as the
+// folder is the product's folder.
 func matchPath(pattern, p string) bool {
 	return matchSegments(globSegments(pattern), pathSegments(p))
 }
@@ -94,7 +95,7 @@ func matchSegments(ps, ss []string) bool {
 		if ps[0] == "**" {
 			rest := ps[1:]
 			if len(rest) == 0 {
-				return len(ss) > 0
+				return true
 			}
 			for i := 0; i <= len(ss); i++ {
 				if matchSegments(rest, ss[i:]) {

@@ -299,7 +299,7 @@ func (ix *Index) Path(p string) []*Identifier {
 	var ss []string // split only when a literal start matches
 	var out []*Identifier
 	for _, p := range ix.paths {
-		if p.whole && np != p.lit || !p.whole && !strings.HasPrefix(np, p.lit) {
+		if p.whole && np != p.lit || !p.whole && !strings.HasPrefix(np, p.lit) && !isFolderOf(np, p.lit) {
 			continue
 		}
 		if ss == nil {
@@ -310,6 +310,12 @@ func (ix *Index) Path(p string) []*Identifier {
 		}
 	}
 	return out
+}
+
+// isFolderOf reports whether np is the folder lit (ending in "/") names,
+// which a trailing "/*" covers too; without allocating.
+func isFolderOf(np, lit string) bool {
+	return len(np)+1 == len(lit) && strings.HasPrefix(lit, np)
 }
 
 var hiveNames = map[string]string{

@@ -92,13 +92,20 @@ func TestMatchPath(t *testing.T) {
 		{`C:\Program Files*\Kaspersky Lab\*\avp.exe`, `c:/program files (x86)/kaspersky lab/kes 12/avp.exe`, true},
 		{`C:\Program Files*\Kaspersky Lab\*\avp.exe`, `/Program Files/Kaspersky Lab/avp.exe`, false},
 		{"/opt/kaspersky/klnagent64/*", "/opt/kaspersky/klnagent64/bin/klnagent", true},
-		{"/opt/kaspersky/klnagent64/*", "/opt/kaspersky/klnagent64", false},
+		{"/opt/kaspersky/klnagent64/*", "/opt/kaspersky/klnagent64", true},
+		{"/opt/kaspersky/klnagent64/*", "/opt/kaspersky", false},
+		{"/opt/kaspersky/klnagent64/*", "/opt/kaspersky/klnagent64x", false},
 		{"/opt/**/kesl", "/opt/a/b/kesl", true},
 		{"/opt/**/kesl", "/opt/kesl", true},
 	}
 	for _, tc := range tests {
 		if got := matchPath(NormalizePath(tc.pattern), NormalizePath(tc.path)); got != tc.want {
 			t.Errorf("matchPath(%q, %q) = %v", tc.pattern, tc.path, got)
+		}
+		ix := newIndex()
+		ix.add(&Identifier{Kind: PathGlob, Value: tc.pattern})
+		if got := len(ix.Path(tc.path)) == 1; got != tc.want {
+			t.Errorf("Index.Path with %q on %q = %v", tc.pattern, tc.path, got)
 		}
 	}
 }

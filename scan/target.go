@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
@@ -18,11 +19,21 @@ func openTarget(input string) (*inventory.Target, func(), error) {
 		return nil, nil, err
 	}
 	t := &inventory.Target{Name: filepath.Clean(input), FS: root.FS()}
-	if abs, err := filepath.Abs(input); err == nil && abs == "/" {
+	if abs, err := filepath.Abs(input); err == nil && isLiveRoot(abs) {
 		t.Live = true
 		t.Host, _ = os.Hostname()
 	}
 	return t, func() { root.Close() }, nil
+}
+
+// isLiveRoot reports whether an absolute path is the running system's
+// root: "/" on Unix, the system drive's root (C:\) on Windows.
+func isLiveRoot(abs string) bool {
+	if runtime.GOOS == "windows" {
+		drive := os.Getenv("SystemDrive")
+		return drive != "" && strings.EqualFold(abs, drive+`\`)
+	}
+	return abs == "/"
 }
 
 // isDir reports whether an input names a directory.

@@ -117,7 +117,7 @@ func run(ctx context.Context, t *inventory.Target, j job, lim inventory.Limits) 
 	if err != nil && ctx.Err() == nil {
 		r.unknowns = append(r.unknowns, inventory.Unknown{
 			Location: inventory.Location{Source: t.Display(j.f.Path), Reader: j.c.Name(), Host: t.Host},
-			Reason:   err.Error(),
+			Reason:   strings.TrimPrefix(err.Error(), t.Display(j.f.Path)+": "), // the location names it
 		})
 	}
 	return r
