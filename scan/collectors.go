@@ -6,10 +6,12 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/apk"
 	"github.com/embargo-dev/embargo/inventory/browserext"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
 	"github.com/embargo-dev/embargo/inventory/macapp"
 	"github.com/embargo-dev/embargo/inventory/pe"
+	"github.com/embargo-dev/embargo/inventory/rpm"
 	"github.com/embargo-dev/embargo/inventory/services"
 	"github.com/embargo-dev/embargo/inventory/trustca"
 	"github.com/embargo-dev/embargo/inventory/winreg"
@@ -20,6 +22,8 @@ import (
 func Collectors() []inventory.Collector {
 	return []inventory.Collector{
 		dpkg.Collector{},
+		rpm.Collector{},
+		apk.Collector{},
 		&pe.Collector{},
 		&pe.Collector{All: true},
 		macapp.Collector{},
