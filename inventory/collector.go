@@ -30,6 +30,9 @@ type Requirements struct {
 	// OnRequest collectors run only when --select names them: pe-all
 	// opens every file of the target.
 	OnRequest bool
+	// OS, when set, is the only operating system Embargo must be running
+	// on for the collector to work (the live Windows registry).
+	OS string
 }
 
 // Collector finds items in the files of a target. One walk of the target

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -64,6 +65,9 @@ func SelectCollectors(t *inventory.Target, sel []string) ([]inventory.Collector,
 			continue
 		}
 		switch {
+		case r.OS != "" && r.OS != runtime.GOOS:
+			notes = append(notes, fmt.Sprintf("collector %s skipped: it runs only on %s", c.Name(), r.OS))
+			continue
 		case r.LiveOnly && !t.Live:
 			notes = append(notes, fmt.Sprintf("collector %s skipped: it reads the running system, and %s is not the live root", c.Name(), t.Name))
 			continue

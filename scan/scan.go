@@ -39,8 +39,11 @@ type Options struct {
 // Event reports progress.
 type Event struct {
 	Source string
-	Stage  string // "read", "attribute", "done", "failed"
-	Items  int
+	Stage  string // "read", "walk", "attribute", "done", "failed"
+	Items  int    // items so far; while walking, files walked
+	// While walking: items found so far and the collector last started.
+	Found     int
+	Collector string
 }
 
 // ErrNothingRead is returned when no input could be read at all.

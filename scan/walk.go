@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/embargo-dev/embargo/inventory"
 )
@@ -53,6 +54,8 @@ func Walk(ctx context.Context, t *inventory.Target, collectors []inventory.Colle
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	var found atomic.Int64
+	var current atomic.Value // the collector last started, for progress
 	jobs := make(chan job, 256)
 	results := make(chan result, 256)
 	var wg sync.WaitGroup
@@ -61,6 +64,7 @@ func Walk(ctx context.Context, t *inventory.Target, collectors []inventory.Colle
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				current.Store(j.c.Name())
 				results <- run(ctx, t, j, opts.Limits)
 			}
 		}()
@@ -70,10 +74,17 @@ func Walk(ctx context.Context, t *inventory.Target, collectors []inventory.Colle
 	go func() {
 		for r := range results {
 			all = append(all, r)
+			found.Add(int64(len(r.items)))
 		}
 		close(done)
 	}()
 	w := walker{t: t, collectors: collectors, opts: opts, jobs: jobs}
+	w.progress = func(files int) {
+		if opts.Progress != nil {
+			c, _ := current.Load().(string)
+			opts.Progress(Event{Source: t.Name, Stage: "walk", Items: files, Found: int(found.Load()), Collector: c})
+		}
+	}
 	err := w.walk(ctx)
 	close(jobs)
 	wg.Wait()
@@ -144,6 +155,7 @@ type walker struct {
 	unknowns   []inventory.Unknown
 	rootDev    uint64
 	hasDev     bool
+	progress   func(files int)
 }
 
 func (w *walker) walk(ctx context.Context) error {
@@ -174,9 +186,7 @@ func (w *walker) walk(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if w.opts.Progress != nil {
-				w.opts.Progress(Event{Source: w.t.Name, Stage: "walk", Items: w.files})
-			}
+			w.progress(w.files)
 		}
 		var size int64 = -1
 		for _, c := range w.collectors {

@@ -112,7 +112,10 @@ func progressLine(w io.Writer) func(scan.Event) {
 	return func(e scan.Event) {
 		switch e.Stage {
 		case "walk":
-			fmt.Fprintf(w, "\r\033[Kwalking %s: %d files", e.Source, e.Items)
+			fmt.Fprintf(w, "\r\033[Kwalking %s: %d files, %d items found", e.Source, e.Items, e.Found)
+			if e.Collector != "" {
+				fmt.Fprintf(w, " (%s)", e.Collector)
+			}
 		case "read":
 			fmt.Fprintf(w, "\r\033[Kreading %s", e.Source)
 		default:

@@ -72,7 +72,7 @@ const (
 func walkBDB(r io.ReaderAt, size int64, emit emitFunc) error {
 	meta := make([]byte, 512)
 	if n, err := r.ReadAt(meta, 0); n < 36 {
-		return &posError{0, fmt.Errorf("Berkeley DB metadata page: %v", errOrShort(err))}
+		return &posError{0, fmt.Errorf("metadata page of the Berkeley DB: %v", errOrShort(err))}
 	}
 	var order binary.ByteOrder = binary.LittleEndian
 	switch binary.LittleEndian.Uint32(meta[12:]) {
@@ -87,9 +87,9 @@ func walkBDB(r io.ReaderAt, size int64, emit emitFunc) error {
 	case meta[24] != 0:
 		return &posError{24, fmt.Errorf("encrypted Berkeley DB (algorithm %d)", meta[24])}
 	case meta[25] != bdbPageHashMeta:
-		return &posError{25, fmt.Errorf("Berkeley DB metadata page of type %d, not a hash database", meta[25])}
+		return &posError{25, fmt.Errorf("metadata page of type %d, not a Berkeley DB hash database", meta[25])}
 	case pageSize < 512 || pageSize > 65536 || pageSize&(pageSize-1) != 0:
-		return &posError{20, fmt.Errorf("Berkeley DB page size %d", pageSize)}
+		return &posError{20, fmt.Errorf("page size %d is not one of Berkeley DB's", pageSize)}
 	}
 	last := int64(order.Uint32(meta[32:]))
 	page := make([]byte, pageSize)

@@ -84,7 +84,7 @@ func TestBadInput(t *testing.T) {
 		{"bdb index past the page", "Packages", patch(patch(uuid, ps+28, 2, 0xffff), 2*ps+28, 2, 0xffff), inventory.DefaultLimits, "Packages: byte 4124: hash page 1: entry 1 points at 65535, past the page"},
 		{"bdb last page overfull", "Packages", patch(uuid, 22*ps+22, 2, 0xfff0), inventory.DefaultLimits, "last overflow page 22 claims 65520 bytes"},
 		{"bdb encrypted", "Packages", patch(uuid, 24, 1, 1), inventory.DefaultLimits, "Packages: byte 24: encrypted Berkeley DB"},
-		{"bdb odd page size", "Packages", patch(uuid, 20, 4, 4000), inventory.DefaultLimits, "Berkeley DB page size 4000"},
+		{"bdb odd page size", "Packages", patch(uuid, 20, 4, 4000), inventory.DefaultLimits, "page size 4000 is not one of Berkeley DB's"},
 		{"ndb bad slot magic", "Packages.db", patch(ndb, 32+16*5, 4, 0), inventory.DefaultLimits, "Packages.db: byte 112: NDB slot 5: bad magic"},
 		{"ndb slot past the end", "Packages.db", patch(ndb, 32+8, 4, 1<<28), inventory.DefaultLimits, "NDB slot 0 points at 4294967296, past the end"},
 		{"ndb blob length past the end", "Packages.db", patch(ndb, 4096+12, 4, 1<<31), inventory.DefaultLimits, "Packages.db: byte 4108: NDB blob of package 1: 2147483648 bytes run past the end"},
@@ -98,8 +98,8 @@ func TestBadInput(t *testing.T) {
 		{"item limit", "Packages.db", ndb, inventory.Limits{MaxBytes: 1 << 20, MaxItems: 1, MaxString: 1 << 10}, "more than 1 packages"},
 		{"size limit", "Packages", uuid, inventory.Limits{MaxBytes: 1000, MaxItems: 10, MaxString: 1 << 10}, "input exceeds the size limit"},
 		{"sqlite without Packages", "rpmdb.sqlite", sqliteWith(t, "CREATE TABLE Other (x)"), inventory.DefaultLimits, "no such table: Packages"},
-		{"sqlite null blob", "rpmdb.sqlite", sqliteWith(t, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB)", "INSERT INTO Packages (blob) VALUES (NULL)"), inventory.DefaultLimits, "Packages row 1: blob is <nil>"},
-		{"sqlite short header", "rpmdb.sqlite", sqliteWith(t, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB)", "INSERT INTO Packages (blob) VALUES (x'0000')"), inventory.DefaultLimits, "Packages row 1: package header of 2 bytes"},
+		{"sqlite null blob", "rpmdb.sqlite", sqliteWith(t, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB)", "INSERT INTO Packages (blob) VALUES (NULL)"), inventory.DefaultLimits, "table Packages, row 1: blob is <nil>"},
+		{"sqlite short header", "rpmdb.sqlite", sqliteWith(t, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB)", "INSERT INTO Packages (blob) VALUES (x'0000')"), inventory.DefaultLimits, "table Packages, row 1: package header of 2 bytes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

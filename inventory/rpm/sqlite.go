@@ -30,7 +30,7 @@ func walkSQLite(ctx context.Context, path string, emit emitFunc) error {
 		row++
 		var v any
 		if err := rows.Scan(&v); err != nil {
-			return fmt.Errorf("Packages row %d: %w", row, err)
+			return fmt.Errorf("table Packages, row %d: %w", row, err)
 		}
 		var blob []byte
 		switch b := v.(type) {
@@ -39,14 +39,14 @@ func walkSQLite(ctx context.Context, path string, emit emitFunc) error {
 		case string:
 			blob = []byte(b)
 		default:
-			return fmt.Errorf("Packages row %d: blob is %T, not a package header", row, v)
+			return fmt.Errorf("table Packages, row %d: blob is %T, not a package header", row, v)
 		}
 		if err := emit(-1, blob); err != nil {
-			return fmt.Errorf("Packages row %d: %w", row, err)
+			return fmt.Errorf("table Packages, row %d: %w", row, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("SQLite, after Packages row %d: %w", row, err)
+		return fmt.Errorf("sqlite: after table Packages, row %d: %w", row, err)
 	}
 	return nil
 }

@@ -19,7 +19,9 @@ func (Live) Name() string { return "winreg-live" }
 func (Live) Tags() []string { return []string{"windows", "registry", "service"} }
 
 // Requirements implements inventory.Collector.
-func (Live) Requirements() inventory.Requirements { return inventory.Requirements{LiveOnly: true} }
+func (Live) Requirements() inventory.Requirements {
+	return inventory.Requirements{LiveOnly: true, OS: "windows"}
+}
 
 // Wants implements inventory.Collector.
 func (Live) Wants(string) bool { return false }

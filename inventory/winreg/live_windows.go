@@ -28,7 +28,9 @@ func (Live) Name() string { return "winreg-live" }
 func (Live) Tags() []string { return []string{"windows", "registry", "service"} }
 
 // Requirements implements inventory.Collector.
-func (Live) Requirements() inventory.Requirements { return inventory.Requirements{LiveOnly: true} }
+func (Live) Requirements() inventory.Requirements {
+	return inventory.Requirements{LiveOnly: true, OS: "windows"}
+}
 
 // Wants implements inventory.Collector: the SOFTWARE hive file, which the
 // system holds open, stands for the whole live registry, read once.
