@@ -49,3 +49,40 @@ func TestEveryReaderIsRegistered(t *testing.T) {
 		t.Fatalf("found %d reader packages; the search is broken", found)
 	}
 }
+
+// TestEveryCollectorIsRegistered: each package under inventory/ with a
+// collector (a Wants method) must have a collector in Collectors().
+func TestEveryCollectorIsRegistered(t *testing.T) {
+	registered := map[string]bool{}
+	for _, c := range Collectors() {
+		pkg := reflect.TypeOf(c).String() // e.g. "dpkg.Collector" or "*pe.Collector"
+		registered[strings.TrimPrefix(pkg[:strings.IndexByte(pkg, '.')], "*")] = true
+	}
+	dirs, err := filepath.Glob("../inventory/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(src), ") Wants(") {
+				found++
+				if !registered[filepath.Base(dir)] {
+					t.Errorf("inventory/%s defines a collector that is not in scan.Collectors()", filepath.Base(dir))
+				}
+				break
+			}
+		}
+	}
+	if found < 5 {
+		t.Fatalf("found %d collector packages; the search is broken", found)
+	}
+}

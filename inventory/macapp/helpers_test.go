@@ -1,32 +1,18 @@
 package macapp
 
 import (
-	"context"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 // volume lays files out under a fresh directory, as on a mounted macOS
 // volume, and returns it.
-func volume(t *testing.T, files map[string][]byte) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, data := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+func volume(t *testing.T, files map[string][]byte) string { return collecttest.Volume(t, files) }
 
 // result is what a collector made of a volume: items, unknowns, and the
 // errors of files it could not read, by path.
@@ -40,27 +26,8 @@ type result struct {
 func collect(t *testing.T, root string, c inventory.Collector) result {
 	t.Helper()
 	tgt := &inventory.Target{Name: "/mnt/mac", FS: os.DirFS(root), Host: "mac1"}
-	res := result{errs: map[string]string{}}
-	err := fs.WalkDir(tgt.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || !c.Wants(p) {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		items, unknowns, err := c.Collect(context.Background(), tgt, inventory.TargetFile{Path: p, Size: fi.Size()}, inventory.DefaultLimits)
-		if err != nil {
-			res.errs[p] = err.Error()
-		}
-		res.items = append(res.items, items...)
-		res.unknowns = append(res.unknowns, unknowns...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	r := collecttest.Run(t, tgt, c, inventory.DefaultLimits)
+	return result{r.Items, r.Unknowns, r.Errs}
 }
 
 // plistutil converts an XML property list to binary with libplist's

@@ -1,58 +1,25 @@
 package services
 
 import (
-	"context"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 // volume lays files out under a fresh directory and returns it.
-func volume(t *testing.T, files map[string][]byte) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, data := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+func volume(t *testing.T, files map[string][]byte) string { return collecttest.Volume(t, files) }
 
 // collect offers the regular files below each of dirs of the target to
 // the collector, as the walker does, and returns items and errors by path.
 func collect(t *testing.T, tgt *inventory.Target, dirs ...string) ([]inventory.Item, []inventory.Unknown, map[string]string) {
 	t.Helper()
-	var items []inventory.Item
-	var unknowns []inventory.Unknown
-	errs := map[string]string{}
-	for _, dir := range dirs {
-		err := fs.WalkDir(tgt.FS, dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() || !(Collector{}).Wants(p) {
-				return err
-			}
-			its, unk, err := Collector{}.Collect(context.Background(), tgt, inventory.TargetFile{Path: p}, inventory.DefaultLimits)
-			if err != nil {
-				errs[p] = err.Error()
-			}
-			items, unknowns = append(items, its...), append(unknowns, unk...)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return items, unknowns, errs
+	r := collecttest.Run(t, tgt, Collector{}, inventory.DefaultLimits, dirs...)
+	return r.Items, r.Unknowns, r.Errs
 }
 
 func service(source string, line int, name, program string) inventory.Item {

@@ -1,44 +1,26 @@
 package trustca
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"io/fs"
 	"math/big"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 // volume lays files out under a fresh directory and returns it.
-func volume(t *testing.T, files map[string][]byte) string {
-	t.Helper()
-	root := t.TempDir()
-	write(t, root, files)
-	return root
-}
+func volume(t *testing.T, files map[string][]byte) string { return collecttest.Volume(t, files) }
 
-func write(t *testing.T, root string, files map[string][]byte) {
-	t.Helper()
-	for p, data := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func write(t *testing.T, root string, files map[string][]byte) { collecttest.Write(t, root, files) }
 
 // result is what the collector made of a volume.
 type result struct {
@@ -52,23 +34,8 @@ type result struct {
 func collect(t *testing.T, root string, lim inventory.Limits) result {
 	t.Helper()
 	tgt := &inventory.Target{Name: "/mnt/root", FS: os.DirFS(root), Host: "srv1"}
-	res := result{errs: map[string]string{}}
-	err := fs.WalkDir(tgt.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() || !(Collector{}).Wants(p) {
-			return err
-		}
-		items, unknowns, err := Collector{}.Collect(context.Background(), tgt, inventory.TargetFile{Path: p}, lim)
-		if err != nil {
-			res.errs[p] = err.Error()
-		}
-		res.items = append(res.items, items...)
-		res.unknowns = append(res.unknowns, unknowns...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	r := collecttest.Run(t, tgt, Collector{}, lim)
+	return result{r.Items, r.Unknowns, r.Errs}
 }
 
 // authority is a certificate made for a test, with its key.
