@@ -1,0 +1,164 @@
+package systems
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits on one register file, so that a hostile or broken file cannot
+// exhaust memory. A large estate has tens of thousands of systems.
+const (
+	MaxFileSize = 16 << 20
+	MaxSystems  = 100_000
+	// MaxRules bounds the host, label and address rules of all systems.
+	MaxRules = 1_000_000
+)
+
+// Load parses and validates the register in data; name is the file name
+// used in errors. Every problem found is reported, each as "name:line:
+// ...", joined into one error; on error no Register is returned.
+func Load(name string, data []byte) (*Register, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit for a systems register", name, len(data), MaxFileSize)
+	}
+	f, err := parse(data)
+	if err != nil {
+		return nil, positioned(name, err)
+	}
+	b := builder{file: name}
+	r := b.build(f)
+	if len(b.errs) > 0 {
+		return nil, errors.Join(b.errs...)
+	}
+	return r, nil
+}
+
+func parse(data []byte) (*rawFile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if err == io.EOF {
+			return &rawFile{}, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err != io.EOF {
+		line := 0
+		if err == nil && len(extra.Content) > 0 {
+			line = extra.Content[0].Line
+		}
+		return nil, fmt.Errorf("line %d: a systems register is one YAML document; a second begins here", line)
+	}
+	if len(root.Content) == 0 {
+		return &rawFile{}, nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode && !(doc.Kind == yaml.ScalarNode && doc.Tag == "!!null") {
+		return nil, fmt.Errorf("line %d: a systems register is a mapping with classifications, default and systems", doc.Line)
+	}
+	if err := checkKeys(doc, reflect.TypeOf(rawFile{})); err != nil {
+		return nil, err
+	}
+	if err := checkSystems(doc); err != nil {
+		return nil, err
+	}
+	var f rawFile
+	if err := doc.Decode(&f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// checkSystems bounds the number of systems before decoding them and
+// rejects an empty entry, which the decoder would otherwise skip.
+func checkSystems(doc *yaml.Node) error {
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "systems" {
+			continue
+		}
+		list := doc.Content[i+1].Content
+		if len(list) > MaxSystems {
+			return fmt.Errorf("%d systems is over the limit of %d", len(list), MaxSystems)
+		}
+		for _, n := range list {
+			if n.Kind != yaml.MappingNode {
+				return fmt.Errorf("line %d: a system is a mapping with id, classification, tags and match", n.Line)
+			}
+		}
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// positioned rewrites the YAML decoder's "yaml: line N: msg" as
+// "name:N: msg", one error per problem.
+func positioned(name string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		errs := make([]error, 0, len(te.Errors))
+		for _, e := range te.Errors {
+			errs = append(errs, positioned(name, errors.New(e)))
+		}
+		return errors.Join(errs...)
+	}
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s:%s: %s", name, m[1], msg[len(m[0]):])
+	}
+	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
+}
+
+// builder validates a parsed file into a Register, collecting every
+// problem rather than stopping at the first.
+type builder struct {
+	file string
+	errs []error
+}
+
+func (b *builder) errorf(line int, format string, args ...any) {
+	b.errs = append(b.errs, fmt.Errorf("%s:%d: %s", b.file, line, fmt.Sprintf(format, args...)))
+}
+
+// at is the line of l, or fallback when l was not written.
+func at(l lined, fallback int) int {
+	if l.Line > 0 {
+		return l.Line
+	}
+	return fallback
+}
+
+var tagPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// tags validates, sorts and de-duplicates tags.
+func (b *builder) tags(in []lined, fallback int, what string) []string {
+	var out []string
+	for _, t := range in {
+		if !tagPattern.MatchString(t.Value) {
+			b.errorf(at(t, fallback), "%s: tag %q is not lower-case words joined by hyphens (like %q)", what, t.Value, TagNationalSecurity)
+			continue
+		}
+		out = append(out, t.Value)
+	}
+	return sortedSet(out)
+}
+
+func (b *builder) classification(s Scale, c lined, fallback int, what string) string {
+	if c.Value == "" {
+		b.errorf(at(c, fallback), "%s has no classification (one of %s)", what, s)
+		return ""
+	}
+	canon, err := s.Canonical(c.Value)
+	if err != nil {
+		b.errorf(at(c, fallback), "%s: %v", what, err)
+	}
+	return canon
+}
