@@ -239,6 +239,8 @@ func componentType(it *inventory.Item) cdx.ComponentType {
 		return cdx.ComponentTypeFile
 	case inventory.Device:
 		return cdx.ComponentTypeDevice
+	case inventory.Certificate:
+		return cdx.ComponentTypeCryptographicAsset // the new BOM is CycloneDX 1.6
 	}
 	return cdx.ComponentTypeApplication
 }
