@@ -1,0 +1,258 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/interpreter"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/policy/systems"
+)
+
+// Engine evaluates the rules of some packs. It is safe for concurrent use.
+type Engine struct {
+	cat    *catalog.Catalog
+	scale  systems.Scale
+	levels []string
+	packs  []*Pack
+	rules  []planned
+	// named maps an entity or product id to the instruments naming it.
+	named map[string][]string
+}
+
+type planned struct {
+	pack *Pack
+	rule *Rule
+	prg  cel.Program
+}
+
+// NewEngine plans the rules of packs for systems classified on scale.
+// Every pack's instrument must be in cat, pack ids must be distinct, and
+// every classification a rule names with rank("...") must be on scale.
+func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engine, error) {
+	env, err := newEnv(scale)
+	if err != nil {
+		return nil, fmt.Errorf("building the CEL environment: %w", err)
+	}
+	e := &Engine{cat: cat, scale: scale, levels: scale.Levels(), packs: packs, named: map[string][]string{}}
+	for _, in := range cat.Instruments {
+		for _, id := range in.Entities {
+			e.named[id] = append(e.named[id], in.ID)
+		}
+		for _, id := range in.Products {
+			e.named[id] = append(e.named[id], in.ID)
+		}
+	}
+	var errs []error
+	seen := map[string]Position{}
+	for _, p := range packs {
+		if prev, dup := seen[p.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: pack %q is loaded already from %s", p.Pos, p.ID, prev))
+			continue
+		}
+		seen[p.ID] = p.Pos
+		if cat.Instrument(p.Instrument) == nil {
+			errs = append(errs, fmt.Errorf("%s: pack %q: instrument %q is not in the catalogue", p.Pos, p.ID, p.Instrument))
+		}
+		for _, r := range p.Rules {
+			if err := e.checkRanks(r); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			prg, err := env.Program(r.ast, cel.EvalOptions(cel.OptOptimize))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
+				continue
+			}
+			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return e, nil
+}
+
+// checkRanks reports a rank("LEVEL") whose literal level is not on the
+// engine's scale, at its place in the file: such a rule could never match.
+func (e *Engine) checkRanks(r *Rule) error {
+	var errs []error
+	nav := ast.NavigateAST(r.ast.NativeRep())
+	calls := ast.MatchDescendants(nav, func(x ast.NavigableExpr) bool {
+		return x.Kind() == ast.CallKind && x.AsCall().FunctionName() == "rank" && len(x.AsCall().Args()) == 1 &&
+			x.AsCall().Args()[0].Kind() == ast.LiteralKind
+	})
+	for _, c := range calls {
+		arg := c.AsCall().Args()[0]
+		s, ok := arg.AsLiteral().Value().(string)
+		if !ok {
+			continue
+		}
+		if _, err := levelRank(e.scale, e.levels, s); err != nil {
+			loc := r.ast.NativeRep().SourceInfo().GetStartLocation(arg.ID())
+			p := r.expr.position(r.Pos.File, loc)
+			errs = append(errs, fmt.Errorf("%s: rule %q: %v", p, r.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Packs returns the packs the engine evaluates.
+func (e *Engine) Packs() []*Pack { return slices.Clone(e.packs) }
+
+// Finding is one rule that matched one item on one system.
+type Finding struct {
+	// ID is stable across runs: a digest of the system, the rule and the
+	// item.
+	ID         string    `json:"id"`
+	System     string    `json:"system"`
+	Item       string    `json:"item"`
+	Pack       string    `json:"pack"`
+	Rule       string    `json:"rule"`
+	Instrument string    `json:"instrument"`
+	Clause     string    `json:"clause"`
+	Effect     Effect    `json:"effect"`
+	Severity   Severity  `json:"severity"`
+	Deadline   time.Time `json:"deadline,omitzero"`
+	// DeadlineRule is the rule's deadline; when it counts from the first
+	// sighting, Deadline is zero and DeadlineAfter computes it.
+	DeadlineRule *Deadline `json:"deadline_rule,omitempty"`
+	// Error, when set, says why the rule could not be decided; the finding
+	// is kept, since unknown is never compliant.
+	Error string `json:"error,omitempty"`
+}
+
+// DeadlineAfter is the deadline given the date the finding was first
+// seen: Deadline when fixed, zero when the rule has none.
+func (f Finding) DeadlineAfter(firstSeen time.Time) time.Time {
+	if d := f.DeadlineRule; d != nil && d.From == FromFirstSeen {
+		y, m, day := firstSeen.UTC().Date()
+		return time.Date(y, m, day, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d.DaysAfter)
+	}
+	return f.Deadline
+}
+
+// FindingID is the stable id of rule (of pack) on system sys for item.
+func FindingID(sys, pack, rule, item string) string {
+	h := sha256.New()
+	for _, s := range [...]string{sys, pack, rule, item} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "F-" + hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// vars is one evaluation's input; it is its own activation, so that
+// evaluating needs no map.
+type vars struct {
+	system   SystemVars
+	item     ItemVars
+	product  ProductVars
+	supplier SupplierVars
+}
+
+func (v *vars) ResolveName(name string) (any, bool) {
+	switch name {
+	case "system":
+		return &v.system, true
+	case "item":
+		return &v.item, true
+	case "product":
+		return &v.product, true
+	case "supplier":
+		return &v.supplier, true
+	}
+	return nil, false
+}
+
+func (v *vars) Parent() interpreter.Activation { return nil }
+
+// Evaluate runs every rule over item it, attributed as at (nil when not
+// attributed), on system sys, and returns the findings in pack and rule
+// order.
+func (e *Engine) Evaluate(sys systems.System, it *inventory.Item, at *attribute.Attribution) []Finding {
+	v := e.input(sys, it, at)
+	var out []Finding
+	for _, r := range e.rules {
+		val, _, err := r.prg.Eval(v)
+		matched, isBool := false, false
+		if err == nil {
+			matched, isBool = val.Value().(bool)
+		}
+		if err == nil && isBool && !matched {
+			continue
+		}
+		f := e.finding(r, sys.ID, it.ID)
+		switch {
+		case err != nil:
+			f.Error = err.Error()
+		case !isBool:
+			f.Error = fmt.Sprintf("the expression gave %v, not a bool", val)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (e *Engine) finding(r planned, sys, item string) Finding {
+	f := Finding{
+		ID: FindingID(sys, r.pack.ID, r.rule.ID, item), System: sys, Item: item,
+		Pack: r.pack.ID, Rule: r.rule.ID, Instrument: r.pack.Instrument, Clause: r.rule.Clause,
+		Effect: r.rule.Effect, Severity: r.rule.Severity, DeadlineRule: r.rule.Deadline,
+	}
+	if d := r.rule.Deadline; d != nil {
+		switch {
+		case !d.Date.IsZero():
+			f.Deadline = d.Date
+		case d.From == FromEffective:
+			f.Deadline = r.pack.Effective.AddDate(0, 0, d.DaysAfter)
+		}
+	}
+	return f
+}
+
+func (e *Engine) input(sys systems.System, it *inventory.Item, at *attribute.Attribution) *vars {
+	v := &vars{
+		system: SystemVars{ID: sys.ID, Classification: sys.Classification, Rank: -1, Tags: sys.Tags, Department: sys.Department},
+	}
+	if i, err := levelRank(e.scale, e.levels, sys.Classification); err == nil {
+		v.system.Rank = int64(i)
+	}
+	if v.system.Tags == nil {
+		v.system.Tags = []string{}
+	}
+	v.supplier.Chain, v.supplier.NamedIn = []string{}, []string{}
+	if it != nil {
+		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem}
+	}
+	if at == nil {
+		return v
+	}
+	var named []string
+	if p := at.Product; p != nil {
+		v.product = ProductVars{ID: p.ID, Name: p.Name, Category: p.Category}
+		named = append(named, e.named[p.ID]...)
+	}
+	if en := at.Entity; en != nil {
+		v.supplier.ID, v.supplier.Name, v.supplier.Country = en.ID, en.Name, en.Country.Code
+	}
+	v.supplier.ControllingCountry = at.Chain.Country
+	for _, l := range at.Chain.Links {
+		v.supplier.Chain = append(v.supplier.Chain, l.Entity.ID)
+		named = append(named, e.named[l.Entity.ID]...)
+	}
+	if len(named) > 0 {
+		slices.Sort(named)
+		v.supplier.NamedIn = slices.Compact(named)
+	}
+	return v
+}

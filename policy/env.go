@@ -1,0 +1,169 @@
+package policy
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/ext"
+	"gopkg.in/yaml.v3"
+
+	"github.com/embargo-dev/embargo/policy/systems"
+)
+
+// The variables a rule reads. They are Go structs exposed to CEL with
+// their fields named by the cel tags, so a misspelt field
+// ("system.clasification") fails the type check when the pack is loaded
+// instead of silently evaluating to false.
+
+// SystemVars is `system`: the system the host belongs to.
+type SystemVars struct {
+	ID             string `cel:"id"`
+	Classification string `cel:"classification"`
+	// Rank is the classification's position on the register's scale,
+	// lowest 0; -1 when the classification is not on the scale.
+	Rank       int64    `cel:"classification_rank"`
+	Tags       []string `cel:"tags"`
+	Department string   `cel:"department"`
+}
+
+// ItemVars is `item`: the software found.
+type ItemVars struct {
+	Name      string `cel:"name"`
+	Version   string `cel:"version"`
+	Type      string `cel:"type"`
+	Ecosystem string `cel:"ecosystem"`
+}
+
+// ProductVars is `product`: the catalogued product, all empty when the
+// item was attributed to an entity only, or not at all.
+type ProductVars struct {
+	ID       string `cel:"id"`
+	Name     string `cel:"name"`
+	Category string `cel:"category"`
+}
+
+// SupplierVars is `supplier`: the entity that supplies the product, all
+// empty when the item is not attributed.
+type SupplierVars struct {
+	ID                 string `cel:"id"`
+	Name               string `cel:"name"`
+	Country            string `cel:"country"` // of incorporation
+	ControllingCountry string `cel:"controlling_country"`
+	// Chain is the control chain's entity ids, the supplier first.
+	Chain []string `cel:"chain"`
+	// NamedIn is the catalogue instruments that name the product or any
+	// entity of the chain, sorted.
+	NamedIn []string `cel:"named_in"`
+}
+
+// rankFunc is the `rank(string) int` function: a level's position on the
+// scale, so that rules say `system.classification_rank >= rank("SECRET")`.
+func rankFunc(scale systems.Scale) cel.EnvOption {
+	levels := scale.Levels()
+	return cel.Function("rank",
+		cel.Overload("rank_string", []*cel.Type{cel.StringType}, cel.IntType,
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				s, ok := v.(types.String)
+				if !ok {
+					return types.MaybeNoSuchOverloadErr(v)
+				}
+				i, err := levelRank(scale, levels, string(s))
+				if err != nil {
+					return types.NewErr("%v", err)
+				}
+				return types.Int(i)
+			})))
+}
+
+// levelRank is c's index on the scale.
+func levelRank(scale systems.Scale, levels []string, c string) (int, error) {
+	canon, err := scale.Canonical(c)
+	if err != nil {
+		return -1, err
+	}
+	for i, l := range levels {
+		if l == canon {
+			return i, nil
+		}
+	}
+	return -1, fmt.Errorf("classification %q is not on the scale %s", c, scale)
+}
+
+// newEnv is the CEL environment of rules over scale.
+func newEnv(scale systems.Scale) (*cel.Env, error) {
+	return cel.NewEnv(
+		ext.NativeTypes(
+			reflect.TypeFor[SystemVars](), reflect.TypeFor[ItemVars](),
+			reflect.TypeFor[ProductVars](), reflect.TypeFor[SupplierVars](),
+			ext.ParseStructTags(true)),
+		cel.Variable("system", cel.ObjectType("policy.SystemVars")),
+		cel.Variable("item", cel.ObjectType("policy.ItemVars")),
+		cel.Variable("product", cel.ObjectType("policy.ProductVars")),
+		cel.Variable("supplier", cel.ObjectType("policy.SupplierVars")),
+		rankFunc(scale),
+		ext.Strings(),
+	)
+}
+
+// checkEnv type-checks packs at load. The scale only matters when a
+// program runs, so any scale will do here.
+var checkEnv = func() *cel.Env {
+	env, err := newEnv(systems.UKScale())
+	if err != nil {
+		panic(fmt.Sprintf("policy: building the CEL environment: %v", err)) // a programming error
+	}
+	return env
+}()
+
+// compile parses and type-checks e, returning its checked AST or errors
+// positioned in file.
+func compile(file string, e exprPos) (*cel.Ast, []error) {
+	ast, iss := checkEnv.Compile(e.Value)
+	if iss != nil && iss.Err() != nil {
+		var errs []error
+		for _, ce := range iss.Errors() {
+			p := e.position(file, ce.Location)
+			// One line per error: a message may quote a newline of the
+			// expression.
+			msg := strings.ReplaceAll(ce.Message, "\n", `\n`)
+			errs = append(errs, fmt.Errorf("%s: when: %s", p, msg))
+		}
+		return nil, errs
+	}
+	if !ast.OutputType().IsExactType(cel.BoolType) {
+		p := e.position(file, nil)
+		return nil, []error{fmt.Errorf("%s: when: the expression is %s, not bool", p, ast.OutputType())}
+	}
+	return ast, nil
+}
+
+// position maps a location in the expression (line 1-based, column
+// 0-based) to the file. Literal block scalars and one-line flow scalars
+// map exactly; folded and multi-line flow scalars are reported at the
+// start of the value.
+func (e exprPos) position(file string, loc common.Location) Position {
+	p := Position{File: file, Line: e.Line, Column: e.Column}
+	if loc == nil || loc.Line() < 1 {
+		return p
+	}
+	line, col := loc.Line(), loc.Column()
+	switch e.Style {
+	case yaml.LiteralStyle:
+		if e.Indent > 0 {
+			return Position{File: file, Line: e.Line + line, Column: e.Indent + col}
+		}
+	case 0, yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
+		if !strings.Contains(e.Value, "\n") && line == 1 {
+			if e.Style != 0 {
+				col++ // the opening quote
+			}
+			return Position{File: file, Line: e.Line, Column: e.Column + col}
+		}
+	}
+	return p
+}

@@ -1,0 +1,53 @@
+package policy
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+//go:embed packs/*.yaml
+var builtin embed.FS
+
+// Packs loads the built-in packs, in order of file name. Each is named by
+// its id, which is also its file name.
+func Packs() ([]*Pack, error) {
+	files, err := fs.Glob(builtin, "packs/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Pack
+	for _, f := range files {
+		data, err := builtin.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		p, err := LoadPack(f, data)
+		if err != nil {
+			return nil, err
+		}
+		if want := strings.TrimSuffix(path.Base(f), ".yaml"); p.ID != want {
+			return nil, fmt.Errorf("%s: pack id %q differs from the file name", p.Pos, p.ID)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// BuiltinPack returns the built-in pack with the given id.
+func BuiltinPack(id string) (*Pack, error) {
+	ps, err := Packs()
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, p := range ps {
+		if p.ID == id {
+			return p, nil
+		}
+		ids = append(ids, p.ID)
+	}
+	return nil, fmt.Errorf("no built-in policy pack %q (there are %s)", id, strings.Join(ids, ", "))
+}

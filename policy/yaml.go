@@ -1,0 +1,185 @@
+package policy
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A pack is decoded strictly: an unknown key is an error with its line,
+// since a misspelt "deadlin" would otherwise drop a legal deadline.
+
+type rawPack struct {
+	ID         lined        `yaml:"id"`
+	Title      lined        `yaml:"title"`
+	Instrument lined        `yaml:"instrument"`
+	Effective  lined        `yaml:"effective"`
+	Rules      []rawRule    `yaml:"rules"`
+	Examples   []rawExample `yaml:"examples"`
+}
+
+type rawRule struct {
+	Line     int          `yaml:"-"`
+	ID       lined        `yaml:"id"`
+	Clause   lined        `yaml:"clause"`
+	Effect   lined        `yaml:"effect"`
+	Severity lined        `yaml:"severity"`
+	When     exprPos      `yaml:"when"`
+	Deadline *rawDeadline `yaml:"deadline"`
+}
+
+type rawDeadline struct {
+	Line      int   `yaml:"-"`
+	Date      lined `yaml:"date"`
+	DaysAfter lined `yaml:"days_after"`
+	From      lined `yaml:"from"`
+}
+
+type rawExample struct {
+	Line     int          `yaml:"-"`
+	Name     lined        `yaml:"name"`
+	System   rawExSystem  `yaml:"system"`
+	Supplier rawExSupp    `yaml:"supplier"`
+	Product  rawExProduct `yaml:"product"`
+	Item     rawExItem    `yaml:"item"`
+	Expect   lined        `yaml:"expect"`
+	Effect   lined        `yaml:"effect"`
+}
+
+type rawExSystem struct {
+	Classification lined   `yaml:"classification"`
+	Tags           []lined `yaml:"tags"`
+}
+
+type rawExSupp struct {
+	ID                 lined `yaml:"id"`
+	ControllingCountry lined `yaml:"controlling_country"`
+}
+
+type rawExProduct struct {
+	ID       lined `yaml:"id"`
+	Category lined `yaml:"category"`
+}
+
+type rawExItem struct {
+	Name lined `yaml:"name"`
+}
+
+func (x *rawRule) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawRule
+	x.Line = n.Line
+	return n.Decode((*plain)(x))
+}
+
+func (x *rawDeadline) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawDeadline
+	x.Line = n.Line
+	return n.Decode((*plain)(x))
+}
+
+func (x *rawExample) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawExample
+	x.Line = n.Line
+	return n.Decode((*plain)(x))
+}
+
+// lined is a string scalar and the line it was written on.
+type lined struct {
+	Value string
+	Line  int
+}
+
+func (x *lined) UnmarshalYAML(n *yaml.Node) error {
+	x.Line = n.Line
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: expected a string", n.Line)
+	}
+	if n.Tag == "!!null" {
+		return nil
+	}
+	x.Value = n.Value
+	return nil
+}
+
+// exprPos is a CEL expression and where its text begins, so that an error
+// at a position in the expression can be reported at its place in the
+// file.
+type exprPos struct {
+	Value  string
+	Line   int
+	Column int
+	Style  yaml.Style
+	// Indent is the column (1-based) of a block scalar's first content
+	// line; 0 for flow scalars.
+	Indent int
+}
+
+func (x *exprPos) UnmarshalYAML(n *yaml.Node) error {
+	x.Line, x.Column, x.Style = n.Line, n.Column, n.Style
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: a rule's when is a CEL expression, written as a string", n.Line)
+	}
+	if n.Tag == "!!null" {
+		return nil
+	}
+	x.Value = n.Value
+	return nil
+}
+
+var (
+	linedType = reflect.TypeOf(lined{})
+	exprType  = reflect.TypeOf(exprPos{})
+)
+
+// checkKeys walks a YAML tree beside the Go type it will be decoded into
+// and reports the first mapping key the type does not have, and any alias
+// (an alias could multiply a small file into a huge one).
+func checkKeys(n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode {
+		return fmt.Errorf("line %d: YAML aliases are not allowed in a policy pack", n.Line)
+	}
+	switch {
+	case t == linedType || t == exprType:
+		return nil
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return nil // the decoder reports the type mismatch
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			ft, ok := fieldType(t, k.Value)
+			if !ok {
+				return fmt.Errorf("line %d: unknown key %q", k.Line, k.Value)
+			}
+			if err := checkKeys(v, ft); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return nil
+		}
+		for _, c := range n.Content {
+			if err := checkKeys(c, t.Elem()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name != "" && name != "-" && name == key {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
