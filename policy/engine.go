@@ -33,6 +33,9 @@ type planned struct {
 	pack *Pack
 	rule *Rule
 	prg  cel.Program
+	// usesItem is set when the expression reads the item itself; a rule
+	// that does not is decided once per product and supplier on a system.
+	usesItem bool
 }
 
 // NewEngine plans the rules of packs for systems classified on scale.
@@ -73,7 +76,7 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
 				continue
 			}
-			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg})
+			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsIdent(r.ast, "item")})
 		}
 	}
 	if len(errs) > 0 {
@@ -104,6 +107,15 @@ func (e *Engine) checkRanks(r *Rule) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// readsIdent reports whether a checked expression refers to the variable
+// name.
+func readsIdent(a *cel.Ast, name string) bool {
+	nav := ast.NavigateAST(a.NativeRep())
+	return len(ast.MatchDescendants(nav, func(x ast.NavigableExpr) bool {
+		return x.Kind() == ast.IdentKind && x.AsIdent() == name
+	})) > 0
 }
 
 // Packs returns the packs the engine evaluates.
@@ -178,29 +190,82 @@ func (v *vars) Parent() interpreter.Activation { return nil }
 
 // Evaluate runs every rule over item it, attributed as at (nil when not
 // attributed), on system sys, and returns the findings in pack and rule
-// order.
+// order. To judge many items on one system, ForSystem is faster.
 func (e *Engine) Evaluate(sys systems.System, it *inventory.Item, at *attribute.Attribution) []Finding {
-	v := e.input(sys, it, at)
+	return e.ForSystem(sys).Evaluate(it, at)
+}
+
+// SystemEvaluator judges the items of one system. Rules that do not read
+// the item are decided once per (product, supplier) and remembered: most
+// items of a system share a few attributions, and most share none. It is
+// not safe for concurrent use; make one per goroutine.
+type SystemEvaluator struct {
+	e      *Engine
+	sys    systems.System
+	v      vars
+	cached map[attrKey][]outcome
+}
+
+type attrKey struct{ product, supplier string }
+
+// outcome is one rule's decision.
+type outcome struct {
+	matched bool
+	err     string
+}
+
+// ForSystem returns an evaluator for items on sys.
+func (e *Engine) ForSystem(sys systems.System) *SystemEvaluator {
+	s := &SystemEvaluator{e: e, sys: sys, cached: map[attrKey][]outcome{}}
+	s.v.system = e.systemVars(sys)
+	return s
+}
+
+// Evaluate is Engine.Evaluate on the evaluator's system.
+func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution) []Finding {
+	e := s.e
+	e.fill(&s.v, it, at)
+	key := attrKey{s.v.product.ID, s.v.supplier.ID}
+	known, ok := s.cached[key]
+	if !ok {
+		known = make([]outcome, len(e.rules))
+	}
 	var out []Finding
-	for _, r := range e.rules {
-		val, _, err := r.prg.Eval(v)
-		matched, isBool := false, false
-		if err == nil {
-			matched, isBool = val.Value().(bool)
+	for i, r := range e.rules {
+		var o outcome
+		if !r.usesItem && ok {
+			o = known[i]
+		} else {
+			o = decide(r, &s.v)
+			if !r.usesItem {
+				known[i] = o
+			}
 		}
-		if err == nil && isBool && !matched {
+		if !o.matched && o.err == "" {
 			continue
 		}
-		f := e.finding(r, sys.ID, it.ID)
-		switch {
-		case err != nil:
-			f.Error = err.Error()
-		case !isBool:
-			f.Error = fmt.Sprintf("the expression gave %v, not a bool", val)
-		}
+		f := e.finding(r, s.sys.ID, it.ID)
+		f.Error = o.err
 		out = append(out, f)
 	}
+	if !ok {
+		s.cached[key] = known
+	}
 	return out
+}
+
+// decide evaluates one rule; a result that is not a bool, or an error, is
+// kept as an error: what cannot be decided is never compliant.
+func decide(r planned, v *vars) outcome {
+	val, _, err := r.prg.Eval(v)
+	if err != nil {
+		return outcome{err: err.Error()}
+	}
+	matched, isBool := val.Value().(bool)
+	if !isBool {
+		return outcome{err: fmt.Sprintf("the expression gave %v, not a bool", val)}
+	}
+	return outcome{matched: matched}
 }
 
 func (e *Engine) finding(r planned, sys, item string) Finding {
@@ -220,22 +285,26 @@ func (e *Engine) finding(r planned, sys, item string) Finding {
 	return f
 }
 
-func (e *Engine) input(sys systems.System, it *inventory.Item, at *attribute.Attribution) *vars {
-	v := &vars{
-		system: SystemVars{ID: sys.ID, Classification: sys.Classification, Rank: -1, Tags: sys.Tags, Department: sys.Department},
-	}
+func (e *Engine) systemVars(sys systems.System) SystemVars {
+	sv := SystemVars{ID: sys.ID, Classification: sys.Classification, Rank: -1, Tags: sys.Tags, Department: sys.Department}
 	if i, err := levelRank(e.scale, e.levels, sys.Classification); err == nil {
-		v.system.Rank = int64(i)
+		sv.Rank = int64(i)
 	}
-	if v.system.Tags == nil {
-		v.system.Tags = []string{}
+	if sv.Tags == nil {
+		sv.Tags = []string{}
 	}
-	v.supplier.Chain, v.supplier.NamedIn = []string{}, []string{}
+	return sv
+}
+
+// fill sets the item, product and supplier of v for one evaluation.
+func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
+	v.item, v.product = ItemVars{}, ProductVars{}
+	v.supplier = SupplierVars{Chain: []string{}, NamedIn: []string{}}
 	if it != nil {
 		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem}
 	}
 	if at == nil {
-		return v
+		return
 	}
 	var named []string
 	if p := at.Product; p != nil {
@@ -254,5 +323,4 @@ func (e *Engine) input(sys systems.System, it *inventory.Item, at *attribute.Att
 		slices.Sort(named)
 		v.supplier.NamedIn = slices.Compact(named)
 	}
-	return v
 }
