@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -93,26 +94,6 @@ func parse(data []byte) (*rawPack, int, error) {
 	return &f, doc.Line, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
-// positioned rewrites the YAML decoder's "yaml: line N: msg" as
-// "name:N: msg", one error per problem.
-func positioned(name string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		errs := make([]error, 0, len(te.Errors))
-		for _, e := range te.Errors {
-			errs = append(errs, positioned(name, errors.New(e)))
-		}
-		return errors.Join(errs...)
-	}
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s:%s: %s", name, m[1], msg[len(m[0]):])
-	}
-	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
-}
-
 // builder validates a parsed pack, collecting every problem rather than
 // stopping at the first.
 type builder struct {
@@ -123,14 +104,6 @@ type builder struct {
 
 func (b *builder) errorf(line int, format string, args ...any) {
 	b.errs = append(b.errs, fmt.Errorf("%s:%d: %s", b.file, line, fmt.Sprintf(format, args...)))
-}
-
-// at is the line of l, or fallback when l was not written.
-func at(l lined, fallback int) int {
-	if l.Line > 0 {
-		return l.Line
-	}
-	return fallback
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+([-.][a-z0-9]+)*$`)
@@ -285,3 +258,9 @@ func (b *builder) example(e rawExample) Example {
 	}
 	return x
 }
+
+// at is the line of l, or fallback when l was not written.
+func at(l lined, fallback int) int { return strictyaml.At(l, fallback) }
+
+// positioned rewrites decoder errors as "name:line: msg" (strictyaml).
+func positioned(name string, err error) error { return strictyaml.Positioned(name, err) }

@@ -3,8 +3,8 @@ package policy
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
+	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -86,22 +86,7 @@ func (x *rawExample) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // lined is a string scalar and the line it was written on.
-type lined struct {
-	Value string
-	Line  int
-}
-
-func (x *lined) UnmarshalYAML(n *yaml.Node) error {
-	x.Line = n.Line
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: expected a string", n.Line)
-	}
-	if n.Tag == "!!null" {
-		return nil
-	}
-	x.Value = n.Value
-	return nil
-}
+type lined = strictyaml.Lined
 
 // exprPos is a CEL expression and where its text begins, so that an error
 // at a position in the expression can be reported at its place in the
@@ -128,58 +113,9 @@ func (x *exprPos) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-var (
-	linedType = reflect.TypeOf(lined{})
-	exprType  = reflect.TypeOf(exprPos{})
-)
+var exprType = reflect.TypeOf(exprPos{})
 
-// checkKeys walks a YAML tree beside the Go type it will be decoded into
-// and reports the first mapping key the type does not have, and any alias
-// (an alias could multiply a small file into a huge one).
+// checkKeys reports unknown or repeated keys and aliases (strictyaml).
 func checkKeys(n *yaml.Node, t reflect.Type) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if n.Kind == yaml.AliasNode {
-		return fmt.Errorf("line %d: YAML aliases are not allowed in a policy pack", n.Line)
-	}
-	switch {
-	case t == linedType || t == exprType:
-		return nil
-	case t.Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			return nil // the decoder reports the type mismatch
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			ft, ok := fieldType(t, k.Value)
-			if !ok {
-				return fmt.Errorf("line %d: unknown key %q", k.Line, k.Value)
-			}
-			if err := checkKeys(v, ft); err != nil {
-				return err
-			}
-		}
-	case t.Kind() == reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			return nil
-		}
-		for _, c := range n.Content {
-			if err := checkKeys(c, t.Elem()); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name != "" && name != "-" && name == key {
-			return f.Type, true
-		}
-	}
-	return nil, false
+	return strictyaml.CheckKeys(n, t, "a policy pack", exprType)
 }

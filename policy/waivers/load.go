@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
-	"strings"
 
+	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -100,22 +99,5 @@ func checkWaivers(doc *yaml.Node) error {
 	return nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
-// positioned rewrites the YAML decoder's "yaml: line N: msg" as
-// "name:N: msg", one error per problem.
-func positioned(name string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		errs := make([]error, 0, len(te.Errors))
-		for _, e := range te.Errors {
-			errs = append(errs, positioned(name, errors.New(e)))
-		}
-		return errors.Join(errs...)
-	}
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s:%s: %s", name, m[1], msg[len(m[0]):])
-	}
-	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
-}
+// positioned rewrites decoder errors as "name:line: msg" (strictyaml).
+func positioned(name string, err error) error { return strictyaml.Positioned(name, err) }
