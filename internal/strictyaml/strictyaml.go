@@ -178,3 +178,36 @@ func Positioned(name string, err error) error {
 	}
 	return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "yaml: "))
 }
+
+// List describes a list under a top-level key: how many entries it may
+// hold and what one entry is, for the messages.
+type List struct {
+	Key   string // "waivers"
+	Max   int
+	Entry string // "a waiver is a mapping with id, scope, ..."
+}
+
+// CheckList bounds the entries of the list under l.Key before they are
+// decoded, and rejects a list that is not one or an entry that is not a
+// mapping, which the decoder would otherwise skip (a null) or report
+// without saying what an entry is.
+func CheckList(doc *yaml.Node, l List) error {
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != l.Key {
+			continue
+		}
+		v := doc.Content[i+1]
+		if len(v.Content) > l.Max {
+			return fmt.Errorf("%d %s is over the limit of %d", len(v.Content), l.Key, l.Max)
+		}
+		if v.Kind != yaml.SequenceNode && !IsNull(v) {
+			return fmt.Errorf("line %d: %s is a list, each entry beginning with \"- id:\"", v.Line, l.Key)
+		}
+		for _, n := range v.Content {
+			if n.Kind != yaml.MappingNode {
+				return fmt.Errorf("line %d: %s", n.Line, l.Entry)
+			}
+		}
+	}
+	return nil
+}

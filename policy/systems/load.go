@@ -1,10 +1,8 @@
 package systems
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"regexp"
 
@@ -41,33 +39,17 @@ func Load(name string, data []byte) (*Register, error) {
 }
 
 func parse(data []byte) (*rawFile, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var root yaml.Node
-	if err := dec.Decode(&root); err != nil {
-		if err == io.EOF {
-			return &rawFile{}, nil
-		}
-		return nil, err
+	doc, err := strictyaml.Document(data, "a systems register")
+	if err != nil || doc == nil {
+		return &rawFile{}, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err != io.EOF {
-		line := 0
-		if err == nil && len(extra.Content) > 0 {
-			line = extra.Content[0].Line
-		}
-		return nil, fmt.Errorf("line %d: a systems register is one YAML document; a second begins here", line)
-	}
-	if len(root.Content) == 0 {
-		return &rawFile{}, nil
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode && !(doc.Kind == yaml.ScalarNode && doc.Tag == "!!null") {
+	if doc.Kind != yaml.MappingNode && !strictyaml.IsNull(doc) {
 		return nil, fmt.Errorf("line %d: a systems register is a mapping with classifications, default and systems", doc.Line)
 	}
 	if err := checkKeys(doc, reflect.TypeOf(rawFile{})); err != nil {
 		return nil, err
 	}
-	if err := checkSystems(doc); err != nil {
+	if err := strictyaml.CheckList(doc, strictyaml.List{Key: "systems", Max: MaxSystems, Entry: "a system is a mapping with id, classification, tags and match"}); err != nil {
 		return nil, err
 	}
 	var f rawFile
@@ -75,26 +57,6 @@ func parse(data []byte) (*rawFile, error) {
 		return nil, err
 	}
 	return &f, nil
-}
-
-// checkSystems bounds the number of systems before decoding them and
-// rejects an empty entry, which the decoder would otherwise skip.
-func checkSystems(doc *yaml.Node) error {
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value != "systems" {
-			continue
-		}
-		list := doc.Content[i+1].Content
-		if len(list) > MaxSystems {
-			return fmt.Errorf("%d systems is over the limit of %d", len(list), MaxSystems)
-		}
-		for _, n := range list {
-			if n.Kind != yaml.MappingNode {
-				return fmt.Errorf("line %d: a system is a mapping with id, classification, tags and match", n.Line)
-			}
-		}
-	}
-	return nil
 }
 
 // builder validates a parsed file into a Register, collecting every
