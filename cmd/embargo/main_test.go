@@ -152,3 +152,22 @@ func TestCatalogCommands(t *testing.T) {
 		t.Errorf("list -o json: exit %d", code)
 	}
 }
+
+func TestPolicyCommands(t *testing.T) {
+	out, _, code := run(t, "policy", "test")
+	if code != 0 || !strings.Contains(out, " 0 failed") {
+		t.Errorf("policy test of the built-in packs: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "policy", "test", "testdata/wrong-example.pack.yaml")
+	if code != 2 || !strings.Contains(out, "FAIL wrong-example: Kaspersky Anti-Virus claimed to pass") || !strings.Contains(out, "0 passed, 1 failed") {
+		t.Errorf("policy test of a wrong pack: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "policy", "show", "us-bod-17-01")
+	if code != 0 || !strings.Contains(out, "rule bod-17-01-remove (remove-by, high)") {
+		t.Errorf("policy show: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "policy", "list", "-o", "json")
+	if code != 0 || !json.Valid([]byte(out)) {
+		t.Errorf("policy list -o json: exit %d", code)
+	}
+}
