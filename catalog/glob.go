@@ -1,29 +1,10 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
 
-// matchWild reports whether s matches pattern, where '*' in pattern
-// matches any run of characters (including none). It runs in
-// O(len(s)*pieces) without backtracking blow-up.
-func matchWild(pattern, s string) bool {
-	if strings.IndexByte(pattern, '*') < 0 {
-		return pattern == s
-	}
-	pieces := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, pieces[0]) {
-		return false
-	}
-	s = s[len(pieces[0]):]
-	last := pieces[len(pieces)-1]
-	for _, p := range pieces[1 : len(pieces)-1] {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return strings.HasSuffix(s, last)
-}
+	"github.com/embargo-dev/embargo/internal/wildcard"
+)
 
 // NormalizePath makes a file path comparable across platforms: lower case,
 // forward slashes, no drive letter, no trailing slash.
@@ -104,7 +85,7 @@ func matchSegments(ps, ss []string) bool {
 			}
 			return false
 		}
-		if len(ss) == 0 || !matchWild(ps[0], ss[0]) {
+		if len(ss) == 0 || !wildcard.Match(ps[0], ss[0]) {
 			return false
 		}
 		ps, ss = ps[1:], ss[1:]

@@ -3,6 +3,8 @@ package catalog
 import (
 	"strconv"
 	"strings"
+
+	"github.com/embargo-dev/embargo/internal/wildcard"
 )
 
 // Index finds the identifiers that a field value matches, with one map
@@ -283,7 +285,7 @@ func (ix *Index) DisplayName(name string) []*Identifier {
 	first, _, _ := strings.Cut(n, " ")
 	var out []*Identifier
 	for _, p := range ix.display[first] {
-		if matchWild(p.norm, n) {
+		if wildcard.Match(p.norm, n) {
 			out = append(out, p.ident)
 		}
 	}

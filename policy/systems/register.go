@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/embargo-dev/embargo/internal/wildcard"
 )
 
 // Register is a loaded systems register. It is read-only once loaded and
@@ -89,7 +91,7 @@ func (r *Register) matchGlobs(name string) (Match, bool) {
 		if best >= 0 && g.literal < best {
 			break // sorted: nothing after this is as specific
 		}
-		if matchWild(g.pattern, name) {
+		if wildcard.Match(g.pattern, name) {
 			if best < 0 {
 				rule = g.pattern
 			}
@@ -167,27 +169,4 @@ func selectorText(sel map[string]string) string {
 
 func normalizeHost(h string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
-}
-
-// matchWild reports whether s matches pattern, where '*' matches any run
-// of characters, including none. It runs in O(len(s)*pieces) without
-// backtracking.
-func matchWild(pattern, s string) bool {
-	if strings.IndexByte(pattern, '*') < 0 {
-		return pattern == s
-	}
-	pieces := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, pieces[0]) {
-		return false
-	}
-	s = s[len(pieces[0]):]
-	last := pieces[len(pieces)-1]
-	for _, p := range pieces[1 : len(pieces)-1] {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }

@@ -118,25 +118,3 @@ func TestForAddr(t *testing.T) {
 		t.Error("ForAddr(invalid) matched")
 	}
 }
-
-func TestMatchWild(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"a*", "a", true},
-		{"*a", "a", true},
-		{"a*a", "a", false},
-		{"a*a", "aa", true},
-		{"*.example", "x.example", true},
-		{"*.example", "example", false},
-		{"a*b*c", "abc", true},
-		{"a*b*c", "acb", false},
-		{"web-*", "web-", true},
-	}
-	for _, tt := range tests {
-		if got := matchWild(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("matchWild(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
-	}
-}
