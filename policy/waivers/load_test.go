@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-dev/embargo/internal/strictyaml/yamltest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -89,40 +90,10 @@ func TestLoadEmpty(t *testing.T) {
 // TestLoadInvalid loads each file in testdata/invalid and compares the
 // error with the .err file beside it (refresh with -update).
 func TestLoadInvalid(t *testing.T) {
-	files, _ := filepath.Glob("testdata/invalid/*.yaml")
-	if len(files) == 0 {
-		t.Fatal("no invalid test files")
-	}
-	for _, f := range files {
-		name := filepath.Base(f)
-		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Load(name, data)
-			if err == nil {
-				t.Fatal("Load succeeded, want an error")
-			}
-			if s != nil {
-				t.Error("Load returned a set with its error")
-			}
-			golden := strings.TrimSuffix(f, ".yaml") + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(err.Error()+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, rerr := os.ReadFile(golden)
-			if rerr != nil {
-				t.Fatal(rerr)
-			}
-			if diff := cmp.Diff(strings.TrimSuffix(string(want), "\n"), err.Error()); diff != "" {
-				t.Errorf("error (-want +got):\n%s", diff)
-			}
-		})
-	}
+	yamltest.Invalid(t, "testdata/invalid", *update, func(name string, data []byte) (bool, error) {
+		s, err := Load(name, data)
+		return s != nil, err
+	})
 }
 
 func TestLoadLimits(t *testing.T) {
