@@ -38,6 +38,13 @@ type planned struct {
 	usesItem bool
 }
 
+// CostLimit bounds the work of one rule on one item, in CEL's cost units
+// (about one per operation, plus the length of strings and lists
+// compared). The built-in rules cost well under a hundred; a rule that
+// exceeds the limit (a comprehension gone quadratic over a long list)
+// stops with an error, which is kept as an undecided finding.
+const CostLimit = 100_000
+
 // NewEngine plans the rules of packs for systems classified on scale.
 // Every pack's instrument must be in cat, pack ids must be distinct, and
 // every classification a rule names with rank("...") must be on scale.
@@ -71,7 +78,7 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				errs = append(errs, err)
 				continue
 			}
-			prg, err := env.Program(r.ast, cel.EvalOptions(cel.OptOptimize))
+			prg, err := env.Program(r.ast, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(CostLimit))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
 				continue
@@ -117,6 +124,9 @@ func readsIdent(a *cel.Ast, name string) bool {
 		return x.Kind() == ast.IdentKind && x.AsIdent() == name
 	})) > 0
 }
+
+// Catalog returns the catalogue the engine judges attributions by.
+func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 
 // Packs returns the packs the engine evaluates.
 func (e *Engine) Packs() []*Pack { return slices.Clone(e.packs) }

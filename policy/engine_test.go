@@ -36,8 +36,26 @@ func attributedB(t testing.TB, product string) *attribute.Attribution {
 	return &attribute.Attribution{Candidate: attribute.Candidate{Product: p, Entity: e}, Chain: cat.Chain(e)}
 }
 
+// packsEngine is an engine of the named built-in packs only.
+func packsEngine(t testing.TB, ids ...string) *Engine {
+	t.Helper()
+	var ps []*Pack
+	for _, id := range ids {
+		p, err := BuiltinPack(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	e, err := NewEngine(testCatalog(t), systems.UKScale(), ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func TestEvaluate(t *testing.T) {
-	e, _ := builtinEngine(t)
+	e := packsEngine(t, "uk-ncsc-2017-russia-av", "us-bod-17-01")
 	item := &inventory.Item{ID: "I-1", Type: inventory.Application, Name: "Kaspersky Anti-Virus"}
 	type short struct {
 		Pack, Rule string
@@ -145,5 +163,33 @@ func TestDeadlineAfter(t *testing.T) {
 	fixed := Finding{Deadline: date("2017-12-12"), DeadlineRule: &Deadline{DaysAfter: 90, From: FromEffective}}
 	if got := fixed.DeadlineAfter(date("2020-01-01")); !got.Equal(date("2017-12-12")) {
 		t.Errorf("fixed DeadlineAfter = %v", got)
+	}
+}
+
+// A rule whose work grows past CostLimit stops with an error instead of
+// running on: a finding left undecided, never a hung scan.
+func TestEvaluateCostLimit(t *testing.T) {
+	p, err := LoadPack("cost.yaml", []byte(`id: cost
+title: a rule that runs away
+instrument: us-bod-17-01
+rules:
+  - id: quadratic
+    clause: a clause long enough to cite
+    effect: warn
+    severity: low
+    when: |
+      [0,1,2,3,4,5,6,7,8,9].all(a, [0,1,2,3,4,5,6,7,8,9].all(b, [0,1,2,3,4,5,6,7,8,9].all(c,
+        [0,1,2,3,4,5,6,7,8,9].all(d, [0,1,2,3,4,5,6,7,8,9].all(e, item.name != "x")))))
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(testCatalog(t), systems.UKScale(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.Evaluate(systems.System{ID: "s", Classification: "SECRET"}, &inventory.Item{ID: "I-4", Name: "y"}, nil)
+	if len(got) != 1 || !strings.Contains(got[0].Error, "cost") {
+		t.Fatalf("findings = %+v, want one undecided by the cost limit", got)
 	}
 }

@@ -97,11 +97,28 @@ func showPack(w io.Writer, p *policy.Pack) error {
 	}
 	fmt.Fprintln(w)
 	for _, r := range p.Rules {
-		when := strings.ReplaceAll(strings.TrimSpace(r.When), "\n", "\n            ")
-		fmt.Fprintf(w, "\n  rule %s (%s, %s)\n    clause: %s\n    when:   %s\n", r.ID, r.Effect, r.Severity, r.Clause, when)
+		when := strings.ReplaceAll(strings.TrimSpace(r.When), "\n", "\n              ")
+		fmt.Fprintf(w, "\n  rule %s (%s, %s)\n    clause:   %s\n", r.ID, r.Effect, r.Severity, r.Clause)
+		if d := deadlineRule(p, r.Deadline); d != "" {
+			fmt.Fprintf(w, "    deadline: %s\n", d)
+		}
+		fmt.Fprintf(w, "    when:     %s\n", when)
 	}
 	_, err := fmt.Fprintf(w, "\n  %d examples (embargo policy test)\n", len(p.Examples))
 	return err
+}
+
+// deadlineRule says when a rule's findings are due, in words.
+func deadlineRule(p *policy.Pack, d *policy.Deadline) string {
+	switch {
+	case d == nil:
+		return ""
+	case !d.Date.IsZero():
+		return d.Date.Format(policy.DateLayout)
+	case d.From == policy.FromEffective && !p.Effective.IsZero():
+		return fmt.Sprintf("%s (%d days after the effective date)", p.Effective.AddDate(0, 0, d.DaysAfter).Format(policy.DateLayout), d.DaysAfter)
+	}
+	return fmt.Sprintf("%d days after the finding is first seen", d.DaysAfter)
 }
 
 // testPacks runs every example; a failing example is an error, so the
