@@ -26,13 +26,14 @@ type jsonHead struct {
 	Generated any     `json:"generated"`
 	Catalog   Catalog `json:"catalog"`
 	Inputs    []Input `json:"inputs"`
-	Summary   Summary `json:"summary"`
+	Summary   Summary    `json:"summary"`
+	Policy    *PolicyRun `json:"policy,omitempty"`
 }
 
 // Encode implements Encoder.
 func (JSON) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	head, err := json.MarshalIndent(jsonHead{SchemaURL, SchemaVersion, r.Tool, r.Generated, r.Catalog, r.Inputs, r.Summary}, "", "  ")
+	head, err := json.MarshalIndent(jsonHead{SchemaURL, SchemaVersion, r.Tool, r.Generated, r.Catalog, r.Inputs, r.Summary, r.Policy}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -53,11 +54,19 @@ func (JSON) Encode(w io.Writer, r *Report) error {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("],\n")
-	if err := tail(bw, "unknowns", r.Unknowns, len(r.Notes) > 0); err != nil {
-		return err
+	type field struct {
+		key string
+		v   any
 	}
+	tails := []field{{"unknowns", r.Unknowns}}
 	if len(r.Notes) > 0 {
-		if err := tail(bw, "notes", r.Notes, false); err != nil {
+		tails = append(tails, field{"notes", r.Notes})
+	}
+	if r.Policy != nil {
+		tails = append(tails, field{"findings", nonNil(r.Findings)})
+	}
+	for i, t := range tails {
+		if err := tail(bw, t.key, t.v, i < len(tails)-1); err != nil {
 			return err
 		}
 	}
@@ -77,4 +86,12 @@ func tail(bw *bufio.Writer, key string, v any, more bool) error {
 	}
 	bw.WriteByte('\n')
 	return nil
+}
+
+// nonNil writes an empty list as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -25,6 +25,10 @@ type Report struct {
 	Unknowns  []inventory.Unknown `json:"unknowns"`
 	// Notes say what a scan covered and did not, in words.
 	Notes []string `json:"notes,omitempty"`
+	// Policy and Findings are set when the scan was judged by policy
+	// packs; Findings are ordered by instrument, deadline and system.
+	Policy   *PolicyRun `json:"policy,omitempty"`
+	Findings []Finding  `json:"findings,omitempty"`
 
 	// Documents are the decoded inputs, for writers that return them.
 	Documents []*inventory.Inventory `json:"-"`
@@ -65,6 +69,8 @@ type Summary struct {
 	FailedInputs int            `json:"failed_inputs"`
 	BySupplier   map[string]int `json:"by_supplier"` // entity id → items
 	ByCountry    map[string]int `json:"by_country"`  // controlling country → items
+	// Findings is set when the scan was judged by policy packs.
+	Findings *FindingSummary `json:"findings,omitempty"`
 }
 
 // Entry is one item and, when a catalogued supplier matched, its
@@ -74,9 +80,16 @@ type Entry struct {
 	Attribution *attribute.Attribution `json:"attribution,omitempty"`
 }
 
-// Restricted reports whether anything was attributed to a catalogued
+// Restricted reports whether the scan found what it is asked to fail on:
+// an open finding at or above the fail-on effect when the report was
+// judged by policy, otherwise anything attributed to a catalogued
 // supplier.
-func (r *Report) Restricted() bool { return r.Summary.Attributed > 0 }
+func (r *Report) Restricted() bool {
+	if r.Policy != nil {
+		return r.Summary.Findings != nil && r.Summary.Findings.Failing > 0
+	}
+	return r.Summary.Attributed > 0
+}
 
 // Incomplete reports whether anything could not be read or attributed.
 func (r *Report) Incomplete() bool { return r.Summary.Unknown > 0 || r.Summary.FailedInputs > 0 }

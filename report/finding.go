@@ -1,0 +1,119 @@
+package report
+
+import (
+	"time"
+
+	"github.com/embargo-dev/embargo/policy"
+)
+
+// Finding is one policy rule that an item breaks on one system, as
+// reported: the engine's finding with the system, the item, the
+// attribution and the waiver spelled out, so that a finding can be read
+// (and explained) without the rest of the report.
+type Finding struct {
+	policy.Finding
+	// Title is the pack's title; URL is the instrument's.
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url,omitempty"`
+
+	Host           string   `json:"host,omitempty"`
+	SystemName     string   `json:"system_name,omitempty"`
+	Department     string   `json:"department,omitempty"`
+	Owner          string   `json:"owner,omitempty"`
+	Classification string   `json:"classification"`
+	Tags           []string `json:"system_tags,omitempty"`
+	// Unregistered is set when the host matched no system of the register
+	// and was judged as its default.
+	Unregistered bool `json:"unregistered,omitempty"`
+
+	ItemName    string `json:"item_name"`
+	ItemVersion string `json:"item_version,omitempty"`
+	Product     string `json:"product,omitempty"`  // catalogue product id
+	Supplier    string `json:"supplier,omitempty"` // catalogue entity id
+	Country     string `json:"controlling_country,omitempty"`
+
+	// FirstSeen is when the finding was first seen (from the state file;
+	// this run's time when it is new or no state is kept).
+	FirstSeen time.Time `json:"first_seen"`
+	// Due says where the finding stands against its deadline at the
+	// report's time; DaysLeft is negative when overdue.
+	Due      Due `json:"due"`
+	DaysLeft int `json:"days_left,omitempty"`
+
+	State  FindingState `json:"state"`
+	Waiver *WaiverRef   `json:"waiver,omitempty"`
+}
+
+// FindingState is whether a finding stands.
+type FindingState string
+
+// Finding states.
+const (
+	Open   FindingState = "open"
+	Waived FindingState = "waived"
+)
+
+// Due is a finding's standing against its deadline.
+type Due string
+
+// Deadline standings.
+const (
+	NoDeadline Due = "none"
+	DueIn      Due = "due"
+	Overdue    Due = "overdue"
+)
+
+// WaiverRef is the waiver that decided a finding: in force (the finding
+// is waived) or expired (the finding stands again, and Note says so).
+type WaiverRef struct {
+	ID       string    `json:"id"`
+	Reason   string    `json:"reason"`
+	Approver string    `json:"approver"`
+	Expiry   time.Time `json:"expiry"`
+	Expired  bool      `json:"expired,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	Where    string    `json:"where"` // file:line
+}
+
+// PolicyRun says which policy judged the report and what came of the
+// waivers.
+type PolicyRun struct {
+	Packs []PackRef `json:"packs"`
+	// FailOn is the weakest effect that makes the scan fail.
+	FailOn policy.Effect `json:"fail_on"`
+	// Systems is the register file, or "one-off" for a target described
+	// on the command line.
+	Systems string `json:"systems"`
+	Waivers string `json:"waivers,omitempty"`
+	// Unregistered lists hosts that matched no system of the register.
+	Unregistered []string `json:"unregistered_hosts,omitempty"`
+	// Ambiguous lists hosts that matched several systems equally well.
+	Ambiguous []string `json:"ambiguous_hosts,omitempty"`
+	// UnusedWaivers decide no finding of this report.
+	UnusedWaivers []WaiverRef `json:"unused_waivers,omitempty"`
+	// State is the file first sightings were kept in, if any.
+	State string `json:"state,omitempty"`
+}
+
+// PackRef names a pack that was applied.
+type PackRef struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Instrument string `json:"instrument"`
+	URL        string `json:"url,omitempty"`
+}
+
+// FindingSummary counts findings.
+type FindingSummary struct {
+	Open    int `json:"open"`
+	Waived  int `json:"waived"`
+	Overdue int `json:"overdue"`
+	// Failing is the open findings at or above the run's fail-on effect.
+	Failing  int            `json:"failing"`
+	ByEffect map[string]int `json:"by_effect"` // open findings
+}
+
+// Fails reports whether f is an open finding at or above failOn.
+func (f *Finding) Fails(failOn policy.Effect) bool {
+	return f.State == Open && f.Effect.Rank() >= failOn.Rank()
+}
