@@ -1,0 +1,190 @@
+// Package judge is the pipeline's last stage: it takes an attributed
+// report and the policy a user chose (packs, the systems the hosts belong
+// to, waivers, the first-seen state) and adds the findings: which rule of
+// which instrument each item breaks, on which system, by when, and whether
+// a waiver excuses it.
+package judge
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/policy/waivers"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// Assigner says which system a host belongs to.
+type Assigner interface {
+	ForHost(host string, labels map[string]string) systems.Match
+}
+
+// OneOff assigns every host to one system described on the command line.
+type OneOff systems.System
+
+// ForHost implements Assigner.
+func (o OneOff) ForHost(string, map[string]string) systems.Match {
+	s := systems.System(o)
+	return systems.Match{System: s, By: "one-off", Candidates: []systems.System{s}}
+}
+
+// Judge holds what a report is judged by.
+type Judge struct {
+	Engine *policy.Engine
+	// Systems assigns hosts to systems; SystemsName says where it came
+	// from (the register file, or "one-off").
+	Systems     Assigner
+	SystemsName string
+	// Waivers may be nil: nothing is waived.
+	Waivers     *waivers.Set
+	WaiversName string
+	// State keeps first sightings across runs; nil keeps none, and every
+	// finding is first seen now.
+	State *State
+	// FailOn is the weakest effect that fails the scan.
+	FailOn policy.Effect
+	// Host names the host of items that carry none (SBOMs, dpkg files).
+	Host string
+	// Now is the time deadlines are measured at; zero means the report's.
+	Now time.Time
+}
+
+// Apply judges every item of rep on the system its host belongs to and
+// sets rep.Policy, rep.Findings and rep.Summary.Findings.
+func (j *Judge) Apply(rep *report.Report) {
+	now := j.Now
+	if now.IsZero() {
+		now = rep.Generated
+	}
+	run := &report.PolicyRun{FailOn: j.FailOn, Systems: j.SystemsName, Waivers: j.WaiversName}
+	if j.State != nil {
+		run.State = j.State.Path()
+	}
+	cat := j.Engine.Catalog()
+	titles := map[string]string{}
+	for _, p := range j.Engine.Packs() {
+		ref := report.PackRef{ID: p.ID, Title: p.Title, Instrument: p.Instrument}
+		if in := cat.Instrument(p.Instrument); in != nil {
+			ref.URL = in.URL
+		}
+		titles[p.ID] = p.Title
+		run.Packs = append(run.Packs, ref)
+	}
+	hosts := newHostTable(j.Systems, j.Engine)
+	var out []report.Finding
+	var found []*report.Entry // the entry of each finding
+	for i := range rep.Items {
+		e := &rep.Items[i]
+		host := e.Location.Host
+		if host == "" {
+			host = j.Host
+		}
+		h := hosts.get(host)
+		for _, f := range h.eval.Evaluate(e.Item, e.Attribution) {
+			rf := j.finding(f, h, host, e)
+			rf.Title = titles[f.Pack]
+			if in := cat.Instrument(f.Instrument); in != nil {
+				rf.URL = in.URL
+			}
+			out = append(out, rf)
+			found = append(found, e)
+		}
+	}
+	run.Unregistered, run.Ambiguous = hosts.unregistered, hosts.ambiguous
+	j.waive(out, run, now)
+	sum := &report.FindingSummary{ByEffect: map[string]int{}}
+	for i := range out {
+		f := &out[i]
+		f.FirstSeen = now
+		if j.State != nil {
+			if t, ok := j.State.FirstSeen(f.ID); ok {
+				f.FirstSeen = t
+			}
+		}
+		f.Deadline = f.DeadlineAfter(f.FirstSeen)
+		f.Due, f.DaysLeft = due(f.Deadline, now)
+		if j.State != nil {
+			j.State.put(*f, found[i], now)
+		}
+		if f.State == report.Waived {
+			sum.Waived++
+			continue
+		}
+		sum.Open++
+		sum.ByEffect[string(f.Effect)]++
+		if f.Due == report.Overdue {
+			sum.Overdue++
+		}
+		if f.Fails(j.FailOn) {
+			sum.Failing++
+		}
+	}
+	slices.SortStableFunc(out, compareFindings)
+	rep.Policy, rep.Findings, rep.Summary.Findings = run, out, sum
+}
+
+// finding spells out one engine finding for the report.
+func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, e *report.Entry) report.Finding {
+	s := h.match.System
+	rf := report.Finding{
+		Finding: f, Host: host, SystemName: s.Name, Department: s.Department, Owner: s.Owner,
+		Classification: s.Classification, Tags: s.Tags, Unregistered: h.match.Unregistered,
+		ItemName: e.Name, ItemVersion: e.Version, State: report.Open,
+	}
+	if a := e.Attribution; a != nil {
+		rf.Supplier, rf.Country = entityID(a), a.Chain.Country
+		if a.Product != nil {
+			rf.Product = a.Product.ID
+		}
+	}
+	return rf
+}
+
+func entityID(a *attribute.Attribution) string {
+	if a.Entity == nil {
+		return ""
+	}
+	return a.Entity.ID
+}
+
+// due is where a deadline stands at now, in whole days (UTC).
+func due(deadline, now time.Time) (report.Due, int) {
+	if deadline.IsZero() {
+		return report.NoDeadline, 0
+	}
+	y, m, d := now.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	days := int(deadline.Sub(today).Hours() / 24)
+	if days < 0 {
+		return report.Overdue, days
+	}
+	return report.DueIn, days
+}
+
+// compareFindings orders findings by instrument, then deadline (none
+// last), then system, item and rule.
+func compareFindings(a, b report.Finding) int {
+	if c := cmp.Compare(a.Instrument, b.Instrument); c != 0 {
+		return c
+	}
+	if c := compareDeadline(a.Deadline, b.Deadline); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.ItemName, b.ItemName),
+		cmp.Compare(a.Item, b.Item), cmp.Compare(a.Pack, b.Pack), cmp.Compare(a.Rule, b.Rule))
+}
+
+func compareDeadline(a, b time.Time) int {
+	switch {
+	case a.Equal(b):
+		return 0
+	case a.IsZero():
+		return 1
+	case b.IsZero():
+		return -1
+	}
+	return a.Compare(b)
+}
