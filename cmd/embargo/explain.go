@@ -15,19 +15,29 @@ import (
 )
 
 func newExplainCmd() *cobra.Command {
-	var reportFile, output string
+	var reportFile, output, state string
 	cmd := &cobra.Command{
-		Use:   "explain ITEM-ID (INPUT... | --report REPORT.json)",
-		Short: "Print the evidence chain for one item: evidence → product → entity → parents → country",
+		Use:   "explain (ITEM-ID (INPUT... | --report REPORT.json) | FINDING-ID [--report REPORT.json])",
+		Short: "Print the evidence chain for one item or finding: evidence → product → entity → parents → country → rule",
 		Long: `Explain shows why an item was attributed: each field that matched which catalogue
 identifier, with its source and confidence, then the product, the supplier, the control
 chain with the fact behind each link, and the controlling country.
 
-Give the inputs again (item ids are stable across runs), or a JSON report from
-'embargo scan -o json'. An id prefix is enough when it is unique.`,
+For a finding (F-...), the chain goes on: the system and its classification, the rule,
+the instrument's clause and URL, the deadline, and the waiver if any. Findings are
+read from the state file the last scan with --policy kept, or from a JSON report.
+
+For an item, give the inputs again (item ids are stable across runs), or a JSON report
+from 'embargo scan -o json'. An id prefix is enough when it is unique.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]
+			if strings.HasPrefix(id, "F-") {
+				if len(args) > 1 {
+					return fmt.Errorf("a finding is explained from the state file or --report, not by scanning again")
+				}
+				return explainFinding(cmd, id, reportFile, state, output)
+			}
 			if reportFile != "" {
 				if len(args) > 1 {
 					return fmt.Errorf("give either inputs or --report, not both")
@@ -55,7 +65,8 @@ Give the inputs again (item ids are stable across runs), or a JSON report from
 			return report.Explain(cmd.OutOrStdout(), e)
 		},
 	}
-	cmd.Flags().StringVar(&reportFile, "report", "", "read the item from this JSON report instead of scanning")
+	cmd.Flags().StringVar(&reportFile, "report", "", "read the item or finding from this JSON report")
+	cmd.Flags().StringVar(&state, "state", "", "read findings from this state file (default: the one embargo scan keeps)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text|json")
 	return cmd
 }

@@ -23,6 +23,7 @@ type scanOptions struct {
 	sel     []string
 	exclude []string
 	crossFS bool
+	judge   judgeOptions
 }
 
 func newScanCmd() *cobra.Command {
@@ -38,6 +39,11 @@ followed out of it, and a walk of "/" skips /proc, /sys, /dev and other file sys
 A container image tarball (docker save output or an OCI image layout) is unpacked layer by
 layer, whiteouts applied, and walked the same way.
 
+With --policy, every item is judged by the chosen packs on the system its host belongs to
+(--systems, or the one target --classification and --tag describe): the report lists the
+findings, each tied to an instrument's clause, with its deadline and any waiver, and the
+exit code is 1 only when an unwaived finding at or above --fail-on remains.
+
 Formats: ` + formatNames(),
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, o) },
@@ -50,6 +56,7 @@ Formats: ` + formatNames(),
 	f.StringSliceVar(&o.sel, "select", nil, "directory targets: run only these collectors, by name or tag (e.g. windows,signer)")
 	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory targets: do not walk this path (repeatable)")
 	f.BoolVar(&o.crossFS, "cross-filesystems", false, "scanning /: also walk other mounted file systems")
+	o.judge.register(f)
 	return cmd
 }
 
@@ -70,6 +77,10 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	if err != nil {
 		return fmt.Errorf("embedded catalogue: %w", err)
 	}
+	j, err := o.judge.build(cmd.Flags(), cat)
+	if err != nil {
+		return err
+	}
 	opts := scan.Options{Reader: o.reader, Version: version, Select: o.sel, Exclude: o.exclude, CrossFS: o.crossFS}
 	if !o.quiet && term.IsTerminal(int(os.Stderr.Fd())) {
 		opts.Progress = progressLine(cmd.ErrOrStderr())
@@ -80,6 +91,14 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	}
 	if scanErr != nil {
 		return scanErr
+	}
+	if j != nil {
+		j.Apply(rep)
+		if j.State != nil {
+			if err := j.State.Save(rep.Generated); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %v; first sightings of this scan are not kept\n", err)
+			}
+		}
 	}
 	out := cmd.OutOrStdout()
 	if o.file != "" {

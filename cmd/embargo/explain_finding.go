@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// explainFinding prints the chain behind finding id, from a JSON report
+// when one is given, otherwise from the state file.
+func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) error {
+	var rec *judge.Record
+	var err error
+	if reportFile != "" {
+		rec, err = findingFromReport(reportFile, id)
+	} else {
+		rec, err = findingFromState(state, id)
+	}
+	if err != nil {
+		return err
+	}
+	if output == "json" {
+		return writeJSON(cmd.OutOrStdout(), rec)
+	}
+	return report.ExplainFinding(cmd.OutOrStdout(), rec.Finding, &rec.Item, rec.Attribution)
+}
+
+func findingFromState(path, id string) (*judge.Record, error) {
+	if path == "" {
+		var err error
+		if path, err = defaultStatePath(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no state file to read findings from (%w); scan with --policy first, or give --report", err)
+	}
+	st, err := judge.LoadState(path)
+	if err != nil {
+		return nil, err
+	}
+	return st.Record(id)
+}
+
+// findingFromReport finds a finding, and the item it was raised on, in a
+// JSON report.
+func findingFromReport(file, id string) (*judge.Record, error) {
+	data, err := readBounded(file)
+	if err != nil {
+		return nil, err
+	}
+	var rep struct {
+		Findings []report.Finding `json:"findings"`
+		Items    []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, inventory.JSONError(file, data, err)
+	}
+	var matches []report.Finding
+	for _, f := range rep.Findings {
+		if f.ID == id {
+			matches = []report.Finding{f}
+			break
+		}
+		if strings.HasPrefix(f.ID, id) {
+			matches = append(matches, f)
+		}
+	}
+	if len(matches) != 1 {
+		return nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
+	}
+	rec := &judge.Record{Finding: matches[0], FirstSeen: matches[0].FirstSeen}
+	for _, raw := range rep.Items {
+		var e struct {
+			inventory.Item
+			Attribution *attribute.View `json:"attribution"`
+		}
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("%s: reading an item: %w", file, err)
+		}
+		if e.ID == rec.Finding.Item {
+			rec.Item, rec.Attribution = e.Item, e.Attribution
+			return rec, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: finding %s names item %s, which the report does not hold", file, rec.Finding.ID, rec.Finding.Item)
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/policy/waivers"
+)
+
+// judgeOptions are the flags that judge a scan by policy.
+type judgeOptions struct {
+	policies       []string
+	classification string
+	tags           []string
+	systems        string
+	waivers        string
+	failOn         string
+	host           string
+	state          string
+	noState        bool
+}
+
+// maxInputFile bounds the register and waivers files read.
+const maxInputFile = 64 << 20
+
+func (o *judgeOptions) register(f *pflag.FlagSet) {
+	f.StringSliceVar(&o.policies, "policy", nil, `judge findings by these policy packs: built-in ids, pack files, or "all"`)
+	f.StringVar(&o.classification, "classification", "", "describe the target: its classification (e.g. OFFICIAL, SECRET, TOP SECRET)")
+	f.StringSliceVar(&o.tags, "tag", nil, "describe the target: tags such as national-security, government-device (repeatable)")
+	f.StringVar(&o.systems, "systems", "", "systems register (YAML) that hosts are matched to")
+	f.StringVar(&o.waivers, "waivers", "", "waivers file (YAML)")
+	f.StringVar(&o.failOn, "fail-on", string(policy.Prohibit), "exit 1 when an unwaived finding has this effect or a stronger one: prohibit|remove-by|warn")
+	f.StringVar(&o.host, "host", "", "host name of items whose input names none (SBOMs, dpkg files), to match the systems register")
+	f.StringVar(&o.state, "state", "", "file that keeps when findings were first seen (default "+defaultStateHint()+")")
+	f.BoolVar(&o.noState, "no-state", false, "keep no first-seen state: every finding is new, and relative deadlines count from now")
+}
+
+// set reports whether any judging flag was given.
+func (o *judgeOptions) set(f *pflag.FlagSet) bool {
+	for _, n := range []string{"policy", "classification", "tag", "systems", "waivers", "fail-on", "host", "state", "no-state"} {
+		if f.Changed(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// build turns the flags into a Judge; it returns nil when no policy was
+// asked for. Everything is loaded and checked before the scan starts, so
+// a bad file fails fast and nothing is half-applied.
+func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Judge, error) {
+	if len(o.policies) == 0 {
+		if o.set(f) {
+			return nil, errors.New("--classification, --tag, --systems, --waivers, --fail-on, --host and --state judge findings by policy: give --policy too")
+		}
+		return nil, nil
+	}
+	failOn := policy.Effect(o.failOn)
+	if failOn.Rank() == 0 {
+		return nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", o.failOn)
+	}
+	packs, err := loadPacks(o.policies)
+	if err != nil {
+		return nil, err
+	}
+	j := &judge.Judge{FailOn: failOn, Host: o.host}
+	scale := systems.UKScale()
+	switch {
+	case o.systems != "" && (o.classification != "" || len(o.tags) > 0):
+		return nil, errors.New("--classification and --tag describe a one-off target; with --systems, give the default for unregistered hosts in the register")
+	case o.systems != "":
+		data, err := readBounded(o.systems)
+		if err != nil {
+			return nil, err
+		}
+		reg, err := systems.Load(o.systems, data)
+		if err != nil {
+			return nil, err
+		}
+		scale, j.Systems, j.SystemsName = reg.Scale, reg, o.systems
+	default:
+		sys, err := systems.OneOff(scale, o.classification, o.tags)
+		if err != nil {
+			return nil, fmt.Errorf("describing the target: %w", err)
+		}
+		j.Systems, j.SystemsName = judge.OneOff(sys), systems.OneOffID
+	}
+	if j.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
+		return nil, err
+	}
+	if o.waivers != "" {
+		data, err := readBounded(o.waivers)
+		if err != nil {
+			return nil, err
+		}
+		if j.Waivers, err = waivers.Load(o.waivers, data); err != nil {
+			return nil, err
+		}
+		j.WaiversName = o.waivers
+	}
+	if !o.noState {
+		path := o.state
+		if path == "" {
+			if path, err = defaultStatePath(); err != nil {
+				return nil, err
+			}
+		}
+		if j.State, err = judge.LoadState(path); err != nil {
+			return nil, err
+		}
+	}
+	return j, nil
+}
+
+// loadPacks resolves --policy: "all", built-in ids, or pack files (a
+// name with a path separator or a .yaml/.yml suffix).
+func loadPacks(names []string) ([]*policy.Pack, error) {
+	var out []*policy.Pack
+	for _, n := range names {
+		switch {
+		case n == "all":
+			ps, err := policy.Packs()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ps...)
+		case strings.ContainsAny(n, `/\`) || strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml"):
+			data, err := readBounded(n)
+			if err != nil {
+				return nil, err
+			}
+			p, err := policy.LoadPack(n, data)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		default:
+			p, err := policy.BuiltinPack(n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func readBounded(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := inventory.ReadAll(f, maxInputFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return data, nil
+}
+
+// defaultStatePath is where first sightings are kept without --state:
+// $XDG_STATE_HOME/embargo, ~/.local/state/embargo on other Unix systems,
+// the user's configuration directory elsewhere.
+func defaultStatePath() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "embargo", "findings.json"), nil
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("finding the state directory: %w (give --state or --no-state)", err)
+		}
+		return filepath.Join(home, ".local", "state", "embargo", "findings.json"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the state directory: %w (give --state or --no-state)", err)
+	}
+	return filepath.Join(d, "embargo", "findings.json"), nil
+}
+
+func defaultStateHint() string {
+	switch runtime.GOOS {
+	case "windows":
+		return `%AppData%\embargo\findings.json`
+	case "darwin":
+		return "~/Library/Application Support/embargo/findings.json"
+	}
+	return "$XDG_STATE_HOME/embargo/findings.json or ~/.local/state/embargo/findings.json"
+}
