@@ -20,12 +20,12 @@ const SchemaURL = "https://github.com/embargo-dev/embargo/blob/main/schema/repor
 
 // jsonHead is everything before the items, in schema order.
 type jsonHead struct {
-	Schema    string  `json:"$schema"`
-	Version   string  `json:"schema_version"`
-	Tool      Tool    `json:"tool"`
-	Generated any     `json:"generated"`
-	Catalog   Catalog `json:"catalog"`
-	Inputs    []Input `json:"inputs"`
+	Schema    string     `json:"$schema"`
+	Version   string     `json:"schema_version"`
+	Tool      Tool       `json:"tool"`
+	Generated any        `json:"generated"`
+	Catalog   Catalog    `json:"catalog"`
+	Inputs    []Input    `json:"inputs"`
 	Summary   Summary    `json:"summary"`
 	Policy    *PolicyRun `json:"policy,omitempty"`
 }

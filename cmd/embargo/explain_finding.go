@@ -58,7 +58,7 @@ func findingFromReport(file, id string) (*judge.Record, error) {
 		return nil, err
 	}
 	var rep struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []report.Finding  `json:"findings"`
 		Items    []json.RawMessage `json:"items"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {

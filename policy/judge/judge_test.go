@@ -253,4 +253,3 @@ func TestLoadStateErrors(t *testing.T) {
 		}
 	}
 }
-
