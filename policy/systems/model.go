@@ -15,6 +15,7 @@ const (
 	TagFederalInformation     = "federal-information-system"       // BOD 17-01's scope
 	TagCriticalInfrastructure = "critical-national-infrastructure" // CNI operators
 	TagSensitiveSite          = "sensitive-site"                   // the UK surveillance-camera restriction
+	TagFederalContractor      = "federal-contractor"               // NDAA FY2019 s.889(a)(1)(B): a contractor's own estate
 )
 
 // Position is where a system was written: file and line.
