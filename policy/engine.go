@@ -25,6 +25,8 @@ type Engine struct {
 	levels []string
 	packs  []*Pack
 	rules  []planned
+	// anyUsesItem is set when some rule reads the item.
+	anyUsesItem bool
 	// named maps an entity or product id to the instruments naming it.
 	named map[string][]string
 }
@@ -84,6 +86,7 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				continue
 			}
 			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsIdent(r.ast, "item")})
+			e.anyUsesItem = e.anyUsesItem || e.rules[len(e.rules)-1].usesItem
 		}
 	}
 	if len(errs) > 0 {
@@ -213,7 +216,15 @@ type SystemEvaluator struct {
 	e      *Engine
 	sys    systems.System
 	v      vars
-	cached map[attrKey][]outcome
+	cached map[attrKey]*decisions
+}
+
+// decisions are the outcomes of the rules that do not read the item, for
+// one (product, supplier); quiet is set when no rule reads the item and
+// none of them matched.
+type decisions struct {
+	known []outcome
+	quiet bool
 }
 
 type attrKey struct{ product, supplier string }
@@ -226,7 +237,7 @@ type outcome struct {
 
 // ForSystem returns an evaluator for items on sys.
 func (e *Engine) ForSystem(sys systems.System) *SystemEvaluator {
-	s := &SystemEvaluator{e: e, sys: sys, cached: map[attrKey][]outcome{}}
+	s := &SystemEvaluator{e: e, sys: sys, cached: map[attrKey]*decisions{}}
 	s.v.system = e.systemVars(sys)
 	return s
 }
@@ -234,34 +245,55 @@ func (e *Engine) ForSystem(sys systems.System) *SystemEvaluator {
 // Evaluate is Engine.Evaluate on the evaluator's system.
 func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution) []Finding {
 	e := s.e
+	key := attrKey{}
+	if at != nil {
+		key.supplier = entityOf(at)
+		if at.Product != nil {
+			key.product = at.Product.ID
+		}
+	}
+	d, ok := s.cached[key]
+	if ok && d.quiet {
+		// Every rule was decided for this attribution, none matched: the
+		// common case of items of suppliers no rule names.
+		return nil
+	}
 	e.fill(&s.v, it, at)
-	key := attrKey{s.v.product.ID, s.v.supplier.ID}
-	known, ok := s.cached[key]
 	if !ok {
-		known = make([]outcome, len(e.rules))
+		d = &decisions{known: make([]outcome, len(e.rules)), quiet: !e.anyUsesItem}
 	}
 	var out []Finding
 	for i, r := range e.rules {
 		var o outcome
 		if !r.usesItem && ok {
-			o = known[i]
+			o = d.known[i]
 		} else {
 			o = decide(r, &s.v)
 			if !r.usesItem {
-				known[i] = o
+				d.known[i] = o
 			}
 		}
 		if !o.matched && o.err == "" {
 			continue
+		}
+		if !r.usesItem {
+			d.quiet = false
 		}
 		f := e.finding(r, s.sys.ID, it.ID)
 		f.Error = o.err
 		out = append(out, f)
 	}
 	if !ok {
-		s.cached[key] = known
+		s.cached[key] = d
 	}
 	return out
+}
+
+func entityOf(at *attribute.Attribution) string {
+	if at.Entity == nil {
+		return ""
+	}
+	return at.Entity.ID
 }
 
 // decide evaluates one rule; a result that is not a bool, or an error, is

@@ -76,13 +76,20 @@ func (j *Judge) Apply(rep *report.Report) {
 	hosts := newHostTable(j.Systems, j.Engine)
 	var out []report.Finding
 	var found []*report.Entry // the entry of each finding
+	var last *hostEntry
+	var lastHost string
 	for i := range rep.Items {
 		e := &rep.Items[i]
 		host := e.Location.Host
 		if host == "" {
 			host = j.Host
 		}
-		h := hosts.get(host)
+		h := last
+		if h == nil || host != lastHost {
+			// Items come grouped by host; most lookups are the last one.
+			h, lastHost = hosts.get(host), host
+			last = h
+		}
 		for _, f := range h.eval.Evaluate(e.Item, e.Attribution) {
 			rf := j.finding(f, h, host, e)
 			rf.Title = titles[f.Pack]
@@ -122,8 +129,7 @@ func (j *Judge) Apply(rep *report.Report) {
 			sum.Failing++
 		}
 	}
-	slices.SortStableFunc(out, compareFindings)
-	rep.Policy, rep.Findings, rep.Summary.Findings = run, out, sum
+	rep.Policy, rep.Findings, rep.Summary.Findings = run, sortFindings(out), sum
 }
 
 // finding spells out one engine finding for the report.
@@ -164,9 +170,25 @@ func due(deadline, now time.Time) (report.Due, int) {
 	return report.DueIn, days
 }
 
+// sortFindings returns fs in compareFindings order. Findings are large;
+// sorting their indices and copying once is cheaper than moving them.
+func sortFindings(fs []report.Finding) []report.Finding {
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return compareFindings(&fs[a], &fs[b]) })
+	out := make([]report.Finding, len(fs))
+	for i, j := range idx {
+		out[i] = fs[j]
+	}
+	return out
+}
+
 // compareFindings orders findings by instrument, then deadline (none
-// last), then system, item and rule.
-func compareFindings(a, b report.Finding) int {
+// last), then system, item and rule; the id breaks what ties remain, so
+// the order is total.
+func compareFindings(a, b *report.Finding) int {
 	if c := cmp.Compare(a.Instrument, b.Instrument); c != 0 {
 		return c
 	}
@@ -174,7 +196,7 @@ func compareFindings(a, b report.Finding) int {
 		return c
 	}
 	return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.ItemName, b.ItemName),
-		cmp.Compare(a.Item, b.Item), cmp.Compare(a.Pack, b.Pack), cmp.Compare(a.Rule, b.Rule))
+		cmp.Compare(a.Item, b.Item), cmp.Compare(a.Pack, b.Pack), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.ID, b.ID))
 }
 
 func compareDeadline(a, b time.Time) int {
