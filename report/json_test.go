@@ -9,7 +9,8 @@ import (
 )
 
 // TestJSONSchema validates json output against schema/report.schema.json:
-// the fixture, a report with ties and notes, and one with a failed input.
+// the fixture, a report with ties and notes, one with a failed input, and
+// the fixture judged by policy, with findings.
 func TestJSONSchema(t *testing.T) {
 	s := compileSchema(t, report.SchemaURL, []schemaFile{{report.SchemaURL, readJSON(t, "../schema/report.schema.json")}})
 	cases := map[string]*report.Report{
@@ -17,6 +18,8 @@ func TestJSONSchema(t *testing.T) {
 		"failed input": scanReport(t, fixture, garbage(t)),
 		"directory":    scanReport(t, dpkgTree(t)),
 		"tie":          scanReport(t, writeFile(t, "tie.cdx.json", tieBOM)),
+		"findings":     policyReport(t),
+		"no findings":  noFindingsReport(t),
 	}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -133,16 +133,17 @@ func TestEncodersRegistered(t *testing.T) {
 
 // TestEncodersDoNotChangeReport encodes the same report twice with every
 // encoder: the output must not change, so no encoder changed the report
-// or the documents it holds.
+// or the documents it holds. The report judged by policy is checked too.
 func TestEncodersDoNotChangeReport(t *testing.T) {
-	r := fixedReport(t)
-	for _, e := range report.Encoders() {
-		first := encode(t, e, r)
-		for _, e2 := range report.Encoders() {
-			encode(t, e2, r)
-		}
-		if diff := cmp.Diff(string(first), string(encode(t, e, r))); diff != "" {
-			t.Errorf("%s: second encoding differs:\n%s", e.Name(), diff)
+	for name, r := range map[string]*report.Report{"fixture": fixedReport(t), "findings": policyReport(t)} {
+		for _, e := range report.Encoders() {
+			first := encode(t, e, r)
+			for _, e2 := range report.Encoders() {
+				encode(t, e2, r)
+			}
+			if diff := cmp.Diff(string(first), string(encode(t, e, r))); diff != "" {
+				t.Errorf("%s, %s: second encoding differs:\n%s", name, e.Name(), diff)
+			}
 		}
 	}
 }

@@ -18,6 +18,13 @@ import (
 // result per attributed item, and a warning result for everything that
 // could not be read or attributed, because unknown is never compliant.
 //
+// A report judged by policy has one result per finding instead, under one
+// rule per policy rule that has findings ("<pack>/<rule>", described by
+// its instrument and clause): an error for prohibit and remove-by, a
+// warning for warn, and a note with an accepted external suppression when
+// a waiver is in force. The finding id is the result's partial
+// fingerprint ("embargoFinding/v1").
+//
 // GitHub keeps at most 25,000 results of a run; an inventory with more
 // findings than that should be split or read as json.
 type SARIF struct{}
@@ -73,7 +80,14 @@ func (SARIF) Encode(w io.Writer, r *Report) error {
 		ruleIndex[id] = i
 		return i
 	}
-	for _, e := range r.Items {
+	items := r.Items
+	if r.Policy != nil {
+		// Judged by policy: the findings are the results, not the items.
+		items = nil
+		run.Properties["policy"] = r.Policy
+		run.Results = append(run.Results, sarifFindings(r, rule)...)
+	}
+	for _, e := range items {
 		a := e.Attribution
 		if a == nil {
 			continue

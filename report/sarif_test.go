@@ -95,6 +95,7 @@ type sarifOut struct {
 					ShortDescription     struct{ Text string }
 					FullDescription      struct{ Text string }
 					Help                 struct{ Text, Markdown string }
+					HelpURI              string
 					DefaultConfiguration struct{ Level string }
 					Properties           map[string]any
 				}

@@ -13,6 +13,10 @@ import (
 
 // Table writes a human summary: restricted items grouped by supplier,
 // then what could not be read, then a one-line summary.
+//
+// A report judged by policy begins with its findings, grouped by
+// instrument and deadline, and the waivers and hosts the policy could not
+// use; the summary gets a second sentence counting the findings.
 type Table struct{}
 
 // Name implements Encoder.
@@ -21,6 +25,9 @@ func (Table) Name() string { return "table" }
 // Encode implements Encoder.
 func (Table) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
+	if r.Policy != nil {
+		tableFindings(bw, r)
+	}
 	groups := map[string][]Entry{}
 	var suppliers []string
 	for _, e := range r.Items {
@@ -34,6 +41,9 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		groups[id] = append(groups[id], e)
 	}
 	sort.Strings(suppliers)
+	if r.Policy != nil && len(suppliers) > 0 {
+		fmt.Fprintf(bw, "Items attributed to restricted suppliers (%d)\n\n", r.Summary.Attributed)
+	}
 	for _, s := range suppliers {
 		es := groups[s]
 		at := es[0].Attribution
@@ -73,6 +83,9 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "; %d input(s) could not be read", s.FailedInputs)
 	}
 	fmt.Fprintln(bw, ".")
+	if r.Policy != nil {
+		tablePolicySummary(bw, r)
+	}
 	return bw.Flush()
 }
 

@@ -1,0 +1,287 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/embargo-dev/embargo/policy"
+)
+
+// tableWidth is the terminal width the findings part is laid out for.
+const tableWidth = 120
+
+// tableListMax bounds the hosts and waivers listed one per line.
+const tableListMax = 20
+
+// tableMinColumn is the narrowest fitColumns clips a column to.
+const tableMinColumn = 12
+
+// tableFindings writes the findings part of the table: findings grouped
+// by instrument, then by deadline, two lines each (the finding, its
+// effect and where it is; then its state, rule, severity and product);
+// then the waivers that decided nothing and the hosts that matched no
+// system, or several.
+func tableFindings(bw *bufio.Writer, r *Report) {
+	fmt.Fprintf(bw, "Findings (%d)\n\n", len(r.Findings))
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(bw, "No rule of the policy matched.\n\n")
+	}
+	const indent = "    "
+	head := []string{"FINDING", "EFFECT", "SYSTEM", "HOST", "ITEM"}
+	rows := make([][]string, len(r.Findings))
+	for i := range r.Findings {
+		rows[i] = findingCells(&r.Findings[i])
+	}
+	widths := fitColumns(append([][]string{head}, rows...), 2, tableWidth-len(indent))
+	detailAt := len(indent) + widths[0] + 2
+	for _, in := range groupFindings(r.Findings, func(f *Finding) string { return f.Instrument }) {
+		first := &r.Findings[in[0]]
+		for _, t := range packTitles(r, in) {
+			fmt.Fprintln(bw, clip(first.Instrument+" — "+t, tableWidth))
+		}
+		if u := instrumentURL(r, first); u != "" {
+			fmt.Fprintln(bw, u)
+		}
+		ins := findingsAt(r.Findings, in)
+		for _, dl := range groupFindings(ins, func(f *Finding) string { return ymd(f.Deadline) }) {
+			fmt.Fprintf(bw, "  %s\n", deadlineHeading(findingsAt(ins, dl)))
+			writeAligned(bw, indent, widths, head)
+			for _, j := range dl {
+				k := in[j]
+				writeAligned(bw, indent, widths, rows[k])
+				fmt.Fprintf(bw, "%s%s\n", strings.Repeat(" ", detailAt), clip(findingDetail(&r.Findings[k]), tableWidth-detailAt))
+			}
+		}
+		fmt.Fprintln(bw)
+	}
+	p := r.Policy
+	if len(p.UnusedWaivers) > 0 {
+		fmt.Fprintf(bw, "Unused waivers (%d):\n", len(p.UnusedWaivers))
+		for i, w := range p.UnusedWaivers {
+			if i == tableListMax {
+				fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(p.UnusedWaivers)-tableListMax)
+				break
+			}
+			text, when := unusedWaiverText(w)
+			if len([]rune(text))+2+len(when) <= tableWidth-2 {
+				fmt.Fprintf(bw, "  %s; %s\n", text, when)
+			} else {
+				fmt.Fprintf(bw, "  %s\n    %s\n", clip(text, tableWidth-2), when)
+			}
+		}
+		fmt.Fprintln(bw)
+	}
+	hostList(bw, p.Unregistered, "Hosts that matched no system of %s, judged as its default (%d):\n", p.Systems)
+	hostList(bw, p.Ambiguous, "Hosts that matched several systems of %s equally well (%d):\n", p.Systems)
+}
+
+// fitColumns returns the widths of rows' columns, two spaces apart, and
+// clips the cells of the columns from the first flexible one on so that a
+// line fits in width: the widest of them loses a rune at a time, down to
+// tableMinColumn.
+func fitColumns(rows [][]string, flexible, width int) []int {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for c, cell := range row {
+			widths[c] = max(widths[c], len([]rune(cell)))
+		}
+	}
+	total := func() int {
+		n := 2 * (len(widths) - 1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
+	}
+	for total() > width {
+		widest := flexible
+		for c := flexible; c < len(widths); c++ {
+			if widths[c] > widths[widest] {
+				widest = c
+			}
+		}
+		if widths[widest] <= tableMinColumn {
+			break
+		}
+		widths[widest]--
+	}
+	for _, row := range rows {
+		for c := range row {
+			row[c] = clip(row[c], widths[c])
+		}
+	}
+	return widths
+}
+
+func hostList(bw *bufio.Writer, hosts []string, format, systems string) {
+	if len(hosts) == 0 {
+		return
+	}
+	fmt.Fprintf(bw, format, systems, len(hosts))
+	for i, h := range hosts {
+		if i == tableListMax {
+			fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(hosts)-tableListMax)
+			break
+		}
+		fmt.Fprintf(bw, "  %s\n", clip(h, tableWidth-2))
+	}
+	fmt.Fprintln(bw)
+}
+
+// tablePolicySummary is the summary's second sentence, on the policy.
+func tablePolicySummary(bw *bufio.Writer, r *Report) {
+	s := r.Summary.Findings
+	if s == nil {
+		s = &FindingSummary{}
+	}
+	ids := make([]string, len(r.Policy.Packs))
+	for i, p := range r.Policy.Packs {
+		ids[i] = p.ID
+	}
+	packs := strings.Join(ids, ", ")
+	if len(packs) > 60 {
+		packs = fmt.Sprintf("of %d packs", len(ids))
+	}
+	fmt.Fprintf(bw, "Policy %s: %s (%d prohibit, %d remove-by, %d warn), %d overdue, %d waived; failing on %s: %d.\n",
+		packs, nounCount(s.Open, "open finding"), s.ByEffect[string(policy.Prohibit)], s.ByEffect[string(policy.RemoveBy)],
+		s.ByEffect[string(policy.Warn)], s.Overdue, s.Waived, r.Policy.FailOn, s.Failing)
+}
+
+// findingCells is the first line of a finding in the table.
+func findingCells(f *Finding) []string {
+	sys := f.System
+	if f.Unregistered {
+		sys = "(unregistered)"
+	}
+	if f.Classification != "" {
+		sys += " " + f.Classification
+	}
+	host := f.Host
+	if host == "" {
+		host = "-"
+	}
+	return []string{f.ID, string(f.Effect), clip(sys, tableWidth), clip(host, tableWidth), clip(findingItemText(f), tableWidth)}
+}
+
+// findingDetail is the second line of a finding in the table: state,
+// rule, severity and product, the longest last.
+func findingDetail(f *Finding) string {
+	parts := []string{findingStateText(f), "rule " + f.Rule}
+	if f.Error != "" {
+		parts = append(parts, "undecided: "+f.Error)
+	}
+	parts = append(parts, string(f.Severity)+" severity")
+	if p := findingProductText(f); p != "" {
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// writeAligned writes cells padded to widths, two spaces apart.
+func writeAligned(bw *bufio.Writer, indent string, widths []int, cells []string) {
+	bw.WriteString(indent)
+	for i, c := range cells {
+		bw.WriteString(c)
+		if i < len(cells)-1 {
+			bw.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))+2))
+		}
+	}
+	bw.WriteByte('\n')
+}
+
+// groupFindings splits the indexes of fs into groups of equal key, in
+// order of first appearance.
+func groupFindings(fs []Finding, key func(*Finding) string) [][]int {
+	var out [][]int
+	at := map[string]int{}
+	for i := range fs {
+		k := key(&fs[i])
+		g, ok := at[k]
+		if !ok {
+			g = len(out)
+			at[k] = g
+			out = append(out, nil)
+		}
+		out[g] = append(out[g], i)
+	}
+	return out
+}
+
+func findingsAt(fs []Finding, idx []int) []Finding {
+	out := make([]Finding, len(idx))
+	for i, j := range idx {
+		out[i] = fs[j]
+	}
+	return out
+}
+
+// packTitles names the packs of an instrument's findings.
+func packTitles(r *Report, idx []int) []string {
+	var titles []string
+	seen := map[string]bool{}
+	for _, i := range idx {
+		f := &r.Findings[i]
+		if seen[f.Pack] {
+			continue
+		}
+		seen[f.Pack] = true
+		t := f.Title
+		if t == "" {
+			t = packRef(r, f.Pack).Title
+		}
+		if t == "" {
+			t = f.Pack
+		}
+		titles = append(titles, t)
+	}
+	return titles
+}
+
+func packRef(r *Report, id string) PackRef {
+	if r.Policy != nil {
+		for _, p := range r.Policy.Packs {
+			if p.ID == id {
+				return p
+			}
+		}
+	}
+	return PackRef{}
+}
+
+func instrumentURL(r *Report, f *Finding) string {
+	if f.URL != "" {
+		return f.URL
+	}
+	return packRef(r, f.Pack).URL
+}
+
+// deadlineHeading heads the findings of one deadline: "remove by
+// 2017-12-12 — overdue by 2728 days".
+func deadlineHeading(fs []Finding) string {
+	f := &fs[0]
+	if f.Deadline.IsZero() {
+		return "no deadline"
+	}
+	verb := "remove by"
+	for i := range fs {
+		if fs[i].Effect == policy.Warn {
+			verb = "deadline"
+		}
+	}
+	return verb + " " + ymd(f.Deadline) + " — " + findingDueText(f)
+}
+
+// unusedWaiverText says that a waiver decides nothing, and until when
+// it is in force.
+func unusedWaiverText(w WaiverRef) (text, when string) {
+	note := w.Note
+	if note == "" {
+		note = "decides no finding of this scan"
+	}
+	when = "in force until " + ymd(w.Expiry)
+	if w.Expired {
+		when = "expired on " + ymd(w.Expiry)
+	}
+	return fmt.Sprintf("waiver %s (%s) %s", w.ID, w.Where, note), when
+}
