@@ -20,14 +20,6 @@ import (
 
 var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-func day(s string) time.Time {
-	t, err := time.Parse(policy.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 func readFile(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
