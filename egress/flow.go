@@ -1,0 +1,139 @@
+// Package egress is the network side of Embargo: flows and DNS answers
+// read from logs, captures and flow exports; each destination attributed
+// to the entity that controls it (by name, by network owner) and to the
+// country its address is registered in; flows judged by policy and
+// aggregated per source system and destination.
+//
+// Readers (egress/zeek, egress/eve, egress/pcap, egress/vpcflow,
+// egress/netflow) decode one format each into Flows and DNSAnswers and
+// hand them to a Sink; what they cannot decode they report as Bad, with
+// its position, and go on.
+package egress
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+)
+
+// Protocol numbers (IANA) the readers name.
+const (
+	ICMP   uint8 = 1
+	TCP    uint8 = 6
+	UDP    uint8 = 17
+	ICMPv6 uint8 = 58
+)
+
+// Location says where a record was read: the input as the user named
+// it, and a 1-based line (text formats) or byte offset (binary ones) or
+// a packet or record number within it.
+type Location struct {
+	Source string `json:"source"`
+	Line   int    `json:"line,omitempty"`
+	Offset int64  `json:"offset,omitempty"`
+	// Record is a packet number (pcap), an export packet and record
+	// index (NetFlow), when neither line nor offset says it better.
+	Record string `json:"record,omitempty"`
+}
+
+func (l Location) String() string {
+	s := l.Source
+	switch {
+	case l.Line > 0:
+		s += fmt.Sprintf(":%d", l.Line)
+	case l.Record != "":
+		s += " " + l.Record
+	case l.Offset > 0:
+		s += fmt.Sprintf(" @%d", l.Offset)
+	}
+	return s
+}
+
+// NameVia says how a destination name was learnt.
+type NameVia string
+
+// Ways a name is learnt.
+const (
+	ViaSNI      NameVia = "tls-sni"
+	ViaQUICSNI  NameVia = "quic-sni"
+	ViaHTTPHost NameVia = "http-host"
+	ViaDNS      NameVia = "dns" // a DNS answer the same client received
+	ViaLog      NameVia = "log" // a name the log itself attached to the flow
+)
+
+// Name is a name seen for a flow's destination.
+type Name struct {
+	Name string  `json:"name"` // lower case, no trailing dot
+	Via  NameVia `json:"via"`
+}
+
+// Flow is one conversation from Src to Dst as a source recorded it. Out
+// is the direction from Src (the originator) to Dst; In is the reply.
+type Flow struct {
+	Start, End       time.Time
+	Src, Dst         netip.Addr
+	SrcPort, DstPort uint16
+	Proto            uint8
+	BytesOut         uint64
+	BytesIn          uint64
+	PktsOut          uint64
+	PktsIn           uint64
+	// Names are names of Dst carried by the record itself (TLS SNI, HTTP
+	// Host, a log's own server_name field); DNS answers come separately.
+	Names []Name
+	Where Location
+}
+
+// DNSAnswer is one address record a client received: Name resolved to
+// Addr, valid for TTL from Time.
+type DNSAnswer struct {
+	Time   time.Time
+	Client netip.Addr // the resolver's client; invalid when unknown
+	Name   string     // lower case, no trailing dot
+	Addr   netip.Addr
+	TTL    time.Duration
+	Where  Location
+}
+
+// Bad is a record that could not be decoded: it is counted and reported
+// with its position, never silently dropped.
+type Bad struct {
+	Where  Location
+	Reason string
+}
+
+// Sink receives what a reader decodes. Flow and DNS may keep nothing of
+// the value passed after they return except by copying: readers reuse
+// their buffers (a Flow's Names slice included).
+type Sink interface {
+	Flow(*Flow)
+	DNS(*DNSAnswer)
+	Bad(Bad)
+}
+
+// Reader decodes one input format.
+type Reader interface {
+	// Name is the format's name, for --format and reports.
+	Name() string
+	// Sniff reports whether an input starting with head (up to SniffSize
+	// bytes) and named name is in this format.
+	Sniff(name string, head []byte) bool
+	// Read decodes r to the end, or until ctx is done. It returns an
+	// error only when the input as a whole cannot be read (not this
+	// format, an I/O error, a limit passed); a bad record is a Bad.
+	Read(ctx context.Context, name string, r io.Reader, sink Sink) error
+}
+
+// SniffSize is how much of an input readers are shown to recognise it.
+const SniffSize = 64 << 10
+
+// Limits bound what a reader accepts from hostile input.
+type Limits struct {
+	MaxLine int // one line of a text log
+	MaxBad  int // bad records reported one by one; beyond, only counted
+}
+
+// DefaultLimits suit real logs with a wide margin.
+var DefaultLimits = Limits{MaxLine: 1 << 20, MaxBad: 1000}
