@@ -38,6 +38,9 @@ type planned struct {
 	// usesItem is set when the expression reads the item itself; a rule
 	// that does not is decided once per product and supplier on a system.
 	usesItem bool
+	// usesFlow is set when the expression reads flow: it judges traffic,
+	// never items.
+	usesFlow bool
 }
 
 // CostLimit bounds the work of one rule on one item, in CEL's cost units
@@ -85,8 +88,10 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
 				continue
 			}
-			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsIdent(r.ast, "item")})
-			e.anyUsesItem = e.anyUsesItem || e.rules[len(e.rules)-1].usesItem
+			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsIdent(r.ast, "item"), usesFlow: readsIdent(r.ast, "flow")})
+			if last := e.rules[len(e.rules)-1]; last.usesItem && !last.usesFlow {
+				e.anyUsesItem = true
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -183,6 +188,7 @@ type vars struct {
 	item     ItemVars
 	product  ProductVars
 	supplier SupplierVars
+	flow     FlowVars
 }
 
 func (v *vars) ResolveName(name string) (any, bool) {
@@ -195,6 +201,8 @@ func (v *vars) ResolveName(name string) (any, bool) {
 		return &v.product, true
 	case "supplier":
 		return &v.supplier, true
+	case "flow":
+		return &v.flow, true
 	}
 	return nil, false
 }
@@ -264,6 +272,9 @@ func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution
 	}
 	var out []Finding
 	for i, r := range e.rules {
+		if r.usesFlow {
+			continue // judges traffic
+		}
 		var o outcome
 		if !r.usesItem && ok {
 			o = d.known[i]

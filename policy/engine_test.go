@@ -193,3 +193,23 @@ rules:
 		t.Fatalf("findings = %+v, want one undecided by the cost limit", got)
 	}
 }
+
+// Rules that read flow judge traffic only, and the others items only.
+func TestFlowRulesApart(t *testing.T) {
+	both := packsEngine(t, "us-bod-17-01", "uk-ncsc-2017-russia-egress")
+	sys := systems.System{ID: "s", Classification: "SECRET"}
+	at := attributed(t, "kaspersky-anti-virus")
+	for _, f := range both.Evaluate(sys, &inventory.Item{ID: "I-5", Name: "kav"}, at) {
+		if f.Pack != "us-bod-17-01" {
+			t.Errorf("an item was judged by flow rule %s/%s", f.Pack, f.Rule)
+		}
+	}
+	fv := &FlowVars{Destination: "kaspersky-ao", ControllingCountry: "RU", RegisteredCountry: "CH", BytesOut: 10}
+	got := both.EvaluateFlow(sys, fv, at, "entity:kaspersky-ao")
+	if len(got) != 1 || got[0].Rule != "ncsc-2017-egress-secret" || got[0].ID != FindingID("s", "uk-ncsc-2017-russia-egress", "ncsc-2017-egress-secret", "entity:kaspersky-ao") {
+		t.Errorf("flow findings = %+v, want the SECRET egress rule only", got)
+	}
+	if !both.FlowRules() || packsEngine(t, "us-bod-17-01").FlowRules() {
+		t.Error("FlowRules does not tell packs with flow rules apart")
+	}
+}

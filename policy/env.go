@@ -61,6 +61,31 @@ type SupplierVars struct {
 	NamedIn []string `cel:"named_in"`
 }
 
+// FlowVars is `flow`: network traffic from a system to one destination
+// (a catalogued entity, or else the country the addresses are registered
+// in), aggregated over the flows seen. A rule that reads flow judges
+// traffic and only traffic; `supplier` is then the destination's entity.
+type FlowVars struct {
+	// Destination is the entity id the traffic went to, "" when the
+	// destination is not a catalogued entity.
+	Destination string `cel:"destination"`
+	// ControllingCountry is the destination entity's controlling country,
+	// or the registered country when there is no entity.
+	ControllingCountry string `cel:"controlling_country"`
+	// RegisteredCountry is where the destination addresses are
+	// registered (the most bytes' country when several).
+	RegisteredCountry string   `cel:"registered_country"`
+	ASNs              []int64  `cel:"asns"`
+	ASOrgs            []string `cel:"as_orgs"`
+	Names             []string `cel:"names"` // destination names seen (SNI, Host, DNS)
+	Ports             []int64  `cel:"ports"` // destination ports
+	BytesOut          int64    `cel:"bytes_out"`
+	BytesIn           int64    `cel:"bytes_in"`
+	PacketsOut        int64    `cel:"packets_out"`
+	PacketsIn         int64    `cel:"packets_in"`
+	Flows             int64    `cel:"flows"`
+}
+
 // rankFunc is the `rank(string) int` function: a level's position on the
 // scale, so that rules say `system.classification_rank >= rank("SECRET")`.
 func rankFunc(scale systems.Scale) cel.EnvOption {
@@ -99,12 +124,13 @@ func newEnv(scale systems.Scale) (*cel.Env, error) {
 	return cel.NewEnv(
 		ext.NativeTypes(
 			reflect.TypeFor[SystemVars](), reflect.TypeFor[ItemVars](),
-			reflect.TypeFor[ProductVars](), reflect.TypeFor[SupplierVars](),
+			reflect.TypeFor[ProductVars](), reflect.TypeFor[SupplierVars](), reflect.TypeFor[FlowVars](),
 			ext.ParseStructTags(true)),
 		cel.Variable("system", cel.ObjectType("policy.SystemVars")),
 		cel.Variable("item", cel.ObjectType("policy.ItemVars")),
 		cel.Variable("product", cel.ObjectType("policy.ProductVars")),
 		cel.Variable("supplier", cel.ObjectType("policy.SupplierVars")),
+		cel.Variable("flow", cel.ObjectType("policy.FlowVars")),
 		rankFunc(scale),
 		ext.Strings(),
 	)

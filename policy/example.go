@@ -36,7 +36,13 @@ func (e *Engine) RunExamples(p *Pack) []ExampleResult {
 			continue
 		}
 		strongest := Effect("")
-		for _, f := range e.Evaluate(sys, it, at) {
+		var fs []Finding
+		if x.Flow != nil {
+			fs = e.EvaluateFlow(sys, exampleFlow(x, at), at, "example")
+		} else {
+			fs = e.Evaluate(sys, it, at)
+		}
+		for _, f := range fs {
 			if f.Pack != p.ID {
 				continue
 			}
@@ -97,4 +103,15 @@ func (e *Engine) exampleInput(x Example) (systems.System, *inventory.Item, *attr
 		return sys, it, nil, fmt.Errorf("supplier %q is controlled from %q in the catalogue, not %q", ent.ID, at.Chain.Country, x.Country)
 	}
 	return sys, it, at, nil
+}
+
+// exampleFlow is the traffic of a flow example: to the supplier when it
+// has one, otherwise to the registered country.
+func exampleFlow(x Example, at *attribute.Attribution) *FlowVars {
+	f := &FlowVars{RegisteredCountry: x.Flow.RegisteredCountry, ControllingCountry: x.Flow.RegisteredCountry,
+		BytesOut: x.Flow.BytesOut, Names: x.Flow.Names, Flows: 1, Ports: []int64{443}}
+	if at != nil && at.Entity != nil {
+		f.Destination, f.ControllingCountry = at.Entity.ID, at.Chain.Country
+	}
+	return f
 }

@@ -250,6 +250,19 @@ func (b *builder) example(e rawExample) Example {
 	for _, t := range e.System.Tags {
 		x.Tags = append(x.Tags, t.Value)
 	}
+	if f := e.Flow; f != nil {
+		x.Flow = &FlowExample{RegisteredCountry: f.RegisteredCountry.Value}
+		if v := f.BytesOut.Value; v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				b.errorf(at(f.BytesOut, e.Line), "example %q: bytes_out %q is not a whole number of bytes", x.Name, v)
+			}
+			x.Flow.BytesOut = n
+		}
+		for _, n := range f.Names {
+			x.Flow.Names = append(x.Flow.Names, n.Value)
+		}
+	}
 	if x.Expect != Caught && x.Expect != Pass {
 		b.errorf(at(e.Expect, e.Line), "example %q: expect %q is not caught or pass", x.Name, e.Expect.Value)
 	}

@@ -126,5 +126,16 @@ type Example struct {
 	ProductID      string   `json:"product,omitempty"`
 	Category       string   `json:"category,omitempty"`
 	ItemName       string   `json:"item,omitempty"`
-	Pos            Position `json:"-"`
+	// Flow, when set, makes the example traffic from the system to the
+	// supplier (or, without one, to the registered country), judged by
+	// the rules that read flow.
+	Flow *FlowExample `json:"flow,omitempty"`
+	Pos  Position     `json:"-"`
+}
+
+// FlowExample is the traffic of an example.
+type FlowExample struct {
+	RegisteredCountry string   `json:"registered_country"`
+	BytesOut          int64    `json:"bytes_out"`
+	Names             []string `json:"names,omitempty"`
 }

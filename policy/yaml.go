@@ -44,6 +44,7 @@ type rawExample struct {
 	Supplier rawExSupp    `yaml:"supplier"`
 	Product  rawExProduct `yaml:"product"`
 	Item     rawExItem    `yaml:"item"`
+	Flow     *rawExFlow   `yaml:"flow"`
 	Expect   lined        `yaml:"expect"`
 	Effect   lined        `yaml:"effect"`
 }
@@ -65,6 +66,12 @@ type rawExProduct struct {
 
 type rawExItem struct {
 	Name lined `yaml:"name"`
+}
+
+type rawExFlow struct {
+	RegisteredCountry lined   `yaml:"registered_country"`
+	BytesOut          lined   `yaml:"bytes_out"`
+	Names             []lined `yaml:"names"`
 }
 
 func (x *rawRule) UnmarshalYAML(n *yaml.Node) error {
