@@ -117,3 +117,17 @@ type FindingSummary struct {
 func (f *Finding) Fails(failOn policy.Effect) bool {
 	return f.State == Open && f.Effect.Rank() >= failOn.Rank()
 }
+
+// DueAt is where deadline stands at now, in whole days (UTC): no
+// deadline, due in N days (0 is today), or overdue by -N days.
+func DueAt(deadline, now time.Time) (Due, int) {
+	if deadline.IsZero() {
+		return NoDeadline, 0
+	}
+	y, m, d := now.UTC().Date()
+	days := int(deadline.Sub(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	if days < 0 {
+		return Overdue, days
+	}
+	return DueIn, days
+}

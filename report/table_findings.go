@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/embargo-dev/embargo/policy"
@@ -284,4 +285,16 @@ func unusedWaiverText(w WaiverRef) (text, when string) {
 		when = "expired on " + ymd(w.Expiry)
 	}
 	return fmt.Sprintf("waiver %s (%s) %s", w.ID, w.Where, note), when
+}
+
+// FindingsTable writes only the findings part of the table and the policy
+// summary line, for reports whose other parts are not items (the flows
+// report).
+func FindingsTable(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	tableFindings(bw, r)
+	if r.Policy != nil {
+		tablePolicySummary(bw, r)
+	}
+	return bw.Flush()
 }

@@ -112,7 +112,7 @@ func (j *Judge) Apply(rep *report.Report) {
 			}
 		}
 		f.Deadline = f.DeadlineAfter(f.FirstSeen)
-		f.Due, f.DaysLeft = due(f.Deadline, now)
+		f.Due, f.DaysLeft = report.DueAt(f.Deadline, now)
 		if j.State != nil {
 			j.State.put(*f, found[i], now)
 		}
@@ -154,20 +154,6 @@ func entityID(a *attribute.Attribution) string {
 		return ""
 	}
 	return a.Entity.ID
-}
-
-// due is where a deadline stands at now, in whole days (UTC).
-func due(deadline, now time.Time) (report.Due, int) {
-	if deadline.IsZero() {
-		return report.NoDeadline, 0
-	}
-	y, m, d := now.UTC().Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	days := int(deadline.Sub(today).Hours() / 24)
-	if days < 0 {
-		return report.Overdue, days
-	}
-	return report.DueIn, days
 }
 
 // sortFindings returns fs in compareFindings order. Findings are large;

@@ -1,0 +1,180 @@
+package egress
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+)
+
+// AddrInfo is what IP data says of an address: the country it is
+// registered in and its network owner. Field for field it is ipdata.Info.
+type AddrInfo struct {
+	Country string
+	ASN     uint32
+	ASOrg   string
+}
+
+// AddrLookup answers AddrInfo for an address; it must be safe for
+// concurrent use.
+type AddrLookup func(netip.Addr) AddrInfo
+
+// DecidedBy says which of the three ways attributed a destination.
+type DecidedBy string
+
+// Ways a destination is attributed, from the strongest.
+const (
+	ByName    DecidedBy = "name"    // a name the traffic carried or resolved matched a catalogue domain
+	ByASN     DecidedBy = "asn"     // the network's ASN is a catalogued supplier's
+	ByASOrg   DecidedBy = "as_org"  // the network's organisation name is a catalogued supplier's
+	ByCountry DecidedBy = "country" // no entity: only the registered country is known
+)
+
+// Destination is what a destination address (with the names seen for
+// it) was attributed to. All three answers are kept, with the one that
+// decided.
+type Destination struct {
+	Addr    netip.Addr `json:"addr"`
+	Country string     `json:"registered_country,omitempty"`
+	ASN     uint32     `json:"asn,omitempty"`
+	ASOrg   string     `json:"as_org,omitempty"`
+	// Entity and Chain are set when a catalogued supplier controls the
+	// destination; Evidence says which name or network matched.
+	Entity    *catalog.Entity      `json:"-"`
+	Chain     catalog.ControlChain `json:"-"`
+	DecidedBy DecidedBy            `json:"decided_by"`
+	Evidence  string               `json:"evidence,omitempty"`
+	// Source is the catalogue source of the deciding identifier.
+	Source string `json:"source,omitempty"`
+}
+
+// ControllingCountry is the destination entity's controlling country, or
+// the registered country when there is no entity.
+func (d *Destination) ControllingCountry() string {
+	if d.Entity != nil {
+		return d.Chain.Country
+	}
+	return d.Country
+}
+
+// Key names the destination for aggregation: "entity:ID", or
+// "country:CC" ("country:??" when unknown).
+func (d *Destination) Key() string {
+	if d.Entity != nil {
+		return "entity:" + d.Entity.ID
+	}
+	if d.Country == "" {
+		return "country:??"
+	}
+	return "country:" + d.Country
+}
+
+// Attribution is the destination's entity as attribute.Attribution, for
+// the policy engine (nil without an entity).
+func (d *Destination) Attribution() *attribute.Attribution {
+	if d.Entity == nil {
+		return nil
+	}
+	return &attribute.Attribution{Candidate: attribute.Candidate{Entity: d.Entity}, Chain: d.Chain}
+}
+
+// Attributor attributes destinations to catalogued entities: by name
+// first (the most specific statement about whom the traffic is for), then
+// by the network's ASN, then its organisation name. It is not safe for
+// concurrent use (it caches).
+type Attributor struct {
+	cat    *catalog.Catalog
+	ix     *catalog.Index
+	lookup AddrLookup
+	names  map[string]*catalog.Identifier // name → identifier (nil: none)
+	nets   map[uint32]netHit              // ASN → entity by ASN or organisation
+}
+
+type netHit struct {
+	id *catalog.Identifier
+	by DecidedBy
+}
+
+// NewAttributor attributes with cat and the IP data lookup (nil: no IP
+// data; only names decide).
+func NewAttributor(cat *catalog.Catalog, lookup AddrLookup) *Attributor {
+	if lookup == nil {
+		lookup = func(netip.Addr) AddrInfo { return AddrInfo{} }
+	}
+	return &Attributor{cat: cat, ix: cat.Index(), lookup: lookup, names: map[string]*catalog.Identifier{}, nets: map[uint32]netHit{}}
+}
+
+// Attribute attributes addr, reached under names (the first that
+// matches decides).
+func (a *Attributor) Attribute(addr netip.Addr, names []Name) Destination {
+	info := a.lookup(addr.Unmap())
+	d := Destination{Addr: addr, Country: info.Country, ASN: info.ASN, ASOrg: info.ASOrg, DecidedBy: ByCountry}
+	for _, n := range names {
+		if id := a.byName(n.Name); id != nil {
+			a.decide(&d, id, ByName, fmt.Sprintf("%s %s matches domain %s", n.Via, n.Name, id.Value))
+			return d
+		}
+	}
+	if h := a.byNet(info); h.id != nil {
+		ev := fmt.Sprintf("AS%d matches %s", info.ASN, h.id.Value)
+		if h.by == ByASOrg {
+			ev = fmt.Sprintf("AS%d organisation %q matches %s", info.ASN, info.ASOrg, h.id.Value)
+		}
+		a.decide(&d, h.id, h.by, ev)
+	}
+	return d
+}
+
+func (a *Attributor) decide(d *Destination, id *catalog.Identifier, by DecidedBy, evidence string) {
+	e := id.Entity
+	if e == nil && id.Product != nil {
+		e = a.cat.Entity(id.Product.Supplier)
+	}
+	if e == nil {
+		return
+	}
+	d.Entity, d.Chain, d.DecidedBy, d.Evidence, d.Source = e, a.cat.Chain(e), by, evidence, id.Source
+}
+
+func (a *Attributor) byName(name string) *catalog.Identifier {
+	id, ok := a.names[name]
+	if ok {
+		return id
+	}
+	if ids := a.ix.Domain(name); len(ids) > 0 {
+		id = ids[0]
+	}
+	if len(a.names) < maxNameCache {
+		a.names[name] = id
+	}
+	return id
+}
+
+// maxNameCache bounds the name cache: a log of random names (DGA
+// malware, scanners) must not grow it without end.
+const maxNameCache = 1 << 20
+
+func (a *Attributor) byNet(info AddrInfo) netHit {
+	if info.ASN == 0 && info.ASOrg == "" {
+		return netHit{}
+	}
+	if h, ok := a.nets[info.ASN]; ok && info.ASN != 0 {
+		return h
+	}
+	var h netHit
+	if ids := a.ix.Exact(catalog.ASN, fmt.Sprintf("AS%d", info.ASN)); info.ASN != 0 && len(ids) > 0 {
+		h = netHit{ids[0], ByASN}
+	} else {
+		for _, hit := range a.ix.Org(info.ASOrg) {
+			if hit.Ident.Kind == catalog.ASOrg && hit.Exact {
+				h = netHit{hit.Ident, ByASOrg}
+				break
+			}
+		}
+	}
+	if info.ASN != 0 {
+		a.nets[info.ASN] = h
+	}
+	return h
+}

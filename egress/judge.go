@@ -1,0 +1,229 @@
+package egress
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/policy/waivers"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// Sources says which system a flow's source address belongs to.
+type Sources interface {
+	// ForSource returns the system of a, and whether a is registered.
+	ForSource(a netip.Addr) (systems.System, bool)
+}
+
+// RegisterSources assigns sources by the register's address ranges; an
+// address in none is judged as the register's default, as the one
+// system "unregistered".
+type RegisterSources struct{ *systems.Register }
+
+// ForSource implements Sources.
+func (r RegisterSources) ForSource(a netip.Addr) (systems.System, bool) {
+	if s, ok := r.ForAddr(a); ok {
+		return s, true
+	}
+	d := r.Default
+	d.ID, d.Name = "unregistered", "sources in no system's address ranges"
+	return d, false
+}
+
+// OneOffSources judges every source as one system.
+type OneOffSources systems.System
+
+// ForSource implements Sources.
+func (o OneOffSources) ForSource(netip.Addr) (systems.System, bool) { return systems.System(o), true }
+
+// Options set up a Judge.
+type Options struct {
+	Catalog *catalog.Catalog
+	Lookup  AddrLookup // IP data; nil: names decide alone
+	Sources Sources
+	// Engine, when set, judges each aggregate by the rules that read flow.
+	Engine  *policy.Engine
+	Waivers *waivers.Set
+	FailOn  policy.Effect
+	Now     time.Time
+	Limits  CollectLimits
+}
+
+// Judge collects flows from readers (through Sink), then attributes,
+// aggregates and judges them (Finish).
+type Judge struct {
+	o          Options
+	coll       *Collector
+	attr       *Attributor
+	agg        aggregates
+	sources    map[netip.Addr]srcHit
+	unregAddrs uint64
+}
+
+type srcHit struct {
+	sys systems.System
+	ok  bool
+}
+
+// maxSourceCache bounds the source → system cache.
+const maxSourceCache = 1 << 20
+
+// NewJudge returns a judge ready to collect.
+func NewJudge(o Options) *Judge {
+	if o.Now.IsZero() {
+		o.Now = time.Now().UTC()
+	}
+	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sources: map[netip.Addr]srcHit{}}
+	j.coll = NewCollector(o.Limits, j.judgeOne)
+	return j
+}
+
+// Sink is where readers write.
+func (j *Judge) Sink() Sink { return j.coll }
+
+// judgeOne attributes and aggregates one conversation.
+func (j *Judge) judgeOne(cv *Conversation) {
+	h, ok := j.sources[cv.Src]
+	if !ok {
+		h.sys, h.ok = j.o.Sources.ForSource(cv.Src)
+		if !h.ok {
+			j.unregAddrs++
+		}
+		if len(j.sources) < maxSourceCache {
+			j.sources[cv.Src] = h
+		}
+	}
+	d := j.attr.Attribute(cv.Dst, cv.Names)
+	j.agg.add(h.sys, !h.ok, &d, cv)
+}
+
+// Result is what the flows came to.
+type Result struct {
+	Stats Stats `json:"stats"`
+	// UnregisteredSources counts source addresses in no system's ranges.
+	UnregisteredSources uint64                 `json:"unregistered_sources,omitempty"`
+	Aggregates          []Aggregate            `json:"aggregates"`
+	Findings            []report.Finding       `json:"findings,omitempty"`
+	Summary             *report.FindingSummary `json:"findings_summary,omitempty"`
+	Bads                []Bad                  `json:"bad_records,omitempty"`
+}
+
+// Finish attributes every conversation collected, aggregates them and,
+// with an engine, judges each aggregate.
+func (j *Judge) Finish() *Result {
+	for _, cv := range j.coll.Conversations() {
+		j.judgeOne(&cv)
+	}
+	r := &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
+	if j.o.Engine != nil {
+		r.Findings, r.Summary = j.findings(r.Aggregates)
+	}
+	return r
+}
+
+func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSummary) {
+	e := j.o.Engine
+	cat := e.Catalog()
+	titles := map[string]string{}
+	for _, p := range e.Packs() {
+		titles[p.ID] = p.Title
+	}
+	sum := &report.FindingSummary{ByEffect: map[string]int{}}
+	var out []report.Finding
+	for i := range aggs {
+		a := &aggs[i]
+		sys := a.sys
+		d := j.destinationOf(a)
+		for _, f := range e.EvaluateFlow(sys, flowVars(a), d.Attribution(), a.Destination) {
+			rf := report.Finding{Finding: f, Title: titles[f.Pack], SystemName: a.SystemName, Classification: a.Classification,
+				Tags: sys.Tags, Unregistered: a.Unregistered, ItemName: "traffic to " + destinationName(a),
+				Supplier: a.Entity, Country: a.ControllingCountry, State: report.Open, FirstSeen: j.o.Now}
+			if !a.First.IsZero() {
+				rf.FirstSeen = a.First
+			}
+			if in := cat.Instrument(f.Instrument); in != nil {
+				rf.URL = in.URL
+			}
+			rf.Deadline = rf.DeadlineAfter(rf.FirstSeen)
+			rf.Due, rf.DaysLeft = report.DueAt(rf.Deadline, j.o.Now)
+			j.waive(&rf)
+			count(sum, &rf, j.o.FailOn)
+			out = append(out, rf)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b report.Finding) int {
+		return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), cmp.Compare(a.System, b.System), cmp.Compare(a.Item, b.Item), cmp.Compare(a.Rule, b.Rule))
+	})
+	return out, sum
+}
+
+// destinationOf rebuilds the destination's attribution for the engine.
+func (j *Judge) destinationOf(a *Aggregate) Destination {
+	d := Destination{DecidedBy: a.DecidedBy}
+	if a.Entity != "" {
+		if e := j.o.Catalog.Entity(a.Entity); e != nil {
+			d.Entity, d.Chain = e, j.o.Catalog.Chain(e)
+		}
+	}
+	return d
+}
+
+func destinationName(a *Aggregate) string {
+	if a.EntityName != "" {
+		return fmt.Sprintf("%s (controlled from %s)", a.EntityName, a.ControllingCountry)
+	}
+	if len(a.RegisteredCountries) > 0 {
+		return "addresses registered in " + a.RegisteredCountries[0]
+	}
+	return "addresses of unknown registration"
+}
+
+// flowVars is an aggregate as the policy engine's flow variable.
+func flowVars(a *Aggregate) *policy.FlowVars {
+	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
+		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows)}
+	if len(a.RegisteredCountries) > 0 {
+		f.RegisteredCountry = a.RegisteredCountries[0]
+	}
+	for _, n := range a.ASNs {
+		f.ASNs = append(f.ASNs, int64(n))
+	}
+	for _, p := range a.Ports {
+		f.Ports = append(f.Ports, int64(p))
+	}
+	return f
+}
+
+func clamp(u uint64) int64 { return int64(min(u, 1<<63-1)) }
+
+func (j *Judge) waive(f *report.Finding) {
+	d := j.o.Waivers.Lookup(waivers.Finding{ID: f.ID, System: f.System, Rule: f.Rule, Instrument: f.Instrument}, j.o.Now)
+	if d.Waiver == nil {
+		return
+	}
+	w := d.Waiver
+	f.Waiver = &report.WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expiry: w.Expiry, Where: w.Pos.String(), Expired: d.Expired, Note: d.Note}
+	if d.Waived {
+		f.State = report.Waived
+	}
+}
+
+func count(s *report.FindingSummary, f *report.Finding, failOn policy.Effect) {
+	if f.State == report.Waived {
+		s.Waived++
+		return
+	}
+	s.Open++
+	s.ByEffect[string(f.Effect)]++
+	if f.Due == report.Overdue {
+		s.Overdue++
+	}
+	if f.Fails(failOn) {
+		s.Failing++
+	}
+}
