@@ -1,0 +1,228 @@
+// Package enforce turns the catalogue into block lists: it derives what to
+// block (the restricted entities' domains, networks and code-signing
+// publishers) and writes it as artefacts that real enforcement points read
+// — an nftables script, a DNS Response Policy Zone, a hosts file, Suricata
+// rules and an AppLocker policy — each headed by where it came from.
+//
+// Derive chooses; the emitters only write. Every emitter is listed in
+// Emitters, the one registration list.
+package enforce
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/embargo-dev/embargo/catalog"
+)
+
+// Domain is a DNS name to block.
+type Domain struct {
+	Name    string // lower case, without the final dot
+	Subtree bool   // the name and every name below it
+	Entity  string // the entity id it belongs to
+	Source  string // the catalogue source that gives it
+}
+
+// Prefix is an IP network to block.
+type Prefix struct {
+	Prefix netip.Prefix
+	ASN    uint32 // the AS that announces it, 0 if unknown
+	Entity string
+}
+
+// Publisher is a Windows publisher / Authenticode signer organisation name
+// as it appears in certificates: either a whole subject ("O=AO KASPERSKY
+// LAB, L=MOSCOW, C=RU") or an organisation name alone.
+type Publisher struct {
+	Name   string
+	Entity string
+	Source string // the catalogue source; for an entity name, "SOURCE (legal name)" or "(former name)"
+}
+
+// Targets is everything one artefact blocks, in a stable order so that
+// artefacts are deterministic.
+type Targets struct {
+	Entities   []string // entity ids blocked, sorted
+	Domains    []Domain // sorted by name from the root down (DNS order), then exact before subtree
+	Prefixes   []Prefix // filled by the caller from IP data (ASNs → prefixes); Derive leaves it empty
+	ASNs       []uint32 // sorted, distinct
+	Publishers []Publisher
+	Generated  time.Time
+	Catalog    string // catalogue digest, written into each artefact's header comment
+	Note       string // e.g. which policies chose the entities
+}
+
+// Derive chooses the entities to block — those the given instruments name
+// (their entities, and the suppliers of their products) and every entity
+// whose control chain reaches one of them — or every catalogued entity
+// when instruments is empty; then collects their domain, ASN and
+// publisher/signer identifiers, their products' too. Entities' legal and
+// former names are publishers as well: the catalogue matches them against
+// publisher fields, and they are the names certificates carry.
+func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
+	if cat == nil {
+		return nil, fmt.Errorf("deriving block targets: no catalogue")
+	}
+	blocked, note, err := chooseEntities(cat, instruments)
+	if err != nil {
+		return nil, err
+	}
+	t := &Targets{
+		Generated: time.Now().UTC().Truncate(time.Second),
+		Catalog:   cat.Digest(),
+		Note:      note,
+	}
+	for _, e := range cat.Entities {
+		if !blocked[e.ID] {
+			continue
+		}
+		t.Entities = append(t.Entities, e.ID)
+		for _, n := range e.Names {
+			if n.Kind == catalog.LegalName || n.Kind == catalog.FormerName {
+				t.Publishers = append(t.Publishers, Publisher{Name: n.Value, Entity: e.ID, Source: n.Source + " (" + string(n.Kind) + " name)"})
+			}
+		}
+		for i := range e.Identifiers {
+			if err := t.add(&e.Identifiers[i], e.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, p := range cat.Products {
+		if !blocked[p.Supplier] {
+			continue
+		}
+		for i := range p.Identifiers {
+			if err := t.add(&p.Identifiers[i], p.Supplier); err != nil {
+				return nil, err
+			}
+		}
+	}
+	t.normalize()
+	return t, nil
+}
+
+// chooseEntities returns the ids of the entities to block and a note
+// saying why they were chosen.
+func chooseEntities(cat *catalog.Catalog, instruments []string) (map[string]bool, string, error) {
+	blocked := map[string]bool{}
+	if len(instruments) == 0 {
+		for _, e := range cat.Entities {
+			blocked[e.ID] = true
+		}
+		return blocked, "every catalogued entity", nil
+	}
+	named := map[string]bool{}
+	for _, id := range instruments {
+		in := cat.Instrument(id)
+		if in == nil {
+			return nil, "", fmt.Errorf("deriving block targets: instrument %q is not catalogued", id)
+		}
+		for _, e := range in.Entities {
+			named[e] = true
+		}
+		for _, pid := range in.Products {
+			p := cat.Product(pid)
+			if p == nil {
+				return nil, "", fmt.Errorf("deriving block targets: instrument %q names product %q, which is not catalogued", id, pid)
+			}
+			named[p.Supplier] = true
+		}
+	}
+	// An entity is blocked when anything up its control chain is named:
+	// a subsidiary answers to the parent the instrument restricts.
+	for _, e := range cat.Entities {
+		for _, l := range cat.Chain(e).Links {
+			if named[l.Entity.ID] {
+				blocked[e.ID] = true
+				break
+			}
+		}
+	}
+	ids := slices.Clone(instruments)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return blocked, "entities named by " + strings.Join(ids, ", ") + ", and the entities they control", nil
+}
+
+// add collects one identifier if it is of a kind that can be blocked.
+func (t *Targets) add(id *catalog.Identifier, entity string) error {
+	switch id.Kind {
+	case catalog.Domain:
+		name, sub := strings.CutPrefix(strings.TrimSuffix(strings.ToLower(id.Value), "."), "*.")
+		t.Domains = append(t.Domains, Domain{Name: name, Subtree: sub, Entity: entity, Source: id.Source})
+	case catalog.ASN:
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(id.Value)), "AS"), 10, 32)
+		if err != nil {
+			return fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, entity, id.Value, err)
+		}
+		t.ASNs = append(t.ASNs, uint32(n))
+	case catalog.WindowsPublisher, catalog.SignerSubject:
+		t.Publishers = append(t.Publishers, Publisher{Name: id.Value, Entity: entity, Source: id.Source})
+	}
+	return nil
+}
+
+// normalize sorts every list and drops repeats, keeping the first entity
+// (in id order) that gives a name.
+func (t *Targets) normalize() {
+	slices.Sort(t.Entities)
+	t.Entities = slices.Compact(t.Entities)
+	slices.Sort(t.ASNs)
+	t.ASNs = slices.Compact(t.ASNs)
+
+	slices.SortStableFunc(t.Domains, func(a, b Domain) int {
+		return cmp.Or(compareDNS(a.Name, b.Name), cmpBool(a.Subtree, b.Subtree),
+			cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.Source, b.Source))
+	})
+	t.Domains = slices.CompactFunc(t.Domains, func(a, b Domain) bool {
+		return a.Name == b.Name && a.Subtree == b.Subtree
+	})
+
+	// Certificate names compare without regard to case (AppLocker
+	// upper-cases them), so "Kaspersky Lab" and "KASPERSKY LAB" are one.
+	slices.SortStableFunc(t.Publishers, func(a, b Publisher) int {
+		return cmp.Or(cmp.Compare(strings.ToUpper(a.Name), strings.ToUpper(b.Name)),
+			cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.Source, b.Source))
+	})
+	t.Publishers = slices.CompactFunc(t.Publishers, func(a, b Publisher) bool {
+		return strings.EqualFold(a.Name, b.Name)
+	})
+}
+
+// compareDNS orders names label by label from the root, so that a domain
+// and the names below it sit together (as in a zone file).
+func compareDNS(a, b string) int {
+	for a != "" || b != "" {
+		var la, lb string
+		if i := strings.LastIndexByte(a, '.'); i >= 0 {
+			a, la = a[:i], a[i+1:]
+		} else {
+			a, la = "", a
+		}
+		if i := strings.LastIndexByte(b, '.'); i >= 0 {
+			b, lb = b[:i], b[i+1:]
+		} else {
+			b, lb = "", b
+		}
+		if c := cmp.Compare(la, lb); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
