@@ -1,0 +1,310 @@
+package ipdata
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"unicode/utf8"
+)
+
+// decode reads a snapshot file, checking everything: it is a parser of
+// possibly hostile input, so every count is bounded before it sizes an
+// allocation and every error names the offset it was found at.
+func decode(b []byte, name string) (*Snapshot, error) {
+	fail := func(off int, format string, args ...any) error {
+		return fmt.Errorf("ipdata: %s: file offset %d: %s", name, off, fmt.Sprintf(format, args...))
+	}
+	if len(b) < headerLen {
+		return nil, fail(len(b), "truncated header: %d of %d bytes", len(b), headerLen)
+	}
+	if string(b[:len(magic)]) != magic {
+		return nil, fail(0, "bad magic %q, want %q", b[:len(magic)], magic)
+	}
+	if v := binary.BigEndian.Uint16(b[8:]); v != formatVersion {
+		return nil, fail(8, "format version %d, this reader knows %d", v, formatVersion)
+	}
+	if f := binary.BigEndian.Uint16(b[10:]); f != 0 {
+		return nil, fail(10, "unknown flags %#x", f)
+	}
+	size := binary.BigEndian.Uint32(b[12:])
+	if size > MaxBodySize {
+		return nil, fail(12, "body size %d exceeds %d", size, MaxBodySize)
+	}
+	// Deflate expands at most 1032:1, so a size the stream cannot hold is
+	// refused before it sizes the buffer.
+	if int64(size) > 1032*int64(len(b)-headerLen)+64 {
+		return nil, fail(12, "body size %d cannot come from %d compressed bytes", size, len(b)-headerLen)
+	}
+	zr := bytes.NewReader(b[headerLen:])
+	gz, err := gzip.NewReader(zr)
+	if err != nil {
+		return nil, fail(headerLen, "gzip: %v", err)
+	}
+	gz.Multistream(false)
+	var body bytes.Buffer
+	body.Grow(int(size) + bytes.MinRead)
+	if _, err := body.ReadFrom(io.LimitReader(gz, int64(size)+1)); err != nil {
+		return nil, fail(headerLen, "gzip body: %v", err)
+	}
+	if body.Len() != int(size) {
+		return nil, fail(12, "header says %d body bytes, gzip holds %d or more", size, body.Len())
+	}
+	if _, err := io.Copy(io.Discard, gz); err != nil { // reach the gzip trailer and check its CRC
+		return nil, fail(headerLen, "gzip trailer: %v", err)
+	}
+	if zr.Len() != 0 {
+		return nil, fail(len(b)-zr.Len(), "%d bytes after the gzip stream", zr.Len())
+	}
+	s, err := decodeBody(body.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("ipdata: %s: %w", name, err)
+	}
+	s.raw = b
+	s.meta.Digest = digestOf(b)
+	return s, nil
+}
+
+// bodyReader walks a body; the first error sticks and later reads
+// return zero values, so callers check r.err at section ends.
+type bodyReader struct {
+	b       []byte
+	off     int
+	section string
+	err     error
+}
+
+// bodyError says where in the uncompressed body decoding failed.
+type bodyError struct {
+	Offset  int
+	Section string
+	Msg     string
+}
+
+func (e *bodyError) Error() string {
+	return fmt.Sprintf("body offset %d (section %s): %s", e.Offset, e.Section, e.Msg)
+}
+
+func (r *bodyReader) fail(off int, format string, args ...any) {
+	if r.err == nil {
+		r.err = &bodyError{off, r.section, fmt.Sprintf(format, args...)}
+	}
+}
+
+func (r *bodyReader) tag(t string) {
+	if r.err != nil {
+		return
+	}
+	r.section = t
+	if len(r.b)-r.off < len(t) || string(r.b[r.off:r.off+len(t)]) != t {
+		r.fail(r.off, "want section tag %q", t)
+		return
+	}
+	r.off += len(t)
+}
+
+func (r *bodyReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	x, n := binary.Uvarint(r.b[r.off:])
+	if n <= 0 {
+		r.fail(r.off, "bad or truncated varint")
+		return 0
+	}
+	r.off += n
+	return x
+}
+
+// count reads a count, at most limit and at most the bytes left divided
+// by the fewest bytes each item takes, so it can size an allocation.
+func (r *bodyReader) count(limit, minItemBytes int) int {
+	off := r.off
+	n := r.uvarint()
+	if r.err == nil && (n > uint64(limit) || n > uint64((len(r.b)-r.off)/minItemBytes)) {
+		r.fail(off, "count %d exceeds the limit %d or the %d bytes left", n, limit, len(r.b)-r.off)
+		return 0
+	}
+	return int(n)
+}
+
+// index reads a 1-based index into a table of n entries, 0 meaning none.
+func (r *bodyReader) index(n int, what string) uint32 {
+	off := r.off
+	x := r.uvarint()
+	if x > uint64(n) {
+		r.fail(off, "%s index %d out of range (%d entries)", what, x, n)
+		return 0
+	}
+	return uint32(x)
+}
+
+func (r *bodyReader) take(n int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n > len(r.b)-r.off {
+		r.fail(r.off, "%d bytes wanted, %d left", n, len(r.b)-r.off)
+		return nil
+	}
+	p := r.b[r.off : r.off+n]
+	r.off += n
+	return p
+}
+
+func decodeBody(b []byte) (*Snapshot, error) {
+	r := &bodyReader{b: b}
+	s := &Snapshot{}
+
+	r.tag(tagMeta)
+	off := r.off
+	mb := r.take(r.count(MaxMetaSize, 1))
+	if r.err == nil {
+		var m wireMeta
+		dec := json.NewDecoder(bytes.NewReader(mb))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&m); err != nil || dec.More() {
+			r.fail(off, "meta JSON: %v", err)
+		}
+		s.meta = Meta{Name: m.Name, Built: m.Built}
+		for _, src := range m.Sources {
+			s.meta.Sources = append(s.meta.Sources, Source(src))
+		}
+	}
+
+	r.tag(tagCtry)
+	countries := make([]string, r.count(MaxCountries, 2))
+	for i := range countries {
+		off := r.off
+		c := string(r.take(2))
+		if r.err == nil && (!validCountry(c) || (i > 0 && c <= countries[i-1])) {
+			r.fail(off, "country %q is not two letters A-Z in ascending order", c)
+		}
+		countries[i] = c
+	}
+
+	r.tag(tagOrgs)
+	orgs := make([]string, r.count(MaxOrgs, 2))
+	for i := range orgs {
+		off := r.off
+		n := r.uvarint()
+		if r.err == nil && (n == 0 || n > MaxOrgLen) {
+			r.fail(off, "organisation name length %d not in 1..%d", n, MaxOrgLen)
+		}
+		o := string(r.take(int(n)))
+		if r.err == nil && (!utf8.ValidString(o) || (i > 0 && o <= orgs[i-1])) {
+			r.fail(off, "organisation name %.40q is not UTF-8 or not in ascending order", o)
+		}
+		orgs[i] = o
+	}
+
+	r.tag(tagASes)
+	ases := make([]asKey, r.count(MaxASes, 2))
+	var asn uint64
+	var prevOrg uint32
+	for i := range ases {
+		off := r.off
+		d := r.uvarint()
+		org := r.index(len(orgs), "organisation")
+		asn += d
+		switch {
+		case r.err != nil:
+		case asn == 0 || asn > math.MaxUint32:
+			r.fail(off, "ASN %d out of range 1..%d", asn, uint32(math.MaxUint32))
+		case i > 0 && d == 0 && org <= prevOrg:
+			r.fail(off, "AS %d entries not in ascending order", asn)
+		}
+		prevOrg = org
+		ases[i] = asKey{uint32(asn), ""}
+		if org > 0 {
+			ases[i].org = orgs[org-1]
+		}
+	}
+
+	r.tag(tagInfo)
+	n := r.count(MaxInfos, 2)
+	s.infos = make([]Info, n+1)
+	var pc, pa uint32
+	for i := 1; i <= n && r.err == nil; i++ {
+		off := r.off
+		c := r.index(len(countries), "country")
+		a := r.index(len(ases), "AS")
+		if r.err == nil && (c == 0 && a == 0 || i > 1 && (c < pc || c == pc && a <= pa)) {
+			r.fail(off, "info (%d, %d) is empty or not in ascending order", c, a)
+		}
+		pc, pa = c, a
+		if c > 0 {
+			s.infos[i].Country = countries[c-1]
+		}
+		if a > 0 {
+			s.infos[i].ASN, s.infos[i].ASOrg = ases[a-1].asn, ases[a-1].org
+		}
+	}
+
+	r.tag(tagSeg4)
+	n = r.count(MaxSegments, 2)
+	if r.err == nil && n == 0 {
+		r.fail(r.off, "no IPv4 segment")
+	}
+	start4 := make([]uint32, n)
+	var at uint64
+	for i := range start4 {
+		off := r.off
+		d := r.uvarint()
+		at += d
+		if r.err == nil && ((i == 0) != (d == 0) || at > math.MaxUint32) {
+			r.fail(off, "segment %d start delta %d: the first must be 0, the others positive, the sum within 32 bits", i, d)
+		}
+		start4[i] = uint32(at)
+	}
+	info4 := r.segmentInfos(n, len(s.infos))
+
+	r.tag(tagSeg6)
+	n = r.count(MaxSegments, 3)
+	if r.err == nil && n == 0 {
+		r.fail(r.off, "no IPv6 segment")
+	}
+	hi6, lo6 := make([]uint64, n), make([]uint64, n)
+	var at6 u128
+	for i := range hi6 {
+		off := r.off
+		d := u128{r.uvarint(), 0}
+		d.lo = r.uvarint()
+		var over bool
+		at6, over = at6.add(d)
+		if r.err == nil && ((i == 0) != (d == u128{}) || over) {
+			r.fail(off, "segment %d start delta: the first must be 0, the others positive, the sum within 128 bits", i)
+		}
+		hi6[i], lo6[i] = at6.hi, at6.lo
+	}
+	info6 := r.segmentInfos(n, len(s.infos))
+
+	r.tag(tagEnd)
+	if r.err == nil && r.off != len(b) {
+		r.fail(r.off, "%d bytes after the end tag", len(b)-r.off)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	s.v4 = newTable4(start4, info4)
+	s.v6 = newTable6(hi6, lo6, info6)
+	return s, nil
+}
+
+// segmentInfos reads n info indexes; neighbours must differ, since the
+// writer merges equal ones.
+func (r *bodyReader) segmentInfos(n, infos int) []uint32 {
+	out := make([]uint32, n)
+	for i := range out {
+		off := r.off
+		x := r.index(infos-1, "info")
+		if r.err == nil && i > 0 && x == out[i-1] {
+			r.fail(off, "segment %d has the same info as the one before", i)
+		}
+		out[i] = x
+	}
+	return out
+}
