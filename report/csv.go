@@ -242,3 +242,6 @@ func evidenceText(e attribute.Evidence) string {
 	}
 	return s
 }
+
+// CSVCell is csvCell for other writers of CSV (the flows report).
+func CSVCell(s string) string { return csvCell(s) }

@@ -1,0 +1,123 @@
+package egress
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// MaxDecompressed bounds what a gzip-compressed input may expand to.
+const MaxDecompressed = 64 << 30
+
+// ReadInputs reads each input ("-" is standard input) with the reader
+// that recognises it, or the one named forced, into sink. Gzip-compressed
+// inputs (rotated Zeek logs, VPC Flow Logs as delivered) are decompressed
+// first. An input that cannot be read is recorded with its error and the
+// others are still read; only a cancelled ctx stops the loop.
+func ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink) ([]Input, error) {
+	var out []Input
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		in := Input{Source: name}
+		reader, err := readOne(ctx, readers, name, forced, stdin, sink)
+		in.Reader = reader
+		if err != nil {
+			if ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+			in.Error = err.Error()
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink) (string, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return "", fmt.Errorf("%s is a directory; name the log files", name)
+		}
+		r = f
+	}
+	br := bufio.NewReaderSize(r, SniffSize)
+	head, err := br.Peek(SniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return "", err
+	}
+	var src io.Reader = br
+	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return "", fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		defer zr.Close()
+		zb := bufio.NewReaderSize(&limited{r: zr, n: MaxDecompressed, name: name}, SniffSize)
+		if head, err = zb.Peek(SniffSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return "", fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		src = zb
+	}
+	rd, err := choose(readers, name, forced, head)
+	if err != nil {
+		return "", err
+	}
+	return rd.Name(), rd.Read(ctx, name, src, sink)
+}
+
+func choose(readers []Reader, name, forced string, head []byte) (Reader, error) {
+	var names []string
+	for _, rd := range readers {
+		names = append(names, rd.Name())
+		if forced != "" {
+			if rd.Name() == forced {
+				return rd, nil
+			}
+			continue
+		}
+		if rd.Sniff(name, head) {
+			return rd, nil
+		}
+	}
+	if forced != "" {
+		return nil, fmt.Errorf("no flow reader %q (there are %s)", forced, strings.Join(names, ", "))
+	}
+	return nil, fmt.Errorf("%s: not a format embargo flows reads (%s); --format forces one", name, strings.Join(names, ", "))
+}
+
+// limited fails once more than n bytes were read: a decompression bomb is
+// an error, not a full disk of work.
+type limited struct {
+	r    io.Reader
+	n    int64
+	name string
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		var one [1]byte
+		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
+			return 0, err // the end came exactly at the limit
+		}
+		return 0, fmt.Errorf("%s: decompresses to more than %d bytes", l.name, MaxDecompressed)
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
