@@ -1,0 +1,17 @@
+//go:build unix
+
+package egresstest
+
+import (
+	"syscall"
+	"time"
+)
+
+// CPUTime is the process's user and system time so far.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,161 @@
+// Package zeek reads Zeek logs into egress Flows and DNSAnswers: TSV,
+// with its # header lines, and JSON (LogAscii::use_json=T), one object a
+// line, in any mix and any number of logs concatenated.
+//
+// Four logs are read; the others (files, x509, weird, ...) are skipped.
+//
+//   - conn.log: one Flow a connection, originator to responder, with
+//     bytes and packets each way.
+//   - dns.log: one DNSAnswer for each A and AAAA answer; the client is
+//     id.orig_h.
+//   - ssl.log (and quic.log): a Flow naming its destination by TLS SNI
+//     (server_name), with zero bytes. The same connection's conn.log
+//     record carries the bytes; the aggregator joins the two on the
+//     5-tuple, so the name is added without counting traffic twice.
+//   - http.log: likewise, a Flow naming its destination by the Host
+//     header.
+//
+// A TSV log says which log it is by #path; a JSON line by its _path
+// field when it has one, else by the fields only that log writes.
+// Columns are found by name in #fields once per header, so any field
+// order, extra fields, and a header changing mid-file are read.
+package zeek
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/embargo-dev/embargo/egress"
+)
+
+// Reader reads Zeek logs. The zero value is ready to use.
+type Reader struct {
+	// Limits bound what is read; a zero field takes egress.DefaultLimits'.
+	Limits egress.Limits
+}
+
+// Name implements egress.Reader.
+func (Reader) Name() string { return "zeek" }
+
+// Sniff implements egress.Reader: a TSV header, or a JSON line with
+// Zeek's connection id fields.
+func (Reader) Sniff(_ string, head []byte) bool {
+	for len(head) > 0 {
+		line, rest, _ := bytes.Cut(head, []byte{'\n'})
+		head = rest
+		line = bytes.TrimSpace(line)
+		switch {
+		case len(line) == 0:
+			continue
+		case bytes.HasPrefix(line, []byte("#separator")) || bytes.HasPrefix(line, []byte("#fields")):
+			return true
+		case line[0] == '{':
+			return bytes.Contains(line, []byte(`"id.orig_h"`))
+		}
+		return false
+	}
+	return false
+}
+
+// ctxEvery is how many lines pass between looks at the context.
+const ctxEvery = 4096
+
+// Read implements egress.Reader.
+func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress.Sink) error {
+	lim := limits(rd.Limits)
+	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
+	d.bad = bads{sink: sink, max: lim.MaxBad}
+	defer d.bad.finish()
+	lines := newLineReader(r, lim.MaxLine)
+	for {
+		line, long, final, err := lines.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("zeek: %s: reading after line %d: %w", name, lines.n, err)
+		}
+		where := egress.Location{Source: name, Line: lines.n}
+		if long {
+			d.bad.add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
+			continue
+		}
+		if reason := d.line(line, where); reason != "" {
+			if final {
+				reason += " (the last line, without a newline: cut short?)"
+			}
+			d.bad.add(where, reason)
+		}
+		if lines.n%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("zeek: %s: stopped at line %d: %w", name, lines.n, err)
+			}
+		}
+	}
+}
+
+// decoder holds one Read's state; its buffers are reused line to line.
+type decoder struct {
+	name    string
+	sink    egress.Sink
+	bad     bads
+	hdr     header
+	rec     record
+	ends    []int32
+	flow    egress.Flow
+	nameBuf [1]egress.Name
+	ans     egress.DNSAnswer
+	names   names
+	scratch []byte
+	mixed   bool // d.rec was last filled from JSON
+}
+
+// line reads one line of either syntax; it returns why it is bad, or "".
+func (d *decoder) line(line []byte, where egress.Location) string {
+	if len(line) == 0 {
+		return ""
+	}
+	if line[0] == ' ' || line[0] == '\t' {
+		if line = bytes.TrimSpace(line); len(line) == 0 {
+			return ""
+		}
+	}
+	switch line[0] {
+	case '#':
+		return d.hdr.directive(line)
+	case '{', '[':
+		d.mixed = true
+		kind, err := d.rec.fromJSON(line)
+		if err != nil {
+			return err.Error()
+		}
+		return d.emit(kind, where)
+	}
+	h := &d.hdr
+	if !h.seen {
+		return "a data line before any #fields header"
+	}
+	if !h.ready || d.mixed {
+		// fill sets only the slots this header's log reads: the others
+		// must not keep a value from a line of another header or JSON.
+		if !h.ready {
+			h.prepare()
+		}
+		d.rec.v = [nSlots]value{}
+		d.mixed = false
+	}
+	if h.kind == logOther {
+		return ""
+	}
+	if h.missing != "" {
+		return h.missing
+	}
+	d.ends = h.split(line, d.ends)
+	if len(d.ends) != len(h.fields) {
+		return fmt.Sprintf("%d fields where the #fields header names %d", len(d.ends), len(h.fields))
+	}
+	h.fill(&d.rec, line, d.ends)
+	return d.emit(h.kind, where)
+}
