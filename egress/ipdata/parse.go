@@ -70,6 +70,7 @@ func (b *builder) readText(idx int, name, format string, br *bufio.Reader) (Sour
 	src := Source{Name: name}
 	var rir rirState
 	bad, rows := 0, 0
+	var firstBad string
 	for line := 1; ; line++ {
 		text, err := br.ReadSlice('\n')
 		tooLong := errors.Is(err, bufio.ErrBufferFull) || len(text) > MaxLineLen
@@ -102,6 +103,9 @@ func (b *builder) readText(idx int, name, format string, br *bufio.Reader) (Sour
 		}
 		if perr != nil {
 			bad++
+			if firstBad == "" {
+				firstBad = fmt.Sprintf("%s:%d: %v", name, line, perr)
+			}
 			b.note("%s:%d: skipped: %v", name, line, perr)
 			if bad > MaxBadLines {
 				return src, fmt.Errorf("ipdata: build: %s:%d: more than %d malformed lines; last: %v", name, line, MaxBadLines, perr)
@@ -116,6 +120,14 @@ func (b *builder) readText(idx int, name, format string, br *bufio.Reader) (Sour
 		if err != nil {
 			break
 		}
+	}
+	if rows == 0 {
+		// Not this format, or empty: a snapshot without its data would
+		// silently attribute nothing.
+		if firstBad != "" {
+			return src, fmt.Errorf("ipdata: build: %s: no %s records (%d malformed lines; the first: %s)", name, format, bad, firstBad)
+		}
+		return src, fmt.Errorf("ipdata: build: %s: no %s records", name, format)
 	}
 	if rir.registry != "" {
 		src.Version = rir.registry + " " + rir.serial

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/ipdata"
+)
+
+// ipDataFile is where 'embargo data update' keeps a refreshed snapshot;
+// flows and enforce prefer it to the embedded one.
+func ipDataFile() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "embargo", "ipdata.snapshot"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share", "embargo", "ipdata.snapshot"), nil
+}
+
+// ipDB opens the IP data: file when given, else a snapshot refreshed by
+// 'embargo data update', else the embedded one.
+func ipDB(file string) (ipdata.DB, error) {
+	if file != "" {
+		return ipdata.Open(file)
+	}
+	if p, err := ipDataFile(); err == nil {
+		if _, err := os.Stat(p); err == nil {
+			db, err := ipdata.Open(p)
+			if err != nil {
+				return nil, fmt.Errorf("the IP data refreshed by 'embargo data update': %w", err)
+			}
+			return db, nil
+		}
+	}
+	return ipdata.Embedded()
+}
+
+// openIPData is ipDB as the lookup egress uses, with its description.
+func openIPData(file string) (egress.AddrLookup, any, error) {
+	db, err := ipDB(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	lookup := func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(a)) }
+	return lookup, db.Meta(), nil
+}
+
+func newDataCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "data", Short: "Manage the IP data (address → registered country, ASN, AS organisation)"}
+	var from []string
+	var format, out string
+	update := &cobra.Command{
+		Use:   "update --from FILE|URL...",
+		Short: "Rebuild the IP data snapshot from upstream files: RIR delegated-extended, ip2asn, ip-location-db CSV, MMDB",
+		Long: `Update reads upstream IP data (the regional registries' delegated-extended statistics,
+iptoasn's ip2asn TSV, the ip-location-db CSVs, or a MaxMind/IPinfo MMDB), from files or
+http(s) URLs, builds a snapshot and keeps it where 'embargo flows' and 'embargo enforce'
+find it (` + dataFileHint() + `), or writes it to --output.
+Give at least one source of countries and one of ASNs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(from) == 0 {
+				return errors.New("give --from FILE or URL (repeatable)")
+			}
+			var inputs []ipdata.Input
+			for _, f := range from {
+				data, err := fetch(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				inputs = append(inputs, ipdata.Input{Name: f, Format: format, R: bytes.NewReader(data)})
+			}
+			snap, err := ipdata.Build(inputs, ipdata.Meta{Name: "embargo-ipdata (updated)", Built: time.Now().UTC()})
+			if err != nil {
+				return err
+			}
+			path := out
+			if path == "" {
+				if path, err = ipDataFile(); err != nil {
+					return err
+				}
+			}
+			if err := writeAtomic(path, snap.Write); err != nil {
+				return err
+			}
+			m := snap.Meta()
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s, built %s)\n", path, m.Digest, m.Built.Format(time.RFC3339))
+			return nil
+		},
+	}
+	update.Flags().StringArrayVar(&from, "from", nil, "an upstream file or http(s) URL (repeatable)")
+	update.Flags().StringVar(&format, "format", "", "the inputs' format instead of detecting it: rir-delegated, ip2asn, ipldb-country-csv, ipldb-asn-csv, mmdb")
+	update.Flags().StringVar(&out, "output", "", "write the snapshot here instead of the default place")
+	show := &cobra.Command{
+		Use:   "show [ADDRESS...]",
+		Short: "Say which IP data is in use, and look addresses up in it",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := ipDB("")
+			if err != nil {
+				return err
+			}
+			m := db.Meta()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s, built %s, %s\n", m.Name, m.Built.Format("2006-01-02"), m.Digest)
+			for _, s := range m.Sources {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s (%s): %s\n", s.Name, s.Version, s.License, s.Attribution)
+			}
+			for _, a := range args {
+				ip, err := netip.ParseAddr(a)
+				if err != nil {
+					return err
+				}
+				i := db.Lookup(ip)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\tAS%d\t%s\n", ip, orDash(i.Country), i.ASN, i.ASOrg)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(update, show)
+	return cmd
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func dataFileHint() string {
+	return "$XDG_DATA_HOME/embargo/ipdata.snapshot or ~/.local/share/embargo/ipdata.snapshot"
+}
+
+// fetch reads a file, or downloads an http(s) URL, bounded.
+func fetch(ctx context.Context, src string) ([]byte, error) {
+	if !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
+		return readBoundedN(src, ipdata.MaxFileSize)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %s", src, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, ipdata.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	if len(data) > ipdata.MaxFileSize {
+		return nil, fmt.Errorf("%s: more than %d bytes", src, ipdata.MaxFileSize)
+	}
+	return data, nil
+}
+
+func readBoundedN(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: more than %d bytes", name, max)
+	}
+	return data, nil
+}
+
+// writeAtomic writes path through a temporary file renamed over it.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ipdata-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/enforce"
+)
+
+func newEnforceCmd() *cobra.Command {
+	var output, file, ipFile string
+	var policies []string
+	cmd := &cobra.Command{
+		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker",
+		Short: "Write block rules for the restricted suppliers: nftables, DNS RPZ, hosts, Suricata, AppLocker",
+		Long: `Enforce derives, from the catalogue and the chosen policies, what to block: the entities the
+packs' instruments name and every entity they control, their domains, the address
+prefixes of their networks (from the IP data, by ASN) and their code-signing publishers;
+and writes them in one of the formats: ` + emitterNames() + `.
+
+Without --policy every catalogued entity is blocked.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			em, err := enforce.Lookup(output)
+			if err != nil {
+				return err
+			}
+			cat, err := catalog.Embedded()
+			if err != nil {
+				return err
+			}
+			var instruments []string
+			if len(policies) > 0 {
+				packs, err := loadPacks(policies)
+				if err != nil {
+					return err
+				}
+				for _, p := range packs {
+					instruments = append(instruments, p.Instrument)
+				}
+			}
+			t, err := enforce.Derive(cat, instruments)
+			if err != nil {
+				return err
+			}
+			t.Generated = time.Now().UTC()
+			if len(policies) > 0 {
+				t.Note = "entities named by the instruments of " + strings.Join(policies, ", ") + " and the entities they control"
+			}
+			if err := addPrefixes(cat, t, ipFile); err != nil {
+				return err
+			}
+			var out io.Writer = cmd.OutOrStdout()
+			if file != "" {
+				fh, err := os.Create(file)
+				if err != nil {
+					return err
+				}
+				defer fh.Close()
+				out = fh
+			}
+			return em.Emit(out, t)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "artefact to write: "+emitterNames())
+	cmd.Flags().StringVar(&file, "output-file", "", "write to this file instead of standard output")
+	cmd.Flags().StringSliceVar(&policies, "policy", nil, "block what these packs' instruments name: built-in ids, pack files, or all")
+	cmd.Flags().StringVar(&ipFile, "ipdata", "", "IP data to turn ASNs into prefixes instead of the embedded snapshot")
+	_ = cmd.MarkFlagRequired("output")
+	return cmd
+}
+
+func emitterNames() string {
+	var names []string
+	for _, e := range enforce.Emitters() {
+		names = append(names, e.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// addPrefixes turns the targets' ASNs into address prefixes, each
+// credited to the entity whose catalogue identifier names the ASN.
+func addPrefixes(cat *catalog.Catalog, t *enforce.Targets, file string) error {
+	if len(t.ASNs) == 0 {
+		return nil
+	}
+	db, err := ipDB(file)
+	if err != nil {
+		return err
+	}
+	entityOf := map[uint32]string{}
+	for _, n := range t.ASNs {
+		for _, id := range cat.Index().Exact(catalog.ASN, fmt.Sprintf("AS%d", n)) {
+			if id.Entity != nil {
+				entityOf[n] = id.Entity.ID
+			} else if id.Product != nil {
+				entityOf[n] = id.Product.Supplier
+			}
+		}
+	}
+	db.PrefixesOf(t.ASNs, func(p netip.Prefix, info ipdata.Info) bool {
+		t.Prefixes = append(t.Prefixes, enforce.Prefix{Prefix: p, ASN: info.ASN, Entity: entityOf[info.ASN]})
+		return true
+	})
+	if len(t.Prefixes) == 0 {
+		return fmt.Errorf("the IP data holds no prefixes for the ASNs %v", t.ASNs)
+	}
+	return nil
+}

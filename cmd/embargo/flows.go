@@ -1,0 +1,216 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/policy/waivers"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// flowsOptions are the flags of `embargo flows`.
+type flowsOptions struct {
+	output, file, format, ipdata string
+	policies                     []string
+	classification, systems      string
+	tags                         []string
+	waivers, failOn              string
+	quiet                        bool
+}
+
+func (o *flowsOptions) register(f *pflag.FlagSet) {
+	f.StringVarP(&o.output, "output", "o", "table", "output format: "+strings.Join(egress.Formats, "|"))
+	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
+	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+readerNames())
+	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
+	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, pack files, or "all"`)
+	f.StringVar(&o.classification, "classification", "", "describe the sources: their classification, when no --systems register is given")
+	f.StringSliceVar(&o.tags, "tag", nil, "describe the sources: tags (repeatable)")
+	f.StringVar(&o.systems, "systems", "", "systems register (YAML): sources are matched by its address ranges")
+	f.StringVar(&o.waivers, "waivers", "", "waivers file (YAML)")
+	f.StringVar(&o.failOn, "fail-on", string(policy.Prohibit), "exit 1 when an unwaived finding has this effect or a stronger one: prohibit|remove-by|warn")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summaries on standard error")
+}
+
+func readerNames() string {
+	var names []string
+	for _, r := range readers.All() {
+		names = append(names, r.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+func newFlowsCmd() *cobra.Command {
+	var o flowsOptions
+	cmd := &cobra.Command{
+		Use:   "flows INPUT...",
+		Short: "Attribute network flows to the entity controlling each destination, and judge them",
+		Long: `Flows reads Zeek logs (conn, dns, ssl, http; TSV or JSON), Suricata EVE JSON, pcap and
+pcapng captures, and AWS VPC Flow Logs, in any mix ("-" reads standard input; .gz is
+decompressed). Each destination is attributed by the names its traffic carried or
+resolved (TLS SNI, HTTP Host, the DNS answers its client received), by its network owner
+(ASN and AS organisation) and by the country its address is registered in; all three are
+reported, with the one that decided. Traffic is added up per source system (from the
+--systems register's address ranges, or one system described by --classification and
+--tag) and destination, and judged by the flow rules of the --policy packs.
+
+'embargo flows listen' receives NetFlow v5/v9 and IPFIX instead.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			j, rep, err := o.setup(cmd)
+			if err != nil {
+				return err
+			}
+			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), j.Sink())
+			if err != nil {
+				return err
+			}
+			rep.Inputs = inputs
+			return o.finish(cmd, j, rep)
+		},
+	}
+	o.register(cmd.PersistentFlags())
+	cmd.AddCommand(newFlowsListenCmd(&o))
+	return cmd
+}
+
+// setup checks the flags and loads everything before any input is read.
+func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report, error) {
+	if !contains(egress.Formats, o.output) {
+		return nil, nil, fmt.Errorf("unknown output format %q (want %s)", o.output, strings.Join(egress.Formats, ", "))
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded catalogue: %w", err)
+	}
+	ip, meta, err := openIPData(o.ipdata)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := time.Now().UTC()
+	opts := egress.Options{Catalog: cat, Lookup: ip, Now: now, FailOn: policy.Effect(o.failOn)}
+	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now, IPData: meta,
+		Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)}}
+	scale := systems.UKScale()
+	run := &report.PolicyRun{FailOn: opts.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
+	switch {
+	case o.systems != "" && (o.classification != "" || len(o.tags) > 0):
+		return nil, nil, errors.New("--classification and --tag describe the sources when there is no --systems register")
+	case o.systems != "":
+		data, err := readBounded(o.systems)
+		if err != nil {
+			return nil, nil, err
+		}
+		reg, err := systems.Load(o.systems, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		scale, opts.Sources, run.Systems = reg.Scale, egress.RegisterSources{Register: reg}, o.systems
+	default:
+		sys, err := systems.OneOff(scale, o.classification, o.tags)
+		if err != nil {
+			return nil, nil, fmt.Errorf("describing the sources: %w", err)
+		}
+		opts.Sources = egress.OneOffSources(sys)
+	}
+	if len(o.policies) == 0 {
+		if o.waivers != "" || cmd.Flags().Changed("fail-on") {
+			return nil, nil, errors.New("--waivers and --fail-on judge traffic by policy: give --policy too")
+		}
+		return egress.NewJudge(opts), rep, nil
+	}
+	if opts.FailOn.Rank() == 0 {
+		return nil, nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", o.failOn)
+	}
+	packs, err := loadPacks(o.policies)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
+		return nil, nil, err
+	}
+	if !opts.Engine.FlowRules() {
+		rep.Notes = append(rep.Notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
+	}
+	for _, p := range packs {
+		ref := report.PackRef{ID: p.ID, Title: p.Title, Instrument: p.Instrument}
+		if in := cat.Instrument(p.Instrument); in != nil {
+			ref.URL = in.URL
+		}
+		run.Packs = append(run.Packs, ref)
+	}
+	if o.waivers != "" {
+		data, err := readBounded(o.waivers)
+		if err != nil {
+			return nil, nil, err
+		}
+		if opts.Waivers, err = waivers.Load(o.waivers, data); err != nil {
+			return nil, nil, err
+		}
+	}
+	rep.Policy = run
+	return egress.NewJudge(opts), rep, nil
+}
+
+// finish judges what was read, writes the report and maps the outcome to
+// the exit code.
+func (o *flowsOptions) finish(cmd *cobra.Command, j *egress.Judge, rep *egress.Report) error {
+	failed := 0
+	for _, in := range rep.Inputs {
+		if in.Error != "" {
+			failed++
+		}
+	}
+	if failed > 0 && failed == len(rep.Inputs) {
+		for _, in := range rep.Inputs {
+			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
+		}
+		return errors.New("no input could be read")
+	}
+	rep.Result = *j.Finish()
+	var out io.Writer = cmd.OutOrStdout()
+	if o.file != "" {
+		fh, err := os.Create(o.file)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		out = fh
+	}
+	if err := egress.Encode(out, o.output, rep); err != nil {
+		return fmt.Errorf("writing %s output: %w", o.output, err)
+	}
+	for _, in := range rep.Inputs {
+		if in.Error != "" {
+			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
+		}
+	}
+	switch {
+	case rep.Restricted():
+		return errRestricted
+	case rep.Incomplete():
+		return errIncomplete
+	}
+	return nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	be "encoding/binary"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const zeekDir = "../../egress/zeek/testdata/"
+
+type flowsReport struct {
+	Stats struct {
+		Flows, Bad int
+	} `json:"stats"`
+	Aggregates []struct {
+		System, Destination, Entity string
+		DecidedBy                   string `json:"decided_by"`
+		BytesOut                    int    `json:"bytes_out"`
+	} `json:"aggregates"`
+	Findings []struct {
+		System, Rule, Effect string
+	} `json:"findings"`
+	IPData struct{ Name string } `json:"ipdata"`
+}
+
+func flowsJSON(t *testing.T, args ...string) (flowsReport, int) {
+	t.Helper()
+	out, stderr, code := run(t, append([]string{"flows", "-o", "json"}, args...)...)
+	var r flowsReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("flows %v: %v (exit %d)\n%s", args, err, code, stderr)
+	}
+	return r, code
+}
+
+// Zeek logs in a mix: DeepSeek's API is found by its name, the report
+// names the IP data, bad lines make the run incomplete but never stop it.
+func TestFlowsZeek(t *testing.T) {
+	r, code := flowsJSON(t, zeekDir+"conn.log", zeekDir+"dns.log", zeekDir+"ssl.log")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (traffic to a catalogued entity)", code)
+	}
+	if r.Stats.Flows == 0 || r.Stats.Bad == 0 || r.IPData.Name == "" {
+		t.Errorf("stats %+v, ipdata %q", r.Stats, r.IPData.Name)
+	}
+	if len(r.Aggregates) == 0 || r.Aggregates[0].Entity != "deepseek-hangzhou" && !strings.Contains(r.Aggregates[0].Entity, "deepseek") {
+		t.Errorf("first aggregate %+v, want DeepSeek's", r.Aggregates)
+	}
+	for _, format := range []string{"table", "csv"} {
+		out, _, code := run(t, "flows", "-o", format, zeekDir+"conn.log")
+		if code == 2 || !strings.Contains(out, "one-off") {
+			t.Errorf("-o %s: exit %d\n%s", format, code, out)
+		}
+	}
+}
+
+// With the egress pack, a SECRET source talking to DeepSeek's API is a
+// prohibit finding; SARIF carries it; waivers and fail-on apply as for
+// scans.
+func TestFlowsPolicy(t *testing.T) {
+	args := []string{zeekDir + "conn.log", zeekDir + "dns.log", zeekDir + "ssl.log", "--policy", "uk-ncsc-2017-russia-egress", "--classification", "SECRET"}
+	r, code := flowsJSON(t, args...)
+	if code != 1 || len(r.Findings) == 0 || r.Findings[0].Effect != "prohibit" {
+		t.Errorf("exit %d, findings %+v", code, r.Findings)
+	}
+	out, _, _ := run(t, append([]string{"flows", "-o", "sarif"}, args...)...)
+	if !strings.Contains(out, `"ruleId": "uk-ncsc-2017-russia-egress/ncsc-2017-egress-secret"`) {
+		t.Errorf("SARIF lacks the finding:\n%s", out)
+	}
+	if _, stderr, code := run(t, "flows", "-o", "sarif", zeekDir+"conn.log"); code != 2 || !strings.Contains(stderr, "--policy") {
+		t.Errorf("sarif without a policy: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "flows", "nope.log"); code != 2 || !strings.Contains(stderr, "nope.log") {
+		t.Errorf("a missing input: exit %d, %s", code, stderr)
+	}
+}
+
+// embargo enforce -o nftables: the script loads in nft's check mode and
+// blocks Kaspersky's networks by the prefixes the IP data gives its ASNs.
+func TestEnforceNFTables(t *testing.T) {
+	out, stderr, code := run(t, "enforce", "-o", "nftables", "--policy", "us-bod-17-01")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "91.103.64.0/21") || !strings.Contains(out, "2a03:2480::/42") {
+		t.Errorf("no Kaspersky prefixes in the script:\n%.2000s", out)
+	}
+	file := filepath.Join(t.TempDir(), "embargo.nft")
+	os.WriteFile(file, []byte(out), 0o600)
+	if msg, err := exec.Command("nft", "-c", "-f", file).CombinedOutput(); err != nil {
+		t.Errorf("nft -c -f (Debian package nftables): %v\n%s", err, msg)
+	}
+	rpz, _, code := run(t, "enforce", "-o", "rpz", "--policy", "us-bod-17-01")
+	if code != 0 || !strings.Contains(rpz, "*.kaspersky.com") || strings.Contains(rpz, "tiktok") {
+		t.Errorf("rpz: exit %d\n%.1000s", code, rpz)
+	}
+}
+
+// embargo data update builds a snapshot from upstream files; flows and
+// data show use it.
+func TestDataUpdate(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "ip.snapshot")
+	out, stderr, code := run(t, "data", "update", "--from", "../../egress/ipdata/testdata/ip2asn-combined-sample.tsv", "--output", snap)
+	if code != 0 || !strings.Contains(out, "sha256:") {
+		t.Fatalf("update: exit %d: %s%s", code, out, stderr)
+	}
+	cmd := exec.Command(binary, "data", "show", "5.255.200.1")
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+t.TempDir())
+	if o, err := cmd.Output(); err != nil || !strings.Contains(string(o), "AS13238") {
+		t.Errorf("data show with the embedded data: %v\n%s", err, o)
+	}
+	r, _ := flowsJSON(t, zeekDir+"conn.log", "--ipdata", snap)
+	if !strings.Contains(r.IPData.Name, "updated") {
+		t.Errorf("flows --ipdata used %q", r.IPData.Name)
+	}
+	if _, stderr, code := run(t, "data", "update", "--from", zeekDir+"conn.log", "--output", snap); code != 2 || stderr == "" {
+		t.Errorf("update from a Zeek log: exit %d, %s", code, stderr)
+	}
+}
+
+// embargo flows listen receives a NetFlow v5 datagram and reports it.
+func TestFlowsListen(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	cmd := exec.Command(binary, "flows", "listen", "--netflow", addr, "--duration", "3s", "-o", "json", "--quiet")
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 { // until the listener is up; each datagram is the same flow
+		conn.Write(netflowV5(time.Now()))
+		time.Sleep(100 * time.Millisecond)
+	}
+	cmd.Wait()
+	var r flowsReport
+	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if r.Stats.Flows == 0 || len(r.Aggregates) != 1 || r.Aggregates[0].Entity != "kaspersky-ao" || r.Aggregates[0].DecidedBy != "asn" {
+		t.Errorf("report %+v", r)
+	}
+}
+
+// netflowV5 is one v5 export datagram with one record: 10.0.0.1:40000 to
+// 91.103.64.10:443 (Kaspersky's Swiss network), 1,234 bytes.
+func netflowV5(now time.Time) []byte {
+	b := make([]byte, 24+48)
+	be.BigEndian.PutUint16(b[0:], 5)
+	be.BigEndian.PutUint16(b[2:], 1)
+	be.BigEndian.PutUint32(b[4:], 100000) // uptime ms
+	be.BigEndian.PutUint32(b[8:], uint32(now.Unix()))
+	r := b[24:]
+	copy(r[0:], []byte{10, 0, 0, 1})
+	copy(r[4:], []byte{91, 103, 64, 10})
+	be.BigEndian.PutUint32(r[16:], 3)     // packets
+	be.BigEndian.PutUint32(r[20:], 1234)  // bytes
+	be.BigEndian.PutUint32(r[24:], 90000) // first
+	be.BigEndian.PutUint32(r[28:], 99000) // last
+	be.BigEndian.PutUint16(r[32:], 40000)
+	be.BigEndian.PutUint16(r[34:], 443)
+	r[38] = 6
+	return b
+}
