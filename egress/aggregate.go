@@ -106,8 +106,8 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 	}
 	a.Addrs = addOne(a.Addrs, cv.Dst)
 	a.Sources = addOne(a.Sources, cv.Src)
-	if cv.DstPort != 0 {
-		a.Ports = addOne(a.Ports, cv.DstPort)
+	for _, p := range cv.Ports {
+		a.Ports = addOne(a.Ports, p)
 	}
 	if len(a.Samples) < maxSamples {
 		a.Samples = append(a.Samples, cv.Sample)

@@ -7,8 +7,8 @@ import (
 
 // CollectLimits bound the memory a Collector holds, whatever the input.
 type CollectLimits struct {
-	// MaxConversations bounds the conversation table (about 200 bytes
-	// each). At the cap, a flow of a conversation not yet in the table is
+	// MaxConversations bounds the table of (source system, destination
+	// address) entries (about 250 bytes each). At the cap, a flow of a conversation not yet in the table is
 	// handed at once to the collector's overflow function as a
 	// conversation of its own, named by what the flow carries and the DNS
 	// answers read so far (answers read later cannot name it), and judged
@@ -26,20 +26,38 @@ type CollectLimits struct {
 // gigabyte.
 var DefaultCollectLimits = CollectLimits{MaxConversations: 4_000_000, MaxDNS: 2_000_000, MaxBad: 1000}
 
-// convKey is a conversation: the originator, the destination, the
-// destination port and protocol. Source ports are not part of it: every
-// connection a client makes to one service is one conversation.
+// convKey is what flows are added up by as they are read: the source's
+// system and the destination address. Neither the source address nor the
+// ports are part of it: every client of one system talking to one address
+// is one entry, which keeps the table as small as systems × destinations
+// however many connections a log holds.
 type convKey struct {
-	src, dst netip.Addr
-	port     uint16
-	proto    uint8
+	sys int32
+	dst [16]byte // As16: no pointer, so hashing and GC skip the Addr's zone
 }
 
-// Conversation is the flows of one convKey added up.
+// counts are an entry's hot fields, held in the map itself so that adding
+// a flow touches one slot; the rest of the entry (convs[idx]) is touched
+// only when a flow brings something new.
+type counts struct {
+	bytesOut, bytesIn, pktsOut, pktsIn, flows uint64
+	first, last                                int64 // Unix nanoseconds; 0 when unknown
+	ports                                      [4]uint16 // the first ports seen; more go to the entry
+	protos                                     [2]uint8
+	idx                                        int32
+}
+
+// Conversation is the flows from one system to one destination address
+// added up.
 type Conversation struct {
-	Src, Dst          netip.Addr
-	DstPort           uint16
-	Proto             uint8
+	// Sys is the index the collector's source function gave the system.
+	Sys int32
+	// Src is the first source address seen: the client whose DNS answers
+	// name the destination first.
+	Src               netip.Addr
+	Dst               netip.Addr
+	Ports             []uint16 // destination ports, at most maxListed
+	Protos            []uint8
 	First, Last       time.Time
 	BytesOut, BytesIn uint64
 	PktsOut, PktsIn   uint64
@@ -50,15 +68,19 @@ type Conversation struct {
 
 const maxConvNames = 4
 
-// Collector is the Sink the readers write into: it adds flows up into
-// conversations and indexes DNS answers, for Finish to attribute and
-// judge once every input is read (a dns.log may come after its conn.log).
-// It is not safe for concurrent use.
+// Collector is the Sink the readers write into: it adds flows up per
+// (source system, destination address) and indexes DNS answers, for
+// Finish to attribute and judge once every input is read (a dns.log may
+// come after its conn.log). It is not safe for concurrent use.
 type Collector struct {
 	limits CollectLimits
-	index  map[convKey]int32
-	convs  []Conversation
-	dns    dnsIndex
+	// source gives a source address's system index; it is called once per
+	// distinct source address (up to maxSourceCache) and must be cheap.
+	source  func(netip.Addr) int32
+	srcSeen map[netip.Addr]int32
+	index   *convTable
+	convs   []Conversation // the cold fields; counts are folded in by Conversations
+	dns     dnsIndex
 	// overflow receives flows past MaxConversations.
 	overflow func(*Conversation)
 	Bads     []Bad
@@ -70,15 +92,19 @@ type Stats struct {
 	Flows        uint64 `json:"flows"`
 	DNSAnswers   uint64 `json:"dns_answers"`
 	Bad          uint64 `json:"bad"`
-	DNSDropped   uint64 `json:"dns_dropped,omitempty"`    // answers past MaxDNS
+	DNSDropped   uint64 `json:"dns_dropped,omitempty"`   // answers past MaxDNS
 	OverflowFlow uint64 `json:"overflow_flows,omitempty"` // flows past MaxConversations
 	InvalidAddr  uint64 `json:"invalid_addresses,omitempty"`
 }
 
+// maxSourceCache bounds the source address → system cache.
+const maxSourceCache = 1 << 20
+
 // NewCollector returns an empty collector; zero limits take the
-// defaults. overflow receives, one at a time, the flows that come after
-// the conversation table is full (see MaxConversations).
-func NewCollector(l CollectLimits, overflow func(*Conversation)) *Collector {
+// defaults. source gives a source address's system index. overflow
+// receives, one at a time, the flows that come after the table is full
+// (see MaxConversations).
+func NewCollector(l CollectLimits, source func(netip.Addr) int32, overflow func(*Conversation)) *Collector {
 	d := DefaultCollectLimits
 	if l.MaxConversations <= 0 {
 		l.MaxConversations = d.MaxConversations
@@ -89,7 +115,8 @@ func NewCollector(l CollectLimits, overflow func(*Conversation)) *Collector {
 	if l.MaxBad <= 0 {
 		l.MaxBad = d.MaxBad
 	}
-	return &Collector{limits: l, index: map[convKey]int32{}, dns: newDNSIndex(l.MaxDNS), overflow: overflow}
+	return &Collector{limits: l, source: source, srcSeen: map[netip.Addr]int32{}, index: newConvTable(),
+		dns: newDNSIndex(l.MaxDNS), overflow: overflow}
 }
 
 // Flow implements Sink.
@@ -99,43 +126,68 @@ func (c *Collector) Flow(f *Flow) {
 		c.Stats.InvalidAddr++
 		return
 	}
-	k := convKey{f.Src.Unmap(), f.Dst.Unmap(), f.DstPort, f.Proto}
-	i, ok := c.index[k]
-	var cv *Conversation
-	switch {
-	case ok:
-		cv = &c.convs[i]
-	case len(c.convs) < c.limits.MaxConversations:
-		c.index[k] = int32(len(c.convs))
-		c.convs = append(c.convs, Conversation{Src: k.src, Dst: k.dst, DstPort: k.port, Proto: k.proto, First: f.Start, Last: f.End, Sample: f.Where})
-		cv = &c.convs[len(c.convs)-1]
-	default:
-		c.Stats.OverflowFlow++
-		one := Conversation{Src: k.src, Dst: k.dst, DstPort: k.port, Proto: k.proto, First: f.Start, Last: f.End, Sample: f.Where}
-		add(&one, f)
-		c.dns.name(&one)
-		c.overflow(&one)
+	src, dst := f.Src.Unmap(), f.Dst.Unmap()
+	sys, ok := c.srcSeen[src]
+	if !ok {
+		sys = c.source(src)
+		if len(c.srcSeen) < maxSourceCache {
+			c.srcSeen[src] = sys
+		}
+	}
+	k := convKey{sys, dst.As16()}
+	if h := c.index.lookup(k); h != nil {
+		add(h, c.convs, f)
 		return
 	}
-	add(cv, f)
+	if len(c.convs) >= c.limits.MaxConversations {
+		c.Stats.OverflowFlow++
+		var h counts
+		tmp := []Conversation{{Sys: sys, Src: src, Dst: dst, Sample: f.Where}}
+		add(&h, tmp, f)
+		h.fold(&tmp[0])
+		c.dns.name(&tmp[0])
+		c.overflow(&tmp[0])
+		return
+	}
+	h, _ := c.index.get(k)
+	h.idx = int32(len(c.convs))
+	c.convs = append(c.convs, Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where})
+	add(h, c.convs, f)
 }
 
-func add(cv *Conversation, f *Flow) {
-	cv.Flows++
-	cv.BytesOut += f.BytesOut
-	cv.BytesIn += f.BytesIn
-	cv.PktsOut += f.PktsOut
-	cv.PktsIn += f.PktsIn
-	if !f.Start.IsZero() && (cv.First.IsZero() || f.Start.Before(cv.First)) {
-		cv.First = f.Start
+// add adds f to an entry; the cold fields are touched only when a flow
+// brings something new (another port, protocol or name).
+func add(h *counts, convs []Conversation, f *Flow) {
+	h.flows++
+	h.bytesOut += f.BytesOut
+	h.bytesIn += f.BytesIn
+	h.pktsOut += f.PktsOut
+	h.pktsIn += f.PktsIn
+	if !f.Start.IsZero() {
+		start := f.Start.UnixNano()
+		end := start
+		if !f.End.IsZero() {
+			end = f.End.UnixNano()
+		}
+		if h.first == 0 || start < h.first {
+			h.first = start
+		}
+		if end > h.last {
+			h.last = end
+		}
 	}
-	end := f.End
-	if end.IsZero() {
-		end = f.Start
+	if p := f.DstPort; p != 0 && !inline(h.ports[:], p) {
+		cv := &convs[h.idx]
+		cv.Ports = addOne(cv.Ports, p)
 	}
-	if end.After(cv.Last) {
-		cv.Last = end
+	if p := f.Proto; p != 0 && !inline(h.protos[:], p) {
+		cv := &convs[h.idx]
+		cv.Protos = addOne(cv.Protos, p)
 	}
+	if len(f.Names) == 0 {
+		return
+	}
+	cv := &convs[h.idx]
 	for _, n := range f.Names {
 		if len(cv.Names) >= maxConvNames {
 			break
@@ -143,6 +195,43 @@ func add(cv *Conversation, f *Flow) {
 		if !hasName(cv.Names, n.Name) {
 			cv.Names = append(cv.Names, n)
 		}
+	}
+}
+
+// inline reports whether v is in the small set s, adding it when there is
+// room; false means the caller keeps it elsewhere.
+func inline[T comparable](s []T, v T) bool {
+	var zero T
+	for i := range s {
+		switch s[i] {
+		case v:
+			return true
+		case zero:
+			s[i] = v
+			return true
+		}
+	}
+	return false
+}
+
+// fold writes the counts into the entry's exported fields.
+func (h *counts) fold(cv *Conversation) {
+	for _, p := range h.ports {
+		if p != 0 {
+			cv.Ports = addOne(cv.Ports, p)
+		}
+	}
+	for _, p := range h.protos {
+		if p != 0 {
+			cv.Protos = addOne(cv.Protos, p)
+		}
+	}
+	cv.BytesOut, cv.BytesIn, cv.PktsOut, cv.PktsIn, cv.Flows = h.bytesOut, h.bytesIn, h.pktsOut, h.pktsIn, h.flows
+	if h.first != 0 {
+		cv.First = time.Unix(0, h.first).UTC()
+	}
+	if h.last != 0 {
+		cv.Last = time.Unix(0, h.last).UTC()
 	}
 }
 
@@ -175,6 +264,7 @@ func (c *Collector) Bad(b Bad) {
 // seen, each with the DNS names its client resolved for its destination
 // while it was active added to its names.
 func (c *Collector) Conversations() []Conversation {
+	c.index.all(func(h *counts) { h.fold(&c.convs[h.idx]) })
 	for i := range c.convs {
 		c.dns.name(&c.convs[i])
 	}

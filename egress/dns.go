@@ -87,9 +87,10 @@ func merge(as []answer, an answer, n *int) []answer {
 	return append(as, an)
 }
 
-// name adds to cv the names its client resolved for its destination
-// while it was active, or, when the client's own answers are not known,
-// the names anyone resolved to that address then.
+// name adds to cv the names its first client resolved for its
+// destination while it was active, or, when that client's own answers are
+// not known, the names anyone resolved to that address then. (Entries are
+// per system and address, so the first client stands for the system's.)
 func (x *dnsIndex) name(cv *Conversation) {
 	as, ok := x.byClient[[2]netip.Addr{cv.Src, cv.Dst}]
 	if !ok {

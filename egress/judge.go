@@ -57,30 +57,45 @@ type Options struct {
 // Judge collects flows from readers (through Sink), then attributes,
 // aggregates and judges them (Finish).
 type Judge struct {
-	o          Options
-	coll       *Collector
-	attr       *Attributor
-	agg        aggregates
-	sources    map[netip.Addr]srcHit
+	o    Options
+	coll *Collector
+	attr *Attributor
+	agg  aggregates
+	// systems are the source systems seen, by the index the collector
+	// keeps; sysIndex finds a system's index by id.
+	systems    []srcSystem
+	sysIndex   map[string]int32
 	unregAddrs uint64
 }
 
-type srcHit struct {
-	sys systems.System
-	ok  bool
+type srcSystem struct {
+	sys        systems.System
+	registered bool
 }
-
-// maxSourceCache bounds the source → system cache.
-const maxSourceCache = 1 << 20
 
 // NewJudge returns a judge ready to collect.
 func NewJudge(o Options) *Judge {
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC()
 	}
-	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sources: map[netip.Addr]srcHit{}}
-	j.coll = NewCollector(o.Limits, j.judgeOne)
+	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}}
+	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
 	return j
+}
+
+// sourceIndex is the index of the system source address a belongs to.
+func (j *Judge) sourceIndex(a netip.Addr) int32 {
+	sys, ok := j.o.Sources.ForSource(a)
+	if !ok {
+		j.unregAddrs++
+	}
+	i, seen := j.sysIndex[sys.ID]
+	if !seen {
+		i = int32(len(j.systems))
+		j.systems = append(j.systems, srcSystem{sys, ok})
+		j.sysIndex[sys.ID] = i
+	}
+	return i
 }
 
 // Sink is where readers write.
@@ -88,18 +103,9 @@ func (j *Judge) Sink() Sink { return j.coll }
 
 // judgeOne attributes and aggregates one conversation.
 func (j *Judge) judgeOne(cv *Conversation) {
-	h, ok := j.sources[cv.Src]
-	if !ok {
-		h.sys, h.ok = j.o.Sources.ForSource(cv.Src)
-		if !h.ok {
-			j.unregAddrs++
-		}
-		if len(j.sources) < maxSourceCache {
-			j.sources[cv.Src] = h
-		}
-	}
+	s := j.systems[cv.Sys]
 	d := j.attr.Attribute(cv.Dst, cv.Names)
-	j.agg.add(h.sys, !h.ok, &d, cv)
+	j.agg.add(s.sys, !s.registered, &d, cv)
 }
 
 // Result is what the flows came to.
