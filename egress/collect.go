@@ -41,10 +41,10 @@ type convKey struct {
 // only when a flow brings something new.
 type counts struct {
 	bytesOut, bytesIn, pktsOut, pktsIn, flows uint64
-	first, last                                int64 // Unix nanoseconds; 0 when unknown
-	ports                                      [4]uint16 // the first ports seen; more go to the entry
-	protos                                     [2]uint8
-	idx                                        int32
+	first, last                               int64     // Unix nanoseconds; 0 when unknown
+	ports                                     [4]uint16 // the first ports seen; more go to the entry
+	protos                                    [2]uint8
+	idx                                       int32
 }
 
 // Conversation is the flows from one system to one destination address
@@ -92,7 +92,7 @@ type Stats struct {
 	Flows        uint64 `json:"flows"`
 	DNSAnswers   uint64 `json:"dns_answers"`
 	Bad          uint64 `json:"bad"`
-	DNSDropped   uint64 `json:"dns_dropped,omitempty"`   // answers past MaxDNS
+	DNSDropped   uint64 `json:"dns_dropped,omitempty"`    // answers past MaxDNS
 	OverflowFlow uint64 `json:"overflow_flows,omitempty"` // flows past MaxConversations
 	InvalidAddr  uint64 `json:"invalid_addresses,omitempty"`
 }
