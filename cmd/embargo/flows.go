@@ -73,7 +73,10 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if err != nil {
 				return err
 			}
-			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), j.Sink())
+			// Decoding and adding up overlap on two cores.
+			pipe := egress.NewPipe(j.Sink())
+			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), pipe)
+			pipe.Close()
 			if err != nil {
 				return err
 			}
