@@ -73,10 +73,7 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if err != nil {
 				return err
 			}
-			// Decoding and adding up overlap on two cores.
-			pipe := egress.NewPipe(j.Sink())
-			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), pipe)
-			pipe.Close()
+			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), j.Sink())
 			if err != nil {
 				return err
 			}
