@@ -13,13 +13,30 @@ type Report struct {
 	Tool      report.Tool    `json:"tool"`
 	Generated time.Time      `json:"generated"`
 	Catalog   report.Catalog `json:"catalog"`
-	// IPData names the IP data used (name, build date, digest, sources
-	// and their licences), or is nil when none was.
-	IPData any     `json:"ipdata,omitempty"`
+	// IPData names the IP data used, or is nil when none was.
+	IPData *IPData `json:"ipdata,omitempty"`
 	Inputs []Input `json:"inputs"`
 	Result
 	Policy *report.PolicyRun `json:"policy,omitempty"`
 	Notes  []string          `json:"notes,omitempty"`
+}
+
+// IPData names the IP data a report used: which snapshot, built when,
+// its digest, and the datasets with their licences and attribution.
+type IPData struct {
+	Name    string         `json:"name"`
+	Built   time.Time      `json:"built,omitzero"`
+	Digest  string         `json:"digest"`
+	Sources []IPDataSource `json:"sources,omitempty"`
+}
+
+// IPDataSource is one dataset behind the IP data.
+type IPDataSource struct {
+	Name        string `json:"name"`
+	Version     string `json:"version,omitempty"`
+	License     string `json:"license,omitempty"`
+	Attribution string `json:"attribution,omitempty"`
+	URL         string `json:"url,omitempty"`
 }
 
 // Input is one input read, and what came of it.

@@ -52,13 +52,18 @@ func ipDB(file string) (ipdata.DB, error) {
 }
 
 // openIPData is ipDB as the lookup egress uses, with its description.
-func openIPData(file string) (egress.AddrLookup, any, error) {
+func openIPData(file string) (egress.AddrLookup, *egress.IPData, error) {
 	db, err := ipDB(file)
 	if err != nil {
 		return nil, nil, err
 	}
 	lookup := func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(a)) }
-	return lookup, db.Meta(), nil
+	m := db.Meta()
+	ref := &egress.IPData{Name: m.Name, Built: m.Built, Digest: m.Digest}
+	for _, s := range m.Sources {
+		ref.Sources = append(ref.Sources, egress.IPDataSource(s))
+	}
+	return lookup, ref, nil
 }
 
 func newDataCmd() *cobra.Command {
