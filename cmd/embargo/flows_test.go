@@ -177,3 +177,27 @@ func netflowV5(now time.Time) []byte {
 	r[38] = 6
 	return b
 }
+
+// --systems matches sources by the register's address ranges; a source
+// in no range is the system "unregistered".
+func TestFlowsSystems(t *testing.T) {
+	r, _ := flowsJSON(t, zeekDir+"conn.log", zeekDir+"dns.log", zeekDir+"ssl.log", "--systems", "testdata/flow-systems.yaml",
+		"--policy", "uk-ncsc-2017-russia-egress")
+	systems := map[string]bool{}
+	for _, a := range r.Aggregates {
+		systems[a.System] = true
+	}
+	for _, want := range []string{"secure-lan", "office-lan", "unregistered"} {
+		if !systems[want] {
+			t.Errorf("no traffic from %s: %+v", want, r.Aggregates)
+		}
+	}
+	for _, f := range r.Findings {
+		if f.System != "secure-lan" {
+			t.Errorf("finding on %s, want only the SECRET secure-lan's: %+v", f.System, f)
+		}
+	}
+	if len(r.Findings) == 0 {
+		t.Error("no finding for the SECRET system's traffic to DeepSeek")
+	}
+}
