@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Emitter writes Targets as one kind of artefact.
@@ -121,11 +122,28 @@ func wrapList(label string, items []string, width int) []string {
 // and let catalogue text become rules), no "--" (which ends an XML
 // comment) and no trailing '-'.
 func commentText(s string) string {
-	s = plainText(s)
+	s = clipText(plainText(s), maxCommentText)
 	for strings.Contains(s, "--") {
 		s = strings.ReplaceAll(s, "--", "- -")
 	}
 	return strings.TrimRight(s, "- ")
+}
+
+// maxCommentText bounds one value quoted in a comment: zone-file parsers
+// refuse comment lines past 2,048 bytes (miekg/dns; FuzzEmit found it),
+// and no catalogue name or source needs more.
+const maxCommentText = 200
+
+// clipText cuts s to at most n bytes on a rune boundary, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // plainText replaces line breaks and other control characters by spaces.
