@@ -79,7 +79,7 @@ type Collector struct {
 	source  func(netip.Addr) int32
 	srcSeen map[netip.Addr]int32
 	index   *convTable
-	convs   []Conversation // the cold fields; counts are folded in by Conversations
+	convs   convStore // the cold fields; counts are folded in by Conversations
 	dns     dnsIndex
 	// overflow receives flows past MaxConversations.
 	overflow func(*Conversation)
@@ -136,28 +136,29 @@ func (c *Collector) Flow(f *Flow) {
 	}
 	k := convKey{sys, dst.As16()}
 	if h := c.index.lookup(k); h != nil {
-		add(h, c.convs, f)
+		add(h, c.convs.at(h.idx), f)
 		return
 	}
-	if len(c.convs) >= c.limits.MaxConversations {
+	if c.convs.n >= c.limits.MaxConversations {
 		c.Stats.OverflowFlow++
 		var h counts
-		tmp := []Conversation{{Sys: sys, Src: src, Dst: dst, Sample: f.Where}}
-		add(&h, tmp, f)
-		h.fold(&tmp[0])
-		c.dns.name(&tmp[0])
-		c.overflow(&tmp[0])
+		one := Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
+		add(&h, &one, f)
+		h.fold(&one)
+		c.dns.name(&one)
+		c.overflow(&one)
 		return
 	}
 	h, _ := c.index.get(k)
-	h.idx = int32(len(c.convs))
-	c.convs = append(c.convs, Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where})
-	add(h, c.convs, f)
+	var cv *Conversation
+	h.idx, cv = c.convs.add()
+	*cv = Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
+	add(h, cv, f)
 }
 
 // add adds f to an entry; the cold fields are touched only when a flow
 // brings something new (another port, protocol or name).
-func add(h *counts, convs []Conversation, f *Flow) {
+func add(h *counts, cv *Conversation, f *Flow) {
 	h.flows++
 	h.bytesOut += f.BytesOut
 	h.bytesIn += f.BytesIn
@@ -177,17 +178,11 @@ func add(h *counts, convs []Conversation, f *Flow) {
 		}
 	}
 	if p := f.DstPort; p != 0 && !inline(h.ports[:], p) {
-		cv := &convs[h.idx]
 		cv.Ports = addOne(cv.Ports, p)
 	}
 	if p := f.Proto; p != 0 && !inline(h.protos[:], p) {
-		cv := &convs[h.idx]
 		cv.Protos = addOne(cv.Protos, p)
 	}
-	if len(f.Names) == 0 {
-		return
-	}
-	cv := &convs[h.idx]
 	for _, n := range f.Names {
 		if len(cv.Names) >= maxConvNames {
 			break
@@ -260,13 +255,36 @@ func (c *Collector) Bad(b Bad) {
 	}
 }
 
-// Conversations returns the conversations collected, in the order first
-// seen, each with the DNS names its client resolved for its destination
-// while it was active added to its names.
-func (c *Collector) Conversations() []Conversation {
-	c.index.all(func(h *counts) { h.fold(&c.convs[h.idx]) })
-	for i := range c.convs {
-		c.dns.name(&c.convs[i])
+// EachConversation calls f for every conversation collected, in the
+// order first seen, with its counts folded in and the DNS names its first
+// client resolved for its destination while it was active added to its
+// names.
+func (c *Collector) EachConversation(f func(*Conversation)) {
+	c.index.all(func(h *counts) { h.fold(c.convs.at(h.idx)) })
+	for i := range c.convs.n {
+		cv := c.convs.at(int32(i))
+		c.dns.name(cv)
+		f(cv)
 	}
-	return c.convs
 }
+
+// convStore keeps entries in fixed-size chunks: growing never copies
+// (nor touches twice the memory of) what is already stored.
+type convStore struct {
+	chunks [][]Conversation
+	n      int
+}
+
+const convChunk = 4096
+
+// add returns the index and place of a new entry.
+func (s *convStore) add() (int32, *Conversation) {
+	i := s.n
+	if i%convChunk == 0 {
+		s.chunks = append(s.chunks, make([]Conversation, convChunk))
+	}
+	s.n++
+	return int32(i), &s.chunks[i/convChunk][i%convChunk]
+}
+
+func (s *convStore) at(i int32) *Conversation { return &s.chunks[i/convChunk][i%convChunk] }

@@ -122,9 +122,7 @@ type Result struct {
 // Finish attributes every conversation collected, aggregates them and,
 // with an engine, judges each aggregate.
 func (j *Judge) Finish() *Result {
-	for _, cv := range j.coll.Conversations() {
-		j.judgeOne(&cv)
-	}
+	j.coll.EachConversation(j.judgeOne)
 	r := &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
 	if j.o.Engine != nil {
 		r.Findings, r.Summary = j.findings(r.Aggregates)

@@ -144,8 +144,8 @@ func TestConversationCap(t *testing.T) {
 	r := j.Finish()
 	// The two destinations first seen take 4 flows each; the other 992
 	// come past the cap.
-	if len(j.coll.convs) != 2 || r.Stats.OverflowFlow != 992 {
-		t.Errorf("%d conversations kept, %d overflow flows; want 2 and 992", len(j.coll.convs), r.Stats.OverflowFlow)
+	if j.coll.convs.n != 2 || r.Stats.OverflowFlow != 992 {
+		t.Errorf("%d conversations kept, %d overflow flows; want 2 and 992", j.coll.convs.n, r.Stats.OverflowFlow)
 	}
 	var sum uint64
 	for _, a := range r.Aggregates {
