@@ -8,8 +8,8 @@ import (
 // CollectLimits bound the memory a Collector holds, whatever the input.
 type CollectLimits struct {
 	// MaxConversations bounds the table of (source system, destination
-	// address) entries (about 250 bytes each). At the cap, a flow of a conversation not yet in the table is
-	// handed at once to the collector's overflow function as a
+	// address) entries (about 450 bytes each, table slots included). At
+	// the cap, a flow of an entry not yet in the table is handed at once to the collector's overflow function as a
 	// conversation of its own, named by what the flow carries and the DNS
 	// answers read so far (answers read later cannot name it), and judged
 	// then; nothing of it is kept, so memory stays bounded however many
@@ -22,9 +22,9 @@ type CollectLimits struct {
 	MaxBad int
 }
 
-// DefaultCollectLimits hold a few million conversations in about a
-// gigabyte.
-var DefaultCollectLimits = CollectLimits{MaxConversations: 4_000_000, MaxDNS: 2_000_000, MaxBad: 1000}
+// DefaultCollectLimits hold two million (system, destination) entries
+// and two million DNS answers in about 1.1 GB at most.
+var DefaultCollectLimits = CollectLimits{MaxConversations: 2_000_000, MaxDNS: 2_000_000, MaxBad: 1000}
 
 // convKey is what flows are added up by as they are read: the source's
 // system and the destination address. Neither the source address nor the
