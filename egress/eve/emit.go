@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // emit turns a decoded record into Flows or DNSAnswers; it returns why
@@ -120,18 +121,18 @@ func (d *decoder) named(where egress.Location, key string, via egress.NameVia) s
 		return "malformed JSON in " + kindNames[d.ev.kind]
 	}
 	if via == egress.ViaHTTPHost {
-		name = hostOnly(name)
+		name = textlog.HostOnly(name)
 	}
 	if len(name) == 0 {
 		return "" // no SNI, no Host: nothing to add
 	}
-	if _, isAddr := parseAddr(name); isAddr {
+	if _, isAddr := textlog.ParseAddr(name); isAddr {
 		return "" // an address names nothing
 	}
 	if len(name) > maxName {
 		return fmt.Sprintf("%s.%s of %d bytes: longer than a DNS name", kindNames[d.ev.kind], key, len(name))
 	}
-	interned := d.names.intern(name)
+	interned := d.names.Intern(name)
 	if interned == "" {
 		return "" // "." names nothing
 	}
@@ -277,11 +278,11 @@ func (d *decoder) answer(where egress.Location, client netip.Addr, r rr) string 
 	if string(r.rrtype) != "A" && string(r.rrtype) != "AAAA" {
 		return ""
 	}
-	addr, ok := parseAddr(r.rdata)
+	addr, ok := textlog.ParseAddr(r.rdata)
 	if !ok {
-		return fmt.Sprintf("dns %s answer %s: not an address", r.rrtype, quote(r.rdata))
+		return fmt.Sprintf("dns %s answer %s: not an address", r.rrtype, textlog.Quote(r.rdata))
 	}
-	name := d.names.intern(r.name)
+	name := d.names.Intern(r.name)
 	if name == "" || len(name) > maxName {
 		return fmt.Sprintf("dns answer %s: no name, or one longer than a DNS name", r.rdata)
 	}

@@ -26,10 +26,10 @@ package eve
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // Reader reads EVE JSON. The zero value is ready to use.
@@ -54,52 +54,24 @@ func (Reader) Sniff(_ string, head []byte) bool {
 	return false
 }
 
-// ctxEvery is how many lines pass between looks at the context.
-const ctxEvery = 4096
-
 // Read implements egress.Reader.
 func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress.Sink) error {
-	lim := limits(rd.Limits)
+	lim := textlog.WithDefaults(rd.Limits)
 	d := &decoder{sink: sink}
-	d.bad = bads{sink: sink, max: lim.MaxBad}
-	defer d.bad.finish()
-	lines := newLineReader(r, lim.MaxLine)
-	for {
-		line, long, final, err := lines.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("eve: %s: reading after line %d: %w", name, lines.n, err)
-		}
-		where := egress.Location{Source: name, Line: lines.n}
-		if long {
-			d.bad.add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
-			continue
-		}
-		if reason := d.line(line, where); reason != "" {
-			if final {
-				reason += " (the last line, without a newline: cut short?)"
-			}
-			d.bad.add(where, reason)
-		}
-		if lines.n%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("eve: %s: stopped at line %d: %w", name, lines.n, err)
-			}
-		}
-	}
+	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
+	defer d.bad.Finish()
+	return textlog.Each(ctx, "eve", name, r, lim, &d.bad, d.line)
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
 type decoder struct {
 	sink    egress.Sink
-	bad     bads
+	bad     textlog.Bads
 	ev      event
 	out     egress.Flow
 	nameBuf [1]egress.Name
 	ans     egress.DNSAnswer
-	names   names
+	names   textlog.Names
 }
 
 // line reads one EVE record; it returns why it is bad, or "".

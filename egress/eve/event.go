@@ -3,6 +3,8 @@ package eve
 import (
 	"net/netip"
 	"time"
+
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // event is the part of an EVE record the reader uses: the common fields
@@ -72,21 +74,21 @@ var fieldWants = map[string]string{
 
 // badValue says why a field's value is bad.
 func badValue(name string, v value, what string) string {
-	return name + " " + quote(v.b) + ": not " + what
+	return name + " " + textlog.Quote(v.b) + ": not " + what
 }
 
 func timeOf(v value) (time.Time, bool) {
 	if v.k != kStr {
 		return time.Time{}, false
 	}
-	return parseISOTime(v.b)
+	return textlog.ParseISOTime(v.b)
 }
 
 func addrOf(v value) (netip.Addr, bool) {
 	if v.k != kStr {
 		return netip.Addr{}, false
 	}
-	return parseAddr(v.b)
+	return textlog.ParseAddr(v.b)
 }
 
 func numOf(v value) (uint64, bool) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // slot is a field the reader uses.
@@ -78,7 +79,7 @@ func (h *header) parse(line []byte) error {
 type decoder struct {
 	name   string
 	sink   egress.Sink
-	bad    bads
+	bad    textlog.Bads
 	counts *Counts
 	hdr    header
 	fields [][]byte
@@ -150,9 +151,9 @@ func (d *decoder) record(where egress.Location) string {
 		if b == nil {
 			continue
 		}
-		v, ok := parseUint(b)
+		v, ok := textlog.ParseUint(b)
 		if !ok || i < 2 && v > 65535 || s == sProtocol && v > 255 || i >= 5 && v > 1<<40 {
-			return fmt.Sprintf("%s %s: not a %s", slotNames[s], quote(b), [...]string{"port", "port", "protocol number", "count", "count", "time", "time"}[i])
+			return fmt.Sprintf("%s %s: not a %s", slotNames[s], textlog.Quote(b), [...]string{"port", "port", "protocol number", "count", "count", "time", "time"}[i])
 		}
 		n[i] = v
 	}
@@ -180,9 +181,9 @@ func (d *decoder) addr(pkt, iface slot) (netip.Addr, string) {
 	if b == nil {
 		return netip.Addr{}, fmt.Sprintf("no %s nor %s", slotNames[iface], slotNames[pkt])
 	}
-	a, ok := parseAddr(b)
+	a, ok := textlog.ParseAddr(b)
 	if !ok {
-		return netip.Addr{}, fmt.Sprintf("%s %s: not an IP address", slotNames[s], quote(b))
+		return netip.Addr{}, fmt.Sprintf("%s %s: not an IP address", slotNames[s], textlog.Quote(b))
 	}
 	return a, ""
 }

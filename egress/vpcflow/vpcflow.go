@@ -26,6 +26,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // MaxDecompressed is how much a gzip-compressed input may inflate to by
@@ -81,7 +82,7 @@ var errTooBig = errors.New("decompressed size past the limit")
 
 // Read implements egress.Reader.
 func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress.Sink) error {
-	lim := limits(rd.Limits)
+	lim := textlog.WithDefaults(rd.Limits)
 	br := bufio.NewReader(r)
 	in := io.Reader(br)
 	if magic, _ := br.Peek(2); bytes.Equal(magic, gzipMagic) {
@@ -99,11 +100,11 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress
 	if d.counts == nil {
 		d.counts = new(Counts)
 	}
-	d.bad = bads{sink: sink, max: lim.MaxBad}
-	defer d.bad.finish()
-	lines := newLineReader(in, lim.MaxLine)
+	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
+	defer d.bad.Finish()
+	lines := textlog.NewLineReader(in, lim.MaxLine)
 	for {
-		line, long, final, err := lines.next()
+		line, long, final, err := lines.Next()
 		if err == io.EOF {
 			if !d.hdr.ok {
 				return fmt.Errorf("vpcflow: %s: empty: no header line", name)
@@ -111,26 +112,26 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("vpcflow: %s: reading after line %d: %w", name, lines.n, err)
+			return fmt.Errorf("vpcflow: %s: reading after line %d: %w", name, lines.Line(), err)
 		}
-		where := egress.Location{Source: name, Line: lines.n}
+		where := egress.Location{Source: name, Line: lines.Line()}
 		if long {
-			d.bad.add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
+			d.bad.Add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
 			continue
 		}
 		reason, err := d.line(line, where)
 		if err != nil {
-			return fmt.Errorf("vpcflow: %s:%d: %w", name, lines.n, err)
+			return fmt.Errorf("vpcflow: %s:%d: %w", name, lines.Line(), err)
 		}
 		if reason != "" {
 			if final {
 				reason += " (the last line, without a newline: cut short?)"
 			}
-			d.bad.add(where, reason)
+			d.bad.Add(where, reason)
 		}
-		if lines.n%ctxEvery == 0 {
+		if lines.Line()%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("vpcflow: %s: stopped at line %d: %w", name, lines.n, err)
+				return fmt.Errorf("vpcflow: %s: stopped at line %d: %w", name, lines.Line(), err)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // emit turns one record of a known log into Flows or DNSAnswers; it
@@ -45,7 +46,7 @@ func (d *decoder) conn(where egress.Location) string {
 		}
 	case "unknown_transport":
 	default:
-		return fmt.Sprintf("proto %s: not a transport Zeek names", quote(v.b))
+		return fmt.Sprintf("proto %s: not a transport Zeek names", textlog.Quote(v.b))
 	}
 	// ip_proto (Zeek 7.1 and later) is the IP protocol number itself.
 	if n, ok, r := d.count(sIPProto); r != "" {
@@ -60,7 +61,7 @@ func (d *decoder) conn(where egress.Location) string {
 	if v := d.rec.v[sDuration]; v.k != kAbsent {
 		sec, nsec, ok := parseSeconds(v.b)
 		if !ok || v.k != kTSV && v.k != kNum {
-			return "duration " + quote(v.b) + ": not an interval"
+			return "duration " + textlog.Quote(v.b) + ": not an interval"
 		}
 		f.End = f.Start.Add(time.Duration(sec)*time.Second + time.Duration(nsec))
 	}
@@ -99,13 +100,13 @@ func (d *decoder) named(where egress.Location, s slot, via egress.NameVia, proto
 	}
 	b, ok := text(v, d.scratch)
 	if !ok {
-		return slotNames[s] + " " + quote(v.b) + ": not a string"
+		return slotNames[s] + " " + textlog.Quote(v.b) + ": not a string"
 	}
 	d.scratch = b[:0]
 	if s == sHost {
-		b = hostOnly(b)
+		b = textlog.HostOnly(b)
 	}
-	if _, isAddr := parseAddr(b); isAddr || len(b) == 0 {
+	if _, isAddr := textlog.ParseAddr(b); isAddr || len(b) == 0 {
 		return "" // an address names nothing
 	}
 	if len(b) > maxName {
@@ -117,7 +118,7 @@ func (d *decoder) named(where egress.Location, s slot, via egress.NameVia, proto
 		return r
 	}
 	f.End = f.Start
-	name := d.names.intern(b)
+	name := d.names.Intern(b)
 	if name == "" {
 		return "" // "." names nothing
 	}
@@ -129,28 +130,6 @@ func (d *decoder) named(where egress.Location, s slot, via egress.NameVia, proto
 
 // maxName is the longest name kept: a DNS name's 253 bytes and a dot.
 const maxName = 254
-
-// hostOnly strips a port from an HTTP Host header value, and the
-// brackets from an IPv6 literal.
-func hostOnly(b []byte) []byte {
-	if len(b) > 0 && b[0] == '[' {
-		for i, c := range b {
-			if c == ']' {
-				return b[1:i]
-			}
-		}
-		return b
-	}
-	for i := len(b) - 1; i >= 0; i-- {
-		switch c := b[i]; {
-		case c == ':':
-			return b[:i]
-		case c < '0' || c > '9':
-			return b
-		}
-	}
-	return b
-}
 
 // dns reads a dns.log record: one DNSAnswer for each address among the
 // answers, named by the query the client sent (the CNAME chain between
@@ -165,16 +144,16 @@ func (d *decoder) dns(where egress.Location) string {
 	if reason != "" {
 		return reason
 	}
-	client, ok := parseAddr(r.v[sOrigH].b)
+	client, ok := textlog.ParseAddr(r.v[sOrigH].b)
 	if !ok {
 		return d.badValue(sOrigH, "an IP address")
 	}
 	b, ok := text(q, d.scratch)
 	if !ok || len(b) > maxName {
-		return "query " + quote(q.b) + ": not a DNS name"
+		return "query " + textlog.Quote(q.b) + ": not a DNS name"
 	}
 	d.scratch = b[:0]
-	name := d.names.intern(b)
+	name := d.names.Intern(b)
 	if name == "" {
 		return "query empty: its answers name nothing"
 	}
@@ -185,7 +164,7 @@ func (d *decoder) dns(where egress.Location) string {
 			break
 		}
 		t, hasTTL := ttls.next()
-		addr, ok := parseAddr(a.b)
+		addr, ok := textlog.ParseAddr(a.b)
 		if !ok {
 			continue // a CNAME, or another type's data
 		}
@@ -193,7 +172,7 @@ func (d *decoder) dns(where egress.Location) string {
 		if hasTTL {
 			sec, nsec, ok := parseSeconds(t.b)
 			if !ok {
-				return "TTLs " + quote(t.b) + ": not an interval"
+				return "TTLs " + textlog.Quote(t.b) + ": not an interval"
 			}
 			d.ans.TTL = time.Duration(sec)*time.Second + time.Duration(nsec)
 		}
@@ -232,7 +211,7 @@ func (d *decoder) addr(s slot) (netip.Addr, bool) {
 	if v.k != kTSV && v.k != kStr {
 		return netip.Addr{}, false
 	}
-	return parseAddr(v.b)
+	return textlog.ParseAddr(v.b)
 }
 
 func (d *decoder) port(s slot) (uint16, bool) {
@@ -251,7 +230,7 @@ func (d *decoder) time() (time.Time, string) {
 	switch v.k {
 	case kTSV, kNum:
 		if len(v.b) > 11 && v.k == kNum {
-			if ms, ok := parseUint(v.b); ok {
+			if ms, ok := textlog.ParseUint(v.b); ok {
 				return time.UnixMilli(int64(ms)).UTC(), ""
 			}
 		}
@@ -259,7 +238,7 @@ func (d *decoder) time() (time.Time, string) {
 			return time.Unix(sec, nsec).UTC(), ""
 		}
 	case kStr:
-		if t, ok := parseISOTime(v.b); ok {
+		if t, ok := textlog.ParseISOTime(v.b); ok {
 			return t, ""
 		}
 	}
@@ -274,7 +253,7 @@ func (d *decoder) count(s slot) (uint64, bool, string) {
 		return 0, false, ""
 	}
 	if v.k == kTSV || v.k == kNum {
-		if n, ok := parseUint(v.b); ok {
+		if n, ok := textlog.ParseUint(v.b); ok {
 			return n, true, ""
 		}
 	}
@@ -291,5 +270,5 @@ func (d *decoder) badValue(s slot, what string) string {
 	case kEmpty:
 		return slotNames[s] + " empty: not " + what
 	}
-	return slotNames[s] + " " + quote(v.b) + ": not " + what
+	return slotNames[s] + " " + textlog.Quote(v.b) + ": not " + what
 }

@@ -243,36 +243,3 @@ func unhex(c byte) (byte, bool) {
 	}
 	return 0, false
 }
-
-// maxNames bounds the interned names; past it the table starts afresh.
-const maxNames = 1 << 14
-
-// names turns name bytes into lower-case strings without a trailing dot,
-// handing out one string per distinct name, so that a log naming the
-// same few hosts a million times makes a few strings, not a million.
-type names struct {
-	m   map[string]string
-	buf []byte
-}
-
-func (n *names) intern(b []byte) string {
-	n.buf = n.buf[:0]
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		n.buf = append(n.buf, c)
-	}
-	for len(n.buf) > 0 && n.buf[len(n.buf)-1] == '.' {
-		n.buf = n.buf[:len(n.buf)-1]
-	}
-	if s, ok := n.m[string(n.buf)]; ok {
-		return s
-	}
-	if n.m == nil || len(n.m) >= maxNames {
-		n.m = make(map[string]string)
-	}
-	s := string(n.buf)
-	n.m[s] = s
-	return s
-}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // header is what the # lines of a TSV log say; it holds until the next
@@ -47,7 +49,7 @@ func (h *header) directive(line []byte) string {
 	case "set_separator":
 		v := unescapeTSV(nil, val)
 		if len(v) != 1 {
-			return fmt.Sprintf("#set_separator %s: only one-byte set separators are read", quote(val))
+			return fmt.Sprintf("#set_separator %s: only one-byte set separators are read", textlog.Quote(val))
 		}
 		h.setSep = v[0]
 	case "unset_field":

@@ -28,6 +28,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // Reader reads Zeek logs. The zero value is ready to use.
@@ -59,55 +60,27 @@ func (Reader) Sniff(_ string, head []byte) bool {
 	return false
 }
 
-// ctxEvery is how many lines pass between looks at the context.
-const ctxEvery = 4096
-
 // Read implements egress.Reader.
 func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress.Sink) error {
-	lim := limits(rd.Limits)
+	lim := textlog.WithDefaults(rd.Limits)
 	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
-	d.bad = bads{sink: sink, max: lim.MaxBad}
-	defer d.bad.finish()
-	lines := newLineReader(r, lim.MaxLine)
-	for {
-		line, long, final, err := lines.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("zeek: %s: reading after line %d: %w", name, lines.n, err)
-		}
-		where := egress.Location{Source: name, Line: lines.n}
-		if long {
-			d.bad.add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
-			continue
-		}
-		if reason := d.line(line, where); reason != "" {
-			if final {
-				reason += " (the last line, without a newline: cut short?)"
-			}
-			d.bad.add(where, reason)
-		}
-		if lines.n%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("zeek: %s: stopped at line %d: %w", name, lines.n, err)
-			}
-		}
-	}
+	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
+	defer d.bad.Finish()
+	return textlog.Each(ctx, "zeek", name, r, lim, &d.bad, d.line)
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
 type decoder struct {
 	name    string
 	sink    egress.Sink
-	bad     bads
+	bad     textlog.Bads
 	hdr     header
 	rec     record
 	ends    []int32
 	flow    egress.Flow
 	nameBuf [1]egress.Name
 	ans     egress.DNSAnswer
-	names   names
+	names   textlog.Names
 	scratch []byte
 	mixed   bool // d.rec was last filled from JSON
 }

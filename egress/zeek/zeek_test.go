@@ -14,6 +14,7 @@ import (
 
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/egresstest"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // The logs in testdata are written by hand in Zeek's exact formats: Zeek
@@ -216,7 +217,7 @@ func TestLimits(t *testing.T) {
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	data := bytes.Repeat([]byte("# comment\n"), 2*ctxEvery)
+	data := bytes.Repeat([]byte("# comment\n"), 2*textlog.CtxEvery)
 	if err := (Reader{}).Read(ctx, "c.log", bytes.NewReader(data), &egresstest.Discard{}); err == nil {
 		t.Error("Read went on after its context was cancelled")
 	}

@@ -1,18 +1,33 @@
-package eve
+package textlog
 
 import (
 	"net/netip"
 	"time"
 )
 
-// These helpers are the Zeek reader's (egress/zeek/parse.go), repeated
-// here to keep the readers independent of one another.
+// The parsers below are hand-written loops over bytes because conn.log is
+// the hot path: strconv and netip want strings, and making one copies.
 
-// parseAddr reads an IP address. IPv4, the common case, is parsed here
-// without a copy; anything else goes to netip.ParseAddr, on a copy (a
-// string made over the buffer would be unsafe, since an error keeps it).
-func parseAddr(b []byte) (netip.Addr, bool) {
-	if a, ok := parseIPv4(b); ok {
+// ParseUint reads a decimal count.
+func ParseUint(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d := uint64(c - '0')
+		if d > 9 || n > (1<<64-1-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return n, true
+}
+
+// parsePort reads a port (or an ICMP type or code), 0 to 65535.
+
+func ParseAddr(b []byte) (netip.Addr, bool) {
+	if a, ok := ParseIPv4(b); ok {
 		return a, true
 	}
 	for _, c := range b {
@@ -24,10 +39,10 @@ func parseAddr(b []byte) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// parseIPv4 reads dotted-quad IPv4, refusing leading zeros as netip does.
+// ParseIPv4 reads dotted-quad IPv4, refusing leading zeros as netip does.
 // It is unrolled by octet: two addresses a line made the loop that looked
 // at every byte alike one of the costliest parts of a conn.log line.
-func parseIPv4(b []byte) (netip.Addr, bool) {
+func ParseIPv4(b []byte) (netip.Addr, bool) {
 	var ip [4]byte
 	i := 0
 	for k := range ip {
@@ -64,10 +79,10 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 	return netip.AddrFrom4(ip), true
 }
 
-// parseISOTime reads an RFC 3339 time as JSON writers set to ISO 8601
+// ParseISOTime reads an RFC 3339 time as JSON writers set to ISO 8601
 // give it ("2020-08-16T06:26:03.553287Z"); the zone may be Z, +hh:mm,
 // +hhmm or absent (UTC).
-func parseISOTime(b []byte) (time.Time, bool) {
+func ParseISOTime(b []byte) (time.Time, bool) {
 	num := func(s []byte) (int, bool) {
 		n := 0
 		for _, c := range s {
@@ -130,9 +145,9 @@ func parseISOTime(b []byte) (time.Time, bool) {
 	return t.Add(-time.Duration(offset) * time.Second), true
 }
 
-// hostOnly strips a port from an HTTP Host header value, and the
+// HostOnly strips a port from an HTTP Host header value, and the
 // brackets from an IPv6 literal.
-func hostOnly(b []byte) []byte {
+func HostOnly(b []byte) []byte {
 	if len(b) > 0 && b[0] == '[' {
 		for i, c := range b {
 			if c == ']' {
@@ -152,18 +167,18 @@ func hostOnly(b []byte) []byte {
 	return b
 }
 
-// maxNames bounds the interned names; past it the table starts afresh.
-const maxNames = 1 << 14
+// MaxNames bounds the interned Names; past it the table starts afresh.
+const MaxNames = 1 << 14
 
-// names turns name bytes into lower-case strings without a trailing dot,
+// Names turns name bytes into lower-case strings without a trailing dot,
 // handing out one string per distinct name, so that a log naming the
 // same few hosts a million times makes a few strings, not a million.
-type names struct {
+type Names struct {
 	m   map[string]string
 	buf []byte
 }
 
-func (n *names) intern(b []byte) string {
+func (n *Names) Intern(b []byte) string {
 	n.buf = n.buf[:0]
 	for _, c := range b {
 		if c >= 'A' && c <= 'Z' {
@@ -177,7 +192,7 @@ func (n *names) intern(b []byte) string {
 	if s, ok := n.m[string(n.buf)]; ok {
 		return s
 	}
-	if n.m == nil || len(n.m) >= maxNames {
+	if n.m == nil || len(n.m) >= MaxNames {
 		n.m = make(map[string]string)
 	}
 	s := string(n.buf)
