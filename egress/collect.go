@@ -135,25 +135,29 @@ func (c *Collector) Flow(f *Flow) {
 		}
 	}
 	k := convKey{sys, dst.As16()}
+	if c.convs.n < c.limits.MaxConversations {
+		h, added := c.index.get(k) // one probe finds or places the entry
+		var cv *Conversation
+		if added {
+			h.idx, cv = c.convs.add()
+			*cv = Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
+		} else {
+			cv = c.convs.at(h.idx)
+		}
+		add(h, cv, f)
+		return
+	}
 	if h := c.index.lookup(k); h != nil {
 		add(h, c.convs.at(h.idx), f)
 		return
 	}
-	if c.convs.n >= c.limits.MaxConversations {
-		c.Stats.OverflowFlow++
-		var h counts
-		one := Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
-		add(&h, &one, f)
-		h.fold(&one)
-		c.dns.name(&one)
-		c.overflow(&one)
-		return
-	}
-	h, _ := c.index.get(k)
-	var cv *Conversation
-	h.idx, cv = c.convs.add()
-	*cv = Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
-	add(h, cv, f)
+	c.Stats.OverflowFlow++
+	var h counts
+	one := Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
+	add(&h, &one, f)
+	h.fold(&one)
+	c.dns.name(&one)
+	c.overflow(&one)
 }
 
 // add adds f to an entry; the cold fields are touched only when a flow
