@@ -37,11 +37,14 @@ type Aggregate struct {
 	Ports               []uint16     `json:"ports,omitempty"`
 	Sources             []netip.Addr `json:"source_addresses,omitempty"`
 
-	BytesOut      uint64    `json:"bytes_out"`
-	BytesIn       uint64    `json:"bytes_in"`
-	PacketsOut    uint64    `json:"packets_out"`
-	PacketsIn     uint64    `json:"packets_in"`
-	Flows         uint64    `json:"flows"`
+	BytesOut   uint64 `json:"bytes_out"`
+	BytesIn    uint64 `json:"bytes_in"`
+	PacketsOut uint64 `json:"packets_out"`
+	PacketsIn  uint64 `json:"packets_in"`
+	Flows      uint64 `json:"flows"`
+	// RejectedFlows are the flows the source says were refused (VPC
+	// REJECT records): attempts to reach the destination.
+	RejectedFlows uint64    `json:"rejected_flows,omitempty"`
 	Conversations uint64    `json:"conversations"`
 	First         time.Time `json:"first_seen,omitzero"`
 	Last          time.Time `json:"last_seen,omitzero"`
@@ -85,6 +88,7 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 	a.PacketsOut += cv.PktsOut
 	a.PacketsIn += cv.PktsIn
 	a.Flows += cv.Flows
+	a.RejectedFlows += cv.Rejected
 	a.Conversations++
 	if !cv.First.IsZero() && (a.First.IsZero() || cv.First.Before(a.First)) {
 		a.First = cv.First

@@ -41,6 +41,7 @@ type convKey struct {
 // only when a flow brings something new.
 type counts struct {
 	bytesOut, bytesIn, pktsOut, pktsIn, flows uint64
+	rejected                                  uint64
 	first, last                               int64     // Unix nanoseconds; 0 when unknown
 	ports                                     [4]uint16 // the first ports seen; more go to the entry
 	protos                                    [2]uint8
@@ -62,6 +63,7 @@ type Conversation struct {
 	BytesOut, BytesIn uint64
 	PktsOut, PktsIn   uint64
 	Flows             uint64
+	Rejected          uint64   // flows the source says were refused
 	Names             []Name   // names the flows carried, at most maxConvNames
 	Sample            Location // the first flow's position
 }
@@ -164,6 +166,9 @@ func (c *Collector) Flow(f *Flow) {
 // brings something new (another port, protocol or name).
 func add(h *counts, cv *Conversation, f *Flow) {
 	h.flows++
+	if f.Rejected {
+		h.rejected++
+	}
 	h.bytesOut += f.BytesOut
 	h.bytesIn += f.BytesIn
 	h.pktsOut += f.PktsOut
@@ -225,7 +230,7 @@ func (h *counts) fold(cv *Conversation) {
 			cv.Protos = addOne(cv.Protos, p)
 		}
 	}
-	cv.BytesOut, cv.BytesIn, cv.PktsOut, cv.PktsIn, cv.Flows = h.bytesOut, h.bytesIn, h.pktsOut, h.pktsIn, h.flows
+	cv.BytesOut, cv.BytesIn, cv.PktsOut, cv.PktsIn, cv.Flows, cv.Rejected = h.bytesOut, h.bytesIn, h.pktsOut, h.pktsIn, h.flows, h.rejected
 	if h.first != 0 {
 		cv.First = time.Unix(0, h.first).UTC()
 	}

@@ -80,6 +80,10 @@ type Flow struct {
 	BytesIn          uint64
 	PktsOut          uint64
 	PktsIn           uint64
+	// Rejected is set when the source says the traffic was refused on
+	// its way (a VPC security group or network ACL): an attempt, not a
+	// transfer, and still evidence of what tried to reach the destination.
+	Rejected bool
 	// Names are names of Dst carried by the record itself (TLS SNI, HTTP
 	// Host, a log's own server_name field); DNS answers come separately.
 	Names []Name

@@ -190,7 +190,8 @@ func destinationName(a *Aggregate) string {
 // flowVars is an aggregate as the policy engine's flow variable.
 func flowVars(a *Aggregate) *policy.FlowVars {
 	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
-		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows)}
+		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows),
+		RejectedFlows: clamp(a.RejectedFlows)}
 	if len(a.RegisteredCountries) > 0 {
 		f.RegisteredCountry = a.RegisteredCountries[0]
 	}

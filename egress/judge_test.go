@@ -72,7 +72,9 @@ func TestJudgeAggregates(t *testing.T) {
 	s.Flow(flow("10.8.1.5", "185.85.15.10", 443, 500, 100, t0.Add(time.Minute)))
 	s.Flow(flow("10.1.2.3", "95.173.136.70", 443, 2<<20, 10, t0))
 	s.Flow(flow("10.1.2.3", "192.0.2.10", 443, 70, 80, t0, Name{"activation-v2.kaspersky.com", ViaSNI}))
-	s.Flow(flow("172.16.0.9", "192.0.2.10", 80, 1, 2, t0))
+	refused := flow("172.16.0.9", "192.0.2.10", 80, 1, 2, t0)
+	refused.Rejected = true // an attempt a firewall refused
+	s.Flow(refused)
 	// The answer comes after the flows (dns.log read after conn.log).
 	s.DNS(&DNSAnswer{Time: t0.Add(-time.Second), Client: addr("10.8.1.5"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("185.85.15.10"), TTL: time.Minute})
 	s.Bad(Bad{Where: Location{Source: "conn.log", Line: 3}, Reason: "bad address"})
@@ -102,6 +104,9 @@ func TestJudgeAggregates(t *testing.T) {
 	}
 	if a := r.Aggregates[0]; a.ControllingCountry != "RU" || a.Samples[0].String() != "conn.log:9" || a.Conversations != 1 {
 		t.Errorf("first aggregate = %+v", a)
+	}
+	if a := r.Aggregates[3]; a.RejectedFlows != 1 || r.Aggregates[0].RejectedFlows != 0 {
+		t.Errorf("rejected flows: %d and %d, want 1 and 0", a.RejectedFlows, r.Aggregates[0].RejectedFlows)
 	}
 }
 

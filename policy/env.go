@@ -84,6 +84,9 @@ type FlowVars struct {
 	PacketsOut        int64    `cel:"packets_out"`
 	PacketsIn         int64    `cel:"packets_in"`
 	Flows             int64    `cel:"flows"`
+	// RejectedFlows are flows the source says were refused on the way
+	// (VPC REJECT records): attempts, counted in Flows too.
+	RejectedFlows int64 `cel:"rejected_flows"`
 }
 
 // rankFunc is the `rank(string) int` function: a level's position on the

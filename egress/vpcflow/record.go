@@ -27,12 +27,13 @@ const (
 	sStart
 	sEnd
 	sLogStatus
+	sAction
 	nSlots
 )
 
 var slotNames = [nSlots]string{
 	"srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "srcport", "dstport",
-	"protocol", "packets", "bytes", "start", "end", "log-status",
+	"protocol", "packets", "bytes", "start", "end", "log-status", "action",
 }
 
 // defaultFormat is version 2's, the default, which CloudWatch Logs
@@ -159,6 +160,13 @@ func (d *decoder) record(where egress.Location) string {
 	}
 	f.SrcPort, f.DstPort, f.Proto = uint16(n[0]), uint16(n[1]), uint8(n[2])
 	f.PktsOut, f.BytesOut = n[3], n[4]
+	switch a := d.get(sAction); string(a) {
+	case "", "ACCEPT":
+	case "REJECT":
+		f.Rejected = true // a security group or network ACL refused it
+	default:
+		return fmt.Sprintf("action %s: not ACCEPT or REJECT", textlog.Quote(a))
+	}
 	if n[5] > 0 {
 		f.Start = time.Unix(int64(n[5]), 0).UTC()
 	}

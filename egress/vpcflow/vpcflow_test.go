@@ -36,6 +36,12 @@ func flow(file string, line int, start, end int64, src string, sport uint16, dst
 	return f
 }
 
+// rejected marks a flow the record says was refused.
+func rejected(f egress.Flow) egress.Flow {
+	f.Rejected = true
+	return f
+}
+
 func bad(file string, line int, reason string) egress.Bad {
 	return egress.Bad{Where: egress.Location{Source: file, Line: line}, Reason: reason}
 }
@@ -62,11 +68,11 @@ var cases = []struct {
 		file: "default.log",
 		flows: []egress.Flow{
 			flow("default.log", 2, 1418530010, 1418530070, "172.31.16.139", 20641, "172.31.16.21", 22, egress.TCP, 20, 4249),
-			// Rejected: the attempt is traffic all the same.
-			flow("default.log", 3, 1418530010, 1418530070, "172.31.9.69", 49761, "172.31.9.12", 3389, egress.TCP, 20, 4249),
+			// Rejected: the attempt is traffic all the same, marked so.
+			rejected(flow("default.log", 3, 1418530010, 1418530070, "172.31.9.69", 49761, "172.31.9.12", 3389, egress.TCP, 20, 4249)),
 			// A ping and its reply: two records, two Flows, unpaired.
 			flow("default.log", 6, 1432917027, 1432917142, "203.0.113.12", 0, "172.31.16.139", 0, egress.ICMP, 4, 336),
-			flow("default.log", 7, 1432917094, 1432917142, "172.31.16.139", 0, "203.0.113.12", 0, egress.ICMP, 4, 336),
+			rejected(flow("default.log", 7, 1432917094, 1432917142, "172.31.16.139", 0, "203.0.113.12", 0, egress.ICMP, 4, 336)),
 			flow("default.log", 8, 1477913708, 1477913820, "2001:db8:1234:a100:8d6e:3477:df66:f105", 34892, "2001:db8:1234:a102:3304:8879:34cf:4071", 22, egress.TCP, 54, 8855),
 		},
 		counts: Counts{NoData: 1, SkipData: 1},
@@ -221,5 +227,13 @@ func TestSniff(t *testing.T) {
 		if got := (Reader{}).Sniff("x", []byte(tc.head)); got != tc.want {
 			t.Errorf("Sniff(%q) = %v, want %v", tc.head, got, tc.want)
 		}
+	}
+}
+
+// An action other than ACCEPT or REJECT is a bad record, not a guess.
+func TestUnknownAction(t *testing.T) {
+	s, _ := read(t, Reader{}, "act", []byte("2 123456789010 eni-1 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 MAYBE OK\n"))
+	if len(s.Flows) != 0 || len(s.Bads) != 1 || !strings.Contains(s.Bads[0].Reason, `action "MAYBE"`) {
+		t.Errorf("flows %+v, bads %+v", s.Flows, s.Bads)
 	}
 }
