@@ -116,7 +116,9 @@ type Result struct {
 	Aggregates          []Aggregate            `json:"aggregates"`
 	Findings            []report.Finding       `json:"findings,omitempty"`
 	Summary             *report.FindingSummary `json:"findings_summary,omitempty"`
-	Bads                []Bad                  `json:"bad_records,omitempty"`
+	// UnusedWaivers decide no finding of this run.
+	UnusedWaivers []report.WaiverRef `json:"-"`
+	Bads          []Bad              `json:"bad_records,omitempty"`
 }
 
 // Finish attributes every conversation collected, aggregates them and,
@@ -126,6 +128,7 @@ func (j *Judge) Finish() *Result {
 	r := &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
 	if j.o.Engine != nil {
 		r.Findings, r.Summary = j.findings(r.Aggregates)
+		r.UnusedWaivers = j.unused(r.Findings)
 	}
 	return r
 }
@@ -205,6 +208,20 @@ func flowVars(a *Aggregate) *policy.FlowVars {
 }
 
 func clamp(u uint64) int64 { return int64(min(u, 1<<63-1)) }
+
+// unused lists the waivers that decide none of fs.
+func (j *Judge) unused(fs []report.Finding) []report.WaiverRef {
+	keys := make([]waivers.Finding, len(fs))
+	for i, f := range fs {
+		keys[i] = waivers.Finding{ID: f.ID, System: f.System, Rule: f.Rule, Instrument: f.Instrument}
+	}
+	var out []report.WaiverRef
+	for _, w := range j.o.Waivers.Unused(keys, j.o.Now) {
+		out = append(out, report.WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expiry: w.Expiry,
+			Where: w.Pos.String(), Expired: !w.InForce(j.o.Now), Note: "decides no finding of this run (scope: " + w.Scope() + ")"})
+	}
+	return out
+}
 
 func (j *Judge) waive(f *report.Finding) {
 	d := j.o.Waivers.Lookup(waivers.Finding{ID: f.ID, System: f.System, Rule: f.Rule, Instrument: f.Instrument}, j.o.Now)

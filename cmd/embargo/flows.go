@@ -180,6 +180,9 @@ func (o *flowsOptions) finish(cmd *cobra.Command, j *egress.Judge, rep *egress.R
 		return errors.New("no input could be read")
 	}
 	rep.Result = *j.Finish()
+	if rep.Policy != nil {
+		rep.Policy.UnusedWaivers = rep.UnusedWaivers
+	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {
 		fh, err := os.Create(o.file)

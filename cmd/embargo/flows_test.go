@@ -201,3 +201,43 @@ func TestFlowsSystems(t *testing.T) {
 		t.Error("no finding for the SECRET system's traffic to DeepSeek")
 	}
 }
+
+// Waivers apply to traffic findings as to software: a waiver of the
+// secure LAN's traffic waives its finding, one for another system is
+// reported as deciding nothing.
+func TestFlowsWaivers(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "waivers.yaml")
+	os.WriteFile(file, []byte(`waivers:
+  - id: lab-traffic
+    scope:
+      system: secure-lan
+    rule: ncsc-2017-egress-secret
+    reason: Malware analysis lab, traffic is the subject of study.
+    approver: ciso@example.gov
+    expiry: 2099-01-01
+  - id: nothing
+    scope:
+      system: no-such-system
+    reason: Matches no traffic.
+    approver: ciso@example.gov
+    expiry: 2099-01-01
+`), 0o600)
+	out, stderr, code := run(t, "flows", "-o", "json", zeekDir+"conn.log", zeekDir+"dns.log", zeekDir+"ssl.log",
+		"--systems", "testdata/flow-systems.yaml", "--policy", "uk-ncsc-2017-russia-egress", "--waivers", file)
+	var r struct {
+		Policy struct {
+			UnusedWaivers []struct{ ID string } `json:"unused_waivers"`
+		} `json:"policy"`
+		Findings []struct{ State string } `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	if code != 3 || len(r.Findings) == 0 || r.Findings[0].State != "waived" {
+		t.Errorf("exit %d (want 3: waived, and bad lines), findings %+v", code, r.Findings)
+	}
+	if len(r.Policy.UnusedWaivers) != 1 || r.Policy.UnusedWaivers[0].ID != "nothing" {
+		t.Errorf("unused waivers %+v", r.Policy.UnusedWaivers)
+	}
+}
