@@ -22,6 +22,8 @@ import (
 
 // flowsOptions are the flags of `embargo flows`.
 type flowsOptions struct {
+	describeIP func() (*egress.IPData, error)
+
 	output, file, format, ipdata string
 	policies                     []string
 	classification, systems      string
@@ -95,13 +97,14 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	if err != nil {
 		return nil, nil, fmt.Errorf("embedded catalogue: %w", err)
 	}
-	ip, meta, err := openIPData(o.ipdata)
+	ip, describeIP, err := openIPData(o.ipdata)
 	if err != nil {
 		return nil, nil, err
 	}
+	o.describeIP = describeIP
 	now := time.Now().UTC()
 	opts := egress.Options{Catalog: cat, Lookup: ip, Now: now, FailOn: policy.Effect(o.failOn)}
-	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now, IPData: meta,
+	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
 		Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)}}
 	scale := systems.UKScale()
 	run := &report.PolicyRun{FailOn: opts.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
@@ -180,6 +183,10 @@ func (o *flowsOptions) finish(cmd *cobra.Command, j *egress.Judge, rep *egress.R
 		return errors.New("no input could be read")
 	}
 	rep.Result = *j.Finish()
+	var err error
+	if rep.IPData, err = o.describeIP(); err != nil {
+		return fmt.Errorf("IP data: %w", err)
+	}
 	if rep.Policy != nil {
 		rep.Policy.UnusedWaivers = rep.UnusedWaivers
 	}
