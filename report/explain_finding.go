@@ -20,6 +20,13 @@ func ExplainFinding(w io.Writer, f Finding, it *inventory.Item, v *attribute.Vie
 	if err := explain(w, it, v); err != nil {
 		return err
 	}
+	return FindingChain(w, f)
+}
+
+// FindingChain writes the part of a finding's explanation that follows
+// what it is about (an item, or traffic): the system, the rule, the
+// instrument's clause and URL, the deadline and the waiver.
+func FindingChain(w io.Writer, f Finding) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "\nSystem     %s", f.System)
 	if f.SystemName != "" {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy/judge"
 	"github.com/embargo-dev/embargo/report"
@@ -18,14 +19,27 @@ import (
 // when one is given, otherwise from the state file.
 func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) error {
 	var rec *judge.Record
+	var agg *egress.Aggregate
 	var err error
 	if reportFile != "" {
-		rec, err = findingFromReport(reportFile, id)
+		rec, agg, err = findingFromReport(reportFile, id)
 	} else {
 		rec, err = findingFromState(state, id)
 	}
 	if err != nil {
 		return err
+	}
+	if agg != nil { // a finding on traffic, from 'embargo flows -o json'
+		if output == "json" {
+			return writeJSON(cmd.OutOrStdout(), struct {
+				Finding report.Finding    `json:"finding"`
+				Traffic *egress.Aggregate `json:"traffic"`
+			}{rec.Finding, agg})
+		}
+		if err := egress.ExplainAggregate(cmd.OutOrStdout(), agg); err != nil {
+			return err
+		}
+		return report.FindingChain(cmd.OutOrStdout(), rec.Finding)
 	}
 	if output == "json" {
 		return writeJSON(cmd.OutOrStdout(), rec)
@@ -50,19 +64,21 @@ func findingFromState(path, id string) (*judge.Record, error) {
 	return st.Record(id)
 }
 
-// findingFromReport finds a finding, and the item it was raised on, in a
-// JSON report.
-func findingFromReport(file, id string) (*judge.Record, error) {
+// findingFromReport finds a finding, and the item it was raised on (a
+// scan report) or the traffic it is about (a flows report), in a JSON
+// report.
+func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error) {
 	data, err := readBounded(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var rep struct {
-		Findings []report.Finding  `json:"findings"`
-		Items    []json.RawMessage `json:"items"`
+		Findings   []report.Finding   `json:"findings"`
+		Items      []json.RawMessage  `json:"items"`
+		Aggregates []egress.Aggregate `json:"aggregates"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
-		return nil, inventory.JSONError(file, data, err)
+		return nil, nil, inventory.JSONError(file, data, err)
 	}
 	var matches []report.Finding
 	for _, f := range rep.Findings {
@@ -75,21 +91,26 @@ func findingFromReport(file, id string) (*judge.Record, error) {
 		}
 	}
 	if len(matches) != 1 {
-		return nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
+		return nil, nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
 	}
 	rec := &judge.Record{Finding: matches[0], FirstSeen: matches[0].FirstSeen}
+	for i := range rep.Aggregates {
+		if a := &rep.Aggregates[i]; a.System == rec.Finding.System && a.Destination == rec.Finding.Item {
+			return rec, a, nil
+		}
+	}
 	for _, raw := range rep.Items {
 		var e struct {
 			inventory.Item
 			Attribution *attribute.View `json:"attribution"`
 		}
 		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, fmt.Errorf("%s: reading an item: %w", file, err)
+			return nil, nil, fmt.Errorf("%s: reading an item: %w", file, err)
 		}
 		if e.ID == rec.Finding.Item {
 			rec.Item, rec.Attribution = e.Item, e.Attribution
-			return rec, nil
+			return rec, nil, nil
 		}
 	}
-	return nil, fmt.Errorf("%s: finding %s names item %s, which the report does not hold", file, rec.Finding.ID, rec.Finding.Item)
+	return nil, nil, fmt.Errorf("%s: finding %s is about %s, which the report does not hold", file, rec.Finding.ID, rec.Finding.Item)
 }

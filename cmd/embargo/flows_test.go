@@ -69,6 +69,21 @@ func TestFlowsPolicy(t *testing.T) {
 	if code != 1 || len(r.Findings) == 0 || r.Findings[0].Effect != "prohibit" {
 		t.Errorf("exit %d, findings %+v", code, r.Findings)
 	}
+	// explain prints the traffic's whole chain from the JSON report.
+	js, _, _ := run(t, append([]string{"flows", "-o", "json"}, args...)...)
+	file := filepath.Join(t.TempDir(), "flows.json")
+	os.WriteFile(file, []byte(js), 0o600)
+	var ids struct {
+		Findings []struct{ ID string } `json:"findings"`
+	}
+	json.Unmarshal([]byte(js), &ids)
+	ex, stderr, code := run(t, "explain", ids.Findings[0].ID, "--report", file)
+	for _, want := range []string{"Traffic    from system one-off", "decided by name: tls-sni api.deepseek.com", "Controlling country  CN",
+		"Rule       ncsc-2017-egress-secret", "Waiver     none"} {
+		if code != 0 || !strings.Contains(ex, want) {
+			t.Errorf("explain of a traffic finding (exit %d, %s) lacks %q:\n%s", code, stderr, want, ex)
+		}
+	}
 	out, _, _ := run(t, append([]string{"flows", "-o", "sarif"}, args...)...)
 	if !strings.Contains(out, `"ruleId": "uk-ncsc-2017-russia-egress/ncsc-2017-egress-secret"`) {
 		t.Errorf("SARIF lacks the finding:\n%s", out)
