@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/embargo-dev/embargo/catalog"
@@ -66,6 +67,11 @@ type Judge struct {
 	systems    []srcSystem
 	sysIndex   map[string]int32
 	unregAddrs uint64
+	// unregSeen keeps unregistered sources counted, so that one seen in
+	// several parts of an input counts once (up to maxSourceCache).
+	unregSeen map[netip.Addr]struct{}
+	// mu guards the above, and aggregation, while parts are read.
+	mu sync.Mutex
 }
 
 type srcSystem struct {
@@ -78,7 +84,7 @@ func NewJudge(o Options) *Judge {
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC()
 	}
-	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}}
+	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
 	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
 	return j
 }
@@ -86,8 +92,11 @@ func NewJudge(o Options) *Judge {
 // sourceIndex is the index of the system source address a belongs to.
 func (j *Judge) sourceIndex(a netip.Addr) int32 {
 	sys, ok := j.o.Sources.ForSource(a)
-	if !ok {
+	if _, seen := j.unregSeen[a]; !ok && !seen {
 		j.unregAddrs++
+		if len(j.unregSeen) < maxSourceCache {
+			j.unregSeen[a] = struct{}{}
+		}
 	}
 	i, seen := j.sysIndex[sys.ID]
 	if !seen {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -21,13 +22,23 @@ const MaxDecompressed = 64 << 30
 // first. An input that cannot be read is recorded with its error and the
 // others are still read; only a cancelled ctx stops the loop.
 func ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink) ([]Input, error) {
+	return readInputs(ctx, readers, names, forced, stdin, sink, nil)
+}
+
+// ReadInputs is the package's ReadInputs into the judge, with large files
+// of a format that can be split read in parts, one per core.
+func (j *Judge) ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
+	return readInputs(ctx, readers, names, forced, stdin, j.coll, j)
+}
+
+func readInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink, j *Judge) ([]Input, error) {
 	var out []Input
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
 		in := Input{Source: name}
-		reader, err := readOne(ctx, readers, name, forced, stdin, sink)
+		reader, err := readOne(ctx, readers, name, forced, stdin, sink, j)
 		in.Reader = reader
 		if err != nil {
 			if ctx.Err() != nil {
@@ -40,16 +51,22 @@ func ReadInputs(ctx context.Context, readers []Reader, names []string, forced st
 	return out, nil
 }
 
-func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink) (string, error) {
+func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink, j *Judge) (string, error) {
 	var r io.Reader = stdin
+	var file *os.File
+	var size int64
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return "", err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		if err == nil && st.IsDir() {
 			return "", fmt.Errorf("%s is a directory; name the log files", name)
+		}
+		if err == nil && st.Mode().IsRegular() {
+			file, size = f, st.Size()
 		}
 		r = f
 	}
@@ -70,10 +87,20 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 			return "", fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		src = zb
+		file = nil // a compressed stream is read in one piece
 	}
 	rd, err := choose(readers, name, forced, head)
 	if err != nil {
 		return "", err
+	}
+	if sp, ok := rd.(Splitter); ok && j != nil && file != nil && size >= MinSplit && runtime.GOMAXPROCS(0) > 1 {
+		parts, err := sp.Split(file, size, runtime.GOMAXPROCS(0))
+		if err != nil {
+			return rd.Name(), err
+		}
+		if len(parts) > 1 {
+			return rd.Name(), readParts(ctx, rd, name, file, parts, j)
+		}
 	}
 	return rd.Name(), rd.Read(ctx, name, src, sink)
 }

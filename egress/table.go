@@ -86,6 +86,15 @@ func (t *convTable) grow() {
 	}
 }
 
+// each calls f for every entry with its key.
+func (t *convTable) each(f func(convKey, *counts)) {
+	for i := range t.slots {
+		if t.slots[i].used {
+			f(t.slots[i].key, &t.slots[i].counts)
+		}
+	}
+}
+
 // all calls f for every entry.
 func (t *convTable) all(f func(*counts)) {
 	for i := range t.slots {

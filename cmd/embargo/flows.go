@@ -75,7 +75,7 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if err != nil {
 				return err
 			}
-			inputs, err := egress.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin(), j.Sink())
+			inputs, err := j.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin())
 			if err != nil {
 				return err
 			}

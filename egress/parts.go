@@ -1,0 +1,99 @@
+package egress
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/netip"
+	"os"
+	"sync"
+)
+
+// Part is a byte range of a file that a reader can read on its own: the
+// Prefix (a header the range needs) is read first, then Off to End, whose
+// first line is line FirstLine of the file.
+type Part struct {
+	Off, End  int64
+	Prefix    []byte
+	FirstLine int
+}
+
+// Splitter is a Reader that can plan the reading of a large file in
+// parts, one per core. It returns nil when the file cannot be split (a
+// header that changes midway, a format it cannot tell apart).
+type Splitter interface {
+	Reader
+	Split(f io.ReaderAt, size int64, n int) ([]Part, error)
+}
+
+// MinSplit is the smallest file worth reading in parts (a variable so
+// that tests can split small files).
+var MinSplit int64 = 32 << 20
+
+// readParts reads the parts of f with rd on goroutines of their own, each
+// into a collector of j's, merged into j's own when all are done.
+func readParts(ctx context.Context, rd Reader, name string, f *os.File, parts []Part, j *Judge) error {
+	cols := make([]*Collector, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		cols[i] = j.part()
+		wg.Go(func() {
+			in := io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, p.Off, p.End-p.Off))
+			shift := p.FirstLine - 1 - countLines(p.Prefix)
+			errs[i] = rd.Read(ctx, name, in, &shiftSink{s: cols[i], shift: shift, prefix: countLines(p.Prefix)})
+		})
+	}
+	wg.Wait()
+	for i, c := range cols {
+		j.coll.Merge(c)
+		if errs[i] != nil {
+			return errs[i]
+		}
+	}
+	return nil
+}
+
+// shiftSink renumbers the lines of a part as lines of the whole file.
+type shiftSink struct {
+	s      Sink
+	shift  int
+	prefix int
+}
+
+func (s *shiftSink) at(l *Location) {
+	if l.Line > s.prefix {
+		l.Line += s.shift
+	}
+}
+
+func (s *shiftSink) Flow(f *Flow) { s.at(&f.Where); s.s.Flow(f) }
+
+func (s *shiftSink) DNS(a *DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
+
+func (s *shiftSink) Bad(b Bad) { s.at(&b.Where); s.s.Bad(b) }
+
+func countLines(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// part is a collector for one part of an input: it shares the judge's
+// source systems and overflow, under a lock, and is merged into the
+// judge's own collector when its part is read.
+func (j *Judge) part() *Collector {
+	return NewCollector(j.o.Limits, func(a netip.Addr) int32 {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		return j.sourceIndex(a)
+	}, func(cv *Conversation) {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		j.judgeOne(cv)
+	})
+}

@@ -1,0 +1,98 @@
+package egress_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/zeek"
+	"github.com/embargo-dev/embargo/policy/systems"
+)
+
+// A conn.log read in parts, one per core, comes to the same report as
+// read in one piece: the same aggregates, counts, and bad lines at the
+// same line numbers.
+func TestReadInParts(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n")
+	sb.WriteString("#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\torig_pkts\tresp_pkts\n")
+	sb.WriteString("#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tcount\tcount\n")
+	for i := range 20000 {
+		if i%997 == 0 {
+			fmt.Fprintf(&sb, "garbage line %d\n", i)
+			continue
+		}
+		fmt.Fprintf(&sb, "%d.5\tC%d\t10.0.%d.%d\t4%04d\t91.103.%d.%d\t443\ttcp\tssl\t1.25\t%d\t%d\t3\t4\n",
+			1795000000+i, i, i%7, i%250, i%10000, 64+i%8, i%200, 100+i, 1000+i)
+	}
+	sb.WriteString("#close\t2026-11-27-01-00-00\n")
+	file := filepath.Join(t.TempDir(), "conn.log")
+	if err := os.WriteFile(file, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	judge := func() *egress.Judge {
+		return egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+			Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
+			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+	}
+	readers := []egress.Reader{zeek.Reader{}}
+	one := judge()
+	if _, err := egress.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
+	egress.MinSplit = 1
+	parts := judge()
+	if _, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := (zeek.Reader{}).Split(mustOpen(t, file), int64(sb.Len()), 4); len(n) != 4 {
+		t.Fatalf("split into %d parts, want 4", len(n))
+	}
+	a, b := one.Finish(), parts.Finish()
+	opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(egress.Aggregate{}),
+		cmpopts.IgnoreFields(egress.Aggregate{}, "Samples", "Addrs", "Sources", "Ports"),
+		cmpopts.SortSlices(func(x, y egress.Bad) bool { return x.Where.Line < y.Where.Line })}
+	if diff := cmp.Diff(a, b, opts); diff != "" {
+		t.Errorf("read in parts (-one piece +parts):\n%s", diff)
+	}
+	if a.Stats.Bad != 21 || a.Bads[1].Where.Line != 7+998 {
+		t.Errorf("bad lines %d, the second at %v", a.Stats.Bad, a.Bads[1].Where)
+	}
+}
+
+func mustOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// Logs concatenated (a second header midway) are read in one piece.
+func TestNoSplitPastAHeader(t *testing.T) {
+	log := "#separator \\x09\n#fields\tts\n1.0\n#fields\tts\tuid\n2.0\tC1\n"
+	f := filepath.Join(t.TempDir(), "two.log")
+	os.WriteFile(f, []byte(log), 0o600)
+	parts, err := zeek.Reader{}.Split(mustOpen(t, f), int64(len(log)), 2)
+	if err != nil || parts != nil {
+		t.Errorf("Split = %v, %v; want nil, nil", parts, err)
+	}
+}
