@@ -4,6 +4,8 @@ import (
 	be "encoding/binary"
 	"encoding/json"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +136,16 @@ func TestDataUpdate(t *testing.T) {
 	r, _ := flowsJSON(t, zeekDir+"conn.log", "--ipdata", snap)
 	if !strings.Contains(r.IPData.Name, "updated") {
 		t.Errorf("flows --ipdata used %q", r.IPData.Name)
+	}
+	// From a URL, as users refresh from the source.
+	srv := httptest.NewServer(http.FileServer(http.Dir("../../egress/ipdata/testdata")))
+	defer srv.Close()
+	snap2 := filepath.Join(dir, "from-url.snapshot")
+	if out, stderr, code := run(t, "data", "update", "--from", srv.URL+"/ip2asn-combined-sample.tsv", "--output", snap2); code != 0 {
+		t.Errorf("update from a URL: exit %d: %s%s", code, out, stderr)
+	}
+	if _, stderr, code := run(t, "data", "update", "--from", srv.URL+"/missing.tsv", "--output", snap2); code != 2 || !strings.Contains(stderr, "404") {
+		t.Errorf("update from a missing URL: exit %d: %s", code, stderr)
 	}
 	if _, stderr, code := run(t, "data", "update", "--from", zeekDir+"conn.log", "--output", snap); code != 2 || stderr == "" {
 		t.Errorf("update from a Zeek log: exit %d, %s", code, stderr)
