@@ -136,13 +136,12 @@ func (j *Judge) Finish() *Result {
 	j.coll.EachConversation(j.judgeOne)
 	r := &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
 	if j.o.Engine != nil {
-		r.Findings, r.Summary = j.findings(r.Aggregates)
-		r.UnusedWaivers = j.unused(r.Findings)
+		r.Findings, r.Summary, r.UnusedWaivers = j.findings(r.Aggregates)
 	}
 	return r
 }
 
-func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSummary) {
+func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSummary, []report.WaiverRef) {
 	e := j.o.Engine
 	cat := e.Catalog()
 	titles := map[string]string{}
@@ -167,15 +166,17 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 			}
 			rf.Deadline = rf.DeadlineAfter(rf.FirstSeen)
 			rf.Due, rf.DaysLeft = report.DueAt(rf.Deadline, j.o.Now)
-			j.waive(&rf)
-			count(sum, &rf, j.o.FailOn)
 			out = append(out, rf)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b report.Finding) int {
 		return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), cmp.Compare(a.System, b.System), cmp.Compare(a.Item, b.Item), cmp.Compare(a.Rule, b.Rule))
 	})
-	return out, sum
+	unused := report.Waive(out, j.o.Waivers, j.o.Now)
+	for i := range out {
+		sum.Add(&out[i], j.o.FailOn)
+	}
+	return out, sum, unused
 }
 
 // destinationOf rebuilds the destination's attribution for the engine.
@@ -217,44 +218,3 @@ func flowVars(a *Aggregate) *policy.FlowVars {
 }
 
 func clamp(u uint64) int64 { return int64(min(u, 1<<63-1)) }
-
-// unused lists the waivers that decide none of fs.
-func (j *Judge) unused(fs []report.Finding) []report.WaiverRef {
-	keys := make([]waivers.Finding, len(fs))
-	for i, f := range fs {
-		keys[i] = waivers.Finding{ID: f.ID, System: f.System, Rule: f.Rule, Instrument: f.Instrument}
-	}
-	var out []report.WaiverRef
-	for _, w := range j.o.Waivers.Unused(keys, j.o.Now) {
-		out = append(out, report.WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expiry: w.Expiry,
-			Where: w.Pos.String(), Expired: !w.InForce(j.o.Now), Note: "decides no finding of this run (scope: " + w.Scope() + ")"})
-	}
-	return out
-}
-
-func (j *Judge) waive(f *report.Finding) {
-	d := j.o.Waivers.Lookup(waivers.Finding{ID: f.ID, System: f.System, Rule: f.Rule, Instrument: f.Instrument}, j.o.Now)
-	if d.Waiver == nil {
-		return
-	}
-	w := d.Waiver
-	f.Waiver = &report.WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expiry: w.Expiry, Where: w.Pos.String(), Expired: d.Expired, Note: d.Note}
-	if d.Waived {
-		f.State = report.Waived
-	}
-}
-
-func count(s *report.FindingSummary, f *report.Finding, failOn policy.Effect) {
-	if f.State == report.Waived {
-		s.Waived++
-		return
-	}
-	s.Open++
-	s.ByEffect[string(f.Effect)]++
-	if f.Due == report.Overdue {
-		s.Overdue++
-	}
-	if f.Fails(failOn) {
-		s.Failing++
-	}
-}

@@ -101,7 +101,7 @@ func (j *Judge) Apply(rep *report.Report) {
 		}
 	}
 	run.Unregistered, run.Ambiguous = hosts.unregistered, hosts.ambiguous
-	j.waive(out, run, now)
+	run.UnusedWaivers = report.Waive(out, j.Waivers, now)
 	sum := &report.FindingSummary{ByEffect: map[string]int{}}
 	for i := range out {
 		f := &out[i]
@@ -116,18 +116,7 @@ func (j *Judge) Apply(rep *report.Report) {
 		if j.State != nil {
 			j.State.put(*f, found[i], now)
 		}
-		if f.State == report.Waived {
-			sum.Waived++
-			continue
-		}
-		sum.Open++
-		sum.ByEffect[string(f.Effect)]++
-		if f.Due == report.Overdue {
-			sum.Overdue++
-		}
-		if f.Fails(j.FailOn) {
-			sum.Failing++
-		}
+		sum.Add(f, j.FailOn)
 	}
 	rep.Policy, rep.Findings, rep.Summary.Findings = run, sortFindings(out), sum
 }
