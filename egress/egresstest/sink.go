@@ -83,3 +83,25 @@ func ModuleDir(t testing.TB, moduleAtVersion string) string {
 	}
 	return m.Dir
 }
+
+// CheckRead fails t unless what a text reader put in s holds: every Bad
+// placed (CheckBads) and no more listed than maxBad and the final count,
+// every Flow with both addresses, a line and an end not before its start,
+// every DNSAnswer with an address and a name.
+func CheckRead(t testing.TB, source string, s *Sink, maxBad int) {
+	t.Helper()
+	CheckBads(t, source, s.Bads)
+	if len(s.Bads) > maxBad+1 {
+		t.Fatalf("%d bads listed past MaxBad %d", len(s.Bads), maxBad)
+	}
+	for _, fl := range s.Flows {
+		if !fl.Src.IsValid() || !fl.Dst.IsValid() || fl.Where.Line <= 0 || fl.End.Before(fl.Start) {
+			t.Fatalf("flow %+v", fl)
+		}
+	}
+	for _, a := range s.Answers {
+		if !a.Addr.IsValid() || a.Name == "" {
+			t.Fatalf("answer %+v", a)
+		}
+	}
+}
