@@ -131,3 +131,17 @@ func DueAt(deadline, now time.Time) (Due, int) {
 	}
 	return DueIn, days
 }
+
+// PackRefs names the packs an engine judges by, with their instruments'
+// URLs.
+func PackRefs(e *policy.Engine) []PackRef {
+	var out []PackRef
+	for _, p := range e.Packs() {
+		ref := PackRef{ID: p.ID, Title: p.Title, Instrument: p.Instrument}
+		if in := e.Catalog().Instrument(p.Instrument); in != nil {
+			ref.URL = in.URL
+		}
+		out = append(out, ref)
+	}
+	return out
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/embargo-dev/embargo/egress/readers"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
-	"github.com/embargo-dev/embargo/policy/waivers"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -106,63 +105,28 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	opts := egress.Options{Catalog: cat, Lookup: ip, Now: now, FailOn: policy.Effect(o.failOn)}
 	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
 		Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)}}
-	scale := systems.UKScale()
-	run := &report.PolicyRun{FailOn: opts.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
-	switch {
-	case o.systems != "" && (o.classification != "" || len(o.tags) > 0):
-		return nil, nil, errors.New("--classification and --tag describe the sources when there is no --systems register")
-	case o.systems != "":
-		data, err := readBounded(o.systems)
-		if err != nil {
-			return nil, nil, err
-		}
-		reg, err := systems.Load(o.systems, data)
-		if err != nil {
-			return nil, nil, err
-		}
-		scale, opts.Sources, run.Systems = reg.Scale, egress.RegisterSources{Register: reg}, o.systems
-	default:
-		sys, err := systems.OneOff(scale, o.classification, o.tags)
-		if err != nil {
-			return nil, nil, fmt.Errorf("describing the sources: %w", err)
-		}
-		opts.Sources = egress.OneOffSources(sys)
+	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
+		return nil, nil, errors.New("--fail-on judges traffic by policy: give --policy too")
 	}
-	if len(o.policies) == 0 {
-		if o.waivers != "" || cmd.Flags().Changed("fail-on") {
-			return nil, nil, errors.New("--waivers and --fail-on judge traffic by policy: give --policy too")
-		}
-		return egress.NewJudge(opts), rep, nil
-	}
-	if opts.FailOn.Rank() == 0 {
-		return nil, nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", o.failOn)
-	}
-	packs, err := loadPacks(o.policies)
+	ps, err := loadPolicy(cat, policyFlags{policies: o.policies, systems: o.systems, classify: o.classification,
+		tags: o.tags, waivers: o.waivers, failOn: o.failOn, what: "sources"})
 	if err != nil {
 		return nil, nil, err
 	}
-	if opts.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
-		return nil, nil, err
+	opts.FailOn, opts.Engine, opts.Waivers = ps.FailOn, ps.Engine, ps.Waivers
+	run := &report.PolicyRun{FailOn: ps.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
+	if ps.Register != nil {
+		opts.Sources, run.Systems = egress.RegisterSources{Register: ps.Register}, o.systems
+	} else {
+		opts.Sources = egress.OneOffSources(ps.OneOff)
 	}
-	if !opts.Engine.FlowRules() {
+	if ps.Engine == nil {
+		return egress.NewJudge(opts), rep, nil
+	}
+	if !ps.Engine.FlowRules() {
 		rep.Notes = append(rep.Notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
 	}
-	for _, p := range packs {
-		ref := report.PackRef{ID: p.ID, Title: p.Title, Instrument: p.Instrument}
-		if in := cat.Instrument(p.Instrument); in != nil {
-			ref.URL = in.URL
-		}
-		run.Packs = append(run.Packs, ref)
-	}
-	if o.waivers != "" {
-		data, err := readBounded(o.waivers)
-		if err != nil {
-			return nil, nil, err
-		}
-		if opts.Waivers, err = waivers.Load(o.waivers, data); err != nil {
-			return nil, nil, err
-		}
-	}
+	run.Packs = report.PackRefs(ps.Engine)
 	rep.Policy = run
 	return egress.NewJudge(opts), rep, nil
 }

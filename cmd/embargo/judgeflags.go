@@ -15,7 +15,6 @@ import (
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/judge"
 	"github.com/embargo-dev/embargo/policy/systems"
-	"github.com/embargo-dev/embargo/policy/waivers"
 )
 
 // judgeOptions are the flags that judge a scan by policy.
@@ -66,48 +65,16 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 		}
 		return nil, nil
 	}
-	failOn := policy.Effect(o.failOn)
-	if failOn.Rank() == 0 {
-		return nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", o.failOn)
-	}
-	packs, err := loadPacks(o.policies)
+	ps, err := loadPolicy(cat, policyFlags{policies: o.policies, systems: o.systems, classify: o.classification,
+		tags: o.tags, waivers: o.waivers, failOn: o.failOn, what: "target"})
 	if err != nil {
 		return nil, err
 	}
-	j := &judge.Judge{FailOn: failOn, Host: o.host}
-	scale := systems.UKScale()
-	switch {
-	case o.systems != "" && (o.classification != "" || len(o.tags) > 0):
-		return nil, errors.New("--classification and --tag describe a one-off target; with --systems, give the default for unregistered hosts in the register")
-	case o.systems != "":
-		data, err := readBounded(o.systems)
-		if err != nil {
-			return nil, err
-		}
-		reg, err := systems.Load(o.systems, data)
-		if err != nil {
-			return nil, err
-		}
-		scale, j.Systems, j.SystemsName = reg.Scale, reg, o.systems
-	default:
-		sys, err := systems.OneOff(scale, o.classification, o.tags)
-		if err != nil {
-			return nil, fmt.Errorf("describing the target: %w", err)
-		}
-		j.Systems, j.SystemsName = judge.OneOff(sys), systems.OneOffID
-	}
-	if j.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
-		return nil, err
-	}
-	if o.waivers != "" {
-		data, err := readBounded(o.waivers)
-		if err != nil {
-			return nil, err
-		}
-		if j.Waivers, err = waivers.Load(o.waivers, data); err != nil {
-			return nil, err
-		}
-		j.WaiversName = o.waivers
+	j := &judge.Judge{Engine: ps.Engine, FailOn: ps.FailOn, Host: o.host, Waivers: ps.Waivers, WaiversName: o.waivers}
+	if ps.Register != nil {
+		j.Systems, j.SystemsName = ps.Register, o.systems
+	} else {
+		j.Systems, j.SystemsName = judge.OneOff(ps.OneOff), systems.OneOffID
 	}
 	if !o.noState {
 		path := o.state

@@ -64,14 +64,10 @@ func (j *Judge) Apply(rep *report.Report) {
 		run.State = j.State.Path()
 	}
 	cat := j.Engine.Catalog()
+	run.Packs = report.PackRefs(j.Engine)
 	titles := map[string]string{}
-	for _, p := range j.Engine.Packs() {
-		ref := report.PackRef{ID: p.ID, Title: p.Title, Instrument: p.Instrument}
-		if in := cat.Instrument(p.Instrument); in != nil {
-			ref.URL = in.URL
-		}
+	for _, p := range run.Packs {
 		titles[p.ID] = p.Title
-		run.Packs = append(run.Packs, ref)
 	}
 	hosts := newHostTable(j.Systems, j.Engine)
 	var out []report.Finding

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/policy/waivers"
+)
+
+// policySetup is what the judging flags of scan and flows load, all of it
+// checked before any input is read.
+type policySetup struct {
+	// Register is the --systems register; nil when OneOff describes the
+	// one target (or the one source) on the command line.
+	Register *systems.Register
+	OneOff   systems.System
+	Engine   *policy.Engine // nil when no pack was chosen
+	Waivers  *waivers.Set   // nil when no file was given
+	FailOn   policy.Effect
+}
+
+// policyFlags are the flags loadPolicy reads.
+type policyFlags struct {
+	policies              []string
+	systems, classify     string
+	tags                  []string
+	waivers, failOn, what string // what the one-off describes: "target", "sources"
+}
+
+func loadPolicy(cat *catalog.Catalog, fl policyFlags) (*policySetup, error) {
+	s := &policySetup{FailOn: policy.Effect(fl.failOn)}
+	if s.FailOn.Rank() == 0 {
+		return nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", fl.failOn)
+	}
+	scale := systems.UKScale()
+	switch {
+	case fl.systems != "" && (fl.classify != "" || len(fl.tags) > 0):
+		return nil, fmt.Errorf("--classification and --tag describe a one-off %s; with --systems, give the default for what the register does not list in the register", fl.what)
+	case fl.systems != "":
+		data, err := readBounded(fl.systems)
+		if err != nil {
+			return nil, err
+		}
+		if s.Register, err = systems.Load(fl.systems, data); err != nil {
+			return nil, err
+		}
+		scale = s.Register.Scale
+	default:
+		var err error
+		if s.OneOff, err = systems.OneOff(scale, fl.classify, fl.tags); err != nil {
+			return nil, fmt.Errorf("describing the %s: %w", fl.what, err)
+		}
+	}
+	if len(fl.policies) == 0 {
+		if fl.waivers != "" {
+			return nil, errors.New("--waivers excuse findings of a policy: give --policy too")
+		}
+		return s, nil
+	}
+	packs, err := loadPacks(fl.policies)
+	if err != nil {
+		return nil, err
+	}
+	if s.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
+		return nil, err
+	}
+	if fl.waivers != "" {
+		data, err := readBounded(fl.waivers)
+		if err != nil {
+			return nil, err
+		}
+		if s.Waivers, err = waivers.Load(fl.waivers, data); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
