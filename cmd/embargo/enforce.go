@@ -17,7 +17,7 @@ import (
 
 func newEnforceCmd() *cobra.Command {
 	var output, file, ipFile string
-	var policies []string
+	var policies, fromScans []string
 	cmd := &cobra.Command{
 		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker",
 		Short: "Write block rules for the restricted suppliers: nftables, DNS RPZ, hosts, Suricata, AppLocker",
@@ -26,7 +26,10 @@ packs' instruments name and every entity they control, their domains, the addres
 prefixes of their networks (from the IP data, by ASN) and their code-signing publishers;
 and writes them in one of the formats: ` + emitterNames() + `.
 
-Without --policy every catalogued entity is blocked.`,
+Without --policy every catalogued entity is blocked. --from-scan adds the code-signing
+subjects a scan (embargo scan -o json) read off executables of the blocked suppliers,
+with valid signatures: AppLocker denies a publisher only by its whole certificate
+subject, which the catalogue rarely gives.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			em, err := enforce.Lookup(output)
@@ -58,6 +61,15 @@ Without --policy every catalogued entity is blocked.`,
 			if err := addPrefixes(cat, t, ipFile); err != nil {
 				return err
 			}
+			for _, f := range fromScans {
+				data, err := readBounded(f)
+				if err != nil {
+					return err
+				}
+				if _, err := t.AddObserved(f, data); err != nil {
+					return err
+				}
+			}
 			var out io.Writer = cmd.OutOrStdout()
 			if file != "" {
 				fh, err := os.Create(file)
@@ -73,6 +85,7 @@ Without --policy every catalogued entity is blocked.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "artefact to write: "+emitterNames())
 	cmd.Flags().StringVar(&file, "output-file", "", "write to this file instead of standard output")
 	cmd.Flags().StringSliceVar(&policies, "policy", nil, "block what these packs' instruments name: built-in ids, pack files, or all")
+	cmd.Flags().StringArrayVar(&fromScans, "from-scan", nil, "add the signer subjects this scan report (-o json) saw on the blocked suppliers' executables (repeatable)")
 	cmd.Flags().StringVar(&ipFile, "ipdata", "", "IP data to turn ASNs into prefixes instead of the embedded snapshot")
 	_ = cmd.MarkFlagRequired("output")
 	return cmd

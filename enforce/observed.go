@@ -1,0 +1,99 @@
+package enforce
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// validSignature is the status inventory/pe gives a signature whose digest
+// matches the file (inventory/pe.StatusValid; spelled here so that enforce
+// does not import the PE reader).
+const validSignature = "valid digest"
+
+// maxObservedReport bounds the scan report AddObserved reads.
+const maxObservedReport = 512 << 20
+
+// AddObserved adds, as publishers, the code-signing subjects that a scan
+// report saw on executables it attributed to a blocked entity (or to an
+// entity a blocked one controls), with a valid signature. AppLocker needs
+// a publisher's whole certificate subject, which a catalogue of public
+// facts rarely gives; a scan of the estate reads it off the files
+// themselves. name is the report's file name, for the source; it returns
+// how many subjects were added.
+func (t *Targets) AddObserved(name string, report []byte) (int, error) {
+	if len(report) > maxObservedReport {
+		return 0, fmt.Errorf("%s: scan report of %d bytes is over the %d-byte limit", name, len(report), maxObservedReport)
+	}
+	var rep struct {
+		Items []struct {
+			inventory.Item
+			Attribution *attribute.View `json:"attribution"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(report, &rep); err != nil {
+		return 0, inventory.JSONError(name, report, err)
+	}
+	added := 0
+	for _, it := range rep.Items {
+		entity, ok := t.blockedEntity(it.Attribution)
+		if !ok {
+			continue
+		}
+		for _, subj := range validSigners(&it.Item) {
+			if _, ok := appLockerPublisher(subj); !ok {
+				continue
+			}
+			src := fmt.Sprintf("observed in %s: %s, signature valid", name, it.Location)
+			t.Publishers = append(t.Publishers, Publisher{Name: subj, Entity: entity, Source: src})
+			added++
+		}
+	}
+	t.normalize()
+	return added, nil
+}
+
+// blockedEntity is the blocked entity an attribution names: the supplier
+// or an entity up its control chain.
+func (t *Targets) blockedEntity(v *attribute.View) (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	if _, ok := slices.BinarySearch(t.Entities, v.Supplier.ID); ok {
+		return v.Supplier.ID, true
+	}
+	for _, l := range v.ControlChain {
+		if _, ok := slices.BinarySearch(t.Entities, l.ID); ok {
+			return l.ID, true
+		}
+	}
+	return "", false
+}
+
+// validSigners pairs each signer subject with its signature's status: the
+// PE reader writes one subject and one status per signature, in order.
+func validSigners(it *inventory.Item) []string {
+	var subjects, statuses []string
+	for _, a := range it.Attrs {
+		switch a.Field {
+		case inventory.Signer:
+			subjects = append(subjects, a.Value)
+		case inventory.SignatureStatus:
+			statuses = append(statuses, a.Value)
+		}
+	}
+	if len(subjects) != len(statuses) {
+		return nil // not the PE reader's shape: nothing is known valid
+	}
+	var out []string
+	for i, s := range subjects {
+		if statuses[i] == validSignature && strings.Contains(s, "=") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
