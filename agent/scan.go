@@ -1,0 +1,101 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/scan"
+)
+
+// realScan is `embargo scan -o json TARGET...` with the embedded
+// catalogue, unjudged: the server judges with the register and packs in
+// force.
+func realScan(targets []string, version string) func(context.Context) ([]byte, error) {
+	return func(ctx context.Context) ([]byte, error) {
+		cat, err := catalog.Embedded()
+		if err != nil {
+			return nil, fmt.Errorf("embedded catalogue: %w", err)
+		}
+		rep, err := scan.Run(ctx, attribute.New(cat), targets, scan.Options{Version: version})
+		if err != nil {
+			return nil, fmt.Errorf("scanning %q: %w", targets, err)
+		}
+		enc, err := report.Lookup("json")
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := enc.Encode(&buf, rep); err != nil {
+			return nil, fmt.Errorf("encoding the scan report: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+}
+
+// realFlows is `embargo flows -o json LOG...` with the embedded catalogue
+// and IP data, the logs' sources described as one unclassified system:
+// the server matches the host to its register.
+func realFlows(version string) func(context.Context, []string) ([]byte, error) {
+	return func(ctx context.Context, logs []string) ([]byte, error) {
+		cat, err := catalog.Embedded()
+		if err != nil {
+			return nil, fmt.Errorf("embedded catalogue: %w", err)
+		}
+		db, err := ipdata.Embedded()
+		if err != nil {
+			return nil, fmt.Errorf("embedded IP data: %w", err)
+		}
+		sys, err := systems.OneOff(systems.UKScale(), "", nil)
+		if err != nil {
+			return nil, err
+		}
+		now := time.Now().UTC()
+		j := egress.NewJudge(egress.Options{
+			Catalog: cat,
+			Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(a)) },
+			Sources: egress.OneOffSources(sys),
+			Now:     now,
+		})
+		inputs, err := j.ReadInputs(ctx, readers.All(), logs, "", nil)
+		if err != nil {
+			return nil, fmt.Errorf("reading flow logs: %w", err)
+		}
+		failed := 0
+		for _, in := range inputs {
+			if in.Error != "" {
+				failed++
+			}
+		}
+		if len(inputs) == 0 {
+			return nil, errors.New("no flow log given")
+		}
+		if failed == len(inputs) {
+			return nil, errors.New("no flow log could be read: " + inputs[0].Error)
+		}
+		rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
+			Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)},
+			Inputs:  inputs}
+		rep.Result = *j.Finish()
+		m := db.Meta()
+		rep.IPData = &egress.IPData{Name: m.Name, Built: m.Built, Digest: m.Digest}
+		for _, s := range m.Sources {
+			rep.IPData.Sources = append(rep.IPData.Sources, egress.IPDataSource(s))
+		}
+		var buf bytes.Buffer
+		if err := egress.Encode(&buf, "json", rep); err != nil {
+			return nil, fmt.Errorf("encoding the flows report: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+}
