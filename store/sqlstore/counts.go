@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// tally moves a department's running totals by the changes one
+// transaction made and writes the day's trend row from them: the open
+// and overdue totals as this change leaves them, and the findings
+// remediated that day added up. Trend and the report's "what changed"
+// then read a few rows instead of the findings.
+//
+// An upload spooled for days lands on the day it was received by the
+// agent's scan (at), carrying today's totals; the trend is a record of
+// what the store knew, not a reconstruction of the past.
+func (s *Store) tally(ctx context.Context, tx *sql.Tx, department string, at time.Time, dOpen, dWaived, dOverdue, remediated int) error {
+	if dOpen == 0 && dWaived == 0 && dOverdue == 0 && remediated == 0 {
+		return nil
+	}
+	var open, overdue int64
+	err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO department_counts (department, open_count, waived_count, overdue_count) VALUES (?, ?, ?, ?)
+		ON CONFLICT (department) DO UPDATE SET
+			open_count = department_counts.open_count + excluded.open_count,
+			waived_count = department_counts.waived_count + excluded.waived_count,
+			overdue_count = department_counts.overdue_count + excluded.overdue_count
+		RETURNING open_count, overdue_count`), department, dOpen, dWaived, dOverdue).Scan(&open, &overdue)
+	if err != nil {
+		return fmt.Errorf("count findings of %q: %w", department, err)
+	}
+	_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO trend (day, department, open_count, overdue_count, remediated_count) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, department) DO UPDATE SET
+			open_count = excluded.open_count,
+			overdue_count = excluded.overdue_count,
+			remediated_count = trend.remediated_count + excluded.remediated_count`),
+		day(at), department, open, overdue, remediated)
+	if err != nil {
+		return fmt.Errorf("write trend of %q: %w", department, err)
+	}
+	return nil
+}
+
+// countKey names one row of finding_counts.
+type countKey struct{ department, instrument, state string }
+
+// countDelta is how a transaction moves finding_counts.
+type countDelta map[countKey]int
+
+// move counts a finding that went from one state to another; from is
+// empty for a new finding.
+func (d countDelta) move(department, fromInstrument, from, instrument, to string) {
+	if from != "" {
+		d[countKey{department, fromInstrument, from}]--
+	}
+	d[countKey{department, instrument, to}]++
+}
+
+// apply writes the delta, in key order: two transactions moving the
+// same rows then lock them in the same order and cannot deadlock.
+func (d countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
+	keys := make([]countKey, 0, len(d))
+	for k, n := range d {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.department != b.department {
+			return a.department < b.department
+		}
+		if a.instrument != b.instrument {
+			return a.instrument < b.instrument
+		}
+		return a.state < b.state
+	})
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO finding_counts (department, instrument, state, n) VALUES (?, ?, ?, ?)
+			ON CONFLICT (department, instrument, state) DO UPDATE SET n = finding_counts.n + excluded.n`),
+			k.department, k.instrument, k.state, d[k]); err != nil {
+			return fmt.Errorf("count findings: %w", err)
+		}
+	}
+	return nil
+}
+
+// hostCounts are a host's findings counted as the hosts table keeps them.
+type hostCounts struct{ open, waived, overdue int }
+
+func (c *hostCounts) add(state string, deadline, at int64) {
+	switch state {
+	case "open", "reopened":
+		c.open++
+		if deadline < at {
+			c.overdue++
+		}
+	case "waived":
+		c.waived++
+	}
+}

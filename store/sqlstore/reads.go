@@ -1,0 +1,226 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// maxRows bounds a list when the caller sets no limit, so that one
+// request cannot ask for the whole estate's findings in memory.
+const maxRows = 100000
+
+func limit(n int) int {
+	if n <= 0 || n > maxRows {
+		return maxRows
+	}
+	return n
+}
+
+// list runs a query in a read transaction and scans each row with scan.
+func list[T any](ctx context.Context, s *Store, query string, args []any, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	var out []T
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, s.d.q(query), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			x, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, x)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// one runs a query for one row; no row is ErrNotFound.
+func one[T any](ctx context.Context, s *Store, query string, args []any, scan func(interface{ Scan(...any) error }) (T, error)) (T, error) {
+	var x T
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		x, err = scan(tx.QueryRowContext(ctx, s.d.q(query), args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		return err
+	})
+	return x, err
+}
+
+const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
+
+func scanHost(row interface{ Scan(...any) error }) (store.Host, error) {
+	var h store.Host
+	var tags string
+	var scan, flows int64
+	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags,
+		&scan, &flows, &h.Items, &h.Unknowns, &h.Open, &h.Waived, &h.Overdue)
+	if err == nil {
+		if jerr := json.Unmarshal([]byte(tags), &h.Tags); jerr != nil {
+			return h, fmt.Errorf("host %q tags: %w", h.ID, jerr)
+		}
+		if len(h.Tags) == 0 {
+			h.Tags = nil
+		}
+	}
+	h.LastScan, h.LastFlows = tm(scan), tm(flows)
+	return h, err
+}
+
+// Hosts lists the hosts v may see, by department and name.
+func (s *Store) Hosts(ctx context.Context, v store.Viewer, f store.HostFilter) ([]store.Host, error) {
+	cond, args := scope(v, "department")
+	if f.Department != "" {
+		cond += " AND department = ?"
+		args = append(args, f.Department)
+	}
+	args = append(args, limit(f.Limit), max(0, f.Offset))
+	hs, err := list(ctx, s, `SELECT `+hostCols+` FROM hosts WHERE 1 = 1`+cond+` ORDER BY department, host, id LIMIT ? OFFSET ?`, args, scanHost)
+	if err != nil {
+		return nil, fmt.Errorf("list hosts: %w", err)
+	}
+	return hs, nil
+}
+
+// Host returns one host v may see.
+func (s *Store) Host(ctx context.Context, v store.Viewer, id string) (store.Host, error) {
+	cond, args := scope(v, "department")
+	h, err := one(ctx, s, `SELECT `+hostCols+` FROM hosts WHERE id = ?`+cond, append([]any{id}, args...), scanHost)
+	if err != nil {
+		return store.Host{}, fmt.Errorf("host %q: %w", id, err)
+	}
+	return h, nil
+}
+
+// Inventory returns the last scan report of a host v may see.
+func (s *Store) Inventory(ctx context.Context, v store.Viewer, hostID string) ([]byte, error) {
+	cond, args := scope(v, "h.department")
+	b, err := one(ctx, s, `SELECT i.report FROM inventories i JOIN hosts h ON h.id = i.host_id WHERE i.host_id = ?`+cond,
+		append([]any{hostID}, args...), func(row interface{ Scan(...any) error }) ([]byte, error) {
+			var b []byte
+			err := row.Scan(&b)
+			return b, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("inventory of host %q: %w", hostID, err)
+	}
+	return expandReport(b)
+}
+
+const findingCols = `id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product, supplier, country,
+	deadline, first_seen, last_seen, state, changed, evidence`
+
+func scanFinding(row interface{ Scan(...any) error }) (store.Finding, error) {
+	var f store.Finding
+	var deadline, first, last, changed int64
+	var state, evidence string
+	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Title, &f.URL, &f.Effect, &f.Item,
+		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &evidence)
+	f.Deadline, f.FirstSeen, f.LastSeen, f.Changed = deadlineTM(deadline), tm(first), tm(last), tm(changed)
+	f.State = store.FindingState(state)
+	if evidence != "" {
+		f.Evidence = json.RawMessage(evidence)
+	}
+	return f, err
+}
+
+// filter is the conditions of a FindingFilter on top of v's scope.
+func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []any) {
+	cond, args := scope(v, "department")
+	add := func(c string, a any) {
+		cond += c
+		args = append(args, a)
+	}
+	if f.Department != "" {
+		add(" AND department = ?", f.Department)
+	}
+	if f.HostID != "" {
+		add(" AND host_id = ?", f.HostID)
+	}
+	if f.State != "" && withState {
+		add(" AND state = ?", string(f.State))
+	}
+	if f.Instrument != "" {
+		add(" AND instrument = ?", f.Instrument)
+	}
+	return cond, args
+}
+
+// Findings lists the findings v may see, soonest deadline first (none
+// last).
+func (s *Store) Findings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.Finding, error) {
+	cond, args := filter(v, f, true)
+	fs, err := list(ctx, s, `SELECT `+findingCols+` FROM findings WHERE 1 = 1`+cond+
+		` ORDER BY deadline, id LIMIT ?`, append(args, limit(f.Limit)), scanFinding)
+	if err != nil {
+		return nil, fmt.Errorf("list findings: %w", err)
+	}
+	return fs, nil
+}
+
+// Finding returns one finding v may see.
+func (s *Store) Finding(ctx context.Context, v store.Viewer, id string) (store.Finding, error) {
+	cond, args := scope(v, "department")
+	f, err := one(ctx, s, `SELECT `+findingCols+` FROM findings WHERE id = ?`+cond, append([]any{id}, args...), scanFinding)
+	if err != nil {
+		return store.Finding{}, fmt.Errorf("finding %q: %w", id, err)
+	}
+	return f, nil
+}
+
+const flowCols = `id, host_id, department, pack, rule, instrument, effect, destination, country, asn, bytes_out, bytes_in, flows, first_at, last_at, evidence`
+
+func scanFlow(row interface{ Scan(...any) error }) (store.FlowFinding, error) {
+	var f store.FlowFinding
+	var asn, out, in, flows, first, last int64
+	var evidence string
+	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Effect, &f.Destination, &f.Country,
+		&asn, &out, &in, &flows, &first, &last, &evidence)
+	f.ASN, f.BytesOut, f.BytesIn, f.Flows = uint32(asn), uint64(out), uint64(in), uint64(flows)
+	f.First, f.Last = tm(first), tm(last)
+	if evidence != "" {
+		f.Evidence = json.RawMessage(evidence)
+	}
+	return f, err
+}
+
+// FlowFindings lists the flow findings v may see, most bytes out first.
+// A State in the filter is ignored: flow findings have no life.
+func (s *Store) FlowFindings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.FlowFinding, error) {
+	cond, args := filter(v, f, false)
+	fs, err := list(ctx, s, `SELECT `+flowCols+` FROM flow_findings WHERE 1 = 1`+cond+` ORDER BY bytes_out DESC, id LIMIT ?`,
+		append(args, limit(f.Limit)), scanFlow)
+	if err != nil {
+		return nil, fmt.Errorf("list flow findings: %w", err)
+	}
+	return fs, nil
+}
+
+// Departments lists the departments v may see: an officer's own, or
+// every department with an enrolled agent.
+func (s *Store) Departments(ctx context.Context, v store.Viewer) ([]string, error) {
+	if v.Role == store.Officer {
+		return []string{v.Department}, nil
+	}
+	cond, args := scope(v, "department")
+	ds, err := list(ctx, s, `SELECT DISTINCT department FROM hosts WHERE 1 = 1`+cond+` ORDER BY department`, args,
+		func(row interface{ Scan(...any) error }) (string, error) {
+			var d string
+			err := row.Scan(&d)
+			return d, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("list departments: %w", err)
+	}
+	return ds, nil
+}

@@ -1,0 +1,171 @@
+// Package store keeps the fleet's state for `embargo serve`: users and
+// sessions, enrolled agents, the hosts they scan, findings with their
+// life (open, waived, remediated, reopened), flow findings, waivers, the
+// systems register and the policies in force, department reports, and an
+// append-only, hash-chained audit log of every change.
+//
+// One implementation over database/sql serves both SQLite (modernc.org/sqlite,
+// the default, a file in the data folder) and PostgreSQL (jackc/pgx), with
+// one set of migrations. Access is decided in the queries: every method
+// takes the Viewer it works for, an officer's reads are limited to their
+// department, and changes a viewer may not make return ErrForbidden.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors the store returns (wrapped); handlers map them to HTTP codes.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrForbidden = errors.New("forbidden")
+	ErrConflict  = errors.New("conflict")
+	ErrInvalid   = errors.New("invalid")
+)
+
+// Store is the fleet's state. Implementations are safe for concurrent use.
+type Store interface {
+	// Users and sessions.
+	CreateUser(ctx context.Context, v Viewer, u User) (User, error)
+	UserByName(ctx context.Context, name string) (User, error)
+	UserByID(ctx context.Context, id int64) (User, error)
+	Users(ctx context.Context, v Viewer) ([]User, error)
+	// LoginFailed counts a failed login and locks the account until
+	// lockUntil once failures reach max; LoginSucceeded clears the count.
+	LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) error
+	LoginSucceeded(ctx context.Context, userID int64) error
+	CreateSession(ctx context.Context, s Session) error
+	SessionByToken(ctx context.Context, tokenHash []byte, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	// Agents.
+	CreateEnrollmentToken(ctx context.Context, v Viewer, t EnrollmentToken) error
+	// Enroll spends one use of the token whose hash is given (ErrNotFound
+	// when unknown, used up or expired) and records the agent, in one
+	// transaction: two agents racing for the last use cannot both win.
+	Enroll(ctx context.Context, tokenHash []byte, a Agent, now time.Time) (Agent, error)
+	AgentByID(ctx context.Context, id string) (Agent, error)
+
+	// Ingest. Both are idempotent by (agent, digest): a retried upload
+	// returns duplicate=true and changes nothing. Each runs in one
+	// transaction: an upload is applied whole or not at all.
+	ApplyScan(ctx context.Context, s ScanUpload) (duplicate bool, err error)
+	ApplyFlows(ctx context.Context, f FlowUpload) (duplicate bool, err error)
+
+	// The systems register (the YAML of policy/systems) and the policy
+	// packs in force; admins change them.
+	PutRegister(ctx context.Context, v Viewer, yaml []byte) error
+	Register(ctx context.Context) ([]byte, error)
+	PutPolicies(ctx context.Context, v Viewer, packIDs []string) error
+	Policies(ctx context.Context) ([]string, error)
+
+	// Reads, limited to what v may see.
+	Hosts(ctx context.Context, v Viewer, f HostFilter) ([]Host, error)
+	Host(ctx context.Context, v Viewer, id string) (Host, error)
+	// Inventory is the host's last uploaded scan report (JSON).
+	Inventory(ctx context.Context, v Viewer, hostID string) ([]byte, error)
+	Findings(ctx context.Context, v Viewer, f FindingFilter) ([]Finding, error)
+	Finding(ctx context.Context, v Viewer, id string) (Finding, error)
+	FlowFindings(ctx context.Context, v Viewer, f FindingFilter) ([]FlowFinding, error)
+	Overview(ctx context.Context, v Viewer, now time.Time) (Overview, error)
+	// Trend is the daily counts of open, overdue and remediated findings
+	// over the last days, oldest first.
+	Trend(ctx context.Context, v Viewer, days int, now time.Time) ([]TrendPoint, error)
+	Departments(ctx context.Context, v Viewer) ([]string, error)
+
+	// Waivers: officers and admins request; only an admin other than the
+	// requester approves or rejects. An approved waiver in force makes
+	// its finding waived; ingest brings it back when the waiver expires.
+	RequestWaiver(ctx context.Context, v Viewer, w Waiver) (Waiver, error)
+	DecideWaiver(ctx context.Context, v Viewer, id int64, approve bool, note string, now time.Time) (Waiver, error)
+	Waivers(ctx context.Context, v Viewer, state WaiverState) ([]Waiver, error)
+	Waiver(ctx context.Context, v Viewer, id int64) (Waiver, error)
+
+	// Department reports: each one printed is kept, so the next can say
+	// what changed since.
+	SaveReport(ctx context.Context, v Viewer, department string, at time.Time, snapshot []byte) error
+	LastReport(ctx context.Context, v Viewer, department string) (at time.Time, snapshot []byte, err error)
+
+	// Audit log. Every change above appends an entry in the change's own
+	// transaction.
+	Audit(ctx context.Context, v Viewer, afterSeq int64, limit int) ([]AuditEntry, error)
+	// VerifyAudit recomputes the chain; it returns the number of entries
+	// checked and an error naming the first entry that does not match.
+	VerifyAudit(ctx context.Context) (int64, error)
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// ScanUpload is one inventory scan of one host, judged by the server.
+type ScanUpload struct {
+	AgentID  string
+	Digest   string // hex SHA-256 of the uploaded body
+	Received time.Time
+	Host     Host // register fields, counts of items and unknowns, LastScan
+	// Report is the scan report (JSON, or gzip-compressed JSON) kept,
+	// compressed, as the host's inventory.
+	Report []byte
+	// Findings are every finding the scan shows now; the host's findings
+	// not among them become remediated.
+	Findings []Finding
+}
+
+// FlowUpload is one flows report of one host.
+type FlowUpload struct {
+	AgentID  string
+	Digest   string
+	Received time.Time
+	HostID   string
+	// Findings are added to the host's flow findings by ID (bytes and
+	// flows summed, first/last widened).
+	Findings []FlowFinding
+}
+
+// HostFilter narrows Hosts.
+type HostFilter struct {
+	Department string
+	Limit      int // 0: all
+	Offset     int
+}
+
+// FindingFilter narrows Findings and FlowFindings.
+type FindingFilter struct {
+	Department string
+	HostID     string
+	State      FindingState // empty: all
+	Instrument string
+	Limit      int
+}
+
+// Overview is the estate at a glance.
+type Overview struct {
+	Hosts          int
+	ScannedLastDay int
+	NeverScanned   int
+	Unknowns       int
+	Open, Waived   int
+	DueIn30Days    int
+	Overdue        int
+	Remediated     int
+	ByInstrument   []Count // open findings
+	ByDepartment   []Count // open findings
+	EgressBytesOut uint64  // to restricted destinations
+}
+
+// Count is a named count.
+type Count struct {
+	Name    string
+	N       int
+	Overdue int
+}
+
+// TrendPoint is one day's counts.
+type TrendPoint struct {
+	Day        time.Time
+	Open       int
+	Overdue    int
+	Remediated int
+}
