@@ -1,0 +1,241 @@
+package deptreport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/embargo-dev/embargo/server/web/webtest"
+	"github.com/embargo-dev/embargo/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func build(t *testing.T, st store.Store, v store.Viewer, dept string, now time.Time) Report {
+	t.Helper()
+	r, err := Build(context.Background(), st, v, dept, now)
+	if err != nil {
+		t.Fatalf("building the report of %s: %v", dept, err)
+	}
+	return r
+}
+
+// summary is the part of a report the table tests compare.
+type summary struct {
+	Status                                string
+	Compliant                             bool
+	Hosts, Open, Overdue, DueSoon, Waived int
+	Stale                                 []string
+	Owners                                []string
+	Instruments                           []store.Count
+	Expiring                              int
+	New, Remediated, Reopened             []string
+	HasSince                              bool
+}
+
+func summarize(r Report) summary {
+	s := summary{Status: r.Status, Compliant: r.Compliant, Hosts: r.Hosts, Open: r.Open, Overdue: r.Overdue,
+		DueSoon: r.DueSoon, Waived: r.Waived, Instruments: r.ByInstrument, Expiring: len(r.Expiring), HasSince: r.Since != nil}
+	for _, h := range r.Stale {
+		s.Stale = append(s.Stale, h.Host)
+	}
+	for _, d := range r.Deadlines {
+		s.Owners = append(s.Owners, d.Owner)
+	}
+	if c := r.Since; c != nil {
+		for _, x := range c.New {
+			s.New = append(s.New, x.FindingID)
+		}
+		for _, x := range c.Remediated {
+			s.Remediated = append(s.Remediated, x.FindingID)
+		}
+		for _, x := range c.Reopened {
+			s.Reopened = append(s.Reopened, x.FindingID)
+		}
+	}
+	return s
+}
+
+func TestBuild(t *testing.T) {
+	f := webtest.Seed(t)
+	owner := "jane.doe@dwp.example"
+	tests := []struct {
+		name string
+		v    store.Viewer
+		dept string
+		want summary
+	}{
+		{"DWP by its officer", webtest.DWPOfficer, "DWP", summary{
+			Status: "Not compliant: 5 open findings, 3 overdue; 1 host not scanned in 30 days",
+			Hosts:  2, Open: 5, Overdue: 3, Stale: []string{"ws-0143"},
+			Owners:      []string{owner, owner, owner},
+			Instruments: []store.Count{{Name: "uk-ncsc-2017-russia-av", N: 3, Overdue: 1}, {Name: "us-bod-17-01", N: 2, Overdue: 2}},
+		}},
+		{"HMRC by an admin", webtest.Admin, "HMRC", summary{
+			Status: "Not compliant: 1 open finding, 0 overdue", Hosts: 1, Open: 1, DueSoon: 1,
+			Owners:      []string{"sam.ray@hmrc.example"},
+			Instruments: []store.Count{{Name: "us-ndaa19-s889", N: 1}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summarize(build(t, f.Store, tt.v, tt.dept, webtest.Now))
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("report (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestNotVisible(t *testing.T) {
+	f := webtest.Seed(t)
+	for _, tt := range []struct {
+		v    store.Viewer
+		dept string
+	}{{webtest.HMRCOfficer, "DWP"}, {webtest.DWPOfficer, "HMRC"}, {webtest.Admin, "MOD"}} {
+		if _, err := Build(context.Background(), f.Store, tt.v, tt.dept, webtest.Now); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s building %s: err %v, want ErrNotFound", tt.v.Username, tt.dept, err)
+		}
+	}
+	r := build(t, f.Store, webtest.Auditor, "DWP", webtest.Now)
+	if err := Save(context.Background(), f.Store, webtest.Auditor, r); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("auditor saving: err %v, want ErrForbidden", err)
+	}
+}
+
+// TestSinceLastReport saves a report, changes the estate, and checks
+// that the next report says what changed, and that building (viewing)
+// alone never moves the baseline.
+func TestSinceLastReport(t *testing.T) {
+	f := webtest.Seed(t)
+	ctx := context.Background()
+	v := webtest.DWPOfficer
+	first := build(t, f.Store, v, "DWP", webtest.Now)
+	if first.Since != nil {
+		t.Fatalf("a first report has changes since %v", first.Since.Last)
+	}
+	if _, _, err := f.Store.LastReport(ctx, v, "DWP"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("building saved a report: %v", err)
+	}
+	if err := Save(ctx, f.Store, v, first); err != nil {
+		t.Fatal(err)
+	}
+	// The next day's scan: the first finding is gone, the sixth (which
+	// the seed's last scan remediated) is back.
+	host := store.Host{SystemID: "dwp-desktops", SystemName: "DWP desktops", Owner: "jane.doe@dwp.example", Items: 5}
+	later := webtest.Now.Add(24 * time.Hour)
+	webtest.Scan(t, f.Store, f.DWPHost, "d4", later, host, append([]store.Finding{}, f.Findings[1:]...))
+	got := summarize(build(t, f.Store, v, "DWP", later.Add(time.Hour)))
+	want := []string{f.DWPFinding}
+	if d := cmp.Diff(want, got.Remediated); d != "" {
+		t.Errorf("remediated (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{f.Findings[5].ID}, got.Reopened); d != "" {
+		t.Errorf("reopened (-want +got):\n%s", d)
+	}
+	if len(got.New) != 0 {
+		t.Errorf("new: %v, want none", got.New)
+	}
+	next := build(t, f.Store, v, "DWP", later.Add(time.Hour))
+	if next.Since.OpenDelta != 0 || next.Since.Last.IsZero() {
+		t.Errorf("since: %+v", next.Since)
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	f := webtest.Seed(t)
+	r := build(t, f.Store, webtest.Admin, "DWP", webtest.Now)
+	for _, format := range []string{"html", "json"} {
+		var b bytes.Buffer
+		if err := Render(&b, r, format); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, filepath.Join("testdata", "dwp."+format), b.Bytes())
+	}
+	if err := Render(&bytes.Buffer{}, r, "pdf"); err == nil {
+		t.Error("rendering as pdf: no error")
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got; -update to accept):\n%s", path, d)
+	}
+}
+
+// TestReportPrintsOnOnePage prints the report with chromium, as a head
+// of department's assistant would, and counts the PDF's pages: the
+// seeded report and one with far more rows than fit, which must be cut
+// to "and N more" rather than spill onto a second sheet.
+func TestReportPrintsOnOnePage(t *testing.T) {
+	f := webtest.Seed(t)
+	big := build(t, f.Store, webtest.Admin, "DWP", webtest.Now)
+	for i := 0; i < 80; i++ {
+		long := strings.Repeat("very-long-item-name-", 3)
+		big.Deadlines = append(big.Deadlines, Deadline{FindingID: "F-x", Host: "ws-long-hostname-0001.dwp.example", System: "a system with a long name",
+			Owner: "someone.with.a.long.name@dwp.example", Instrument: "us-ndaa18-s1634", Item: long, Supplier: "kaspersky-ao",
+			Deadline: webtest.Now, Overdue: true, DaysLeft: -3})
+		big.Stale = append(big.Stale, StaleHost{Host: "ws-stale", Owner: "owner@dwp.example"})
+		big.Expiring = append(big.Expiring, Expiring{WaiverID: 1, Host: "ws", Expiry: webtest.Now, Reason: strings.Repeat("a long reason ", 20)})
+		big.ByInstrument = append(big.ByInstrument[:min(len(big.ByInstrument), 8)], store.Count{Name: "instrument", N: 3})
+	}
+	big.Since = &Changes{Last: webtest.Now}
+	for i := 0; i < 40; i++ {
+		c := Change{FindingID: "F-y", Host: "ws-long-hostname-0001", Instrument: "us-bod-17-01", Item: "kesl"}
+		big.Since.New = append(big.Since.New, c)
+		big.Since.Remediated = append(big.Since.Remediated, c)
+		big.Since.Reopened = append(big.Since.Reopened, c)
+	}
+	for name, r := range map[string]Report{"seeded": build(t, f.Store, webtest.Admin, "DWP", webtest.Now), "crowded": big} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "report.html")
+			var b bytes.Buffer
+			if err := Render(&b, r, "html"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			pdf := webtest.PrintToPDF(t, "file://"+path)
+			if n := webtest.PDFPages(t, pdf); n != 1 {
+				t.Errorf("the report prints on %d pages, want 1", n)
+			}
+			if size := webtest.PDFSize(t, pdf); !strings.Contains(size, "(A4)") {
+				t.Errorf("page size %q, want A4", size)
+			}
+		})
+	}
+}
+
+func FuzzDecodeSnapshot(f *testing.F) {
+	f.Add([]byte(`{"version":1,"at":"2026-03-02T12:00:00Z","open":3,"findings":{"F-1":"open","F-2":"remediated"}}`))
+	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := DecodeSnapshot(b)
+		if err != nil {
+			return
+		}
+		// A snapshot that decodes can be compared against.
+		changes(s, s.At, []store.Finding{{ID: "F-1", State: store.Open}, {ID: "F-2", State: store.Reopened}}, nil)
+	})
+}

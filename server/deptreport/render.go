@@ -1,0 +1,126 @@
+package deptreport
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// Limits of the printed page: longer lists end with "and N more", so the
+// report stays on one A4 sheet; the JSON report holds everything.
+const (
+	maxDeadlines = 12
+	maxStale     = 6
+	maxExpiring  = 5
+	maxChanges   = 5
+	maxInstr     = 8
+)
+
+//go:embed templates/report.html
+var reportHTML string
+
+// style is the report's stylesheet, inlined so that the saved HTML file
+// prints the same anywhere.
+//
+//go:embed templates/report.css
+var style string
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format(time.DateOnly)
+	},
+	"signed": func(n int) string { return fmt.Sprintf("%+d", n) },
+	"first":  first,
+	"more": func(n, limit int) int {
+		if n > limit {
+			return n - limit
+		}
+		return 0
+	},
+	"abs": func(n int) int {
+		if n < 0 {
+			return -n
+		}
+		return n
+	},
+}).Parse(reportHTML))
+
+// first returns up to n elements of a list of the report.
+func first(n int, l any) any {
+	switch l := l.(type) {
+	case []Deadline:
+		return l[:min(n, len(l))]
+	case []StaleHost:
+		return l[:min(n, len(l))]
+	case []Expiring:
+		return l[:min(n, len(l))]
+	case []Change:
+		return l[:min(n, len(l))]
+	case []store.Count:
+		return l[:min(n, len(l))]
+	}
+	return l
+}
+
+// SentForm is the "mark as sent" form the dashboard adds to the report
+// (hidden when printed).
+type SentForm struct {
+	Action string
+	CSRF   string
+}
+
+type pageData struct {
+	Report
+	CSS  template.CSS
+	Form *SentForm
+	Max  limits
+}
+
+type limits struct{ Deadlines, Stale, Expiring, Changes, Instruments int }
+
+// Render writes r as "html" (a standalone page that prints on one A4
+// sheet) or "json".
+func Render(w io.Writer, r Report, format string) error {
+	switch format {
+	case "html":
+		return RenderPage(w, r, nil)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("writing the report of %q as JSON: %w", r.Department, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown report format %q (html or json)", format)
+}
+
+// RenderPage writes r as HTML, with the "mark as sent" form when form is
+// not nil.
+func RenderPage(w io.Writer, r Report, form *SentForm) error {
+	var b bytes.Buffer
+	if err := page.Execute(&b, pageData{Report: r, CSS: template.CSS(style), Form: form,
+		Max: limits{maxDeadlines, maxStale, maxExpiring, maxChanges, maxInstr}}); err != nil {
+		return fmt.Errorf("writing the report of %q as HTML: %w", r.Department, err)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// StyleHash is the Content-Security-Policy source that allows the
+// report's inline stylesheet and nothing else: 'sha256-...'.
+func StyleHash() string {
+	sum := sha256.Sum256([]byte(style))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// flowsReport is a flows report (as `embargo flows -o json` writes it)
+// of traffic to Kaspersky and to an address registered in Germany.
+func flowsReport(t *testing.T, bytesOut uint64) []byte {
+	t.Helper()
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: "test"}, Generated: at}
+	rep.Aggregates = []egress.Aggregate{
+		{System: "one-off", Classification: "OFFICIAL", Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao",
+			EntityName: "AO Kaspersky Lab", ControllingCountry: "RU", DecidedBy: "name", RegisteredCountries: []string{"CH"},
+			ASNs: []uint32{200107}, Names: []string{"ksn-a-p.kaspersky-labs.com"}, BytesOut: bytesOut, BytesIn: 100, Flows: 3,
+			First: at.Add(-time.Hour), Last: at},
+		{System: "one-off", Classification: "OFFICIAL", Destination: "country:DE", ControllingCountry: "DE", DecidedBy: "country",
+			RegisteredCountries: []string{"DE"}, BytesOut: 5 << 20, Flows: 1, First: at, Last: at},
+	}
+	var buf bytes.Buffer
+	if err := egress.Encode(&buf, "json", rep); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestUploadFlows(t *testing.T) { testUploadFlows(t, sqliteEngine) }
+
+func testUploadFlows(t *testing.T, e engine) {
+	f := newFixture(t, e, nil)
+	a := f.enroll("ws-0001", "DWP") // SECRET by the register
+	body := flowsReport(t, 2048)
+	code, resp, _ := a.upload("flows", body, nil)
+	if code != http.StatusCreated {
+		t.Fatalf("flows upload: %d %s", code, resp)
+	}
+	if code, resp, _ = a.upload("flows", body, nil); code != http.StatusOK {
+		t.Fatalf("same flows again: %d %s; want 200 duplicate", code, resp)
+	}
+	var fs []store.FlowFinding
+	f.login("admin").getJSON("/api/v1/flows?host="+a.id, http.StatusOK, &fs)
+	if len(fs) != 1 {
+		t.Fatalf("flow findings %+v; want one, on Kaspersky (Germany is no restricted destination)", fs)
+	}
+	x := fs[0]
+	if x.Destination != "entity:kaspersky-ao" || x.BytesOut != 2048 || x.Department != "DWP" || x.Effect != "prohibit" {
+		t.Fatalf("flow finding %+v", x)
+	}
+	// A later report adds up.
+	a.upload("flows", flowsReport(t, 1000), nil)
+	f.login("admin").getJSON("/api/v1/flows?host="+a.id, http.StatusOK, &fs)
+	if len(fs) != 1 || fs[0].BytesOut != 3048 {
+		t.Fatalf("after a second report: %+v; want bytes summed to 3048", fs)
+	}
+	if code, resp, _ := a.upload("flows", []byte(`{"aggregates": 7}`), nil); code != http.StatusBadRequest {
+		t.Fatalf("malformed flows: %d %s; want 400", code, resp)
+	}
+}

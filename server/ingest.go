@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
+)
+
+type uploadResponse struct {
+	Digest    string `json:"digest"`
+	Duplicate bool   `json:"duplicate"`
+	Findings  int    `json:"findings"`
+}
+
+// upload is what the two upload routes share: the per-agent rate limit,
+// the bound on uploads in flight, reading and checking the body, and the
+// response once the store has committed.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string,
+	apply func(ctx context.Context, a store.Agent, body []byte, digest string, now time.Time) (dup bool, n int, err error)) error {
+	a := agentFrom(r)
+	now := s.now()
+	if ok, wait := s.agentLim.allow(a.ID, now); !ok {
+		s.metrics.uploads.WithLabelValues(kind, "rate_limited").Inc()
+		return &rateError{wait: wait, msg: "too many uploads from this agent"}
+	}
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
+	body, digest, err := readUpload(r, s.cfg.MaxUpload)
+	if err != nil {
+		s.metrics.uploads.WithLabelValues(kind, "rejected").Inc()
+		s.log.WarnContext(r.Context(), "upload refused", "kind", kind, "agent", a.ID, "host", a.Host, "reason", err.Error())
+		return err
+	}
+	dup, n, err := apply(r.Context(), a, body, digest, now)
+	if err != nil {
+		result := "error"
+		if _, ok := err.(*httpError); ok {
+			result = "rejected"
+			s.log.WarnContext(r.Context(), "upload refused", "kind", kind, "agent", a.ID, "host", a.Host, "reason", err.Error())
+		}
+		s.metrics.uploads.WithLabelValues(kind, result).Inc()
+		return err
+	}
+	// Only now, with the store's transaction committed, is the upload
+	// acknowledged: an agent that sees 2xx may forget it.
+	status, result := http.StatusCreated, "new"
+	if dup {
+		status, result = http.StatusOK, "duplicate"
+	}
+	s.metrics.uploads.WithLabelValues(kind, result).Inc()
+	s.metrics.uploadBytes.WithLabelValues(kind).Add(float64(len(body)))
+	return writeJSON(w, status, uploadResponse{Digest: digest, Duplicate: dup, Findings: n})
+}
+
+func (s *Server) uploadInventory(w http.ResponseWriter, r *http.Request) error {
+	return s.upload(w, r, "inventory", s.applyScan)
+}
+
+func (s *Server) uploadFlows(w http.ResponseWriter, r *http.Request) error {
+	return s.upload(w, r, "flows", s.applyFlows)
+}
+
+// applyScan judges a scan report of agent a's host and stores it.
+func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, digest string, now time.Time) (bool, int, error) {
+	rep, err := decodeScanReport(body)
+	if err != nil {
+		return false, 0, err
+	}
+	ps, err := s.policyState(ctx)
+	if err != nil {
+		return false, 0, err
+	}
+	// A deadline that counts from the first sighting counts from the
+	// first upload that showed the finding, not from this one.
+	prior, err := s.st.Findings(ctx, store.System, store.FindingFilter{HostID: a.ID})
+	if err != nil {
+		return false, 0, fmt.Errorf("reading the findings of %q: %w", a.Host, err)
+	}
+	firstSeen := make(map[string]time.Time, len(prior))
+	for _, f := range prior {
+		firstSeen[f.ID] = f.FirstSeen
+	}
+	up, err := s.judgeScan(ps, a, rep, now, firstSeen)
+	if err != nil {
+		return false, 0, err
+	}
+	up.Digest, up.Report = digest, body
+	dup, err := s.st.ApplyScan(ctx, up)
+	if err != nil {
+		return false, 0, fmt.Errorf("storing the scan of %q: %w", a.Host, err)
+	}
+	return dup, len(up.Findings), nil
+}
+
+// judgeScan judges rep as the scan of a's host. Every item is taken to be
+// on that host whatever the report says (the credential, not the report,
+// says which host this is), and attributed again with the server's
+// catalogue, so an agent cannot talk its way out of a finding.
+func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time) (store.ScanUpload, error) {
+	for i := range rep.Items {
+		e := &rep.Items[i]
+		e.Location.Host = a.Host
+		e.Attribution = s.attr.Attribute(e.Item)
+	}
+	rep.Findings, rep.Policy = nil, nil
+	assign := agentSystems{reg: ps.reg, dept: a.Department}
+	j := &judge.Judge{Engine: ps.engine, Systems: assign, SystemsName: RegisterName, FailOn: policy.Warn, Host: a.Host, Now: now}
+	j.Apply(rep)
+
+	entries := make(map[string]*report.Entry, len(rep.Items))
+	for i := range rep.Items {
+		entries[rep.Items[i].ID] = &rep.Items[i]
+	}
+	m := assign.systemFor(a.Host)
+	up := store.ScanUpload{AgentID: a.ID, Received: now, Host: store.Host{
+		ID: a.ID, Department: a.Department, Host: a.Host, LastScan: now,
+		Items: len(rep.Items), Unknowns: len(rep.Unknowns),
+	}}
+	if !m.Unregistered {
+		up.Host.SystemID, up.Host.SystemName, up.Host.Owner = m.System.ID, m.System.Name, m.System.Owner
+	}
+	up.Host.Classification, up.Host.Tags = m.System.Classification, m.System.Tags
+	for _, f := range rep.Findings {
+		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, f.Item)
+		if t, ok := firstSeen[f.ID]; ok && !t.IsZero() {
+			f.FirstSeen = t
+			f.Deadline = f.DeadlineAfter(t)
+			f.Due, f.DaysLeft = report.DueAt(f.Deadline, now)
+		}
+		ev, err := json.Marshal(struct {
+			Finding report.Finding `json:"finding"`
+			Entry   *report.Entry  `json:"entry,omitempty"`
+		}{f, entries[f.Item]})
+		if err != nil {
+			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+		}
+		up.Findings = append(up.Findings, store.Finding{
+			ID: f.ID, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
+			Title: f.Title, URL: f.URL, Effect: string(f.Effect), Item: f.ItemName, Version: f.ItemVersion,
+			Product: f.Product, Supplier: f.Supplier, Country: f.Country, Deadline: f.Deadline,
+			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev,
+		})
+	}
+	return up, nil
+}
+
+// fleetFindingID is a finding's id in the fleet. The judge's id is per
+// system, and every host of a system has the same item ids, so the
+// store's id is per host instead: stable across scans of the host, and
+// across changes of the register that move it between systems (its
+// waivers stay with it).
+func fleetFindingID(agentID, pack, rule, item string) string {
+	return policy.FindingID("host:"+agentID, pack, rule, item)
+}

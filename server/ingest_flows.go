@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// applyFlows judges the traffic of a flows report from agent a's host by
+// the flow rules in force and adds it to the host's flow findings.
+func (s *Server) applyFlows(ctx context.Context, a store.Agent, body []byte, digest string, now time.Time) (bool, int, error) {
+	rep, err := decodeFlowsReport(body)
+	if err != nil {
+		return false, 0, err
+	}
+	ps, err := s.policyState(ctx)
+	if err != nil {
+		return false, 0, err
+	}
+	fs, err := s.judgeFlows(ps, a, rep)
+	if err != nil {
+		return false, 0, err
+	}
+	up := store.FlowUpload{AgentID: a.ID, Digest: digest, Received: now, HostID: a.ID, Findings: fs}
+	dup, err := s.st.ApplyFlows(ctx, up)
+	if err != nil {
+		return false, 0, fmt.Errorf("storing the flows of %q: %w", a.Host, err)
+	}
+	return dup, len(fs), nil
+}
+
+// judgeFlows judges each aggregate of rep as traffic from a's host. The
+// report's own findings are not trusted (the agent may have judged by
+// other packs, or none): the server's packs decide, on the system the
+// register gives the agent's host, with the destination attributed from
+// the server's catalogue by the entity id the agent reported.
+func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) ([]store.FlowFinding, error) {
+	sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
+	var out []store.FlowFinding
+	for i := range rep.Aggregates {
+		ag := &rep.Aggregates[i]
+		d := egress.Destination{DecidedBy: ag.DecidedBy}
+		if ag.Entity != "" {
+			if e := s.cat.Entity(ag.Entity); e != nil {
+				d.Entity, d.Chain = e, s.cat.Chain(e)
+			}
+		}
+		fv := flowVars(ag)
+		if d.Entity == nil {
+			fv.Destination = "" // an entity this catalogue does not know
+		} else {
+			fv.ControllingCountry = d.Chain.Country
+		}
+		for _, f := range ps.engine.EvaluateFlow(sys, fv, d.Attribution(), ag.Destination) {
+			f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, ag.Destination)
+			ev, err := json.Marshal(struct {
+				Finding   policy.Finding    `json:"finding"`
+				Aggregate *egress.Aggregate `json:"aggregate"`
+			}{f, ag})
+			if err != nil {
+				return nil, fmt.Errorf("encoding the evidence of flow finding %s: %w", f.ID, err)
+			}
+			ff := store.FlowFinding{ID: f.ID, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule,
+				Instrument: f.Instrument, Effect: string(f.Effect), Destination: ag.Destination, Country: fv.ControllingCountry,
+				BytesOut: ag.BytesOut, BytesIn: ag.BytesIn, Flows: ag.Flows, First: ag.First, Last: ag.Last, Evidence: ev}
+			if len(ag.ASNs) > 0 {
+				ff.ASN = ag.ASNs[0]
+			}
+			out = append(out, ff)
+		}
+	}
+	return out, nil
+}
+
+// flowVars is an aggregate as the policy engine's flow variable (as
+// egress's judge builds it).
+func flowVars(a *egress.Aggregate) *policy.FlowVars {
+	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
+		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn),
+		Flows: clamp(a.Flows), RejectedFlows: clamp(a.RejectedFlows)}
+	if len(a.RegisteredCountries) > 0 {
+		f.RegisteredCountry = a.RegisteredCountries[0]
+	}
+	for _, n := range a.ASNs {
+		f.ASNs = append(f.ASNs, int64(n))
+	}
+	for _, p := range a.Ports {
+		f.Ports = append(f.Ports, int64(p))
+	}
+	return f
+}
+
+func clamp(u uint64) int64 { return int64(min(u, 1<<63-1)) }

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/policy/systems"
+)
+
+// RegisterName is the name the stored register is given in errors and
+// in judged reports.
+const RegisterName = "register.yaml"
+
+// policyState is the register and the packs in force, loaded from the
+// store once and kept until an admin changes either through this server.
+type policyState struct {
+	reg     *systems.Register // nil: no register stored
+	engine  *policy.Engine
+	packIDs []string
+}
+
+// policyState returns the cached state, loading it when needed.
+func (s *Server) policyState(ctx context.Context) (*policyState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.policy != nil {
+		return s.policy, nil
+	}
+	ps := &policyState{}
+	data, err := s.st.Register(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the systems register: %w", err)
+	}
+	scale := systems.UKScale()
+	if len(data) > 0 {
+		if ps.reg, err = systems.Load(RegisterName, data); err != nil {
+			return nil, fmt.Errorf("the stored systems register: %w", err)
+		}
+		scale = ps.reg.Scale
+	}
+	ids, err := s.st.Policies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policies in force: %w", err)
+	}
+	packs, err := loadPacks(ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range packs {
+		ps.packIDs = append(ps.packIDs, p.ID)
+	}
+	if ps.engine, err = policy.NewEngine(s.cat, scale, packs...); err != nil {
+		return nil, fmt.Errorf("building the policy engine: %w", err)
+	}
+	s.policy = ps
+	return ps, nil
+}
+
+// forget drops the cached state after the register or packs changed.
+func (s *Server) forget() {
+	s.mu.Lock()
+	s.policy = nil
+	s.mu.Unlock()
+}
+
+// loadPacks returns the built-in packs by id; none means all of them.
+func loadPacks(ids []string) ([]*policy.Pack, error) {
+	if len(ids) == 0 {
+		ps, err := policy.Packs()
+		if err != nil {
+			return nil, fmt.Errorf("loading the built-in packs: %w", err)
+		}
+		return ps, nil
+	}
+	var out []*policy.Pack
+	for _, id := range ids {
+		p, err := policy.BuiltinPack(id)
+		if err != nil {
+			return nil, fmt.Errorf("policy pack %q: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// agentSystems assigns every host of an agent's report to a system: the
+// register's when it lists the host, else the register's default (or
+// the lowest classification when there is no register) in the agent's
+// department.
+type agentSystems struct {
+	reg  *systems.Register
+	dept string
+}
+
+// ForHost implements judge.Assigner.
+func (a agentSystems) ForHost(host string, labels map[string]string) systems.Match {
+	if a.reg != nil {
+		m := a.reg.ForHost(host, labels)
+		if m.Unregistered {
+			m.System.Department = a.dept
+		}
+		return m
+	}
+	sys := systems.System{Classification: systems.UKScale().Lowest(), Department: a.dept}
+	return systems.Match{System: sys, Unregistered: true, By: systems.ByDefault}
+}
+
+// systemFor is the system of an agent's host, with the id findings use
+// (judge gives an unregistered host an id of its own).
+func (a agentSystems) systemFor(host string) systems.Match {
+	m := a.ForHost(host, nil)
+	if m.Unregistered {
+		m.System.ID = judge.UnregisteredPrefix + host
+	}
+	return m
+}

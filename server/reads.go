@@ -1,0 +1,144 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// maxListLimit bounds the rows one list request returns.
+const maxListLimit = 10_000
+
+// viewer is the logged-in user (the api wrapper guarantees one).
+func viewer(r *http.Request) store.Viewer {
+	v, _ := viewerFrom(r)
+	return v
+}
+
+// intParam reads an optional non-negative integer query parameter.
+func intParam(r *http.Request, name string, def, max int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, errorf(http.StatusBadRequest, "%s=%q: want a whole number", name, s)
+	}
+	return min(n, max), nil
+}
+
+func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.st.Overview(r.Context(), viewer(r), s.now())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) hosts(w http.ResponseWriter, r *http.Request) error {
+	limit, err := intParam(r, "limit", 0, maxListLimit)
+	if err != nil {
+		return err
+	}
+	offset, err := intParam(r, "offset", 0, 1<<31-1)
+	if err != nil {
+		return err
+	}
+	hs, err := s.st.Hosts(r.Context(), viewer(r), store.HostFilter{Department: r.URL.Query().Get("department"), Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, nonNil(hs))
+}
+
+func (s *Server) host(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.st.Host(r.Context(), viewer(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, h)
+}
+
+// inventory is the host's last scan report, as the agent uploaded it.
+func (s *Server) inventory(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.st.Inventory(r.Context(), viewer(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(data)
+	return err
+}
+
+// findingFilter reads the finding filters of the query.
+func findingFilter(r *http.Request) (store.FindingFilter, error) {
+	q := r.URL.Query()
+	f := store.FindingFilter{Department: q.Get("department"), HostID: q.Get("host"), State: store.FindingState(q.Get("state")), Instrument: q.Get("instrument")}
+	switch f.State {
+	case "", store.Open, store.Waived, store.Remediated, store.Reopened:
+	default:
+		return f, errorf(http.StatusBadRequest, "state=%q: want open, waived, remediated or reopened", f.State)
+	}
+	var err error
+	f.Limit, err = intParam(r, "limit", 0, maxListLimit)
+	return f, err
+}
+
+func (s *Server) findings(w http.ResponseWriter, r *http.Request) error {
+	f, err := findingFilter(r)
+	if err != nil {
+		return err
+	}
+	fs, err := s.st.Findings(r.Context(), viewer(r), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, nonNil(fs))
+}
+
+func (s *Server) finding(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.st.Finding(r.Context(), viewer(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+func (s *Server) flows(w http.ResponseWriter, r *http.Request) error {
+	f, err := findingFilter(r)
+	if err != nil {
+		return err
+	}
+	fs, err := s.st.FlowFindings(r.Context(), viewer(r), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, nonNil(fs))
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
+	after, err := intParam(r, "after", 0, 1<<62)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(r, "limit", 100, 1000)
+	if err != nil {
+		return err
+	}
+	es, err := s.st.Audit(r.Context(), viewer(r), int64(after), limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, nonNil(es))
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

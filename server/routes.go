@@ -1,0 +1,106 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+)
+
+// access is who may call a route.
+type access int
+
+const (
+	public access = iota // anyone (login, enrolment with a token)
+	agent                // an enrolled agent's bearer credential
+	user                 // a logged-in user; unsafe methods need the CSRF token
+	admin                // a logged-in admin
+)
+
+// route is one API endpoint. Routes lists them all: the mux is built
+// from it, and the OpenAPI test checks the document against it.
+type route struct {
+	Method, Path string
+	Access       access
+	// ReadOnly marks an unsafe method that changes nothing (logout), which
+	// auditors may call.
+	ReadOnly bool
+	handle   func(*Server, http.ResponseWriter, *http.Request) error
+}
+
+// Pattern is the route's http.ServeMux pattern.
+func (r route) Pattern() string { return r.Method + " " + r.Path }
+
+// unsafe reports whether the method may change state.
+func (r route) unsafe() bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// routes is every /api/v1 route.
+var routes = []route{
+	{Method: "POST", Path: "/api/v1/enroll", Access: public, handle: (*Server).enroll},
+	{Method: "POST", Path: "/api/v1/uploads/inventory", Access: agent, handle: (*Server).uploadInventory},
+	{Method: "POST", Path: "/api/v1/uploads/flows", Access: agent, handle: (*Server).uploadFlows},
+	{Method: "GET", Path: "/api/v1/agent/config", Access: agent, handle: (*Server).agentConfig},
+
+	{Method: "POST", Path: "/api/v1/login", Access: public, handle: (*Server).apiLogin},
+	{Method: "POST", Path: "/api/v1/logout", Access: user, ReadOnly: true, handle: (*Server).apiLogout},
+
+	{Method: "GET", Path: "/api/v1/overview", Access: user, handle: (*Server).overview},
+	{Method: "GET", Path: "/api/v1/hosts", Access: user, handle: (*Server).hosts},
+	{Method: "GET", Path: "/api/v1/hosts/{id}", Access: user, handle: (*Server).host},
+	{Method: "GET", Path: "/api/v1/hosts/{id}/inventory", Access: user, handle: (*Server).inventory},
+	{Method: "GET", Path: "/api/v1/findings", Access: user, handle: (*Server).findings},
+	{Method: "GET", Path: "/api/v1/findings/{id}", Access: user, handle: (*Server).finding},
+	{Method: "GET", Path: "/api/v1/flows", Access: user, handle: (*Server).flows},
+
+	{Method: "GET", Path: "/api/v1/register", Access: user, handle: (*Server).getRegister},
+	{Method: "PUT", Path: "/api/v1/register", Access: admin, handle: (*Server).putRegister},
+	{Method: "GET", Path: "/api/v1/policies", Access: user, handle: (*Server).getPolicies},
+	{Method: "PUT", Path: "/api/v1/policies", Access: admin, handle: (*Server).putPolicies},
+
+	{Method: "GET", Path: "/api/v1/waivers", Access: user, handle: (*Server).waivers},
+	{Method: "POST", Path: "/api/v1/waivers", Access: user, handle: (*Server).requestWaiver},
+	{Method: "GET", Path: "/api/v1/waivers/{id}", Access: user, handle: (*Server).waiver},
+	{Method: "POST", Path: "/api/v1/waivers/{id}/approve", Access: admin, handle: (*Server).approveWaiver},
+	{Method: "POST", Path: "/api/v1/waivers/{id}/reject", Access: admin, handle: (*Server).rejectWaiver},
+
+	{Method: "GET", Path: "/api/v1/export/findings", Access: user, handle: (*Server).exportFindings},
+	{Method: "GET", Path: "/api/v1/audit", Access: user, handle: (*Server).audit},
+
+	{Method: "POST", Path: "/api/v1/users", Access: admin, handle: (*Server).createUser},
+	{Method: "POST", Path: "/api/v1/enrollment-tokens", Access: admin, handle: (*Server).createEnrollmentToken},
+}
+
+// routes builds the handler: the API from the table, the login pages,
+// health, readiness, metrics, the OpenAPI document and the dashboard,
+// all inside the request logger.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.Pattern(), s.api(rt))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("GET /api/openapi.yaml", serveOpenAPI)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginForm)
+	mux.HandleFunc("GET /logout", s.logoutPage)
+	mux.HandleFunc("POST /logout", s.logoutForm)
+	// Anything else under /api is an unknown endpoint, in JSON, not a
+	// dashboard page.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errorf(http.StatusNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+	mux.Handle("/", s.withSession(s.dashboard()))
+	return s.logRequests(mux)
+}
+
+// isAPI reports whether a path is an API path (JSON errors, no redirects).
+func isAPI(path string) bool { return strings.HasPrefix(path, "/api/") }

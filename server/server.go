@@ -1,0 +1,196 @@
+// Package server is `embargo serve`: the fleet's HTTP API for agents
+// (enrolment, inventory and flows uploads) and for people (login, the
+// estate's hosts, findings, waivers, the systems register and policies,
+// exports, the audit log), the dashboard mounted at "/", and the health,
+// readiness and metrics endpoints. Uploads are judged here, with the
+// register and the policy packs in force, and stored whole or not at all.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// Defaults of Config.
+const (
+	DefaultAgentRate = 60 // uploads per minute per agent
+	// DefaultLoginRate is login attempts per minute per client address.
+	DefaultLoginRate = 30
+	// DefaultEnrollRate is enrolments per minute per client address:
+	// tokens are 256-bit random, so this limit is against floods, not
+	// guessing, and a site whose hosts enrol through one NAT address
+	// needs room.
+	DefaultEnrollRate = 600
+	// DefaultAgentInterval is the scan interval agents are told.
+	DefaultAgentInterval = 6 * time.Hour
+	shutdownGrace        = 10 * time.Second
+)
+
+// Config is what a Server is built from.
+type Config struct {
+	Store store.Store
+	// Listen is host:port; plain HTTP is allowed only on loopback.
+	Listen string
+	// DataDir keeps a generated TLS certificate.
+	DataDir string
+	// TLSCert and TLSKey are PEM files; both or neither.
+	TLSCert, TLSKey string
+	// Catalog is the catalogue uploads are judged with; nil: the embedded one.
+	Catalog *catalog.Catalog
+	// Logger receives one JSON line per request; nil logs nothing.
+	Logger *slog.Logger
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	// AgentRate is uploads per minute per agent (and the burst); 0: 60.
+	AgentRate int
+	// LoginRate is login attempts per minute per client address; 0: 30.
+	LoginRate int
+	// EnrollRate is enrolments per minute per client address; 0: 600.
+	EnrollRate int
+	// Upload limits; zero: MaxCompressedUpload and MaxUncompressedUpload.
+	MaxUpload UploadLimits
+	// AgentInterval is the scan interval agents are told; 0: 6 h.
+	AgentInterval time.Duration
+}
+
+// Server serves the API and the dashboard.
+type Server struct {
+	cfg      Config
+	st       store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	attr     *attribute.Attributor
+	cat      *catalog.Catalog
+	handler  http.Handler
+	metrics  *metrics
+	agentLim *limiter
+	loginLim *limiter
+	// enrollLim is per client address, apart from logins.
+	enrollLim *limiter
+	uploads   chan struct{} // semaphore of uploads in flight
+
+	mu     sync.Mutex
+	policy *policyState // nil until first needed, and after a change
+}
+
+// New checks cfg and builds the server; it does not listen.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: no store")
+	}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, now: cfg.Now, cat: cfg.Catalog}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cat == nil {
+		var err error
+		if s.cat, err = catalog.Embedded(); err != nil {
+			return nil, fmt.Errorf("embedded catalogue: %w", err)
+		}
+	}
+	if s.cfg.AgentRate <= 0 {
+		s.cfg.AgentRate = DefaultAgentRate
+	}
+	if s.cfg.LoginRate <= 0 {
+		s.cfg.LoginRate = DefaultLoginRate
+	}
+	if s.cfg.EnrollRate <= 0 {
+		s.cfg.EnrollRate = DefaultEnrollRate
+	}
+	if s.cfg.MaxUpload.Compressed <= 0 {
+		s.cfg.MaxUpload.Compressed = MaxCompressedUpload
+	}
+	if s.cfg.MaxUpload.Uncompressed <= 0 {
+		s.cfg.MaxUpload.Uncompressed = MaxUncompressedUpload
+	}
+	if s.cfg.AgentInterval <= 0 {
+		s.cfg.AgentInterval = DefaultAgentInterval
+	}
+	s.attr = attribute.New(s.cat)
+	s.agentLim = newLimiter(s.cfg.AgentRate, s.cfg.AgentRate)
+	s.loginLim = newLimiter(s.cfg.LoginRate, s.cfg.LoginRate)
+	s.enrollLim = newLimiter(s.cfg.EnrollRate, s.cfg.EnrollRate)
+	s.uploads = make(chan struct{}, maxUploadsInFlight)
+	s.metrics = newMetrics()
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listen opens cfg.Listen under the TLS rules: plain HTTP on loopback
+// without a certificate, otherwise TLS with the given certificate or one
+// generated into DataDir. The Endpoint says the URL and fingerprint.
+func (s *Server) Listen() (net.Listener, Endpoint, error) {
+	tc, ep, err := tlsConfig(s.cfg.Listen, s.cfg.TLSCert, s.cfg.TLSKey, s.cfg.DataDir, s.now())
+	if err != nil {
+		return nil, ep, err
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return nil, ep, fmt.Errorf("listening on %q: %w", s.cfg.Listen, err)
+	}
+	scheme := "http"
+	if tc != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tc)
+	}
+	ep.URL = scheme + "://" + ln.Addr().String()
+	return ln, ep, nil
+}
+
+// Serve serves on ln until ctx ends, then shuts down gracefully: requests
+// in flight (an upload being committed) get shutdownGrace to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // a 32 MiB upload over a slow link
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ListenAndServe is Listen then Serve; it logs the endpoint (with the
+// certificate's fingerprint) once listening.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, ep, err := s.Listen()
+	if err != nil {
+		return err
+	}
+	s.log.Info("listening", "url", ep.URL, "fingerprint", ep.Fingerprint, "generated_certificate", ep.Generated)
+	return s.Serve(ctx, ln)
+}

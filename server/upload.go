@@ -1,0 +1,197 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// Upload limits. A scan of a large server is a few megabytes of JSON and
+// compresses tenfold; these leave room for hosts a hundred times that.
+const (
+	MaxCompressedUpload   = 32 << 20  // bytes on the wire
+	MaxUncompressedUpload = 256 << 20 // bytes after gzip
+	// maxUploadsInFlight bounds the uploads decoded at once, since each
+	// may hold MaxUncompressedUpload in memory.
+	maxUploadsInFlight = 4
+)
+
+// DigestHeader carries the SHA-256 of the uncompressed upload body.
+const DigestHeader = "Embargo-Digest"
+
+// httpError is a failure with the status the client gets; the message is
+// safe to show it.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) *httpError {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// UploadLimits are the sizes an upload is held to.
+type UploadLimits struct {
+	Compressed, Uncompressed int64
+}
+
+// readUpload reads an upload body: at most lim.Compressed bytes on the
+// wire, gunzipped (Content-Encoding gzip) to at most lim.Uncompressed,
+// and checked against the digest header. It returns the uncompressed
+// body and its hex digest.
+func readUpload(r *http.Request, lim UploadLimits) ([]byte, string, error) {
+	want, err := parseDigest(r.Header.Get(DigestHeader))
+	if err != nil {
+		return nil, "", err
+	}
+	if r.ContentLength > lim.Compressed {
+		return nil, "", errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over the %d-byte limit", r.ContentLength, lim.Compressed)
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, lim.Compressed+1))
+	if err != nil {
+		return nil, "", errorf(http.StatusBadRequest, "reading the body: %v", err)
+	}
+	if int64(len(raw)) > lim.Compressed {
+		return nil, "", errorf(http.StatusRequestEntityTooLarge, "body is over the %d-byte limit", lim.Compressed)
+	}
+	var body []byte
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "gzip":
+		if body, err = gunzip(raw, lim.Uncompressed); err != nil {
+			return nil, "", err
+		}
+	case "", "identity":
+		body = raw
+	default:
+		return nil, "", errorf(http.StatusUnsupportedMediaType, "content encoding %q: want gzip", enc)
+	}
+	sum := sha256.Sum256(body)
+	if subtle.ConstantTimeCompare(sum[:], want) != 1 {
+		return nil, "", errorf(http.StatusBadRequest, "%s does not match the body (body sha256=%s)", DigestHeader, hex.EncodeToString(sum[:]))
+	}
+	return body, hex.EncodeToString(sum[:]), nil
+}
+
+// parseDigest reads "sha256=<64 hex digits>".
+func parseDigest(h string) ([]byte, error) {
+	if h == "" {
+		return nil, errorf(http.StatusBadRequest, "missing %s header (sha256=<hex of the uncompressed body>)", DigestHeader)
+	}
+	alg, val, ok := strings.Cut(strings.TrimSpace(h), "=")
+	if !ok || !strings.EqualFold(alg, "sha256") {
+		return nil, errorf(http.StatusBadRequest, "%s %q: want sha256=<hex>", DigestHeader, h)
+	}
+	d, err := hex.DecodeString(val)
+	if err != nil || len(d) != sha256.Size {
+		return nil, errorf(http.StatusBadRequest, "%s %q: want 64 hex digits", DigestHeader, h)
+	}
+	return d, nil
+}
+
+// gunzip decompresses raw, refusing output past max: a gzip bomb stops
+// at max+1 bytes, never at its full size.
+func gunzip(raw []byte, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "body is not gzip: %v", err)
+	}
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(zr, max+1))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "decompressing the body: %v", err)
+	}
+	if n > max {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "body decompresses to over the %d-byte limit", max)
+	}
+	return out.Bytes(), nil
+}
+
+// decodeStrict decodes exactly one JSON value into v, refusing unknown
+// fields and trailing data; errors name the byte offset.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return errorf(http.StatusBadRequest, "JSON at offset %d: %v", se.Offset, err)
+		case errors.As(err, &te):
+			return errorf(http.StatusBadRequest, "JSON at offset %d: %v", te.Offset, err)
+		}
+		return errorf(http.StatusBadRequest, "JSON at offset %d: %v", dec.InputOffset(), err)
+	}
+	if dec.More() {
+		return errorf(http.StatusBadRequest, "JSON at offset %d: data after the report", dec.InputOffset())
+	}
+	return nil
+}
+
+// scanDoc is the JSON of `embargo scan -o json` as the server reads it:
+// the schema's URL and version first, and the agent's attributions and
+// findings kept raw, since the server attributes and judges again.
+type scanDoc struct {
+	Schema    string              `json:"$schema"`
+	Version   string              `json:"schema_version"`
+	Tool      report.Tool         `json:"tool"`
+	Generated time.Time           `json:"generated"`
+	Catalog   report.Catalog      `json:"catalog"`
+	Inputs    []report.Input      `json:"inputs"`
+	Summary   report.Summary      `json:"summary"`
+	Items     []scanEntry         `json:"items"`
+	Unknowns  []inventory.Unknown `json:"unknowns"`
+	Notes     []string            `json:"notes,omitempty"`
+	Policy    json.RawMessage     `json:"policy,omitempty"`
+	Findings  json.RawMessage     `json:"findings,omitempty"`
+}
+
+type scanEntry struct {
+	*inventory.Item
+	Attribution json.RawMessage `json:"attribution,omitempty"`
+}
+
+// decodeScanReport decodes the JSON of `embargo scan -o json` and checks
+// what the judge relies on. The items come back unattributed.
+func decodeScanReport(body []byte) (*report.Report, error) {
+	var doc scanDoc
+	if err := decodeStrict(body, &doc); err != nil {
+		return nil, err
+	}
+	if major, _, _ := strings.Cut(doc.Version, "."); doc.Version != "" && major != strings.Split(report.SchemaVersion, ".")[0] {
+		return nil, errorf(http.StatusBadRequest, "report schema version %q: this server reads %s", doc.Version, report.SchemaVersion)
+	}
+	rep := &report.Report{Tool: doc.Tool, Generated: doc.Generated, Catalog: doc.Catalog, Inputs: doc.Inputs,
+		Summary: doc.Summary, Unknowns: doc.Unknowns, Notes: doc.Notes, Items: make([]report.Entry, len(doc.Items))}
+	for i, e := range doc.Items {
+		if e.Item == nil {
+			return nil, errorf(http.StatusBadRequest, "item %d is empty", i)
+		}
+		rep.Items[i] = report.Entry{Item: e.Item}
+	}
+	return rep, nil
+}
+
+// decodeFlowsReport decodes the JSON of `embargo flows -o json`.
+func decodeFlowsReport(body []byte) (*egress.Report, error) {
+	var rep egress.Report
+	if err := decodeStrict(body, &rep); err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/embargo-dev/embargo/server/web/webtest"
+)
+
+// TestBrowserPages loads the dashboard in Debian's chromium (headless,
+// through chromedp) over a real store: the pages lay out, the charts and
+// the map are drawn at a visible size, and the stylesheet applies (the
+// pages' Content-Security-Policy lets it in).
+func TestBrowserPages(t *testing.T) {
+	f := webtest.Seed(t)
+	ada := webtest.Admin
+	srv := serve(t, f, &ada)
+	ctx := webtest.Browser(t)
+
+	type check struct {
+		path     string
+		wait     string   // a selector that must be visible
+		texts    []string // in the page's main text
+		drawn    []string // selectors of SVG drawn wider than 300 px
+		minNodes map[string]int
+	}
+	checks := []check{
+		{path: "/", wait: "svg.chart.bars", texts: []string{"Estate overview", "never scanned", "Open findings by instrument", "uk-ncsc-2017-russia-av", "HMRC"},
+			drawn: []string{"svg.chart.bars", "svg.chart.trend"}, minNodes: map[string]int{"svg.chart.bars rect.bar": 3, "svg.chart.trend polyline": 3}},
+		{path: "/departments/DWP", wait: "table", texts: []string{"ws-0142", "ws-0143", "jane.doe@dwp.example", "overdue by"},
+			drawn: []string{"svg.chart.bars"}},
+		{path: "/findings/" + f.DWPFinding, wait: "pre.chain", texts: []string{"Control chain", "AO Kaspersky Lab", "Request a waiver"}},
+		{path: "/egress", wait: "svg.worldmap", texts: []string{"entity:kaspersky-ao", "5.0 MiB"},
+			drawn: []string{"svg.worldmap"}, minNodes: map[string]int{"svg.worldmap path.country": 200, "path.country.c5": 1}},
+		{path: "/trends", wait: "svg.chart.trend", drawn: []string{"svg.chart.trend"}},
+	}
+	for _, c := range checks {
+		t.Run(c.path, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+c.path), chromedp.WaitVisible(chromedp.CSS(c.wait))); err != nil {
+				t.Fatalf("loading %s: %v", c.path, err)
+			}
+			text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range c.texts {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s does not show %q", c.path, want)
+				}
+			}
+			for _, sel := range c.drawn {
+				box, err := chromedp.Run(ctx, chromedp.Dimensions(chromedp.CSS(sel)))
+				if err != nil {
+					t.Fatalf("%s: %v", sel, err)
+				}
+				if box.Width < 300 || box.Height < 50 {
+					t.Errorf("%s is drawn %dx%d", sel, box.Width, box.Height)
+				}
+			}
+			for sel, n := range c.minNodes {
+				nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll(sel), chromedp.AtLeast(0)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(nodes) < n {
+					t.Errorf("%s: %d nodes, want at least %d", sel, len(nodes), n)
+				}
+			}
+			// The stylesheet applied: the header is dark.
+			bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("header.top")).backgroundColor`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bg != "rgb(20, 38, 61)" {
+				t.Errorf("the header's background is %q: the stylesheet did not apply", bg)
+			}
+		})
+	}
+	// The map shades the country most bytes went to the darkest.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/egress"), chromedp.WaitVisible(chromedp.CSS("svg.worldmap"))); err != nil {
+		t.Fatal(err)
+	}
+	class, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#map-RU"), "class"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if class.Value != "country c5" {
+		t.Errorf("Russia's shape has class %q, want country c5", class.Value)
+	}
+	fill, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("#map-RU")).fill`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fill != "rgb(140, 20, 16)" {
+		t.Errorf("Russia is filled %q", fill)
+	}
+}
+
+// TestBrowserPrintsReportOnOnePage prints the department report served
+// by the dashboard through chromedp, on the page size the report asks
+// for, and counts the pages.
+func TestBrowserPrintsReportOnOnePage(t *testing.T) {
+	f := webtest.Seed(t)
+	dora := webtest.DWPOfficer
+	srv := serve(t, f, &dora)
+	ctx := webtest.Browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/reports/DWP"), chromedp.WaitVisible(chromedp.CSS("p.status"))); err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.status")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Not compliant: 5 open findings, 3 overdue"; !strings.HasPrefix(status, want) {
+		t.Errorf("status %q, want %q...", status, want)
+	}
+	// The inline stylesheet is allowed by its hash: the status is boxed.
+	border, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("p.status")).borderLeftStyle`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if border != "solid" {
+		t.Errorf("the report's stylesheet did not apply (border %q)", border)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := webtest.PDFPages(t, pdf); n != 1 {
+		t.Errorf("the report prints on %d pages, want 1", n)
+	}
+	if size := webtest.PDFSize(t, pdf); !strings.Contains(size, "(A4)") {
+		t.Errorf("page size %q, want A4", size)
+	}
+	if strings.Contains(string(pdf), "Mark as sent") {
+		t.Error("the printed report shows the form")
+	}
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// trendDays is how far back the trend charts look.
+const trendDays = 90
+
+// Rows a department page lists at most: those that need attention first
+// (nearest deadlines; hosts with overdue findings or stale scans). The
+// counts above the tables cover them all, and the report and the API
+// hold the rest; a page of tens of thousands of rows helps nobody.
+const (
+	maxFindingRows = 200
+	maxHostRows    = 300
+)
+
+type overviewPage struct {
+	Page
+	O               store.Overview
+	Departments     []string
+	InstrumentChart template.HTML
+	DepartmentChart template.HTML
+	TrendChart      template.HTML
+}
+
+func (d *dashboard) overview(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	ctx, now := r.Context(), d.opts.Now()
+	o, err := d.st.Overview(ctx, v, now)
+	if err != nil {
+		return fmt.Errorf("reading the overview: %w", err)
+	}
+	deps, err := d.st.Departments(ctx, v)
+	if err != nil {
+		return fmt.Errorf("listing departments: %w", err)
+	}
+	trend, err := d.st.Trend(ctx, v, 30, now)
+	if err != nil {
+		return fmt.Errorf("reading the trend: %w", err)
+	}
+	d.render(w, http.StatusOK, "overview", overviewData(d.page(r, v, "Estate overview"), o, deps, trend))
+	return nil
+}
+
+func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPoint) overviewPage {
+	return overviewPage{
+		Page: p, O: o, Departments: deps,
+		InstrumentChart: barChart("Open findings by instrument", countBars(o.ByInstrument, "")),
+		DepartmentChart: barChart("Open findings by department", countBars(o.ByDepartment, "/departments/")),
+		TrendChart:      trendChart("Findings over the last 30 days", trend),
+	}
+}
+
+type departmentPage struct {
+	Page
+	Department string
+	Hosts      []store.Host    // those needing attention first, at most maxHostRows
+	Findings   []store.Finding // open and reopened, nearest deadline first, at most maxFindingRows
+	// AllHosts and AllOpen count every host and open finding.
+	AllHosts, AllOpen int
+	InstrumentChart   template.HTML
+	Stale             int               // hosts not scanned in 30 days
+	HostNames         map[string]string // host id → name
+}
+
+// visibleDepartment returns ErrNotFound unless v may see department dep.
+func (d *dashboard) visibleDepartment(r *http.Request, v store.Viewer, dep string) error {
+	if v.Role == store.Officer {
+		if v.Department != dep {
+			return fmt.Errorf("department %q: %w", dep, store.ErrNotFound)
+		}
+		return nil
+	}
+	deps, err := d.st.Departments(r.Context(), v)
+	if err != nil {
+		return fmt.Errorf("listing departments: %w", err)
+	}
+	if !slices.Contains(deps, dep) {
+		return fmt.Errorf("department %q: %w", dep, store.ErrNotFound)
+	}
+	return nil
+}
+
+func (d *dashboard) department(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	dep := r.PathValue("d")
+	if err := d.visibleDepartment(r, v, dep); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	hosts, err := d.st.Hosts(ctx, v, store.HostFilter{Department: dep})
+	if err != nil {
+		return fmt.Errorf("listing the hosts of %q: %w", dep, err)
+	}
+	fs, err := d.st.Findings(ctx, v, store.FindingFilter{Department: dep})
+	if err != nil {
+		return fmt.Errorf("listing the findings of %q: %w", dep, err)
+	}
+	d.render(w, http.StatusOK, "department", departmentData(d.page(r, v, "Department "+dep), dep, hosts, fs))
+	return nil
+}
+
+func departmentData(p Page, dep string, hosts []store.Host, all []store.Finding) departmentPage {
+	open := openFindings(all)
+	byInst := map[string]*store.Count{}
+	var names []string
+	for _, f := range open {
+		c := byInst[f.Instrument]
+		if c == nil {
+			c = &store.Count{Name: f.Instrument}
+			byInst[f.Instrument] = c
+			names = append(names, f.Instrument)
+		}
+		c.N++
+		if isOverdue(f, p.Now) {
+			c.Overdue++
+		}
+	}
+	sort.Strings(names)
+	hosts = slices.Clone(hosts)
+	sort.SliceStable(hosts, func(i, j int) bool {
+		a, b := hosts[i], hosts[j]
+		if a.Overdue != b.Overdue {
+			return a.Overdue > b.Overdue
+		}
+		if a.Open != b.Open {
+			return a.Open > b.Open
+		}
+		return a.LastScan.Before(b.LastScan)
+	})
+	counts := make([]store.Count, 0, len(names))
+	for _, n := range names {
+		counts = append(counts, *byInst[n])
+	}
+	stale, hostNames := 0, map[string]string{}
+	for _, h := range hosts {
+		hostNames[h.ID] = h.Host
+		if h.LastScan.IsZero() || p.Now.Sub(h.LastScan) > 30*24*time.Hour {
+			stale++
+		}
+	}
+	return departmentPage{Page: p, Department: dep, AllHosts: len(hosts), AllOpen: len(open),
+		Hosts: hosts[:min(len(hosts), maxHostRows)], Findings: open[:min(len(open), maxFindingRows)], Stale: stale, HostNames: hostNames,
+		InstrumentChart: barChart("Open findings of "+dep+" by instrument", countBars(counts, ""))}
+}
+
+// openFindings returns the open and reopened findings, those with the
+// nearest deadline first and those without one last.
+func openFindings(all []store.Finding) []store.Finding {
+	var out []store.Finding
+	for _, f := range all {
+		if f.State == store.Open || f.State == store.Reopened {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Deadline, out[j].Deadline
+		if a.IsZero() != b.IsZero() {
+			return b.IsZero()
+		}
+		return a.Before(b)
+	})
+	return out
+}
+
+func isOverdue(f store.Finding, now time.Time) bool {
+	return (f.State == store.Open || f.State == store.Reopened) && !f.Deadline.IsZero() && f.Deadline.Before(now)
+}
+
+type hostPage struct {
+	Page
+	Host      store.Host
+	Inventory *report.Report // nil when nothing was uploaded
+	// InventoryError says why the stored report could not be read.
+	InventoryError string
+	Findings       []store.Finding
+	Flows          []store.FlowFinding
+}
+
+func (d *dashboard) host(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	ctx, id := r.Context(), r.PathValue("id")
+	h, err := d.st.Host(ctx, v, id)
+	if err != nil {
+		return fmt.Errorf("reading host %q: %w", id, err)
+	}
+	p := hostPage{Page: d.page(r, v, "Host "+h.Host), Host: h}
+	raw, err := d.st.Inventory(ctx, v, id)
+	switch {
+	case err == nil && len(raw) > 0:
+		var rep report.Report
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			p.InventoryError = "the stored scan report cannot be read: " + err.Error()
+		} else {
+			p.Inventory = &rep
+		}
+	case err != nil && !isNotFound(err):
+		return fmt.Errorf("reading the inventory of host %q: %w", id, err)
+	}
+	if p.Findings, err = d.st.Findings(ctx, v, store.FindingFilter{HostID: id}); err != nil {
+		return fmt.Errorf("listing the findings of host %q: %w", id, err)
+	}
+	if p.Flows, err = d.st.FlowFindings(ctx, v, store.FindingFilter{HostID: id}); err != nil {
+		return fmt.Errorf("listing the flows of host %q: %w", id, err)
+	}
+	d.render(w, http.StatusOK, "host", p)
+	return nil
+}
+
+type trendsPage struct {
+	Page
+	Days   int
+	Points []store.TrendPoint
+	Chart  template.HTML
+}
+
+func (d *dashboard) trends(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	pts, err := d.st.Trend(r.Context(), v, trendDays, d.opts.Now())
+	if err != nil {
+		return fmt.Errorf("reading the trend: %w", err)
+	}
+	d.render(w, http.StatusOK, "trends", trendsPage{Page: d.page(r, v, "Trends"), Days: trendDays, Points: pts,
+		Chart: trendChart(fmt.Sprintf("Findings over the last %d days", trendDays), pts)})
+	return nil
+}

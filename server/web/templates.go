@@ -1,0 +1,153 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// pageNames are the templates of templates/, each a "content" block
+// rendered inside layout.html.
+var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "error"}
+
+// pages holds one parsed template set per page.
+type pages struct{ byName map[string]*template.Template }
+
+func mustParsePages() *pages {
+	p, err := parsePages()
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a build bug, caught by every test
+	}
+	return p
+}
+
+func parsePages() (*pages, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parsing the layout: %w", err)
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parsing page %q: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+func (p *pages) execute(w io.Writer, name string, data any) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("no page %q", name)
+	}
+	return t.ExecuteTemplate(w, "layout.html", data)
+}
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title  string
+	Viewer store.Viewer
+	CSRF   string
+	Now    time.Time
+	// CanAct is whether the viewer may request waivers and mark reports
+	// as sent (officers and admins); auditors see no forms.
+	CanAct  bool
+	IsAdmin bool
+}
+
+func (d *dashboard) page(r *http.Request, v store.Viewer, title string) Page {
+	return Page{
+		Title:   title,
+		Viewer:  v,
+		CSRF:    d.opts.CSRFToken(r),
+		Now:     d.opts.Now().UTC(),
+		CanAct:  v.Role == store.Admin || v.Role == store.Officer,
+		IsAdmin: v.Role == store.Admin,
+	}
+}
+
+type errorPage struct {
+	Page
+	Code    int
+	Message string
+}
+
+var funcs = template.FuncMap{
+	"date": dateText,
+	"deadline": func(t time.Time) string {
+		if t.IsZero() {
+			return "none"
+		}
+		return dateText(t)
+	},
+	"datetime": func(t time.Time) string { return timeText(t, "2006-01-02 15:04 UTC") },
+	"ago":      agoText,
+	"bytes":    bytesText,
+	"open":     func(s store.FindingState) bool { return s == store.Open || s == store.Reopened },
+	"due":      dueText,
+	"join":     strings.Join,
+}
+
+func timeText(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(layout)
+}
+
+func dateText(t time.Time) string { return timeText(t, "2006-01-02") }
+
+// agoText says how long before now t was, in the largest whole unit.
+func agoText(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}
+
+// dueText says where a deadline stands at now: "overdue by 3 days", "due
+// in 12 days", "no deadline".
+func dueText(now, deadline time.Time) string {
+	if deadline.IsZero() {
+		return "no deadline"
+	}
+	y, m, dd := now.UTC().Date()
+	days := int(deadline.Sub(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	switch {
+	case days < 0:
+		return fmt.Sprintf("overdue by %d days", -days)
+	case days == 0:
+		return "due today"
+	}
+	return fmt.Sprintf("due in %d days", days)
+}
+
+// bytesText writes n in binary units: "1.5 MiB".
+func bytesText(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := uint64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
