@@ -18,6 +18,7 @@ Exit codes: 0 nothing restricted found; 1 restricted software found; 2 could not
 		SilenceErrors: true,
 		Version:       version,
 	}
-	root.AddCommand(newScanCmd(), newCatalogCmd(), newExplainCmd(), newPolicyCmd(), newFlowsCmd(), newEnforceCmd(), newDataCmd())
+	root.AddCommand(newScanCmd(), newCatalogCmd(), newExplainCmd(), newPolicyCmd(), newFlowsCmd(), newEnforceCmd(), newDataCmd(), newAgentCmd(),
+		newServeCmd(), newAdminCmd(), newAuditCmd(), newReportCmd())
 	return root
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/embargo-dev/embargo/server/deptreport"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// reportOptions are the flags of `embargo report`.
+type reportOptions struct {
+	db         fleetDB
+	department string
+	output     string
+	save       bool
+}
+
+func newReportCmd() *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report --department D [-o html|json]",
+		Short: "Write a department's compliance report from the fleet server's store",
+		Long: `Report writes the department report a head of department reads in a minute: where the
+department stands, the deadlines ahead and overdue with their owners, hosts not scanned in
+30 days, waivers expiring soon, and what changed since the last report that was sent. The
+HTML prints on one A4 page.
+
+It reads the store directly (--data folder or --db DSN), as the server's system user.
+Writing a report changes nothing; --save records it as sent, so that the next report
+counts its changes from this one (as "Mark as sent" does in the dashboard).`,
+		Example: `  embargo report --department DWP -o html > dwp.html
+  embargo report --department DWP -o json --db postgres://embargo@127.0.0.1/embargo --save`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.department, "department", "", "department to report on (required)")
+	f.StringVarP(&o.output, "output", "o", "html", "output format: html|json")
+	f.BoolVar(&o.save, "save", false, "record the report as sent: the next report counts changes from it")
+	o.db.register(f)
+	cmd.MarkFlagRequired("department")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, o reportOptions) error {
+	if o.output != "html" && o.output != "json" {
+		return fmt.Errorf("unknown output format %q (html or json)", o.output)
+	}
+	if err := o.db.mustExist(); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	st, err := o.db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := deptreport.Build(ctx, st, store.System, o.department, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := deptreport.Render(cmd.OutOrStdout(), r, o.output); err != nil {
+		return err
+	}
+	if o.save {
+		return deptreport.Save(ctx, st, store.System, r)
+	}
+	return nil
+}

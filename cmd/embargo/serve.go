@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/embargo-dev/embargo/server"
+	"github.com/embargo-dev/embargo/store"
+	"github.com/embargo-dev/embargo/store/sqlstore"
+)
+
+// fleetDB are the flags that say where the fleet's store is: a data
+// folder holding the SQLite file, or a database DSN.
+type fleetDB struct {
+	data, dsn string
+}
+
+// defaultDataDir is the data folder when --data is not given.
+const defaultDataDir = "./embargo-data"
+
+func (d *fleetDB) register(f *pflag.FlagSet) {
+	f.StringVar(&d.data, "data", defaultDataDir, "data folder: the SQLite store (embargo.db) and a generated TLS certificate")
+	f.StringVar(&d.dsn, "db", "", "database instead of the data folder's SQLite file: sqlite:PATH or postgres://...")
+}
+
+// mustExist fails when the store is the data folder's SQLite file and
+// there is none: a command that only reads must not create an empty
+// store and report on it.
+func (d *fleetDB) mustExist() error {
+	if d.dsn != "" {
+		return nil
+	}
+	name := filepath.Join(d.data, "embargo.db")
+	if _, err := os.Stat(name); err != nil {
+		return fmt.Errorf("no store at %s (give --data or --db): %w", name, err)
+	}
+	return nil
+}
+
+// open opens the store, creating the data folder for SQLite.
+func (d *fleetDB) open(ctx context.Context) (store.Store, error) {
+	dsn := d.dsn
+	if dsn == "" {
+		if err := os.MkdirAll(d.data, 0o700); err != nil {
+			return nil, fmt.Errorf("creating the data folder: %w", err)
+		}
+		dsn = "sqlite:" + filepath.Join(d.data, "embargo.db")
+	}
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+type serveOptions struct {
+	db              fleetDB
+	listen          string
+	tlsCert, tlsKey string
+	agentRate       int
+	enrollRate      int
+}
+
+func newServeCmd() *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the fleet server: the API agents upload to, and the dashboard",
+		Long: `Serve runs the fleet server: agents enrol and upload their scans and flows, which are
+judged by the systems register and the policy packs in force; people log in to the
+dashboard and the API. State is kept in the data folder's SQLite file, or in the database
+--db names (postgres://...).
+
+Plain HTTP is served only on a loopback address. On any other address the server uses
+--tls-cert and --tls-key, or a self-signed certificate it generates once into the data
+folder; its SHA-256 fingerprint is printed for agents to pin.
+
+Create the first admin with 'embargo admin create-user' before logging in.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runServe(cmd, o) },
+	}
+	f := cmd.Flags()
+	o.db.register(f)
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (host:port); beyond loopback, TLS is required")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate (PEM)")
+	f.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	f.IntVar(&o.agentRate, "agent-rate", server.DefaultAgentRate, "uploads per minute allowed per agent")
+	f.IntVar(&o.enrollRate, "enroll-rate", server.DefaultEnrollRate, "agent enrolments per minute allowed per client address")
+	return cmd
+}
+
+func runServe(cmd *cobra.Command, o serveOptions) error {
+	// systemd stops services with SIGTERM; both signals shut down
+	// gracefully, finishing uploads in flight.
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := o.db.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
+		AgentRate: o.agentRate, EnrollRate: o.enrollRate, Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
+	if err != nil {
+		return err
+	}
+	ln, ep, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	w := cmd.ErrOrStderr()
+	fmt.Fprintf(w, "embargo: serving on %s\n", ep.URL)
+	if ep.Fingerprint != "" {
+		how := "given"
+		if ep.Generated {
+			how = "self-signed, kept in " + filepath.Join(o.db.data, server.GeneratedCertFile)
+		}
+		fmt.Fprintf(w, "embargo: TLS certificate (%s) SHA-256 fingerprint:\n  %s\n", how, ep.Fingerprint)
+	}
+	if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// cliViewer is who a change made from the command line is recorded as in
+// the audit log: an admin named after the operating-system user.
+func cliViewer() store.Viewer {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = os.Getenv("USERNAME")
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" {
+		name = "unknown"
+	}
+	return store.Viewer{Username: "cli:" + name, Role: store.Admin}
+}
