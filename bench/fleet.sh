@@ -66,9 +66,9 @@ for store in $STORES; do
 	"$OUT/embargo" admin create-user "${db[@]}" --username admin --role admin --password-stdin < "$OUT/password"
 	: > "$OUT/tokens"
 	for d in $(seq 0 9); do
-		"$OUT/embargo" admin create-enrollment-token "${db[@]}" --department "DEPT$d" --uses 1000000 --expires 24h >> "$OUT/tokens"
+		"$OUT/embargo" admin create-enrollment-token "${db[@]}" --department "DEPT$d" --uses 100000 --expires 24h >> "$OUT/tokens"
 	done
-	"$OUT/embargo" serve "${db[@]}" --listen 127.0.0.1:18080 2> "$OUT/$store-serve.log" &
+	"$OUT/embargo" serve "${db[@]}" --listen 127.0.0.1:18080 --enroll-rate 1000000 2> "$OUT/$store-serve.log" &
 	serve=$!
 	for _ in $(seq 50); do curl -fs http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
 

@@ -38,73 +38,75 @@ var System = Viewer{Username: "system", Role: Admin}
 
 // User is a local account.
 type User struct {
-	ID         int64
-	Username   string
-	Role       Role
-	Department string // officers only
+	ID         int64  `json:"id"`
+	Username   string `json:"username"`
+	Role       Role   `json:"role"`
+	Department string `json:"department"` // officers only
 	// PasswordHash is the encoded hash (argon2id, with its parameters
 	// and salt); the store never sees a password.
-	PasswordHash string
-	Created      time.Time
+	PasswordHash string    `json:"-"`
+	Created      time.Time `json:"created"`
 	// FailedLogins and LockedUntil carry the login rate limit across
 	// restarts and replicas.
-	FailedLogins int
-	LockedUntil  time.Time
+	FailedLogins int       `json:"-"`
+	LockedUntil  time.Time `json:"-"`
 }
 
 // Session is a logged-in browser. Only the token's SHA-256 is kept.
 type Session struct {
-	TokenHash []byte
-	UserID    int64
-	CSRF      string // the form token bound to this session
-	Created   time.Time
-	Expires   time.Time
+	TokenHash []byte    `json:"-"`
+	UserID    int64     `json:"user_id"`
+	CSRF      string    `json:"csrf"` // the form token bound to this session
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
 }
 
 // EnrollmentToken lets one agent of a department enrol, once. Only the
 // token's SHA-256 is kept.
 type EnrollmentToken struct {
-	Hash       []byte
-	Department string
-	CreatedBy  string
-	Created    time.Time
-	Expires    time.Time
+	Hash       []byte    `json:"-"`
+	Department string    `json:"department"`
+	CreatedBy  string    `json:"created_by"`
+	Created    time.Time `json:"created"`
+	Expires    time.Time `json:"expires"`
 	// Uses is how many agents may still enrol with it (1 for a one-time
 	// token).
-	Uses int
+	Uses int `json:"uses"`
 }
 
 // Agent is an enrolled machine with its own credential (only the
 // secret's SHA-256 is kept).
 type Agent struct {
-	ID         string
-	Department string
-	Host       string
-	SecretHash []byte
-	Enrolled   time.Time
-	LastSeen   time.Time
+	ID         string    `json:"id"`
+	Department string    `json:"department"`
+	Host       string    `json:"host"`
+	SecretHash []byte    `json:"-"`
+	Enrolled   time.Time `json:"enrolled"`
+	LastSeen   time.Time `json:"last_seen"`
 }
 
 // Host is one scanned machine: what its agent last reported and the
 // system of the register it belongs to.
 type Host struct {
-	ID         string // the agent's id
-	Department string
-	Host       string
+	ID         string `json:"id"` // the agent's id
+	Department string `json:"department"`
+	Host       string `json:"host"`
 	// SystemID, Name, Owner, Classification and Tags are the register's
 	// system the host matched (empty SystemID: unregistered, judged as
 	// the register's default).
-	SystemID       string
-	SystemName     string
-	Owner          string
-	Classification string
-	Tags           []string
-	LastScan       time.Time // zero: never scanned
-	LastFlows      time.Time
-	Items          int
-	Unknowns       int
+	SystemID       string    `json:"system_id"`
+	SystemName     string    `json:"system_name"`
+	Owner          string    `json:"owner"`
+	Classification string    `json:"classification"`
+	Tags           []string  `json:"tags"`
+	LastScan       time.Time `json:"last_scan"` // zero: never scanned
+	LastFlows      time.Time `json:"last_flows"`
+	Items          int       `json:"items"`
+	Unknowns       int       `json:"unknowns"`
 	// Counts of this host's findings, kept up to date by ingest.
-	Open, Waived, Overdue int
+	Open    int `json:"open"`
+	Waived  int `json:"waived"`
+	Overdue int `json:"overdue"`
 }
 
 // FindingState is where a finding stands in its life.
@@ -122,47 +124,49 @@ const (
 
 // Finding is one rule broken by one item on one host, with its history.
 type Finding struct {
-	ID         string // stable: policy.FindingID of system, pack, rule, item
-	HostID     string
-	Department string
-	Pack       string
-	Rule       string
-	Instrument string
-	Title      string
-	URL        string
-	Effect     string // prohibit, remove-by, warn
-	Item       string
-	Version    string
-	Product    string
-	Supplier   string
-	Country    string
-	Deadline   time.Time // zero: none
-	FirstSeen  time.Time
-	LastSeen   time.Time
-	State      FindingState
-	Changed    time.Time // when State last changed
+	ID         string       `json:"id"` // stable: policy.FindingID of system, pack, rule, item
+	HostID     string       `json:"host_id"`
+	Department string       `json:"department"`
+	Pack       string       `json:"pack"`
+	Rule       string       `json:"rule"`
+	Instrument string       `json:"instrument"`
+	Title      string       `json:"title"`
+	URL        string       `json:"url"`
+	Effect     string       `json:"effect"` // prohibit, remove-by, warn
+	Item       string       `json:"item"`
+	Version    string       `json:"version"`
+	Product    string       `json:"product"`
+	Supplier   string       `json:"supplier"`
+	Country    string       `json:"country"`
+	Deadline   time.Time    `json:"deadline,omitzero"` // zero: none
+	FirstSeen  time.Time    `json:"first_seen"`
+	LastSeen   time.Time    `json:"last_seen"`
+	State      FindingState `json:"state"`
+	Changed    time.Time    `json:"changed"` // when State last changed
 	// Evidence is the report.Finding and the item's report.Entry as
 	// JSON, for the finding page's evidence chain.
-	Evidence json.RawMessage
+	Evidence json.RawMessage `json:"evidence,omitempty"`
 }
 
 // FlowFinding is traffic from one host to one restricted destination,
 // added up over what the host's agent uploaded.
 type FlowFinding struct {
-	ID          string
-	HostID      string
-	Department  string
-	Pack, Rule  string
-	Instrument  string
-	Effect      string
-	Destination string // catalogue entity, or country code
-	Country     string // controlling or registered country
-	ASN         uint32
-	BytesOut    uint64
-	BytesIn     uint64
-	Flows       uint64
-	First, Last time.Time
-	Evidence    json.RawMessage
+	ID          string          `json:"id"`
+	HostID      string          `json:"host_id"`
+	Department  string          `json:"department"`
+	Pack        string          `json:"pack"`
+	Rule        string          `json:"rule"`
+	Instrument  string          `json:"instrument"`
+	Effect      string          `json:"effect"`
+	Destination string          `json:"destination"` // catalogue entity, or country code
+	Country     string          `json:"country"`     // controlling or registered country
+	ASN         uint32          `json:"asn"`
+	BytesOut    uint64          `json:"bytes_out"`
+	BytesIn     uint64          `json:"bytes_in"`
+	Flows       uint64          `json:"flows"`
+	First       time.Time       `json:"first"`
+	Last        time.Time       `json:"last"`
+	Evidence    json.RawMessage `json:"evidence,omitempty"`
 }
 
 // WaiverState is where a waiver request stands.
@@ -177,29 +181,29 @@ const (
 
 // Waiver excuses one finding until Expiry once approved.
 type Waiver struct {
-	ID          int64
-	FindingID   string
-	HostID      string
-	Department  string
-	Reason      string
-	Expiry      time.Time
-	RequestedBy string
-	Requested   time.Time
-	State       WaiverState
-	DecidedBy   string
-	Decided     time.Time
-	Note        string
+	ID          int64       `json:"id"`
+	FindingID   string      `json:"finding_id"`
+	HostID      string      `json:"host_id"`
+	Department  string      `json:"department"`
+	Reason      string      `json:"reason"`
+	Expiry      time.Time   `json:"expiry"`
+	RequestedBy string      `json:"requested_by"`
+	Requested   time.Time   `json:"requested"`
+	State       WaiverState `json:"state"`
+	DecidedBy   string      `json:"decided_by"`
+	Decided     time.Time   `json:"decided"`
+	Note        string      `json:"note"`
 }
 
 // AuditEntry is one change, chained to the one before by its hash:
 // Hash = SHA-256(Prev || canonical encoding of the other fields).
 type AuditEntry struct {
-	Seq    int64
-	At     time.Time
-	Actor  string
-	Action string // e.g. "user.create", "waiver.approve", "upload.inventory"
-	Object string // what it was done to
-	Detail string // JSON
-	Prev   []byte
-	Hash   []byte
+	Seq    int64     `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"` // e.g. "user.create", "waiver.approve", "upload.inventory"
+	Object string    `json:"object"` // what it was done to
+	Detail string    `json:"detail"` // JSON
+	Prev   []byte    `json:"prev"`
+	Hash   []byte    `json:"hash"`
 }

@@ -142,30 +142,31 @@ type FindingFilter struct {
 
 // Overview is the estate at a glance.
 type Overview struct {
-	Hosts          int
-	ScannedLastDay int
-	NeverScanned   int
-	Unknowns       int
-	Open, Waived   int
-	DueIn30Days    int
-	Overdue        int
-	Remediated     int
-	ByInstrument   []Count // open findings
-	ByDepartment   []Count // open findings
-	EgressBytesOut uint64  // to restricted destinations
+	Hosts          int     `json:"hosts"`
+	ScannedLastDay int     `json:"scanned_last_day"`
+	NeverScanned   int     `json:"never_scanned"`
+	Unknowns       int     `json:"unknowns"`
+	Open           int     `json:"open"`
+	Waived         int     `json:"waived"`
+	DueIn30Days    int     `json:"due_in_30_days"`
+	Overdue        int     `json:"overdue"`
+	Remediated     int     `json:"remediated"`
+	ByInstrument   []Count `json:"by_instrument"`    // open findings
+	ByDepartment   []Count `json:"by_department"`    // open findings
+	EgressBytesOut uint64  `json:"egress_bytes_out"` // to restricted destinations
 }
 
 // Count is a named count.
 type Count struct {
-	Name    string
-	N       int
-	Overdue int
+	Name    string `json:"name"`
+	N       int    `json:"count"`
+	Overdue int    `json:"overdue"`
 }
 
 // TrendPoint is one day's counts.
 type TrendPoint struct {
-	Day        time.Time
-	Open       int
-	Overdue    int
-	Remediated int
+	Day        time.Time `json:"day"`
+	Open       int       `json:"open"`
+	Overdue    int       `json:"overdue"`
+	Remediated int       `json:"remediated"`
 }
