@@ -1,0 +1,123 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/scan"
+	"github.com/embargo-dev/embargo/store"
+	"github.com/embargo-dev/embargo/store/sqlstore"
+)
+
+// benchReport is a real scan report of a host with n dpkg packages, two
+// of them Kaspersky's, as bench/fleetload makes for bench/fleet.sh.
+func benchReport(b *testing.B, n int) []byte {
+	b.Helper()
+	root := b.TempDir()
+	dir := filepath.Join(root, "var", "lib", "dpkg")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	var s bytes.Buffer
+	pkg := func(name, version, maint string) {
+		fmt.Fprintf(&s, "Package: %s\nStatus: install ok installed\nMaintainer: %s\nArchitecture: amd64\nVersion: %s\nDescription: %s\n\n", name, maint, version, name)
+	}
+	pkg("kesl", "12.1.0.1297", "AO Kaspersky Lab <support@kaspersky.com>")
+	pkg("klnagent64", "15.1.0.20748", "AO Kaspersky Lab <support@kaspersky.com>")
+	for i := 2; i < n; i++ {
+		pkg(fmt.Sprintf("libbench%04d", i), fmt.Sprintf("1.%d-1", i%17), "Debian Developers <debian-devel@lists.debian.org>")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "status"), s.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), attribute.New(cat), []string{root}, scan.Options{Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := (report.JSON{}).Encode(&out, rep); err != nil {
+		b.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// BenchmarkIngest splits the server's cost of one 2,000-item inventory
+// upload (what bench/fleet.sh measures through HTTP) into its stages:
+// decoding the report, attributing and judging it, and the whole
+// applyScan with the SQLite store's transaction.
+//
+//	go test -run '^$' -bench Ingest -benchtime 20x -count 5 ./server/
+func BenchmarkIngest(b *testing.B) {
+	body := benchReport(b, 2000)
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "embargo.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	s, err := New(Config{Store: st, Listen: "127.0.0.1:0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	tok, rec, err := NewEnrollmentToken("DWP", 1000, time.Hour, "bench", now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.CreateEnrollmentToken(ctx, store.System, rec); err != nil {
+		b.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(tok))
+	agent, err := st.Enroll(ctx, sum[:], store.Agent{ID: "bench-agent", Department: "DWP", Host: "ws-1", SecretHash: make([]byte, 32)}, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps, err := s.policyState(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decode", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeScanReport(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("judge", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			rep, err := decodeScanReport(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.judgeScan(ps, agent, rep, now, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			d := sha256.Sum256(fmt.Appendf(nil, "upload %d", i))
+			if _, _, err := s.applyScan(ctx, agent, body, hex.EncodeToString(d[:]), now.Add(time.Duration(i)*time.Second)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
