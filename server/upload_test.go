@@ -79,6 +79,10 @@ func TestDecodeScanReportErrors(t *testing.T) {
 		{`{"items": [null]}`, "item 0 is empty"},
 		{`{"items": [{"id": "a"`, "offset"},
 		{`{} {}`, "data after the report"},
+		{`{} xyz`, "data after the report"},
+		{`{"tool": {"name": "x", "name": "y"}}`, "offset"},                                    // duplicate name
+		{"{\"notes\": [\"\xff\"]}", "offset"},                                                 // invalid UTF-8
+		{`{"items": [{"id": "a", "location": {"surprise": 1}}]}`, `unknown field "surprise"`}, // nested
 		{`[]`, "offset"},
 	} {
 		_, err := decodeScanReport([]byte(tc.body))
