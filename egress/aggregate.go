@@ -61,16 +61,26 @@ const (
 
 // aggregates adds conversations up per (system, destination).
 type aggregates struct {
-	by    map[[2]string]*Aggregate
+	by    map[aggKey]*Aggregate
 	order []*Aggregate
 }
 
+// aggKey is (system, destination), the destination as its Key says it
+// without making the string: an entity, or else a country ("??" when
+// unknown).
+type aggKey struct{ sys, entity, country string }
+
 func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, cv *Conversation) *Aggregate {
-	k := [2]string{sys.ID, d.Key()}
+	k := aggKey{sys: sys.ID, country: d.Country}
+	if d.Entity != nil {
+		k.entity, k.country = d.Entity.ID, ""
+	} else if d.Country == "" {
+		k.country = "??"
+	}
 	a := g.by[k]
 	if a == nil {
 		a = &Aggregate{System: sys.ID, SystemName: sys.Name, Classification: sys.Classification, Unregistered: unregistered,
-			Destination: k[1], sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Evidence: d.Evidence, Source: d.Source}
+			Destination: d.Key(), sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Evidence: d.Evidence, Source: d.Source}
 		if d.Entity != nil {
 			a.Entity, a.EntityName = d.Entity.ID, d.Entity.Name
 			for _, l := range d.Chain.Links {
@@ -78,7 +88,7 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 			}
 		}
 		if g.by == nil {
-			g.by = map[[2]string]*Aggregate{}
+			g.by = map[aggKey]*Aggregate{}
 		}
 		g.by[k] = a
 		g.order = append(g.order, a)

@@ -8,7 +8,7 @@ import (
 // CollectLimits bound the memory a Collector holds, whatever the input.
 type CollectLimits struct {
 	// MaxConversations bounds the table of (source system, destination
-	// address) entries (about 450 bytes each, table slots included). At
+	// address) entries (about 220 bytes each, index slots included). At
 	// the cap, a flow of an entry not yet in the table is handed at once to the collector's overflow function as a
 	// conversation of its own, named by what the flow carries and the DNS
 	// answers read so far (answers read later cannot name it), and judged
@@ -23,30 +23,8 @@ type CollectLimits struct {
 }
 
 // DefaultCollectLimits hold two million (system, destination) entries
-// and two million DNS answers in about 1.1 GB at most.
+// and two million DNS answers in about 650 MB at most.
 var DefaultCollectLimits = CollectLimits{MaxConversations: 2_000_000, MaxDNS: 2_000_000, MaxBad: 1000}
-
-// convKey is what flows are added up by as they are read: the source's
-// system and the destination address. Neither the source address nor the
-// ports are part of it: every client of one system talking to one address
-// is one entry, which keeps the table as small as systems × destinations
-// however many connections a log holds.
-type convKey struct {
-	sys int32
-	dst [16]byte // As16: no pointer, so hashing and GC skip the Addr's zone
-}
-
-// counts are an entry's hot fields, held in the map itself so that adding
-// a flow touches one slot; the rest of the entry (convs[idx]) is touched
-// only when a flow brings something new.
-type counts struct {
-	bytesOut, bytesIn, pktsOut, pktsIn, flows uint64
-	rejected                                  uint64
-	first, last                               int64     // Unix nanoseconds; 0 when unknown
-	ports                                     [4]uint16 // the first ports seen; more go to the entry
-	protos                                    [2]uint8
-	idx                                       int32
-}
 
 // Conversation is the flows from one system to one destination address
 // added up.
@@ -78,15 +56,17 @@ type Collector struct {
 	limits CollectLimits
 	// source gives a source address's system index; it is called once per
 	// distinct source address (up to maxSourceCache) and must be cheap.
-	source  func(netip.Addr) int32
-	srcSeen map[netip.Addr]int32
-	index   *convTable
-	convs   convStore // the cold fields; counts are folded in by Conversations
-	dns     dnsIndex
+	source func(netip.Addr) int32
+	srcs   srcCache
+	table  *convTable
+	dns    dnsIndex
 	// overflow receives flows past MaxConversations.
 	overflow func(*Conversation)
+	batch    batch
 	Bads     []Bad
-	Stats    Stats
+	// Stats are complete once the flows are added up: after
+	// EachConversation, Merge or Len.
+	Stats Stats
 }
 
 // Stats count what a collection saw.
@@ -117,89 +97,50 @@ func NewCollector(l CollectLimits, source func(netip.Addr) int32, overflow func(
 	if l.MaxBad <= 0 {
 		l.MaxBad = d.MaxBad
 	}
-	return &Collector{limits: l, source: source, srcSeen: map[netip.Addr]int32{}, index: newConvTable(),
-		dns: newDNSIndex(l.MaxDNS), overflow: overflow}
+	return &Collector{limits: l, source: source, table: newConvTable(), dns: newDNSIndex(l.MaxDNS), overflow: overflow}
 }
 
-// Flow implements Sink.
-func (c *Collector) Flow(f *Flow) {
-	c.Stats.Flows++
-	if !f.Src.IsValid() || !f.Dst.IsValid() {
-		c.Stats.InvalidAddr++
-		return
+// add adds a flow to an entry; the cold part is touched only when a
+// flow brings something new (another port, protocol or name).
+func add(e *entry, cold *coldEntry, p *pending) {
+	e.flows++
+	if p.rejected {
+		e.rejected++
 	}
-	src, dst := f.Src.Unmap(), f.Dst.Unmap()
-	sys, ok := c.srcSeen[src]
-	if !ok {
-		sys = c.source(src)
-		if len(c.srcSeen) < maxSourceCache {
-			c.srcSeen[src] = sys
+	e.bytesOut += p.bytesOut
+	e.bytesIn += p.bytesIn
+	e.pktsOut += p.pktsOut
+	e.pktsIn += p.pktsIn
+	if p.timed {
+		if e.first == 0 || p.start < e.first {
+			e.first = p.start
+		}
+		if p.end > e.last {
+			e.last = p.end
 		}
 	}
-	k := convKey{sys, dst.As16()}
-	if c.convs.n < c.limits.MaxConversations {
-		h, added := c.index.get(k) // one probe finds or places the entry
-		var cv *Conversation
-		if added {
-			h.idx, cv = c.convs.add()
-			*cv = Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
-		} else {
-			cv = c.convs.at(h.idx)
-		}
-		add(h, cv, f)
-		return
+	if p.port != 0 && !inline(e.ports[:], p.port) {
+		cold.extra().ports = addOne(cold.more.ports, p.port)
 	}
-	if h := c.index.lookup(k); h != nil {
-		add(h, c.convs.at(h.idx), f)
-		return
+	if p.proto != 0 && !inline(e.protos[:], p.proto) {
+		cold.extra().protos = addOne(cold.more.protos, p.proto)
 	}
-	c.Stats.OverflowFlow++
-	var h counts
-	one := Conversation{Sys: sys, Src: src, Dst: dst, Sample: f.Where}
-	add(&h, &one, f)
-	h.fold(&one)
-	c.dns.name(&one)
-	c.overflow(&one)
-}
-
-// add adds f to an entry; the cold fields are touched only when a flow
-// brings something new (another port, protocol or name).
-func add(h *counts, cv *Conversation, f *Flow) {
-	h.flows++
-	if f.Rejected {
-		h.rejected++
-	}
-	h.bytesOut += f.BytesOut
-	h.bytesIn += f.BytesIn
-	h.pktsOut += f.PktsOut
-	h.pktsIn += f.PktsIn
-	if !f.Start.IsZero() {
-		start := f.Start.UnixNano()
-		end := start
-		if !f.End.IsZero() {
-			end = f.End.UnixNano()
-		}
-		if h.first == 0 || start < h.first {
-			h.first = start
-		}
-		if end > h.last {
-			h.last = end
-		}
-	}
-	if p := f.DstPort; p != 0 && !inline(h.ports[:], p) {
-		cv.Ports = addOne(cv.Ports, p)
-	}
-	if p := f.Proto; p != 0 && !inline(h.protos[:], p) {
-		cv.Protos = addOne(cv.Protos, p)
-	}
-	for _, n := range f.Names {
-		if len(cv.Names) >= maxConvNames {
+	for _, n := range p.names {
+		x := cold.extra()
+		if len(x.names) >= maxConvNames {
 			break
 		}
-		if !hasName(cv.Names, n.Name) {
-			cv.Names = append(cv.Names, n)
+		if !hasName(x.names, n.Name) {
+			x.names = append(x.names, n)
 		}
 	}
+}
+
+func (c *coldEntry) extra() *extra {
+	if c.more == nil {
+		c.more = &extra{}
+	}
+	return c.more
 }
 
 // inline reports whether v is in the small set s, adding it when there is
@@ -218,24 +159,36 @@ func inline[T comparable](s []T, v T) bool {
 	return false
 }
 
-// fold writes the counts into the entry's exported fields.
-func (h *counts) fold(cv *Conversation) {
-	for _, p := range h.ports {
+// conversation writes an entry out as a Conversation, reusing the
+// arrays of its lists.
+func conversation(cv *Conversation, e *entry, cold *coldEntry) {
+	ports, protos, names := cv.Ports[:0], cv.Protos[:0], cv.Names[:0]
+	*cv = Conversation{Sys: e.key.sys, Src: cold.src, Dst: cold.dst, Sample: cold.where, Ports: ports, Protos: protos, Names: names,
+		BytesOut: e.bytesOut, BytesIn: e.bytesIn, PktsOut: e.pktsOut, PktsIn: e.pktsIn, Flows: e.flows, Rejected: e.rejected}
+	for _, p := range e.ports {
 		if p != 0 {
 			cv.Ports = addOne(cv.Ports, p)
 		}
 	}
-	for _, p := range h.protos {
+	for _, p := range e.protos {
 		if p != 0 {
 			cv.Protos = addOne(cv.Protos, p)
 		}
 	}
-	cv.BytesOut, cv.BytesIn, cv.PktsOut, cv.PktsIn, cv.Flows, cv.Rejected = h.bytesOut, h.bytesIn, h.pktsOut, h.pktsIn, h.flows, h.rejected
-	if h.first != 0 {
-		cv.First = time.Unix(0, h.first).UTC()
+	if x := cold.more; x != nil {
+		for _, p := range x.ports {
+			cv.Ports = addOne(cv.Ports, p)
+		}
+		for _, p := range x.protos {
+			cv.Protos = addOne(cv.Protos, p)
+		}
+		cv.Names = append(cv.Names, x.names...)
 	}
-	if h.last != 0 {
-		cv.Last = time.Unix(0, h.last).UTC()
+	if e.first != 0 {
+		cv.First = time.Unix(0, e.first).UTC()
+	}
+	if e.last != 0 {
+		cv.Last = time.Unix(0, e.last).UTC()
 	}
 }
 
@@ -267,33 +220,25 @@ func (c *Collector) Bad(b Bad) {
 // EachConversation calls f for every conversation collected, in the
 // order first seen, with its counts folded in and the DNS names its first
 // client resolved for its destination while it was active added to its
-// names.
+// names. The Conversation passed is valid only during the call.
 func (c *Collector) EachConversation(f func(*Conversation)) {
-	c.index.all(func(h *counts) { h.fold(c.convs.at(h.idx)) })
-	for i := range c.convs.n {
-		cv := c.convs.at(int32(i))
-		c.dns.name(cv)
-		f(cv)
+	c.flush()
+	var cv Conversation
+	for i := range int32(c.table.n) {
+		c.conversationAt(i, &cv)
+		f(&cv)
 	}
 }
 
-// convStore keeps entries in fixed-size chunks: growing never copies
-// (nor touches twice the memory of) what is already stored.
-type convStore struct {
-	chunks [][]Conversation
-	n      int
+// conversationAt writes out conversation i, named, as EachConversation
+// passes it. It only reads the collector, which must have been flushed.
+func (c *Collector) conversationAt(i int32, cv *Conversation) {
+	conversation(cv, c.table.at(i), c.table.coldAt(i))
+	c.dns.name(cv)
 }
 
-const convChunk = 4096
-
-// add returns the index and place of a new entry.
-func (s *convStore) add() (int32, *Conversation) {
-	i := s.n
-	if i%convChunk == 0 {
-		s.chunks = append(s.chunks, make([]Conversation, convChunk))
-	}
-	s.n++
-	return int32(i), &s.chunks[i/convChunk][i%convChunk]
+// Len is the number of conversations kept.
+func (c *Collector) Len() int {
+	c.flush()
+	return c.table.n
 }
-
-func (s *convStore) at(i int32) *Conversation { return &s.chunks[i/convChunk][i%convChunk] }

@@ -108,7 +108,12 @@ func NewAttributor(cat *catalog.Catalog, lookup AddrLookup) *Attributor {
 // Attribute attributes addr, reached under names (the first that
 // matches decides).
 func (a *Attributor) Attribute(addr netip.Addr, names []Name) Destination {
-	info := a.lookup(addr.Unmap())
+	return a.attribute(addr, a.lookup(addr.Unmap()), names, nil)
+}
+
+// attribute is Attribute with addr's IP data looked up, and, when net is
+// not nil, a.netOf(info) worked out.
+func (a *Attributor) attribute(addr netip.Addr, info AddrInfo, names []Name, net *netHit) Destination {
 	d := Destination{Addr: addr, Country: info.Country, ASN: info.ASN, ASOrg: info.ASOrg, DecidedBy: ByCountry}
 	for _, n := range names {
 		if id := a.byName(n.Name); id != nil {
@@ -116,7 +121,7 @@ func (a *Attributor) Attribute(addr netip.Addr, names []Name) Destination {
 			return d
 		}
 	}
-	if h := a.byNet(info); h.id != nil {
+	if h := a.byNet(info, net); h.id != nil {
 		ev := fmt.Sprintf("AS%d matches %s", info.ASN, h.id.Value)
 		if h.by == ByASOrg {
 			ev = fmt.Sprintf("AS%d organisation %q matches %s", info.ASN, info.ASOrg, h.id.Value)
@@ -155,7 +160,9 @@ func (a *Attributor) byName(name string) *catalog.Identifier {
 // malware, scanners) must not grow it without end.
 const maxNameCache = 1 << 20
 
-func (a *Attributor) byNet(info AddrInfo) netHit {
+// byNet is the entity of a network, cached by ASN: the first answer for
+// an ASN stands for it. net, when not nil, is a.netOf(info).
+func (a *Attributor) byNet(info AddrInfo, net *netHit) netHit {
 	if info.ASN == 0 && info.ASOrg == "" {
 		return netHit{}
 	}
@@ -163,18 +170,31 @@ func (a *Attributor) byNet(info AddrInfo) netHit {
 		return h
 	}
 	var h netHit
-	if ids := a.ix.Exact(catalog.ASN, fmt.Sprintf("AS%d", info.ASN)); info.ASN != 0 && len(ids) > 0 {
-		h = netHit{ids[0], ByASN}
+	if net != nil {
+		h = *net
 	} else {
-		for _, hit := range a.ix.Org(info.ASOrg) {
-			if hit.Ident.Kind == catalog.ASOrg && hit.Exact {
-				h = netHit{hit.Ident, ByASOrg}
-				break
-			}
-		}
+		h = a.netOf(info)
 	}
 	if info.ASN != 0 {
 		a.nets[info.ASN] = h
 	}
 	return h
+}
+
+// netOf finds the entity of a network by its ASN, else by its
+// organisation's name. It reads the catalogue only, so that it may run on
+// several goroutines at once.
+func (a *Attributor) netOf(info AddrInfo) netHit {
+	if info.ASN == 0 && info.ASOrg == "" {
+		return netHit{}
+	}
+	if ids := a.ix.Exact(catalog.ASN, fmt.Sprintf("AS%d", info.ASN)); info.ASN != 0 && len(ids) > 0 {
+		return netHit{ids[0], ByASN}
+	}
+	for _, hit := range a.ix.Org(info.ASOrg) {
+		if hit.Ident.Kind == catalog.ASOrg && hit.Exact {
+			return netHit{hit.Ident, ByASOrg}
+		}
+	}
+	return netHit{}
 }

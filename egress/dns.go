@@ -92,6 +92,9 @@ func merge(as []answer, an answer, n *int) []answer {
 // not known, the names anyone resolved to that address then. (Entries are
 // per system and address, so the first client stands for the system's.)
 func (x *dnsIndex) name(cv *Conversation) {
+	if x.n == 0 {
+		return // a conn.log alone: no lookups for each conversation
+	}
 	as, ok := x.byClient[[2]netip.Addr{cv.Src, cv.Dst}]
 	if !ok {
 		as = x.byAddr[cv.Dst]

@@ -133,7 +133,7 @@ type Result struct {
 // Finish attributes every conversation collected, aggregates them and,
 // with an engine, judges each aggregate.
 func (j *Judge) Finish() *Result {
-	j.coll.EachConversation(j.judgeOne)
+	j.attributeAll()
 	r := &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
 	if j.o.Engine != nil {
 		r.Findings, r.Summary, r.UnusedWaivers = j.findings(r.Aggregates)

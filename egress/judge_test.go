@@ -149,8 +149,8 @@ func TestConversationCap(t *testing.T) {
 	r := j.Finish()
 	// The two destinations first seen take 4 flows each; the other 992
 	// come past the cap.
-	if j.coll.convs.n != 2 || r.Stats.OverflowFlow != 992 {
-		t.Errorf("%d conversations kept, %d overflow flows; want 2 and 992", j.coll.convs.n, r.Stats.OverflowFlow)
+	if j.coll.Len() != 2 || r.Stats.OverflowFlow != 992 {
+		t.Errorf("%d conversations kept, %d overflow flows; want 2 and 992", j.coll.Len(), r.Stats.OverflowFlow)
 	}
 	var sum uint64
 	for _, a := range r.Aggregates {

@@ -4,37 +4,23 @@ package egress
 // joined; past c's cap, handed to c's overflow), DNS answers, counts and
 // bad records. o must not be used afterwards.
 func (c *Collector) Merge(o *Collector) {
-	if c.convs.n == 0 && c.dns.n == 0 {
+	c.flush()
+	o.flush()
+	if c.table.n == 0 && c.dns.n == 0 {
 		// Nothing to add to: take o's tables as they are.
-		c.index, c.convs, c.dns = o.index, o.convs, o.dns
-		o.index, o.convs = newConvTable(), convStore{}
+		c.table, c.dns = o.table, o.dns
+		o.table = newConvTable()
 		o.dns = newDNSIndex(o.limits.MaxDNS)
 	}
-	o.index.each(func(k convKey, oh *counts) {
-		ocv := o.convs.at(oh.idx)
-		if c.convs.n >= c.limits.MaxConversations {
-			if h := c.index.lookup(k); h != nil {
-				mergeInto(h, c.convs.at(h.idx), oh, ocv)
-				return
-			}
-			c.Stats.OverflowFlow += oh.flows
-			one := *ocv
-			oh.fold(&one)
-			c.dns.name(&one)
-			c.overflow(&one)
-			return
+	ot := o.table
+	var hashes [batchSize]uint64
+	for lo := int32(0); lo < int32(ot.n); lo += batchSize {
+		hi := min(lo+batchSize, int32(ot.n))
+		c.prefetch(ot, lo, hi, hashes[:hi-lo])
+		for i := lo; i < hi; i++ {
+			c.mergeOne(ot.at(i), ot.coldAt(i), hashes[i-lo])
 		}
-		h, added := c.index.get(k)
-		if added {
-			var cv *Conversation
-			h.idx, cv = c.convs.add()
-			idx := h.idx
-			*cv, *h = *ocv, *oh
-			h.idx = idx
-			return
-		}
-		mergeInto(h, c.convs.at(h.idx), oh, ocv)
-	})
+	}
 	for a, as := range o.dns.byAddr {
 		for _, an := range as {
 			c.dns.put(c.dns.byAddr, a, an)
@@ -58,37 +44,90 @@ func (c *Collector) Merge(o *Collector) {
 	}
 }
 
-// mergeInto adds entry (oh, ocv) to entry (h, cv).
-func mergeInto(h *counts, cv *Conversation, oh *counts, ocv *Conversation) {
-	h.flows += oh.flows
-	h.rejected += oh.rejected
-	h.bytesOut += oh.bytesOut
-	h.bytesIn += oh.bytesIn
-	h.pktsOut += oh.pktsOut
-	h.pktsIn += oh.pktsIn
-	if oh.first != 0 && (h.first == 0 || oh.first < h.first) {
-		h.first = oh.first
+// prefetch hashes the keys of o's entries lo to hi into hashes, and loads
+// the slots and entries of c's table they will touch, as flush does.
+func (c *Collector) prefetch(o *convTable, lo, hi int32, hashes []uint64) {
+	t := c.table
+	for i := lo; i < hi; i++ {
+		hashes[i-lo] = t.hash(&o.at(i).key)
 	}
-	h.last = max(h.last, oh.last)
-	for _, p := range oh.ports {
-		if p != 0 && !inline(h.ports[:], p) {
-			cv.Ports = addOne(cv.Ports, p)
+	mask := uint64(len(t.slots) - 1)
+	touched := c.batch.touched
+	for _, h := range hashes {
+		touched += t.slots[h&mask]
+	}
+	for _, h := range hashes {
+		if v := t.slots[h&mask]; v != 0 {
+			// An entry spans two cache lines: load from both.
+			e := t.at(int32(uint32(v) - 1))
+			touched += e.bytesOut + uint64(e.key.dst[0])
 		}
 	}
-	for _, p := range oh.protos {
-		if p != 0 && !inline(h.protos[:], p) {
-			cv.Protos = addOne(cv.Protos, p)
+	c.batch.touched = touched
+}
+
+// mergeOne adds entry (oe, ocold), whose key's hash in c's table is h.
+func (c *Collector) mergeOne(oe *entry, ocold *coldEntry, h uint64) {
+	t := c.table
+	if t.n >= c.limits.MaxConversations {
+		if e, j := t.lookup(&oe.key, h); e != nil {
+			mergeInto(e, t.coldAt(j), oe, ocold)
+			return
+		}
+		c.Stats.OverflowFlow += oe.flows
+		var one Conversation
+		conversation(&one, oe, ocold)
+		c.dns.name(&one)
+		c.overflow(&one)
+		return
+	}
+	e, j, added := t.get(&oe.key, h)
+	if added {
+		*e, *t.coldAt(j) = *oe, *ocold
+		return
+	}
+	mergeInto(e, t.coldAt(j), oe, ocold)
+}
+
+// mergeInto adds entry (oe, ocold) to entry (e, cold).
+func mergeInto(e *entry, cold *coldEntry, oe *entry, ocold *coldEntry) {
+	e.flows += oe.flows
+	e.rejected += oe.rejected
+	e.bytesOut += oe.bytesOut
+	e.bytesIn += oe.bytesIn
+	e.pktsOut += oe.pktsOut
+	e.pktsIn += oe.pktsIn
+	if oe.first != 0 && (e.first == 0 || oe.first < e.first) {
+		e.first = oe.first
+	}
+	e.last = max(e.last, oe.last)
+	for _, p := range oe.ports {
+		if p != 0 && !inline(e.ports[:], p) {
+			cold.extra().ports = addOne(cold.more.ports, p)
 		}
 	}
-	for _, p := range ocv.Ports {
-		cv.Ports = addOne(cv.Ports, p)
+	for _, p := range oe.protos {
+		if p != 0 && !inline(e.protos[:], p) {
+			cold.extra().protos = addOne(cold.more.protos, p)
+		}
 	}
-	for _, p := range ocv.Protos {
-		cv.Protos = addOne(cv.Protos, p)
+	x := ocold.more
+	if x == nil {
+		return
 	}
-	for _, n := range ocv.Names {
-		if len(cv.Names) < maxConvNames && !hasName(cv.Names, n.Name) {
-			cv.Names = append(cv.Names, n)
+	for _, p := range x.ports {
+		if !inline(e.ports[:], p) {
+			cold.extra().ports = addOne(cold.more.ports, p)
+		}
+	}
+	for _, p := range x.protos {
+		if !inline(e.protos[:], p) {
+			cold.extra().protos = addOne(cold.more.protos, p)
+		}
+	}
+	for _, n := range x.names {
+		if y := cold.extra(); len(y.names) < maxConvNames && !hasName(y.names, n.Name) {
+			y.names = append(y.names, n)
 		}
 	}
 }

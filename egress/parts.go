@@ -20,7 +20,9 @@ type Part struct {
 
 // Splitter is a Reader that can plan the reading of a large file in
 // parts, one per core. It returns nil when the file cannot be split (a
-// header that changes midway, a format it cannot tell apart).
+// header that changes midway, a format it cannot tell apart). f is a
+// MappedFile when the file is mapped: its Bytes may be read in place,
+// under its Guard. The parts are then read from an *Mapped input.
 type Splitter interface {
 	Reader
 	Split(f io.ReaderAt, size int64, n int) ([]Part, error)
@@ -31,17 +33,22 @@ type Splitter interface {
 var MinSplit int64 = 32 << 20
 
 // readParts reads the parts of f with rd on goroutines of their own, each
-// into a collector of j's, merged into j's own when all are done.
-func readParts(ctx context.Context, rd Reader, name string, f *os.File, parts []Part, j *Judge) error {
+// into a collector of j's, merged into j's own when all are done. data is
+// f mapped, or nil to read f.
+func readParts(ctx context.Context, rd Reader, name string, f *os.File, data []byte, parts []Part, j *Judge) error {
 	cols := make([]*Collector, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
 		cols[i] = j.part()
 		wg.Go(func() {
+			sink := &shiftSink{s: cols[i], shift: p.FirstLine - 1 - countLines(p.Prefix), prefix: countLines(p.Prefix)}
+			if data != nil {
+				errs[i] = readMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, p.Off, p.End)
+				return
+			}
 			in := io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, p.Off, p.End-p.Off))
-			shift := p.FirstLine - 1 - countLines(p.Prefix)
-			errs[i] = rd.Read(ctx, name, in, &shiftSink{s: cols[i], shift: shift, prefix: countLines(p.Prefix)})
+			errs[i] = rd.Read(ctx, name, in, sink)
 		})
 	}
 	wg.Wait()

@@ -93,13 +93,24 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 	if err != nil {
 		return "", err
 	}
-	if sp, ok := rd.(Splitter); ok && j != nil && file != nil && size >= MinSplit && runtime.GOMAXPROCS(0) > 1 {
-		parts, err := sp.Split(file, size, runtime.GOMAXPROCS(0))
-		if err != nil {
-			return rd.Name(), err
+	if sp, ok := rd.(Splitter); ok && file != nil && size >= MinSplit {
+		data, unmap := mapFile(file, size)
+		defer unmap()
+		if n := runtime.GOMAXPROCS(0); n > 1 && j != nil {
+			var at io.ReaderAt = file
+			if data != nil {
+				at = NewMappedFile(name, data)
+			}
+			parts, err := sp.Split(at, size, n)
+			if err != nil {
+				return rd.Name(), err
+			}
+			if len(parts) > 1 {
+				return rd.Name(), readParts(ctx, rd, name, file, data, parts, j)
+			}
 		}
-		if len(parts) > 1 {
-			return rd.Name(), readParts(ctx, rd, name, file, parts, j)
+		if data != nil {
+			return rd.Name(), readMapped(func(r io.Reader) error { return rd.Read(ctx, name, r, sink) }, name, data, nil, 0, size)
 		}
 	}
 	return rd.Name(), rd.Read(ctx, name, src, sink)

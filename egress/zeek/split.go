@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/embargo-dev/embargo/egress"
 )
@@ -37,48 +38,144 @@ func (Reader) Split(f io.ReaderAt, size int64, n int) ([]egress.Part, error) {
 		return nil, nil
 	}
 	prefix := head[:end:end]
-	line := bytes.Count(prefix, []byte{'\n'}) + 1 // the first data line's number
-	cuts := make([]int64, 0, n)
+	// Cut at the first line start at or after each n-th of the rest.
+	cuts := []int64{int64(end)}
+	var buf [4096]byte
 	for k := 1; k < n; k++ {
-		cuts = append(cuts, int64(end)+(size-int64(end))*int64(k)/int64(n))
-	}
-	parts := []egress.Part{{Off: int64(end), Prefix: prefix, FirstLine: line}}
-	buf := make([]byte, 1<<20)
-	atLineStart := true
-	for off := int64(end); off < size; {
-		m, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
-		if m == 0 && err != nil {
-			return nil, err
-		}
-		chunk := buf[:m]
-		for i := 0; i < len(chunk); {
-			j := bytes.IndexByte(chunk[i:], '\n')
-			if atLineStart && chunk[i] == '#' && !bytes.HasPrefix(chunk[i:], []byte("#close")) {
-				return nil, nil // a directive past the head
+		at := int64(end) + (size-int64(end))*int64(k)/int64(n)
+		at = max(at, cuts[len(cuts)-1])
+		for at < size {
+			m, err := f.ReadAt(buf[:min(int64(len(buf)), size-at+1)], at-1)
+			if m < 2 {
+				if err == nil || errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF // the file shrank
+				}
+				return nil, err
 			}
-			if j < 0 {
-				atLineStart = false
+			if i := bytes.IndexByte(buf[:m], '\n'); i >= 0 {
+				at += int64(i)
 				break
 			}
-			i += j + 1
-			line++
-			atLineStart = true
-			pos := off + int64(i)
-			for len(cuts) > 0 && pos >= cuts[0] {
-				parts[len(parts)-1].End = pos
-				parts = append(parts, egress.Part{Off: pos, Prefix: prefix, FirstLine: line})
-				cuts = cuts[1:]
+			at += int64(m) - 1
+		}
+		cuts = append(cuts, min(at, size))
+	}
+	cuts = append(cuts, size)
+	// Count the lines of each range and look for directives, all ranges
+	// at once: one pass over the file, shared by the cores.
+	scans := make([]rangeScan, n)
+	var wg sync.WaitGroup
+	mapped, inPlace := f.(egress.MappedFile)
+	for k := range n {
+		wg.Go(func() {
+			if !inPlace {
+				scans[k] = scanRange(f, cuts[k], cuts[k+1], size)
+				return
 			}
-		}
-		off += int64(m)
+			err := mapped.Guard(func() error {
+				scans[k] = scanMapped(mapped, cuts[k], cuts[k+1])
+				return nil
+			})
+			if err != nil {
+				scans[k].err = err
+			}
+		})
 	}
-	parts[len(parts)-1].End = size
-	// Cuts that fell in the same line leave empty parts.
-	out := parts[:0]
-	for _, p := range parts {
-		if p.End > p.Off {
-			out = append(out, p)
+	wg.Wait()
+	line := bytes.Count(prefix, []byte{'\n'}) + 1 // the first data line's number
+	var parts []egress.Part
+	for k, sc := range scans {
+		if sc.err != nil {
+			return nil, sc.err
+		}
+		if sc.directive {
+			return nil, nil // a directive past the head
+		}
+		// Cuts that fell in the same line leave empty parts.
+		if cuts[k+1] > cuts[k] {
+			parts = append(parts, egress.Part{Off: cuts[k], End: cuts[k+1], Prefix: prefix, FirstLine: line})
+		}
+		line += sc.lines
+	}
+	return parts, nil
+}
+
+// rangeScan is what scanRange found in a range of a file.
+type rangeScan struct {
+	lines     int
+	directive bool // a # line other than #close
+	err       error
+}
+
+// scanSize is how much of a range scanRange reads at a time.
+const scanSize = 1 << 20
+
+// scanRange counts the lines of f[off:end], which starts at a line
+// start, and looks for directives among them.
+func scanRange(f io.ReaderAt, off, end, size int64) rangeScan {
+	var sc rangeScan
+	closing := []byte("#close")
+	// A chunk is read with a few bytes more, to see "#close" whole.
+	buf := make([]byte, min(scanSize, end-off)+int64(len(closing)))
+	atLineStart := true
+	for off < end {
+		m := min(scanSize, end-off)
+		k, err := f.ReadAt(buf[:min(m+int64(len(closing)), size-off)], off)
+		if int64(k) < m {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF // the file shrank
+			}
+			sc.err = err
+			return sc
+		}
+		chunk, more := buf[:m], buf[:k]
+		c := scanChunk(chunk, more, atLineStart)
+		sc.lines += c.lines
+		if c.directive {
+			sc.directive = true
+			return sc
+		}
+		atLineStart = chunk[m-1] == '\n'
+		off += m
+	}
+	return sc
+}
+
+// scanMapped is scanRange in place, releasing what it has read.
+func scanMapped(m egress.MappedFile, off, end int64) rangeScan {
+	var sc rangeScan
+	data := m.Bytes()
+	for start := off; start < end; start += scanSize {
+		stop := min(start+scanSize, end)
+		c := scanChunk(data[start:stop], data[start:], start == off || data[start-1] == '\n')
+		m.Release(start, stop)
+		sc.lines += c.lines
+		if c.directive {
+			sc.directive = true
+			break
 		}
 	}
-	return out, nil
+	return sc
+}
+
+// scanChunk counts the lines of chunk and looks for directives among
+// them; more is chunk and what follows it in the file (to see "#close"
+// whole), atLineStart whether chunk starts a line.
+func scanChunk(chunk, more []byte, atLineStart bool) rangeScan {
+	sc := rangeScan{lines: bytes.Count(chunk, []byte{'\n'})}
+	// A data line holds no '#' but where a string field has one: few to
+	// look at, and the search skips over the rest at memory speed.
+	for i := 0; i < len(chunk); i++ {
+		j := bytes.IndexByte(chunk[i:], '#')
+		if j < 0 {
+			break
+		}
+		i += j
+		lineStart := i == 0 && atLineStart || i > 0 && chunk[i-1] == '\n'
+		if lineStart && !bytes.HasPrefix(more[i:], []byte("#close")) {
+			sc.directive = true
+			break
+		}
+	}
+	return sc
 }

@@ -27,6 +27,8 @@ type header struct {
 	cols    [nSlots]int // column of each slot, -1 when absent
 	use     []slot      // the slots the kind reads that have a column
 	missing string      // why lines of this header cannot be used, if so
+	fast    []int8      // the slot of each column up to the last one read, -1 for none; empty when the fast path cannot read this header
+	std     bool        // the columns are Zeek's own conn.log columns (zeekConn), in its order
 }
 
 func defaultHeader() header {
@@ -72,6 +74,7 @@ func (h *header) directive(line []byte) string {
 // header, not per line.
 func (h *header) prepare() {
 	h.ready = true
+	h.fast = h.fast[:0]
 	var m jsonMarks
 	for s := range h.cols {
 		h.cols[s] = -1
@@ -107,6 +110,7 @@ func (h *header) prepare() {
 		h.missing = fmt.Sprintf("the #fields header of this %s log has no %s column",
 			kindNames[h.kind], strings.Join(lack, ", "))
 	}
+	h.prepareFast()
 }
 
 var kindNames = [...]string{logOther: "other", logConn: "conn", logDNS: "dns", logSSL: "ssl", logQUIC: "quic", logHTTP: "http"}

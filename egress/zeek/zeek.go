@@ -62,11 +62,16 @@ func (Reader) Sniff(_ string, head []byte) bool {
 
 // Read implements egress.Reader.
 func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress.Sink) error {
+	_, err := rd.read(ctx, name, r, sink)
+	return err
+}
+
+func (rd Reader) read(ctx context.Context, name string, r io.Reader, sink egress.Sink) (*decoder, error) {
 	lim := textlog.WithDefaults(rd.Limits)
 	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
 	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
 	defer d.bad.Finish()
-	return textlog.Each(ctx, "zeek", name, r, lim, &d.bad, d.line)
+	return d, textlog.Each(ctx, "zeek", name, r, lim, &d.bad, d.line)
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
@@ -83,6 +88,8 @@ type decoder struct {
 	names   textlog.Names
 	scratch []byte
 	mixed   bool // d.rec was last filled from JSON
+	// fastLines counts the lines the fast path read, for tests.
+	fastLines int
 }
 
 // line reads one line of either syntax; it returns why it is bad, or "".
@@ -124,6 +131,9 @@ func (d *decoder) line(line []byte, where egress.Location) string {
 	}
 	if h.missing != "" {
 		return h.missing
+	}
+	if len(h.fast) > 0 && d.fastConn(line, where) {
+		return ""
 	}
 	d.ends = h.split(line, d.ends)
 	if len(d.ends) != len(h.fields) {

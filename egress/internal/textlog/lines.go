@@ -155,8 +155,13 @@ const CtxEvery = 4096
 // each and its position. A non-empty reason from line, an overlong line,
 // or a cut-short last line is reported to bad; an I/O error or a done ctx
 // ends the read with an error naming the format, the input and the line.
+// An *egress.Mapped input is read in place.
 func Each(ctx context.Context, format, name string, r io.Reader, lim egress.Limits, bad *Bads,
 	line func(b []byte, where egress.Location) (reason string)) error {
+	e := each{format: format, name: name, lim: lim, bad: bad, line: line}
+	if m, ok := r.(*egress.Mapped); ok {
+		return e.mapped(ctx, m)
+	}
 	lines := NewLineReader(r, lim.MaxLine)
 	for {
 		b, long, final, err := lines.Next()
@@ -166,21 +171,91 @@ func Each(ctx context.Context, format, name string, r io.Reader, lim egress.Limi
 		if err != nil {
 			return fmt.Errorf("%s: %s: reading after line %d: %w", format, name, lines.Line(), err)
 		}
-		where := egress.Location{Source: name, Line: lines.Line()}
-		if long {
-			bad.Add(where, fmt.Sprintf("line longer than %d bytes", lim.MaxLine))
-			continue
-		}
-		if reason := line(b, where); reason != "" {
-			if final {
-				reason += " (the last line, without a newline: cut short?)"
-			}
-			bad.Add(where, reason)
-		}
-		if lines.Line()%CtxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("%s: %s: stopped at line %d: %w", format, name, lines.Line(), err)
-			}
+		if err := e.one(ctx, b, lines.Line(), long, final); err != nil {
+			return err
 		}
 	}
+}
+
+// each is one Each call.
+type each struct {
+	format, name string
+	lim          egress.Limits
+	bad          *Bads
+	line         func(b []byte, where egress.Location) (reason string)
+}
+
+// one handles line n.
+func (e *each) one(ctx context.Context, b []byte, n int, long, final bool) error {
+	where := egress.Location{Source: e.name, Line: n}
+	if long {
+		e.bad.Add(where, fmt.Sprintf("line longer than %d bytes", e.lim.MaxLine))
+		return nil
+	}
+	if reason := e.line(b, where); reason != "" {
+		if final {
+			reason += " (the last line, without a newline: cut short?)"
+		}
+		e.bad.Add(where, reason)
+	}
+	if n%CtxEvery == 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%s: %s: stopped at line %d: %w", e.format, e.name, n, err)
+		}
+	}
+	return nil
+}
+
+// mapped reads the lines of m where they lie, as a LineReader would
+// return them. A line that runs from one segment into the next (which
+// egress does not make) is joined in a buffer.
+func (e *each) mapped(ctx context.Context, m *egress.Mapped) error {
+	n := 0
+	var carry []byte // the start of a line a segment ended in
+	over := false    // carry passed the limit and was dropped
+	emit := func(b []byte, final bool) error {
+		if len(carry) > 0 || over {
+			b = append(carry, b...)
+			carry = carry[:0]
+		}
+		if l := len(b); l > 0 && b[l-1] == '\r' {
+			b = b[:l-1]
+		}
+		n++
+		long := over || len(b) > e.lim.MaxLine
+		over = false
+		if long {
+			b = nil
+		}
+		return e.one(ctx, b, n, long, final)
+	}
+	segs := m.Segments()
+	for k, seg := range segs {
+		for len(seg) > 0 {
+			i := bytes.IndexByte(seg, '\n')
+			if i >= 0 {
+				if err := emit(seg[:i], false); err != nil {
+					return err
+				}
+				seg = seg[i+1:]
+				continue
+			}
+			if k == len(segs)-1 {
+				err := emit(seg, true) // the last line, without a newline
+				m.Done(k)
+				return err
+			}
+			if over = over || len(carry)+len(seg) > e.lim.MaxLine+1; over {
+				carry = carry[:0] // keep nothing of an over-long line
+			} else {
+				carry = append(carry, seg...)
+			}
+			break
+		}
+		m.Done(k)
+	}
+	if len(carry) > 0 || over {
+		return emit(nil, true)
+	}
+	return nil
 }
