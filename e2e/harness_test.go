@@ -240,3 +240,8 @@ func exitCode(err error) int {
 	}
 	return 0
 }
+
+func newJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}

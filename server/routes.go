@@ -99,7 +99,19 @@ func (s *Server) routes() http.Handler {
 		writeError(w, errorf(http.StatusNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 	mux.Handle("/", s.withSession(s.dashboard()))
-	return s.logRequests(mux)
+	return s.logRequests(hsts(mux))
+}
+
+// hsts tells browsers that reached the server over TLS to keep to it
+// (RFC 6797); over plain HTTP, which only loopback gets, the header
+// would be ignored and is not sent.
+func hsts(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil {
+			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // isAPI reports whether a path is an API path (JSON errors, no redirects).

@@ -74,6 +74,14 @@ type Store interface {
 	// over the last days, oldest first.
 	Trend(ctx context.Context, v Viewer, days int, now time.Time) ([]TrendPoint, error)
 	Departments(ctx context.Context, v Viewer) ([]string, error)
+	// DepartmentFacts is what the department page and report show of
+	// department dept at now, read with a few indexed aggregate queries
+	// whatever the department's size: counts over the whole department
+	// and the first limit (0 to MaxFactsLimit) rows of each list. Changes
+	// are those after since (zero: none are read). A department v may not
+	// see, or (for admins and auditors) one without hosts, is
+	// ErrNotFound.
+	DepartmentFacts(ctx context.Context, v Viewer, dept string, since, now time.Time, limit int) (DepartmentFacts, error)
 
 	// Waivers: officers and admins request; only an admin other than the
 	// requester approves or rejects. An approved waiver in force makes
@@ -127,8 +135,12 @@ type FlowUpload struct {
 // HostFilter narrows Hosts.
 type HostFilter struct {
 	Department string
-	Limit      int // 0: all
-	Offset     int
+	// ByAttention lists the hosts that need attention first: most
+	// overdue findings, then most open, then longest unscanned, then by
+	// name (rather than by department and name).
+	ByAttention bool
+	Limit       int // 0: all
+	Offset      int
 }
 
 // FindingFilter narrows Findings and FlowFindings.
@@ -138,6 +150,12 @@ type FindingFilter struct {
 	State      FindingState // empty: all
 	Instrument string
 	Limit      int
+	// OpenOrReopened lists only open and reopened findings (what the
+	// counts call open); State is then ignored.
+	OpenOrReopened bool
+	// NoEvidence leaves Evidence out, for lists that do not show it: it
+	// is most of a finding's bytes.
+	NoEvidence bool
 }
 
 // Overview is the estate at a glance.
@@ -169,4 +187,71 @@ type TrendPoint struct {
 	Open       int       `json:"open"`
 	Overdue    int       `json:"overdue"`
 	Remediated int       `json:"remediated"`
+}
+
+// MaxFactsLimit bounds the lists of DepartmentFacts.
+const MaxFactsLimit = 1000
+
+// FactsWindow is DepartmentFacts' horizon: a host not scanned within it
+// is stale; a deadline or a waiver's expiry within it is soon.
+const FactsWindow = 30 * 24 * time.Hour
+
+// DepartmentFacts is one department's standing at one time.
+type DepartmentFacts struct {
+	Hosts int `json:"hosts"`
+	// Stale counts the hosts not scanned within FactsWindow, or never;
+	// StaleHosts are the first of them, never scanned and longest
+	// unscanned first, then by name.
+	Stale      int    `json:"stale"`
+	StaleHosts []Host `json:"stale_hosts"`
+	// Open counts open and reopened findings; Overdue those of them
+	// past their deadline, DueSoon those due within FactsWindow.
+	Open       int `json:"open"`
+	Waived     int `json:"waived"`
+	Remediated int `json:"remediated"`
+	Overdue    int `json:"overdue"`
+	DueSoon    int `json:"due_soon"`
+	// ByInstrument counts open findings (and overdue ones), most first,
+	// then by name.
+	ByInstrument []Count `json:"by_instrument"`
+	// Deadlines counts the open findings with a deadline. Findings are
+	// the first open findings, nearest deadline first, those without
+	// one last, then by id; without evidence.
+	Deadlines int                 `json:"deadlines"`
+	Findings  []DepartmentFinding `json:"findings"`
+	// Since is what changed after the since given.
+	Since FindingChanges `json:"since"`
+	// Expiring counts the approved waivers expiring within FactsWindow;
+	// ExpiringWaivers are the first, soonest first.
+	Expiring        int                `json:"expiring"`
+	ExpiringWaivers []DepartmentWaiver `json:"expiring_waivers"`
+}
+
+// FindingChanges is what changed in a department after a time, told by
+// the findings' own timestamps: new findings (first seen after it and
+// open or reopened now), and findings seen before it that were
+// remediated or reopened after it and stand so now. Each list is the
+// first of its count, in the order of the change, then by id.
+type FindingChanges struct {
+	New                int                 `json:"new"`
+	Remediated         int                 `json:"remediated"`
+	Reopened           int                 `json:"reopened"`
+	NewFindings        []DepartmentFinding `json:"new_findings"`
+	RemediatedFindings []DepartmentFinding `json:"remediated_findings"`
+	ReopenedFindings   []DepartmentFinding `json:"reopened_findings"`
+}
+
+// DepartmentFinding is a finding (without evidence) with the names of
+// its host.
+type DepartmentFinding struct {
+	Finding
+	Host       string `json:"host"`
+	SystemName string `json:"system_name"`
+	Owner      string `json:"owner"`
+}
+
+// DepartmentWaiver is a waiver with its host's name.
+type DepartmentWaiver struct {
+	Waiver
+	Host string `json:"host"`
 }

@@ -4,31 +4,38 @@
 // unscanned, the waivers about to lapse, and what changed since the last
 // report that was sent.
 //
-// Each report marked as sent is saved in the store with a snapshot of the
-// findings' states, so the next report can say what is new, remediated
-// or reopened since. Building a report never saves one: viewing must not
-// move "since the last report".
+// The report is built from store.DepartmentFacts: counts over the whole
+// department and the first rows of each list, so that it costs the same
+// few indexed queries for a department of ten hosts or of ten thousand.
+// Each report marked as sent is saved in the store with a small snapshot
+// of its counts; the next report tells the changes since from the
+// findings' own timestamps and the deltas from those counts. Building a
+// report never saves one: viewing must not move "since the last report".
 package deptreport
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"time"
 
 	"github.com/embargo-dev/embargo/store"
 )
 
-// Horizons of the report.
+// Horizons of the report: the store's (a host not scanned within 30
+// days is stale; a deadline or an expiry within 30 days is soon).
 const (
 	// StaleAfter is how long a host may go unscanned before the report
 	// names it.
-	StaleAfter = 30 * 24 * time.Hour
+	StaleAfter = store.FactsWindow
 	// DueWithin is how far ahead "due soon" and "expiring soon" look.
-	DueWithin = 30 * 24 * time.Hour
+	DueWithin = store.FactsWindow
 )
+
+// Listed is how many rows of each list a report holds (the JSON
+// report); the printed page shows fewer, and every list says how many
+// there are in all.
+const Listed = 50
 
 // Report is one department's standing at one time.
 type Report struct {
@@ -47,17 +54,22 @@ type Report struct {
 	Waived     int `json:"waived"`
 	Remediated int `json:"remediated"`
 
-	// Deadlines are the open findings with a deadline, overdue and
-	// soonest first.
-	Deadlines    []Deadline    `json:"deadlines"`
+	// Deadlines are the first Listed open findings with a deadline,
+	// overdue and soonest first, of DeadlineCount.
+	Deadlines     []Deadline `json:"deadlines"`
+	DeadlineCount int        `json:"deadline_count"`
+	// Stale are the first Listed hosts not scanned in StaleAfter, never
+	// and longest unscanned first, of StaleCount.
 	Stale        []StaleHost   `json:"hosts_not_scanned_in_30_days"`
+	StaleCount   int           `json:"hosts_not_scanned_in_30_days_count"`
 	ByInstrument []store.Count `json:"by_instrument"`
-	Expiring     []Expiring    `json:"waivers_expiring_soon"`
+	// Expiring are the first Listed approved waivers lapsing within
+	// DueWithin, soonest first, of ExpiringCount.
+	Expiring      []Expiring `json:"waivers_expiring_soon"`
+	ExpiringCount int        `json:"waivers_expiring_soon_count"`
 	// Since is what changed since the last saved report; nil when none
 	// was saved.
 	Since *Changes `json:"since_last_report,omitempty"`
-
-	findings []store.Finding // for the snapshot
 }
 
 // Deadline is one open finding and who must act on it.
@@ -93,102 +105,63 @@ type Expiring struct {
 // Build puts together the report of department dept as v sees it at now.
 // A department v may not see is ErrNotFound.
 func Build(ctx context.Context, st store.Store, v store.Viewer, dept string, now time.Time) (Report, error) {
-	if err := visible(ctx, st, v, dept); err != nil {
-		return Report{}, err
-	}
-	r := Report{Department: dept, Generated: now.UTC()}
-	hosts, err := st.Hosts(ctx, v, store.HostFilter{Department: dept})
-	if err != nil {
-		return Report{}, fmt.Errorf("listing the hosts of %q: %w", dept, err)
-	}
-	byID := map[string]store.Host{}
-	for _, h := range hosts {
-		byID[h.ID] = h
-		if h.LastScan.IsZero() || now.Sub(h.LastScan) > StaleAfter {
-			r.Stale = append(r.Stale, StaleHost{Host: h.Host, Owner: h.Owner, LastScan: h.LastScan})
-		}
-	}
-	r.Hosts = len(hosts)
-	sort.Slice(r.Stale, func(i, j int) bool { return r.Stale[i].LastScan.Before(r.Stale[j].LastScan) })
-	if r.findings, err = st.Findings(ctx, v, store.FindingFilter{Department: dept}); err != nil {
-		return Report{}, fmt.Errorf("listing the findings of %q: %w", dept, err)
-	}
-	r.count(byID, now)
-	ws, err := st.Waivers(ctx, v, store.Approved)
-	if err != nil {
-		return Report{}, fmt.Errorf("listing the waivers of %q: %w", dept, err)
-	}
-	for _, w := range ws {
-		if w.Department == dept && w.Expiry.After(now) && w.Expiry.Sub(now) <= DueWithin {
-			r.Expiring = append(r.Expiring, Expiring{WaiverID: w.ID, FindingID: w.FindingID,
-				Host: byID[w.HostID].Host, Expiry: w.Expiry, Reason: w.Reason})
-		}
-	}
-	sort.Slice(r.Expiring, func(i, j int) bool { return r.Expiring[i].Expiry.Before(r.Expiring[j].Expiry) })
+	var prev *Snapshot
 	at, snap, err := st.LastReport(ctx, v, dept)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return Report{}, fmt.Errorf("reading the last report of %q: %w", dept, err)
 	default:
-		prev, err := DecodeSnapshot(snap)
+		s, err := DecodeSnapshot(snap)
 		if err != nil {
 			return Report{}, fmt.Errorf("the last report of %q, saved %s: %w", dept, at.Format(time.DateOnly), err)
 		}
-		r.Since = changes(prev, at, r.findings, byID)
-		r.Since.OpenDelta, r.Since.OverdueDelta, r.Since.WaivedDelta = r.Open-prev.Open, r.Overdue-prev.Overdue, r.Waived-prev.Waived
+		prev = &s
+	}
+	var since time.Time
+	if prev != nil {
+		since = at
+	}
+	x, err := st.DepartmentFacts(ctx, v, dept, since, now, Listed)
+	if err != nil {
+		return Report{}, fmt.Errorf("reading the standing of %q: %w", dept, err)
+	}
+	r := Report{Department: dept, Generated: now.UTC(), Hosts: x.Hosts, Open: x.Open, Overdue: x.Overdue, DueSoon: x.DueSoon,
+		Waived: x.Waived, Remediated: x.Remediated, DeadlineCount: x.Deadlines, StaleCount: x.Stale,
+		ByInstrument: x.ByInstrument, ExpiringCount: x.Expiring,
+		Deadlines: []Deadline{}, Stale: []StaleHost{}, Expiring: []Expiring{}}
+	for _, f := range x.Findings {
+		if f.Deadline.IsZero() {
+			break // those without a deadline come last
+		}
+		r.Deadlines = append(r.Deadlines, Deadline{FindingID: f.ID, Host: f.Host, System: f.SystemName, Owner: f.Owner,
+			Instrument: f.Instrument, Item: f.Item, Supplier: f.Supplier, Deadline: f.Deadline,
+			DaysLeft: daysLeft(f.Deadline, now), Overdue: f.Deadline.Before(now)})
+	}
+	for _, h := range x.StaleHosts {
+		r.Stale = append(r.Stale, StaleHost{Host: h.Host, Owner: h.Owner, LastScan: h.LastScan})
+	}
+	for _, w := range x.ExpiringWaivers {
+		r.Expiring = append(r.Expiring, Expiring{WaiverID: w.ID, FindingID: w.FindingID, Host: w.Host, Expiry: w.Expiry, Reason: w.Reason})
+	}
+	if prev != nil {
+		r.Since = &Changes{Last: at, New: changeList(x.Since.NewFindings), Remediated: changeList(x.Since.RemediatedFindings),
+			Reopened: changeList(x.Since.ReopenedFindings), NewCount: x.Since.New, RemediatedCount: x.Since.Remediated,
+			ReopenedCount: x.Since.Reopened, OpenDelta: r.Open - prev.Open, OverdueDelta: r.Overdue - prev.Overdue,
+			WaivedDelta: r.Waived - prev.Waived}
 	}
 	r.Status, r.Compliant = status(r)
 	// Empty lists are [] in the JSON report, not null.
-	r.Deadlines, r.Stale, r.ByInstrument, r.Expiring = nonNil(r.Deadlines), nonNil(r.Stale), nonNil(r.ByInstrument), nonNil(r.Expiring)
+	r.ByInstrument = nonNil(r.ByInstrument)
 	return r, nil
 }
 
-// count fills the counts, deadlines and instruments from the findings.
-func (r *Report) count(hosts map[string]store.Host, now time.Time) {
-	inst := map[string]*store.Count{}
-	for _, f := range r.findings {
-		switch f.State {
-		case store.Waived:
-			r.Waived++
-			continue
-		case store.Remediated:
-			r.Remediated++
-			continue
-		}
-		r.Open++
-		c := inst[f.Instrument]
-		if c == nil {
-			c = &store.Count{Name: f.Instrument}
-			inst[f.Instrument] = c
-		}
-		c.N++
-		if f.Deadline.IsZero() {
-			continue
-		}
-		days := daysLeft(f.Deadline, now)
-		d := Deadline{FindingID: f.ID, Host: hosts[f.HostID].Host, System: hosts[f.HostID].SystemName,
-			Owner: hosts[f.HostID].Owner, Instrument: f.Instrument, Item: f.Item, Supplier: f.Supplier,
-			Deadline: f.Deadline, DaysLeft: days, Overdue: f.Deadline.Before(now)}
-		if d.Overdue {
-			r.Overdue++
-			c.Overdue++
-		} else if f.Deadline.Sub(now) <= DueWithin {
-			r.DueSoon++
-		}
-		r.Deadlines = append(r.Deadlines, d)
+func changeList(fs []store.DepartmentFinding) []Change {
+	out := make([]Change, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, Change{FindingID: f.ID, Host: f.Host, Instrument: f.Instrument, Item: f.Item})
 	}
-	sort.SliceStable(r.Deadlines, func(i, j int) bool { return r.Deadlines[i].Deadline.Before(r.Deadlines[j].Deadline) })
-	for _, c := range inst {
-		r.ByInstrument = append(r.ByInstrument, *c)
-	}
-	sort.Slice(r.ByInstrument, func(i, j int) bool {
-		a, b := r.ByInstrument[i], r.ByInstrument[j]
-		if a.N != b.N {
-			return a.N > b.N
-		}
-		return a.Name < b.Name
-	})
+	return out
 }
 
 // daysLeft is whole days from the start of now's day (UTC) to deadline.
@@ -201,14 +174,14 @@ func status(r Report) (string, bool) {
 	switch {
 	case r.Open > 0:
 		s := fmt.Sprintf("Not compliant: %d open %s, %d overdue", r.Open, plural(r.Open, "finding"), r.Overdue)
-		if len(r.Stale) > 0 {
-			s += fmt.Sprintf("; %d %s not scanned in 30 days", len(r.Stale), plural(len(r.Stale), "host"))
+		if r.StaleCount > 0 {
+			s += fmt.Sprintf("; %d %s not scanned in 30 days", r.StaleCount, plural(r.StaleCount, "host"))
 		}
 		return s, false
 	case r.Hosts == 0:
 		return "Unconfirmed: no host of the department has been scanned", false
-	case len(r.Stale) > 0:
-		return fmt.Sprintf("Unconfirmed: no open findings, but %d %s not scanned in 30 days", len(r.Stale), plural(len(r.Stale), "host")), false
+	case r.StaleCount > 0:
+		return fmt.Sprintf("Unconfirmed: no open findings, but %d %s not scanned in 30 days", r.StaleCount, plural(r.StaleCount, "host")), false
 	}
 	return fmt.Sprintf("Compliant: no open findings on %d %s scanned in the last 30 days", r.Hosts, plural(r.Hosts, "host")), true
 }
@@ -218,24 +191,6 @@ func plural(n int, w string) string {
 		return w
 	}
 	return w + "s"
-}
-
-// visible returns ErrNotFound unless v may see department dept.
-func visible(ctx context.Context, st store.Store, v store.Viewer, dept string) error {
-	if v.Role == store.Officer {
-		if v.Department != dept {
-			return fmt.Errorf("department %q: %w", dept, store.ErrNotFound)
-		}
-		return nil
-	}
-	deps, err := st.Departments(ctx, v)
-	if err != nil {
-		return fmt.Errorf("listing departments: %w", err)
-	}
-	if !slices.Contains(deps, dept) {
-		return fmt.Errorf("department %q: %w", dept, store.ErrNotFound)
-	}
-	return nil
 }
 
 func nonNil[T any](l []T) []T {

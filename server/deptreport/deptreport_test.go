@@ -3,6 +3,7 @@ package deptreport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -198,13 +199,16 @@ func TestReportPrintsOnOnePage(t *testing.T) {
 		big.Expiring = append(big.Expiring, Expiring{WaiverID: 1, Host: "ws", Expiry: webtest.Now, Reason: strings.Repeat("a long reason ", 20)})
 		big.ByInstrument = append(big.ByInstrument[:min(len(big.ByInstrument), 8)], store.Count{Name: "instrument", N: 3})
 	}
-	big.Since = &Changes{Last: webtest.Now}
+	big.Since = &Changes{Last: webtest.Now, NewCount: 40000, RemediatedCount: 40000, ReopenedCount: 40000}
 	for i := 0; i < 40; i++ {
 		c := Change{FindingID: "F-y", Host: "ws-long-hostname-0001", Instrument: "us-bod-17-01", Item: "kesl"}
 		big.Since.New = append(big.Since.New, c)
 		big.Since.Remediated = append(big.Since.Remediated, c)
 		big.Since.Reopened = append(big.Since.Reopened, c)
 	}
+	// Counts of a department of 100,000 findings: wider numbers.
+	big.Open, big.Overdue, big.DueSoon, big.Waived = 100000, 99999, 12345, 54321
+	big.DeadlineCount, big.StaleCount, big.ExpiringCount = 100000, 50000, 20000
 	for name, r := range map[string]Report{"seeded": build(t, f.Store, webtest.Admin, "DWP", webtest.Now), "crowded": big} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "report.html")
@@ -226,16 +230,106 @@ func TestReportPrintsOnOnePage(t *testing.T) {
 	}
 }
 
+func TestDecodeSnapshot(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name, in string
+		want     Snapshot
+		err      string
+	}{
+		{"version 1, findings skipped", `{"version":1,"at":"2026-03-02T12:00:00Z","open":3,"overdue":2,"waived":1,"findings":{"F-1":"open","F-2":"remediated"}}`,
+			Snapshot{Version: 1, At: at, Open: 3, Overdue: 2, Waived: 1}, ""},
+		{"version 2", `{"version":2,"at":"2026-03-02T12:00:00Z","hosts":9,"open":3,"overdue":2,"due_in_30_days":4,"waived":1,"remediated":7,"stale":5}`,
+			Snapshot{Version: 2, At: at, Hosts: 9, Open: 3, Overdue: 2, DueSoon: 4, Waived: 1, Remediated: 7, Stale: 5}, ""},
+		{"version 3", `{"version":3}`, Snapshot{Version: 3}, "version 3"},
+		{"not an object", `[]`, Snapshot{}, "decoding"},
+		{"too large", `{"version":2,"x":"` + strings.Repeat("a", MaxSnapshotBytes) + `"}`, Snapshot{}, "more than"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeSnapshot([]byte(tt.in))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("err %v, want one saying %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("snapshot (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestSavedSnapshotIsSmall saves the report of a department of 400
+// hosts and checks the snapshot holds counts, not findings.
+func TestSavedSnapshotIsSmall(t *testing.T) {
+	st := webtest.Open(t)
+	webtest.SeedHosts(t, st, "DWP", 400, 5)
+	r := build(t, st, webtest.Admin, "DWP", webtest.Now)
+	if err := Save(context.Background(), st, webtest.Admin, r); err != nil {
+		t.Fatal(err)
+	}
+	_, snap, err := st.LastReport(context.Background(), webtest.Admin, "DWP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap) > 512 {
+		t.Errorf("the snapshot is %d bytes: %s", len(snap), snap)
+	}
+	got, err := DecodeSnapshot(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Snapshot{Version: SnapshotVersion, At: webtest.Now, Hosts: 400, Open: 2000, Overdue: 1200, DueSoon: 800}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("snapshot (-want +got):\n%s", d)
+	}
+}
+
+// TestLongListsCut checks that a department with more rows than the
+// report lists counts them all and prints "and N more".
+func TestLongListsCut(t *testing.T) {
+	st := webtest.Open(t)
+	webtest.SeedHosts(t, st, "DWP", 120, 2)
+	r := build(t, st, webtest.Admin, "DWP", webtest.Now)
+	if len(r.Deadlines) != Listed || r.DeadlineCount != 240 || r.Open != 240 || r.Overdue != 120 || r.DueSoon != 120 {
+		t.Errorf("deadlines %d listed of %d; open %d, overdue %d, due soon %d", len(r.Deadlines), r.DeadlineCount, r.Open, r.Overdue, r.DueSoon)
+	}
+	var b bytes.Buffer
+	if err := Render(&b, r, "html"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"and 228 more deadlines", "<b>240</b>open"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+}
+
 func FuzzDecodeSnapshot(f *testing.F) {
 	f.Add([]byte(`{"version":1,"at":"2026-03-02T12:00:00Z","open":3,"findings":{"F-1":"open","F-2":"remediated"}}`))
-	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":2,"open":3,"stale":1}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := DecodeSnapshot(b)
 		if err != nil {
 			return
 		}
-		// A snapshot that decodes can be compared against.
-		changes(s, s.At, []store.Finding{{ID: "F-1", State: store.Open}, {ID: "F-2", State: store.Reopened}}, nil)
+		// A snapshot that decodes is of a known version and encodes
+		// again as it decoded.
+		if s.Version != 1 && s.Version != SnapshotVersion {
+			t.Errorf("decoded version %d", s.Version)
+		}
+		again, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := DecodeSnapshot(again)
+		if err != nil || s2 != s {
+			t.Errorf("round trip: %+v, %v; want %+v", s2, err, s)
+		}
 	})
 }

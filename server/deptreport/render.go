@@ -14,8 +14,9 @@ import (
 	"github.com/embargo-dev/embargo/store"
 )
 
-// Limits of the printed page: longer lists end with "and N more", so the
-// report stays on one A4 sheet; the JSON report holds everything.
+// Limits of the printed page: longer lists end with "and N more" (of
+// the list's count over the whole department), so the report stays on
+// one A4 sheet; the JSON report holds the first Listed of each.
 const (
 	maxDeadlines = 12
 	maxStale     = 6
@@ -42,12 +43,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"signed": func(n int) string { return fmt.Sprintf("%+d", n) },
 	"first":  first,
-	"more": func(n, limit int) int {
-		if n > limit {
-			return n - limit
-		}
-		return 0
-	},
+	"more":   more,
 	"abs": func(n int) int {
 		if n < 0 {
 			return -n
@@ -55,6 +51,12 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		return n
 	},
 }).Parse(reportHTML))
+
+// more is how many of total rows a list printed up to limit of its
+// listed ones leaves out.
+func more(total, listed, limit int) int {
+	return max(0, total-min(listed, limit))
+}
 
 // first returns up to n elements of a list of the report.
 func first(n int, l any) any {

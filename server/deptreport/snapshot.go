@@ -4,39 +4,51 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/embargo-dev/embargo/store"
 )
 
-// SnapshotVersion is the version of the saved snapshot's JSON.
-const SnapshotVersion = 1
+// SnapshotVersion is the version of the snapshot Save writes. Version 1
+// also held every finding's state, for the next report to compare; the
+// changes now come from the findings' timestamps, and a version 1
+// snapshot still decodes (its counts are read, its findings skipped).
+const SnapshotVersion = 2
 
-// MaxSnapshotBytes bounds a saved snapshot the report will decode: about
-// 100 bytes a finding, for a department of some hundreds of thousands.
+// MaxSnapshotBytes bounds a saved snapshot the report will decode. A
+// version 2 snapshot is some hundred bytes; the bound is for version 1
+// ones, about 100 bytes a finding, for a department of some hundreds of
+// thousands.
 const MaxSnapshotBytes = 64 << 20
 
-// Snapshot is what is saved with a report marked as sent: the counts and
-// every finding's state, for the next report's "since the last report".
+// Snapshot is what is saved with a report marked as sent: its counts,
+// for the next report's deltas.
 type Snapshot struct {
-	Version  int                           `json:"version"`
-	At       time.Time                     `json:"at"`
-	Open     int                           `json:"open"`
-	Overdue  int                           `json:"overdue"`
-	Waived   int                           `json:"waived"`
-	Findings map[string]store.FindingState `json:"findings"`
+	Version    int       `json:"version"`
+	At         time.Time `json:"at"`
+	Hosts      int       `json:"hosts"`
+	Open       int       `json:"open"`
+	Overdue    int       `json:"overdue"`
+	DueSoon    int       `json:"due_in_30_days"`
+	Waived     int       `json:"waived"`
+	Remediated int       `json:"remediated"`
+	Stale      int       `json:"stale"`
 }
 
-// Changes is what happened between the last saved report and this one.
+// Changes is what happened between the last saved report and this one:
+// the first Listed findings new, remediated and reopened since, of
+// their counts, and how the totals moved.
 type Changes struct {
-	Last         time.Time `json:"last_report"`
-	New          []Change  `json:"new"`
-	Remediated   []Change  `json:"remediated"`
-	Reopened     []Change  `json:"reopened"`
-	OpenDelta    int       `json:"open_delta"`
-	OverdueDelta int       `json:"overdue_delta"`
-	WaivedDelta  int       `json:"waived_delta"`
+	Last            time.Time `json:"last_report"`
+	New             []Change  `json:"new"`
+	Remediated      []Change  `json:"remediated"`
+	Reopened        []Change  `json:"reopened"`
+	NewCount        int       `json:"new_count"`
+	RemediatedCount int       `json:"remediated_count"`
+	ReopenedCount   int       `json:"reopened_count"`
+	OpenDelta       int       `json:"open_delta"`
+	OverdueDelta    int       `json:"overdue_delta"`
+	WaivedDelta     int       `json:"waived_delta"`
 }
 
 // Change names one finding that changed.
@@ -49,12 +61,8 @@ type Change struct {
 
 // Snapshot returns the snapshot to save with r.
 func (r Report) Snapshot() Snapshot {
-	s := Snapshot{Version: SnapshotVersion, At: r.Generated, Open: r.Open, Overdue: r.Overdue, Waived: r.Waived,
-		Findings: make(map[string]store.FindingState, len(r.findings))}
-	for _, f := range r.findings {
-		s.Findings[f.ID] = f.State
-	}
-	return s
+	return Snapshot{Version: SnapshotVersion, At: r.Generated, Hosts: r.Hosts, Open: r.Open, Overdue: r.Overdue,
+		DueSoon: r.DueSoon, Waived: r.Waived, Remediated: r.Remediated, Stale: r.StaleCount}
 }
 
 // Save records r as sent, so that the next report counts its changes
@@ -70,44 +78,19 @@ func Save(ctx context.Context, st store.Store, v store.Viewer, r Report) error {
 	return nil
 }
 
-// DecodeSnapshot reads a saved snapshot.
+// DecodeSnapshot reads a saved snapshot of version 1 or 2.
 func DecodeSnapshot(b []byte) (Snapshot, error) {
 	var s Snapshot
 	if len(b) > MaxSnapshotBytes {
 		return s, fmt.Errorf("the snapshot is %d bytes, more than the %d read", len(b), MaxSnapshotBytes)
 	}
+	// Unknown fields, such as version 1's "findings", are skipped
+	// rather than kept.
 	if err := json.Unmarshal(b, &s); err != nil {
 		return s, fmt.Errorf("decoding the snapshot: %w", err)
 	}
-	if s.Version != SnapshotVersion {
-		return s, fmt.Errorf("the snapshot is version %d, not %d", s.Version, SnapshotVersion)
+	if s.Version != 1 && s.Version != SnapshotVersion {
+		return s, fmt.Errorf("the snapshot is version %d, not 1 or %d", s.Version, SnapshotVersion)
 	}
 	return s, nil
-}
-
-// changes compares the findings now with the snapshot saved at last.
-func changes(prev Snapshot, last time.Time, now []store.Finding, hosts map[string]store.Host) *Changes {
-	c := &Changes{Last: last, New: []Change{}, Remediated: []Change{}, Reopened: []Change{}}
-	for _, f := range now {
-		was, seen := prev.Findings[f.ID]
-		ch := Change{FindingID: f.ID, Host: hosts[f.HostID].Host, Instrument: f.Instrument, Item: f.Item}
-		standing := f.State == store.Open || f.State == store.Reopened
-		switch {
-		case !seen && standing:
-			c.New = append(c.New, ch)
-		case f.State == store.Remediated && seen && was != store.Remediated:
-			c.Remediated = append(c.Remediated, ch)
-		case f.State == store.Reopened && (was == store.Remediated || f.Changed.After(last)):
-			c.Reopened = append(c.Reopened, ch)
-		}
-	}
-	for _, l := range [][]Change{c.New, c.Remediated, c.Reopened} {
-		sort.Slice(l, func(i, j int) bool {
-			if l[i].Host != l[j].Host {
-				return l[i].Host < l[j].Host
-			}
-			return l[i].FindingID < l[j].FindingID
-		})
-	}
-	return c
 }

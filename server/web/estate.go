@@ -64,116 +64,41 @@ func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPo
 type departmentPage struct {
 	Page
 	Department string
-	Hosts      []store.Host    // those needing attention first, at most maxHostRows
-	Findings   []store.Finding // open and reopened, nearest deadline first, at most maxFindingRows
+	Hosts      []store.Host              // those needing attention first, at most maxHostRows
+	Findings   []store.DepartmentFinding // open and reopened, nearest deadline first, at most maxFindingRows
 	// AllHosts and AllOpen count every host and open finding.
 	AllHosts, AllOpen int
 	InstrumentChart   template.HTML
-	Stale             int               // hosts not scanned in 30 days
-	HostNames         map[string]string // host id → name
+	Stale             int // hosts not scanned in 30 days
 }
 
-// visibleDepartment returns ErrNotFound unless v may see department dep.
-func (d *dashboard) visibleDepartment(r *http.Request, v store.Viewer, dep string) error {
-	if v.Role == store.Officer {
-		if v.Department != dep {
-			return fmt.Errorf("department %q: %w", dep, store.ErrNotFound)
-		}
-		return nil
-	}
-	deps, err := d.st.Departments(r.Context(), v)
-	if err != nil {
-		return fmt.Errorf("listing departments: %w", err)
-	}
-	if !slices.Contains(deps, dep) {
-		return fmt.Errorf("department %q: %w", dep, store.ErrNotFound)
-	}
-	return nil
-}
-
+// department shows one department: its counts and the rows that need
+// attention first, read with DepartmentFacts (a few indexed aggregate
+// queries) and one page of hosts, whatever the department's size.
 func (d *dashboard) department(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	dep := r.PathValue("d")
-	if err := d.visibleDepartment(r, v, dep); err != nil {
-		return err
-	}
 	ctx := r.Context()
-	hosts, err := d.st.Hosts(ctx, v, store.HostFilter{Department: dep})
+	// DepartmentFacts is ErrNotFound for a department v may not see.
+	x, err := d.st.DepartmentFacts(ctx, v, dep, time.Time{}, d.opts.Now(), maxFindingRows)
+	if err != nil {
+		return fmt.Errorf("reading department %q: %w", dep, err)
+	}
+	hosts, err := d.st.Hosts(ctx, v, store.HostFilter{Department: dep, ByAttention: true, Limit: maxHostRows})
 	if err != nil {
 		return fmt.Errorf("listing the hosts of %q: %w", dep, err)
 	}
-	fs, err := d.st.Findings(ctx, v, store.FindingFilter{Department: dep})
-	if err != nil {
-		return fmt.Errorf("listing the findings of %q: %w", dep, err)
-	}
-	d.render(w, http.StatusOK, "department", departmentData(d.page(r, v, "Department "+dep), dep, hosts, fs))
+	d.render(w, http.StatusOK, "department", departmentData(d.page(r, v, "Department "+dep), dep, x, hosts))
 	return nil
 }
 
-func departmentData(p Page, dep string, hosts []store.Host, all []store.Finding) departmentPage {
-	open := openFindings(all)
-	byInst := map[string]*store.Count{}
-	var names []string
-	for _, f := range open {
-		c := byInst[f.Instrument]
-		if c == nil {
-			c = &store.Count{Name: f.Instrument}
-			byInst[f.Instrument] = c
-			names = append(names, f.Instrument)
-		}
-		c.N++
-		if isOverdue(f, p.Now) {
-			c.Overdue++
-		}
-	}
-	sort.Strings(names)
-	hosts = slices.Clone(hosts)
-	sort.SliceStable(hosts, func(i, j int) bool {
-		a, b := hosts[i], hosts[j]
-		if a.Overdue != b.Overdue {
-			return a.Overdue > b.Overdue
-		}
-		if a.Open != b.Open {
-			return a.Open > b.Open
-		}
-		return a.LastScan.Before(b.LastScan)
-	})
-	counts := make([]store.Count, 0, len(names))
-	for _, n := range names {
-		counts = append(counts, *byInst[n])
-	}
-	stale, hostNames := 0, map[string]string{}
-	for _, h := range hosts {
-		hostNames[h.ID] = h.Host
-		if h.LastScan.IsZero() || p.Now.Sub(h.LastScan) > 30*24*time.Hour {
-			stale++
-		}
-	}
-	return departmentPage{Page: p, Department: dep, AllHosts: len(hosts), AllOpen: len(open),
-		Hosts: hosts[:min(len(hosts), maxHostRows)], Findings: open[:min(len(open), maxFindingRows)], Stale: stale, HostNames: hostNames,
+func departmentData(p Page, dep string, x store.DepartmentFacts, hosts []store.Host) departmentPage {
+	// The chart lists instruments by name, so that they keep their place
+	// from one visit to the next.
+	counts := slices.Clone(x.ByInstrument)
+	sort.Slice(counts, func(i, j int) bool { return counts[i].Name < counts[j].Name })
+	return departmentPage{Page: p, Department: dep, AllHosts: x.Hosts, AllOpen: x.Open,
+		Hosts: hosts[:min(len(hosts), maxHostRows)], Findings: x.Findings[:min(len(x.Findings), maxFindingRows)], Stale: x.Stale,
 		InstrumentChart: barChart("Open findings of "+dep+" by instrument", countBars(counts, ""))}
-}
-
-// openFindings returns the open and reopened findings, those with the
-// nearest deadline first and those without one last.
-func openFindings(all []store.Finding) []store.Finding {
-	var out []store.Finding
-	for _, f := range all {
-		if f.State == store.Open || f.State == store.Reopened {
-			out = append(out, f)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Deadline, out[j].Deadline
-		if a.IsZero() != b.IsZero() {
-			return b.IsZero()
-		}
-		return a.Before(b)
-	})
-	return out
-}
-
-func isOverdue(f store.Finding, now time.Time) bool {
-	return (f.State == store.Open || f.State == store.Reopened) && !f.Deadline.IsZero() && f.Deadline.Before(now)
 }
 
 type hostPage struct {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -84,8 +85,13 @@ func (s *Store) Hosts(ctx context.Context, v store.Viewer, f store.HostFilter) (
 		cond += " AND department = ?"
 		args = append(args, f.Department)
 	}
+	order := ` ORDER BY department, host, id`
+	if f.ByAttention {
+		// The order of the hosts_attention index.
+		order = ` ORDER BY department, overdue_count DESC, open_count DESC, last_scan, host, id`
+	}
 	args = append(args, limit(f.Limit), max(0, f.Offset))
-	hs, err := list(ctx, s, `SELECT `+hostCols+` FROM hosts WHERE 1 = 1`+cond+` ORDER BY department, host, id LIMIT ? OFFSET ?`, args, scanHost)
+	hs, err := list(ctx, s, `SELECT `+hostCols+` FROM hosts WHERE 1 = 1`+cond+order+` LIMIT ? OFFSET ?`, args, scanHost)
 	if err != nil {
 		return nil, fmt.Errorf("list hosts: %w", err)
 	}
@@ -120,6 +126,15 @@ func (s *Store) Inventory(ctx context.Context, v store.Viewer, hostID string) ([
 const findingCols = `id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product, supplier, country,
 	deadline, first_seen, last_seen, state, changed, evidence`
 
+// findingColsNoEvidence are findingCols with an empty evidence, for
+// lists that do not show it: the store then never reads its bytes.
+const findingColsNoEvidence = `id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product, supplier, country,
+	deadline, first_seen, last_seen, state, changed, ''`
+
+// standing is the condition of open findings, spelled as the partial
+// indexes of migration 002 are, so that both engines use them.
+const standing = `state IN ('open', 'reopened')`
+
 func scanFinding(row interface{ Scan(...any) error }) (store.Finding, error) {
 	var f store.Finding
 	var deadline, first, last, changed int64
@@ -147,7 +162,10 @@ func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []an
 	if f.HostID != "" {
 		add(" AND host_id = ?", f.HostID)
 	}
-	if f.State != "" && withState {
+	switch {
+	case f.OpenOrReopened && withState:
+		cond += " AND " + standing
+	case f.State != "" && withState:
 		add(" AND state = ?", string(f.State))
 	}
 	if f.Instrument != "" {
@@ -160,7 +178,11 @@ func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []an
 // last).
 func (s *Store) Findings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.Finding, error) {
 	cond, args := filter(v, f, true)
-	fs, err := list(ctx, s, `SELECT `+findingCols+` FROM findings WHERE 1 = 1`+cond+
+	cols := findingCols
+	if f.NoEvidence {
+		cols = findingColsNoEvidence
+	}
+	fs, err := list(ctx, s, `SELECT `+cols+` FROM findings WHERE 1 = 1`+cond+
 		` ORDER BY deadline, id LIMIT ?`, append(args, limit(f.Limit)), scanFinding)
 	if err != nil {
 		return nil, fmt.Errorf("list findings: %w", err)
@@ -198,7 +220,11 @@ func scanFlow(row interface{ Scan(...any) error }) (store.FlowFinding, error) {
 // A State in the filter is ignored: flow findings have no life.
 func (s *Store) FlowFindings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.FlowFinding, error) {
 	cond, args := filter(v, f, false)
-	fs, err := list(ctx, s, `SELECT `+flowCols+` FROM flow_findings WHERE 1 = 1`+cond+` ORDER BY bytes_out DESC, id LIMIT ?`,
+	cols := flowCols
+	if f.NoEvidence {
+		cols = strings.TrimSuffix(flowCols, "evidence") + "''"
+	}
+	fs, err := list(ctx, s, `SELECT `+cols+` FROM flow_findings WHERE 1 = 1`+cond+` ORDER BY bytes_out DESC, id LIMIT ?`,
 		append(args, limit(f.Limit)), scanFlow)
 	if err != nil {
 		return nil, fmt.Errorf("list flow findings: %w", err)

@@ -120,6 +120,30 @@ func BenchmarkReads(b *testing.B) {
 					return err
 				}},
 				{"Trend/90d", func() error { _, err := st.Trend(ctx, store.System, 90, now); return err }},
+				// The department page and report: a department of
+				// -read-hosts/20 hosts, its lists cut at 15 (the report)
+				// and 200 (the page); since an hour ago every finding
+				// of the fixture is new, the most a report can count.
+				{"DepartmentFacts/15", func() error {
+					_, err := st.DepartmentFacts(ctx, store.System, "D07", time.Time{}, now, 15)
+					return err
+				}},
+				{"DepartmentFacts/200", func() error {
+					_, err := st.DepartmentFacts(ctx, officer, "D07", time.Time{}, now, 200)
+					return err
+				}},
+				{"DepartmentFacts/since", func() error {
+					_, err := st.DepartmentFacts(ctx, officer, "D07", now.Add(-time.Hour), now, 15)
+					return err
+				}},
+				{"Hosts/attention", func() error {
+					_, err := st.Hosts(ctx, officer, store.HostFilter{Department: "D07", ByAttention: true, Limit: 300})
+					return err
+				}},
+				{"Findings/open-no-evidence", func() error {
+					_, err := st.Findings(ctx, officer, store.FindingFilter{Department: "D07", OpenOrReopened: true, NoEvidence: true, Limit: 200})
+					return err
+				}},
 			} {
 				b.Run(r.name, func(b *testing.B) {
 					for b.Loop() {

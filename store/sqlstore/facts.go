@@ -1,0 +1,209 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// deptFindingCols are a finding without its evidence (f) and its host's
+// names (h).
+const deptFindingCols = `f.id, f.host_id, f.department, f.pack, f.rule, f.instrument, f.title, f.url, f.effect, f.item, f.version,
+	f.product, f.supplier, f.country, f.deadline, f.first_seen, f.last_seen, f.state, f.changed, '', h.host, h.system_name, h.owner`
+
+func scanDeptFinding(row interface{ Scan(...any) error }) (store.DepartmentFinding, error) {
+	var d store.DepartmentFinding
+	var deadline, first, last, changed int64
+	var state, evidence string
+	f := &d.Finding
+	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Title, &f.URL, &f.Effect, &f.Item,
+		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &evidence,
+		&d.Host, &d.SystemName, &d.Owner)
+	f.Deadline, f.FirstSeen, f.LastSeen, f.Changed = deadlineTM(deadline), tm(first), tm(last), tm(changed)
+	f.State = store.FindingState(state)
+	return d, err
+}
+
+// DepartmentFacts reads a department's standing in one snapshot. Every
+// query is a range of an index whose first column is the department
+// (migration 002), counted or read to its first limit rows: the
+// findings' counts by state come from finding_counts, which ingest
+// keeps; those that depend on now (overdue, due soon) or on since
+// (changes) count the range of an index that holds just them.
+func (s *Store) DepartmentFacts(ctx context.Context, v store.Viewer, dept string, since, now time.Time, limit int) (store.DepartmentFacts, error) {
+	what := fmt.Sprintf("facts of department %q", dept)
+	if limit < 0 || limit > store.MaxFactsLimit {
+		return store.DepartmentFacts{}, fmt.Errorf("%s: %w: limit %d is not 0-%d", what, store.ErrInvalid, limit, store.MaxFactsLimit)
+	}
+	if v.Role == store.Officer && v.Department != dept {
+		return store.DepartmentFacts{}, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	cond, scoped := scope(v, "department")
+	// args are the department and v's scope, first in every query.
+	args := func(more ...any) []any { return append(append([]any{dept}, scoped...), more...) }
+	wcond, _ := scope(v, "w.department")
+	fcond, _ := scope(v, "f.department")
+	n := ts(now)
+	var x store.DepartmentFacts
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		x = store.DepartmentFacts{}
+		var err error
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN last_scan < ? THEN 1 ELSE 0 END), 0) AS BIGINT)
+			FROM hosts WHERE department = ?`+cond), append([]any{ts(now.Add(-store.FactsWindow))}, args()...)...).Scan(&x.Hosts, &x.Stale); err != nil {
+			return fmt.Errorf("count hosts: %w", err)
+		}
+		if x.Hosts == 0 && v.Role != store.Officer {
+			return store.ErrNotFound
+		}
+		if x.StaleHosts, err = rowsOf(ctx, s, tx, `SELECT `+hostCols+` FROM hosts WHERE department = ?`+cond+
+			` AND last_scan < ? ORDER BY last_scan, host, id LIMIT ?`, args(ts(now.Add(-store.FactsWindow)), limit), scanHost); err != nil {
+			return fmt.Errorf("list stale hosts: %w", err)
+		}
+		if err := s.countFindings(ctx, tx, &x, cond, args, n, ts(now.Add(store.FactsWindow))); err != nil {
+			return err
+		}
+		if x.Findings, err = rowsOf(ctx, s, tx, `SELECT `+deptFindingCols+` FROM findings f JOIN hosts h ON h.id = f.host_id
+			WHERE f.department = ?`+fcond+` AND f.`+standing+` ORDER BY f.deadline, f.id LIMIT ?`, args(limit), scanDeptFinding); err != nil {
+			return fmt.Errorf("list open findings: %w", err)
+		}
+		if !since.IsZero() {
+			if err := s.changesSince(ctx, tx, &x.Since, fcond, args, ts(since), limit); err != nil {
+				return err
+			}
+		}
+		soon := ts(now.Add(store.FactsWindow))
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM waivers WHERE department = ?`+cond+
+			` AND state = 'approved' AND expiry > ? AND expiry <= ?`), args(n, soon)...).Scan(&x.Expiring); err != nil {
+			return fmt.Errorf("count expiring waivers: %w", err)
+		}
+		if x.ExpiringWaivers, err = rowsOf(ctx, s, tx, `SELECT w.id, w.finding_id, w.host_id, w.department, w.reason, w.expiry, w.requested_by,
+			w.requested, w.state, w.decided_by, w.decided, w.note, h.host FROM waivers w JOIN hosts h ON h.id = w.host_id
+			WHERE w.department = ?`+wcond+` AND w.state = 'approved' AND w.expiry > ? AND w.expiry <= ? ORDER BY w.expiry, w.id LIMIT ?`,
+			args(n, soon, limit), func(row interface{ Scan(...any) error }) (store.DepartmentWaiver, error) {
+				var w store.DepartmentWaiver
+				var expiry, requested, decided int64
+				var state string
+				err := row.Scan(&w.ID, &w.FindingID, &w.HostID, &w.Department, &w.Reason, &expiry, &w.RequestedBy, &requested, &state,
+					&w.DecidedBy, &decided, &w.Note, &w.Host)
+				w.Expiry, w.Requested, w.Decided, w.State = tm(expiry), tm(requested), tm(decided), store.WaiverState(state)
+				return w, err
+			}); err != nil {
+			return fmt.Errorf("list expiring waivers: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return store.DepartmentFacts{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return x, nil
+}
+
+// countFindings fills the counts of findings: by state from
+// finding_counts, and the open ones without a deadline, overdue at now
+// and due before soon from ranges of the partial indexes of open
+// findings.
+func (s *Store) countFindings(ctx context.Context, tx *sql.Tx, x *store.DepartmentFacts, cond string, args func(...any) []any, now, soon int64) error {
+	byInst := map[string]*store.Count{}
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT instrument, state, n FROM finding_counts WHERE department = ?`+cond+` AND n <> 0`), args()...)
+	if err != nil {
+		return fmt.Errorf("count findings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var inst, state string
+		var n int
+		if err := rows.Scan(&inst, &state, &n); err != nil {
+			return fmt.Errorf("count findings: %w", err)
+		}
+		switch store.FindingState(state) {
+		case store.Open, store.Reopened:
+			x.Open += n
+			bump(byInst, inst, n, 0)
+		case store.Waived:
+			x.Waived += n
+		case store.Remediated:
+			x.Remediated += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("count findings: %w", err)
+	}
+	// The open findings with a deadline are those open less those
+	// without one: the latter are few (warnings), and their range of
+	// findings_open is short, where the former may be the department.
+	var none int
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND `+standing+` AND deadline = ?`),
+		args(int64(noDeadline))...).Scan(&none); err != nil {
+		return fmt.Errorf("count findings without a deadline: %w", err)
+	}
+	x.Deadlines = max(0, x.Open-none)
+	// Overdue by instrument, one range of findings_open_instrument each
+	// (the instruments with open findings are few); due soon, one range
+	// of findings_open.
+	for inst, c := range byInst {
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND instrument = ? AND `+standing+
+			` AND deadline < ?`), args(inst, now)...).Scan(&c.Overdue); err != nil {
+			return fmt.Errorf("count overdue findings of %q: %w", inst, err)
+		}
+		x.Overdue += c.Overdue
+	}
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND `+standing+
+		` AND deadline >= ? AND deadline < ?`), args(now, soon)...).Scan(&x.DueSoon); err != nil {
+		return fmt.Errorf("count findings due soon: %w", err)
+	}
+	x.ByInstrument = sorted(byInst)
+	return nil
+}
+
+// changesSince counts and lists the findings new, remediated and
+// reopened after since. A finding first seen after since is only new:
+// whatever else befell it since, the last report never showed it.
+func (s *Store) changesSince(ctx context.Context, tx *sql.Tx, c *store.FindingChanges, fcond string, args func(...any) []any, since int64, limit int) error {
+	for _, q := range []struct {
+		what  string
+		where string // on findings f, after the department
+		order string
+		n     *int
+		list  *[]store.DepartmentFinding
+		args  []any
+	}{
+		{"new", ` AND f.` + standing + ` AND f.first_seen > ?`, `first_seen`, &c.New, &c.NewFindings, args(since)},
+		{"remediated", ` AND f.state = 'remediated' AND f.changed > ? AND f.first_seen <= ?`, `changed`, &c.Remediated, &c.RemediatedFindings, args(since, since)},
+		{"reopened", ` AND f.state = 'reopened' AND f.changed > ? AND f.first_seen <= ?`, `changed`, &c.Reopened, &c.ReopenedFindings, args(since, since)},
+	} {
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings f WHERE f.department = ?`+fcond+q.where), q.args...).Scan(q.n); err != nil {
+			return fmt.Errorf("count %s findings: %w", q.what, err)
+		}
+		if *q.n == 0 || limit == 0 {
+			continue
+		}
+		l, err := rowsOf(ctx, s, tx, `SELECT `+deptFindingCols+` FROM findings f JOIN hosts h ON h.id = f.host_id
+			WHERE f.department = ?`+fcond+q.where+` ORDER BY f.`+q.order+`, f.id LIMIT ?`, append(q.args, limit), scanDeptFinding)
+		if err != nil {
+			return fmt.Errorf("list %s findings: %w", q.what, err)
+		}
+		*q.list = l
+	}
+	return nil
+}
+
+// rowsOf runs a query in tx and scans each row with scan.
+func rowsOf[T any](ctx context.Context, s *Store, tx *sql.Tx, query string, args []any, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, s.d.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
