@@ -154,7 +154,7 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 		a := &aggs[i]
 		sys := a.sys
 		d := j.destinationOf(a)
-		for _, f := range e.EvaluateFlow(sys, flowVars(a), d.Attribution(), a.Destination) {
+		for _, f := range e.EvaluateFlow(sys, FlowVars(a), d.Attribution(), a.Destination) {
 			rf := report.Finding{Finding: f, Title: titles[f.Pack], SystemName: a.SystemName, Classification: a.Classification,
 				Tags: sys.Tags, Unregistered: a.Unregistered, ItemName: "traffic to " + destinationName(a),
 				Supplier: a.Entity, Country: a.ControllingCountry, State: report.Open, FirstSeen: j.o.Now}
@@ -200,8 +200,9 @@ func destinationName(a *Aggregate) string {
 	return "addresses of unknown registration"
 }
 
-// flowVars is an aggregate as the policy engine's flow variable.
-func flowVars(a *Aggregate) *policy.FlowVars {
+// FlowVars is an aggregate as the policy engine's flow variable; the
+// fleet server judges uploaded aggregates with it too.
+func FlowVars(a *Aggregate) *policy.FlowVars {
 	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
 		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows),
 		RejectedFlows: clamp(a.RejectedFlows)}

@@ -50,7 +50,7 @@ func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) 
 				d.Entity, d.Chain = e, s.cat.Chain(e)
 			}
 		}
-		fv := flowVars(ag)
+		fv := egress.FlowVars(ag)
 		if d.Entity == nil {
 			fv.Destination = "" // an entity this catalogue does not know
 		} else {
@@ -77,22 +77,4 @@ func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) 
 	return out, nil
 }
 
-// flowVars is an aggregate as the policy engine's flow variable (as
-// egress's judge builds it).
-func flowVars(a *egress.Aggregate) *policy.FlowVars {
-	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
-		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn),
-		Flows: clamp(a.Flows), RejectedFlows: clamp(a.RejectedFlows)}
-	if len(a.RegisteredCountries) > 0 {
-		f.RegisteredCountry = a.RegisteredCountries[0]
-	}
-	for _, n := range a.ASNs {
-		f.ASNs = append(f.ASNs, int64(n))
-	}
-	for _, p := range a.Ports {
-		f.Ports = append(f.Ports, int64(p))
-	}
-	return f
-}
 
-func clamp(u uint64) int64 { return int64(min(u, 1<<63-1)) }

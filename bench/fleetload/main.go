@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +44,39 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fleetload:", err)
 		os.Exit(1)
 	}
+}
+
+// measure runs job(i) for i in [0, n), conc at a time, and returns how
+// long each successful job took (as job reports it) and how many failed.
+func measure(n, conc int, job func(i int) (time.Duration, error)) ([]time.Duration, int) {
+	var (
+		mu     sync.Mutex
+		lat    []time.Duration
+		failed int
+		next   atomic.Int64
+		wg     sync.WaitGroup
+	)
+	for range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				d, err := job(i)
+				mu.Lock()
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "fleetload:", err)
+					failed++
+				} else {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return lat, failed
 }
 
 // summary prints a measurement: count, rate over wall, and latency

@@ -10,8 +10,6 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -47,32 +45,15 @@ func pages(args []string) error {
 		if err := fetch(client, *server+path); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		var (
-			mu     sync.Mutex
-			lat    []time.Duration
-			failed atomic.Int64
-			next   atomic.Int64
-			wg     sync.WaitGroup
-		)
 		start := time.Now()
-		for range *conc {
-			wg.Go(func() {
-				for next.Add(1) <= int64(*n) {
-					t0 := time.Now()
-					if err := fetch(client, *server+path); err != nil {
-						fmt.Fprintln(os.Stderr, "fleetload:", path+":", err)
-						failed.Add(1)
-						continue
-					}
-					d := time.Since(t0)
-					mu.Lock()
-					lat = append(lat, d)
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		summary("Page"+benchName(path), lat, time.Since(start), int(failed.Load()))
+		lat, failed := measure(*n, *conc, func(int) (time.Duration, error) {
+			t0 := time.Now()
+			if err := fetch(client, *server+path); err != nil {
+				return 0, fmt.Errorf("%s: %w", path, err)
+			}
+			return time.Since(t0), nil
+		})
+		summary("Page"+benchName(path), lat, time.Since(start), failed)
 	}
 	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -42,51 +40,27 @@ func upload(args []string) error {
 		return fmt.Errorf("%s: no %s marker (make it from `fleetload status`)", *reportFile, hostMarker)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}, Timeout: 5 * time.Minute}
-	var (
-		mu     sync.Mutex
-		lat    []time.Duration
-		failed atomic.Int64
-		next   atomic.Int64
-		wg     sync.WaitGroup
-	)
 	start := time.Now()
-	for range *conc {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= *hosts {
-					return
-				}
-				n := *first + i
-				host := fmt.Sprintf("bench-%06d", n)
-				cred, err := enrol(client, *server, tokens[n%len(tokens)], host)
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "fleetload: enrol", host+":", err)
-					failed.Add(1)
-					continue
-				}
-				mine := bytes.Replace(body, []byte(hostMarker), fmt.Appendf(nil, "%010d", n), 1)
-				t0 := time.Now()
-				if err := send(client, *server, cred, mine); err != nil {
-					fmt.Fprintln(os.Stderr, "fleetload: upload", host+":", err)
-					failed.Add(1)
-					continue
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	summary("Upload", lat, time.Since(start), int(failed.Load()))
-	if failed.Load() > 0 {
-		return fmt.Errorf("%d of %d hosts failed", failed.Load(), *hosts)
+	lat, failed := measure(*hosts, *conc, func(i int) (time.Duration, error) {
+		n := *first + i
+		host := fmt.Sprintf("bench-%06d", n)
+		cred, err := enrol(client, *server, tokens[n%len(tokens)], host)
+		if err != nil {
+			return 0, fmt.Errorf("enrol %s: %w", host, err)
+		}
+		mine := bytes.Replace(body, []byte(hostMarker), fmt.Appendf(nil, "%010d", n), 1)
+		t0 := time.Now() // enrolment is not timed
+		if err := send(client, *server, cred, mine); err != nil {
+			return 0, fmt.Errorf("upload %s: %w", host, err)
+		}
+		return time.Since(t0), nil
+	})
+	summary("Upload", lat, time.Since(start), failed)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d hosts failed", failed, *hosts)
 	}
 	return nil
 }
-
 func enrol(c *http.Client, server, token, host string) (string, error) {
 	req, _ := json.Marshal(map[string]string{"token": token, "host": host})
 	resp, err := c.Post(server+"/api/v1/enroll", "application/json", bytes.NewReader(req))
