@@ -46,23 +46,53 @@ func (s *Store) tally(ctx context.Context, tx *sql.Tx, department string, at tim
 // countKey names one row of finding_counts.
 type countKey struct{ department, instrument, state string }
 
-// countDelta is how a transaction moves finding_counts.
-type countDelta map[countKey]int
+// deadlineKey names one row of deadline_counts.
+type deadlineKey struct {
+	department, instrument string
+	deadline               int64
+}
 
-// move counts a finding that went from one state to another; from is
-// empty for a new finding.
-func (d countDelta) move(department, fromInstrument, from, instrument, to string) {
-	if from != "" {
-		d[countKey{department, fromInstrument, from}]--
+// countDelta is how a transaction moves finding_counts and
+// deadline_counts.
+type countDelta struct {
+	states    map[countKey]int
+	deadlines map[deadlineKey]int
+}
+
+func newCountDelta() *countDelta {
+	return &countDelta{states: map[countKey]int{}, deadlines: map[deadlineKey]int{}}
+}
+
+// findingCount is what counts of one finding: its instrument, state and
+// deadline (noDeadline when none).
+type findingCount struct {
+	instrument, state string
+	deadline          int64
+}
+
+// isStanding reports whether a finding in state s is counted open.
+func isStanding(s string) bool { return s == "open" || s == "reopened" }
+
+// move counts a finding that went from one standing to another; from's
+// state is empty for a new finding.
+func (d *countDelta) move(department string, from, to findingCount) {
+	if from.state != "" {
+		d.states[countKey{department, from.instrument, from.state}]--
+		if isStanding(from.state) && from.deadline != noDeadline {
+			d.deadlines[deadlineKey{department, from.instrument, from.deadline}]--
+		}
 	}
-	d[countKey{department, instrument, to}]++
+	d.states[countKey{department, to.instrument, to.state}]++
+	if isStanding(to.state) && to.deadline != noDeadline {
+		d.deadlines[deadlineKey{department, to.instrument, to.deadline}]++
+	}
 }
 
 // apply writes the delta, in key order: two transactions moving the
 // same rows then lock them in the same order and cannot deadlock.
-func (d countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
-	keys := make([]countKey, 0, len(d))
-	for k, n := range d {
+func (d *countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
+	keys := make([]countKey, 0, len(d.states))
+	for k, n := range d.states {
 		if n != 0 {
 			keys = append(keys, k)
 		}
@@ -80,8 +110,31 @@ func (d countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
 	for _, k := range keys {
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO finding_counts (department, instrument, state, n) VALUES (?, ?, ?, ?)
 			ON CONFLICT (department, instrument, state) DO UPDATE SET n = finding_counts.n + excluded.n`),
-			k.department, k.instrument, k.state, d[k]); err != nil {
+			k.department, k.instrument, k.state, d.states[k]); err != nil {
 			return fmt.Errorf("count findings: %w", err)
+		}
+	}
+	dk := make([]deadlineKey, 0, len(d.deadlines))
+	for k, n := range d.deadlines {
+		if n != 0 {
+			dk = append(dk, k)
+		}
+	}
+	sort.Slice(dk, func(i, j int) bool {
+		a, b := dk[i], dk[j]
+		if a.department != b.department {
+			return a.department < b.department
+		}
+		if a.instrument != b.instrument {
+			return a.instrument < b.instrument
+		}
+		return a.deadline < b.deadline
+	})
+	for _, k := range dk {
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO deadline_counts (department, instrument, deadline, n) VALUES (?, ?, ?, ?)
+			ON CONFLICT (department, instrument, deadline) DO UPDATE SET n = deadline_counts.n + excluded.n`),
+			k.department, k.instrument, k.deadline, d.deadlines[k]); err != nil {
+			return fmt.Errorf("count deadlines: %w", err)
 		}
 	}
 	return nil

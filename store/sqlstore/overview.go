@@ -59,10 +59,12 @@ func (s *Store) Overview(ctx context.Context, v store.Viewer, now time.Time) (st
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// From deadline_counts (kept by ingest), not the findings: at a
+		// large estate nearly every open finding may be overdue.
 		due, err := tx.QueryContext(ctx, s.d.q(`SELECT department, instrument,
-			CAST(COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0) AS BIGINT),
-			CAST(COALESCE(SUM(CASE WHEN deadline >= ? THEN 1 ELSE 0 END), 0) AS BIGINT)
-			FROM findings WHERE state IN ('open', 'reopened') AND deadline < ?`+cond+` GROUP BY department, instrument`),
+			CAST(COALESCE(SUM(CASE WHEN deadline < ? THEN n ELSE 0 END), 0) AS BIGINT),
+			CAST(COALESCE(SUM(CASE WHEN deadline >= ? THEN n ELSE 0 END), 0) AS BIGINT)
+			FROM deadline_counts WHERE n <> 0 AND deadline < ?`+cond+` GROUP BY department, instrument`),
 			append([]any{n, n, ts(now.Add(dueWindow))}, args...)...)
 		if err != nil {
 			return fmt.Errorf("count deadlines: %w", err)

@@ -67,6 +67,11 @@ func fillEstate(b *testing.B, st *Store, hosts int, now time.Time) {
 			SELECT department, instrument, state, COUNT(*) FROM findings GROUP BY department, instrument, state`); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deadline_counts (department, instrument, deadline, n)
+			SELECT department, instrument, deadline, COUNT(*) FROM findings
+			WHERE state IN ('open', 'reopened') AND deadline <> 9223372036854775807 GROUP BY department, instrument, deadline`); err != nil {
+			return err
+		}
 		for d := range 90 {
 			for dep := range 20 {
 				if _, err := tx.ExecContext(ctx, st.d.q(`INSERT INTO trend (day, department, open_count, overdue_count, remediated_count) VALUES (?, ?, ?, ?, ?)`),

@@ -13,6 +13,7 @@ import (
 type prior struct {
 	state      string
 	instrument string
+	deadline   int64 // noDeadline when none
 	firstSeen  int64
 	changed    int64
 }
@@ -79,7 +80,7 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 			return err
 		}
 		var now hostCounts
-		counts := countDelta{}
+		counts := newCountDelta()
 		states := make([]prior, len(fs))
 		for i, f := range fs {
 			p, ok := had[f.ID]
@@ -105,9 +106,10 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 				next.changed = rec
 			}
 			states[i] = next
-			now.add(next.state, deadlineTS(f.Deadline), rec)
-			if next.state != p.state || f.Instrument != p.instrument {
-				counts.move(dept, p.instrument, p.state, f.Instrument, next.state)
+			deadline := deadlineTS(f.Deadline)
+			now.add(next.state, deadline, rec)
+			if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
+				counts.move(dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
 			}
 		}
 		if err := s.upsertFindings(ctx, tx, u.AgentID, dept, rec, fs, states); err != nil {
@@ -117,7 +119,7 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 		for id, p := range had {
 			if p.state != string(store.Remediated) {
 				gone = append(gone, id)
-				counts.move(dept, p.instrument, p.state, p.instrument, string(store.Remediated))
+				counts.move(dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{p.instrument, string(store.Remediated), p.deadline})
 			}
 		}
 		sum.Remediated = len(gone)
@@ -162,7 +164,7 @@ func nonNil(b []byte) []byte {
 }
 
 func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string) (map[string]prior, error) {
-	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, first_seen, changed FROM findings WHERE host_id = ?`), hostID)
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed FROM findings WHERE host_id = ?`), hostID)
 	if err != nil {
 		return nil, fmt.Errorf("read host's findings: %w", err)
 	}
@@ -171,7 +173,7 @@ func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string) (ma
 	for rows.Next() {
 		var id string
 		var p prior
-		if err := rows.Scan(&id, &p.state, &p.instrument, &p.firstSeen, &p.changed); err != nil {
+		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed); err != nil {
 			return nil, err
 		}
 		had[id] = p

@@ -120,7 +120,8 @@ func (s *Store) waive(ctx context.Context, tx *sql.Tx, w store.Waiver, now time.
 		return fmt.Errorf("lock host %q: %w", w.HostID, err)
 	}
 	var state, instrument string
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT state, instrument FROM findings WHERE id = ?`), w.FindingID).Scan(&state, &instrument); err != nil {
+	var deadline int64
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT state, instrument, deadline FROM findings WHERE id = ?`), w.FindingID).Scan(&state, &instrument, &deadline); err != nil {
 		return fmt.Errorf("read finding %q: %w", w.FindingID, err)
 	}
 	if state != string(store.Open) && state != string(store.Reopened) {
@@ -129,8 +130,8 @@ func (s *Store) waive(ctx context.Context, tx *sql.Tx, w store.Waiver, now time.
 	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET state = 'waived', changed = ? WHERE id = ?`), ts(now), w.FindingID); err != nil {
 		return fmt.Errorf("waive finding %q: %w", w.FindingID, err)
 	}
-	counts := countDelta{}
-	counts.move(w.Department, instrument, state, instrument, string(store.Waived))
+	counts := newCountDelta()
+	counts.move(w.Department, findingCount{instrument, state, deadline}, findingCount{instrument, string(store.Waived), deadline})
 	if err := counts.apply(ctx, s, tx); err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"AdminOnly", testAdminOnly},
 		{"OfficerIsolation", testOfficerIsolation},
 		{"Overview", testOverview},
+		{"DeadlineCounts", testDeadlineCounts},
 		{"Trend", testTrend},
 		{"DepartmentFacts", testDepartmentFacts},
 		{"DepartmentFactsLater", testDepartmentFactsLater},
