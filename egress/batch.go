@@ -1,6 +1,10 @@
 package egress
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/embargo-dev/embargo/egress/internal/connflow"
+)
 
 // Flows are added up in batches because adding one costs, at hundreds of
 // thousands of destinations, two cache misses (the index slot, then the
@@ -76,9 +80,36 @@ func (c *Collector) Flow(f *Flow) {
 	}
 }
 
+// AddConn implements connflow.Adder: the Flow c stands for, added as
+// Flow adds it.
+func (c *Collector) AddConn(f *connflow.Conn) {
+	c.Stats.Flows++
+	if !f.Src.IsValid() || !f.Dst.IsValid() {
+		c.Stats.InvalidAddr++
+		return
+	}
+	p := &c.batch.p[c.batch.n]
+	dst := f.Dst.Unmap()
+	p.key.dst, p.src, p.dst, p.names = dst.As16(), f.Src.Unmap(), dst, nil
+	p.where = Location{Source: f.Source, Line: f.Line}
+	p.bytesOut, p.bytesIn, p.pktsOut, p.pktsIn = f.BytesOut, f.BytesIn, f.PktsOut, f.PktsIn
+	p.port, p.proto, p.rejected = f.DstPort, f.Proto, false
+	p.timed, p.start, p.end = true, f.Start, f.End
+	if c.batch.n++; c.batch.n == batchSize {
+		c.flush()
+	}
+}
+
 // system sets the system of p's source. Systems are numbered in the
 // order their sources come, as they are looked up here, flow by flow.
 func (c *Collector) system(p *pending) {
+	if c.one {
+		if c.oneSys < 0 {
+			c.oneSys = c.source(p.src)
+		}
+		p.key.sys = c.oneSys
+		return
+	}
 	sys, ok := c.srcs.get(p.src)
 	if !ok {
 		sys = c.source(p.src)

@@ -58,6 +58,12 @@ type Collector struct {
 	// distinct source address (up to maxSourceCache) and must be cheap.
 	source func(netip.Addr) int32
 	srcs   srcCache
+	// oneSys, when not negative, is every source's system: the source
+	// function gives all sources one (a one-off system), so its first
+	// answer serves, and no source is cached or looked up (at tens of
+	// thousands of clients, the cache was a cache miss a flow).
+	oneSys int32
+	one    bool // the source function gives every source the same system
 	table  *convTable
 	dns    dnsIndex
 	// overflow receives flows past MaxConversations.
@@ -97,7 +103,7 @@ func NewCollector(l CollectLimits, source func(netip.Addr) int32, overflow func(
 	if l.MaxBad <= 0 {
 		l.MaxBad = d.MaxBad
 	}
-	return &Collector{limits: l, source: source, table: newConvTable(), dns: newDNSIndex(l.MaxDNS), overflow: overflow}
+	return &Collector{limits: l, source: source, oneSys: -1, table: newConvTable(), dns: newDNSIndex(l.MaxDNS), overflow: overflow}
 }
 
 // add adds a flow to an entry; the cold part is touched only when a

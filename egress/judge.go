@@ -86,7 +86,14 @@ func NewJudge(o Options) *Judge {
 	}
 	j := &Judge{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
 	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
+	j.coll.one = j.oneSystem()
 	return j
+}
+
+// oneSystem reports whether every source is judged as one system.
+func (j *Judge) oneSystem() bool {
+	_, one := j.o.Sources.(OneOffSources)
+	return one
 }
 
 // sourceIndex is the index of the system source address a belongs to.

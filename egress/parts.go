@@ -3,10 +3,14 @@ package egress
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
+
+	"github.com/embargo-dev/embargo/egress/internal/connflow"
 )
 
 // Part is a byte range of a file that a reader can read on its own: the
@@ -63,7 +67,7 @@ func readParts(ctx context.Context, rd Reader, name string, f *os.File, data []b
 
 // shiftSink renumbers the lines of a part as lines of the whole file.
 type shiftSink struct {
-	s      Sink
+	s      *Collector
 	shift  int
 	prefix int
 }
@@ -76,9 +80,43 @@ func (s *shiftSink) at(l *Location) {
 
 func (s *shiftSink) Flow(f *Flow) { s.at(&f.Where); s.s.Flow(f) }
 
+// AddConn implements connflow.Adder.
+func (s *shiftSink) AddConn(c *connflow.Conn) {
+	if c.Line > s.prefix {
+		c.Line += s.shift
+	}
+	s.s.AddConn(c)
+}
+
 func (s *shiftSink) DNS(a *DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
 
-func (s *shiftSink) Bad(b Bad) { s.at(&b.Where); s.s.Bad(b) }
+// Bad renumbers the bad line, and the line a count of bad lines not
+// listed names in its reason (which is the count's own Where.Line).
+func (s *shiftSink) Bad(b Bad) {
+	line := b.Where.Line
+	s.at(&b.Where)
+	if b.Where.Line != line {
+		if n, first, ok := parseMoreBad(b.Reason); ok && first == line {
+			b.Reason = MoreBad(n, b.Where.Line)
+		}
+	}
+	s.s.Bad(b)
+}
+
+// MoreBad is the reason of the Bad that a text reader reports at the end
+// for the bad lines past its MaxBad: n of them, the first at line first.
+func MoreBad(n, first int) string {
+	return fmt.Sprintf("%d more bad lines not listed, the first at line %d", n, first)
+}
+
+// parseMoreBad reads a reason written by MoreBad.
+func parseMoreBad(reason string) (n, first int, ok bool) {
+	if !strings.Contains(reason, " more bad lines not listed, the first at line ") {
+		return 0, 0, false
+	}
+	k, err := fmt.Sscanf(reason, "%d more bad lines not listed, the first at line %d", &n, &first)
+	return n, first, err == nil && k == 2 && MoreBad(n, first) == reason
+}
 
 func countLines(b []byte) int {
 	n := 0
@@ -94,7 +132,7 @@ func countLines(b []byte) int {
 // source systems and overflow, under a lock, and is merged into the
 // judge's own collector when its part is read.
 func (j *Judge) part() *Collector {
-	return NewCollector(j.o.Limits, func(a netip.Addr) int32 {
+	c := NewCollector(j.o.Limits, func(a netip.Addr) int32 {
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		return j.sourceIndex(a)
@@ -103,4 +141,6 @@ func (j *Judge) part() *Collector {
 		defer j.mu.Unlock()
 		j.judgeOne(cv)
 	})
+	c.one = j.oneSystem()
+	return c
 }

@@ -96,3 +96,50 @@ func TestNoSplitPastAHeader(t *testing.T) {
 		t.Errorf("Split = %v, %v; want nil, nil", parts, err)
 	}
 }
+
+// A part's count of bad lines not listed names its first line as a line
+// of the file, not of the part.
+func TestMoreBadInParts(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n")
+	for i := range 4000 {
+		if i%10 == 0 {
+			fmt.Fprintf(&sb, "garbage %d\n", i)
+			continue
+		}
+		fmt.Fprintf(&sb, "%d.5\tC%d\t10.0.0.%d\t40000\t91.103.0.%d\t443\ttcp\n", 1795000000+i, i, i%250, i%200)
+	}
+	file := filepath.Join(t.TempDir(), "conn.log")
+	if err := os.WriteFile(file, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(sb.String(), "\n")
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
+	egress.MinSplit = 1
+	j := egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+	if _, err := j.ReadInputs(context.Background(), []egress.Reader{zeek.Reader{Limits: egress.Limits{MaxBad: 2}}}, []string{file}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	counts := 0
+	for _, b := range j.Finish().Bads {
+		var n, first int
+		if _, err := fmt.Sscanf(b.Reason, "%d more bad lines not listed, the first at line %d", &n, &first); err != nil {
+			if !strings.HasPrefix(lines[b.Where.Line-1], "garbage") {
+				t.Errorf("%v: %q is not a bad line", b.Where, lines[b.Where.Line-1])
+			}
+			continue
+		}
+		counts++
+		if first != b.Where.Line || !strings.HasPrefix(lines[first-1], "garbage") || first < 4 {
+			t.Errorf("%v: %q: line %d is %q", b.Where, b.Reason, first, lines[first-1])
+		}
+	}
+	if counts != 4 {
+		t.Errorf("%d counts of bad lines not listed, want one per part (4)", counts)
+	}
+}

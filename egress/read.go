@@ -150,7 +150,7 @@ func (l *limited) Read(p []byte) (int, error) {
 		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
 			return 0, err // the end came exactly at the limit
 		}
-		return 0, fmt.Errorf("%s: decompresses to more than %d bytes", l.name, MaxDecompressed)
+		return 0, fmt.Errorf("%s: decompresses to more than %d bytes", l.name, int64(MaxDecompressed))
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]

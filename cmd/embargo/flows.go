@@ -104,13 +104,15 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	if !contains(egress.Formats, o.output) {
 		return nil, nil, fmt.Errorf("unknown output format %q (want %s)", o.output, strings.Join(egress.Formats, ", "))
 	}
-	cat, err := catalog.Embedded()
-	if err != nil {
-		return nil, nil, fmt.Errorf("embedded catalogue: %w", err)
-	}
+	// The IP data first: the embedded snapshot is decoded on another
+	// goroutine, which then overlaps the catalogue's loading too.
 	ip, describeIP, err := openIPData(o.ipdata)
 	if err != nil {
 		return nil, nil, err
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded catalogue: %w", err)
 	}
 	o.describeIP = describeIP
 	now := time.Now().UTC()

@@ -106,9 +106,28 @@ func (r *bodyReader) tag(t string) {
 	r.off += len(t)
 }
 
+// uvarint reads a varint; most are one byte (deltas, indexes), which it
+// reads inline.
 func (r *bodyReader) uvarint() uint64 {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 && r.err == nil {
+		r.off++
+		return uint64(r.b[r.off-1])
+	}
+	return r.uvarintSlow()
+}
+
+func (r *bodyReader) uvarintSlow() uint64 {
 	if r.err != nil {
 		return 0
+	}
+	// Two and three bytes (segment starts, info indexes) without the
+	// general loop.
+	if b := r.b[r.off:]; len(b) >= 3 && b[1] < 0x80 {
+		r.off += 2
+		return uint64(b[0]&0x7f) | uint64(b[1])<<7
+	} else if len(b) >= 3 && b[2] < 0x80 {
+		r.off += 3
+		return uint64(b[0]&0x7f) | uint64(b[1]&0x7f)<<7 | uint64(b[2])<<14
 	}
 	x, n := binary.Uvarint(r.b[r.off:])
 	if n <= 0 {
@@ -187,19 +206,7 @@ func decodeBody(b []byte) (*Snapshot, error) {
 	}
 
 	r.tag(tagOrgs)
-	orgs := make([]string, r.count(MaxOrgs, 2))
-	for i := range orgs {
-		off := r.off
-		n := r.uvarint()
-		if r.err == nil && (n == 0 || n > MaxOrgLen) {
-			r.fail(off, "organisation name length %d not in 1..%d", n, MaxOrgLen)
-		}
-		o := string(r.take(int(n)))
-		if r.err == nil && (!utf8.ValidString(o) || (i > 0 && o <= orgs[i-1])) {
-			r.fail(off, "organisation name %.40q is not UTF-8 or not in ascending order", o)
-		}
-		orgs[i] = o
-	}
+	orgs := r.orgs()
 
 	r.tag(tagASes)
 	ases := make([]asKey, r.count(MaxASes, 2))
@@ -292,6 +299,44 @@ func decodeBody(b []byte) (*Snapshot, error) {
 	s.v4 = newTable4(start4, info4)
 	s.v6 = newTable6(hi6, lo6, info6)
 	return s, nil
+}
+
+// orgs reads the organisation names, as substrings of one copy of the
+// section (tens of thousands of names, where a string each was as many
+// allocations).
+func (r *bodyReader) orgs() []string {
+	n := r.count(MaxOrgs, 2)
+	ends := make([]int, n) // where each name ends in the body
+	start := r.off
+	for i := range ends {
+		off := r.off
+		n := r.uvarint()
+		if r.err == nil && (n == 0 || n > MaxOrgLen) {
+			r.fail(off, "organisation name length %d not in 1..%d", n, MaxOrgLen)
+		}
+		r.take(int(n))
+		ends[i] = r.off
+	}
+	if r.err != nil {
+		return nil
+	}
+	section := string(r.b[start:r.off])
+	orgs := make([]string, n)
+	for i, end := range ends {
+		end -= start
+		off := start
+		if i > 0 {
+			off = ends[i-1]
+		}
+		_, k := binary.Uvarint(r.b[off:]) // read above
+		o := section[off-start+k : end]
+		if !utf8.ValidString(o) || (i > 0 && o <= orgs[i-1]) {
+			r.fail(off, "organisation name %.40q is not UTF-8 or not in ascending order", o)
+			return nil
+		}
+		orgs[i] = o
+	}
+	return orgs
 }
 
 // segmentInfos reads n info indexes; neighbours must differ, since the

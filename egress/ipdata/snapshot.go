@@ -90,6 +90,13 @@ func newTable6(hi, lo []uint64, info []uint32) table6 {
 		t.index[h] = uint32(j)
 	}
 	t.index[1<<16] = uint32(len(hi) - 1)
+	subs := 0
+	for h := range 1 << 16 {
+		if t.index[h+1]-t.index[h] > subMin {
+			subs++
+		}
+	}
+	t.sub = make([]uint32, 0, subs*(1<<subBits+1))
 	for h := range 1 << 16 {
 		first, end := t.index[h], t.index[h+1]
 		if end-first <= subMin {

@@ -144,21 +144,16 @@ func (d *decoder) fastConn(line []byte, where egress.Location) bool {
 	} else if proto == egress.ICMP && src.Is6() {
 		proto = egress.ICMPv6 // Zeek says "icmp" for both
 	}
-	f := &d.flow
-	*f = egress.Flow{Where: where, Src: src, Dst: dst, SrcPort: sport, DstPort: dport, Proto: proto}
-	f.Start = time.Unix(sec, nsec).UTC()
-	f.End = f.Start
-	if set&(1<<sDuration) != 0 {
-		f.End = f.Start.Add(time.Duration(dsec)*time.Second + time.Duration(dnsec))
-	}
+	c := &d.fastConnBuf
+	c.Src, c.Dst, c.DstPort, c.Proto = src, dst, dport, proto
 	// As in conn: payload bytes, or IP bytes when neither is set.
-	f.BytesOut, f.BytesIn = cnt[sOrigBytes], cnt[sRespBytes]
+	c.BytesOut, c.BytesIn = cnt[sOrigBytes], cnt[sRespBytes]
 	if set&(1<<sOrigBytes|1<<sRespBytes) == 0 {
-		f.BytesOut, f.BytesIn = cnt[sOrigIPBytes], cnt[sRespIPBytes]
+		c.BytesOut, c.BytesIn = cnt[sOrigIPBytes], cnt[sRespIPBytes]
 	}
-	f.PktsOut, f.PktsIn = cnt[sOrigPkts], cnt[sRespPkts]
-	d.sink.Flow(f)
-	d.fastLines++
+	c.PktsOut, c.PktsIn = cnt[sOrigPkts], cnt[sRespPkts]
+	timed := set&(1<<sDuration) != 0
+	d.fastEmit(sec, nsec, time.Duration(dsec)*time.Second+time.Duration(dnsec), timed, sport, where)
 	return true
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,6 +150,10 @@ func FuzzFastPath(f *testing.F) {
 		if diff := cmp.Diff(general, fast, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
 			t.Fatalf("fast path (-general +fast):\n%s", diff)
 		}
+		direct, viaFlows := collectBoth(t, data)
+		if diff := cmp.Diff(viaFlows, direct, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+			t.Fatalf("collected (-Flows +connections):\n%s", diff)
+		}
 	})
 }
 
@@ -177,6 +182,104 @@ func TestFastDigits(t *testing.T) {
 		}
 		if got, gotEnd := fastDigits(b, at); gotEnd != end || got != want && end-at <= 19 {
 			t.Fatalf("fastDigits(%q, %d) = %d, %d; want %d, %d", b, at, got, gotEnd, want, end)
+		}
+	}
+}
+
+// collected is what a collector holds after a read.
+type collected struct {
+	Convs []egress.Conversation
+	Stats egress.Stats
+	Bads  []egress.Bad
+}
+
+// flowsOnly is a collector seen only as a Sink: the reader hands it
+// Flows, not the fast path's connections.
+type flowsOnly struct{ egress.Sink }
+
+// collectBoth reads data into a collector that the fast path hands its
+// connections to, and into one it hands Flows.
+func collectBoth(t *testing.T, data []byte) (direct, viaFlows collected) {
+	t.Helper()
+	read := func(sink func(*egress.Collector) egress.Sink) collected {
+		c := egress.NewCollector(egress.CollectLimits{MaxConversations: 50}, func(a netip.Addr) int32 { return int32(a.As16()[15] % 3) },
+			func(*egress.Conversation) {})
+		r := Reader{Limits: egress.Limits{MaxLine: 4096, MaxBad: 1 << 20}}
+		if err := r.Read(context.Background(), "conn.log", bytes.NewReader(data), sink(c)); err != nil {
+			t.Fatal(err)
+		}
+		var out collected
+		c.EachConversation(func(cv *egress.Conversation) {
+			x := *cv
+			x.Ports, x.Protos, x.Names = slices.Clone(cv.Ports), slices.Clone(cv.Protos), slices.Clone(cv.Names)
+			out.Convs = append(out.Convs, x)
+		})
+		out.Stats, out.Bads = c.Stats, c.Bads
+		return out
+	}
+	direct = read(func(c *egress.Collector) egress.Sink { return c })
+	viaFlows = read(func(c *egress.Collector) egress.Sink { return flowsOnly{c} })
+	return direct, viaFlows
+}
+
+// A collector given the fast path's connections collects what it does
+// given their Flows.
+func TestFastPathToCollector(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for hi, head := range connHeaders {
+		sep := "\t"
+		if strings.Contains(head, "\\x7c") {
+			sep = "|"
+		}
+		fields := strings.Split(strings.SplitN(head[strings.Index(head, "#fields")+8:], "\n", 2)[0], sep)
+		var b strings.Builder
+		b.WriteString(head)
+		for i := range 3000 {
+			vals := make([]string, len(fields))
+			for k, f := range fields {
+				vals[k] = goodValue(rng, f, i%40)
+			}
+			if rng.IntN(5) == 0 {
+				vals[rng.IntN(len(vals))] = oddValues[rng.IntN(len(oddValues))]
+			}
+			b.WriteString(strings.Join(vals, sep) + "\n")
+		}
+		direct, viaFlows := collectBoth(t, []byte(b.String()))
+		if len(viaFlows.Convs) < 40 {
+			t.Errorf("header %d: %d conversations", hi, len(viaFlows.Convs))
+		}
+		if diff := cmp.Diff(viaFlows, direct, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+			t.Errorf("header %d: collected (-Flows +connections):\n%s", hi, diff)
+		}
+	}
+}
+
+// skipFields, eight bytes at a time, ends where stepping over the fields
+// one separator at a time does.
+func TestSkipFields(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for range 200000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = "\tab|\x89"[rng.IntN(5)]
+		}
+		sep := "\t|"[rng.IntN(2)]
+		at, k := 0, 1+rng.IntN(6)
+		if len(b) > 0 {
+			at = rng.IntN(len(b))
+		}
+		want, wantOK := at, true
+		for range k {
+			end := nextSep(b, want, sep)
+			if end == len(b) {
+				want, wantOK = len(b), false
+				break
+			}
+			want = end + 1
+		}
+		got, ok := skipFields(b, at, sep, k)
+		if ok != wantOK || ok && got != want {
+			t.Fatalf("skipFields(%q, %d, %q, %d) = %d, %v; want %d, %v", b, at, sep, k, got, ok, want, wantOK)
 		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/connflow"
 	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
@@ -70,24 +71,29 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, sink egress
 	lim := textlog.WithDefaults(rd.Limits)
 	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
 	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
+	d.adder, _ = sink.(connflow.Adder)
 	defer d.bad.Finish()
 	return d, textlog.Each(ctx, "zeek", name, r, lim, &d.bad, d.line)
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
 type decoder struct {
-	name    string
-	sink    egress.Sink
-	bad     textlog.Bads
-	hdr     header
-	rec     record
-	ends    []int32
-	flow    egress.Flow
-	nameBuf [1]egress.Name
-	ans     egress.DNSAnswer
-	names   textlog.Names
-	scratch []byte
-	mixed   bool // d.rec was last filled from JSON
+	name string
+	sink egress.Sink
+	// adder is sink, when it takes the fast path's connections as they
+	// are (a collector).
+	adder       connflow.Adder
+	fastConnBuf connflow.Conn
+	bad         textlog.Bads
+	hdr         header
+	rec         record
+	ends        []int32
+	flow        egress.Flow
+	nameBuf     [1]egress.Name
+	ans         egress.DNSAnswer
+	names       textlog.Names
+	scratch     []byte
+	mixed       bool // d.rec was last filled from JSON
 	// fastLines counts the lines the fast path read, for tests.
 	fastLines int
 }

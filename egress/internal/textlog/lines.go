@@ -123,8 +123,7 @@ func (b *Bads) Add(where egress.Location, reason string) {
 // Finish reports the bad lines not listed, if any.
 func (b *Bads) Finish() {
 	if b.n > b.Max {
-		b.Sink.Bad(egress.Bad{Where: b.hidden, Reason: fmt.Sprintf(
-			"%d more bad lines not listed, the first at line %d", b.n-b.Max, b.hidden.Line)})
+		b.Sink.Bad(egress.Bad{Where: b.hidden, Reason: egress.MoreBad(b.n-b.Max, b.hidden.Line)})
 	}
 }
 
