@@ -17,6 +17,9 @@
 #      report fetched N times, 4 at a time (bench/fleetload pages).
 #
 #   bench/fleet.sh      (HOSTS=10000 ITEMS=2000 PAGEHOSTS=50000 STORES="sqlite postgres")
+#   PAGES_ONLY=1 OUT=/tmp/embargo-fleet.XXXXXX bench/fleet.sh
+#                       measures the pages again over the stores an earlier run
+#                       left in OUT (with the binary built now), without uploading
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS=${HOSTS:-10000}
@@ -42,13 +45,13 @@ echo "# report: $ITEMS items, $(wc -c < "$OUT/report.json") bytes of JSON; small
 pg_start() {
 	local bin
 	bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+	PG_BIN=$bin
 	mkdir -p "$OUT/pg"
 	chown postgres "$OUT/pg"
-	runuser -u postgres -- "$bin/initdb" -D "$OUT/pg/data" -A trust -U embargo >/dev/null
+	[ -d "$OUT/pg/data" ] || runuser -u postgres -- "$bin/initdb" -D "$OUT/pg/data" -A trust -U embargo >/dev/null
 	runuser -u postgres -- "$bin/pg_ctl" -D "$OUT/pg/data" -l "$OUT/pg/log" -w \
 		-o "-h 127.0.0.1 -p 55432 -k $OUT/pg -c fsync=on -c shared_buffers=512MB" start >/dev/null
-	runuser -u postgres -- "$bin/createdb" -h 127.0.0.1 -p 55432 -U embargo embargo
-	PG_BIN=$bin
+	runuser -u postgres -- "$bin/createdb" -h 127.0.0.1 -p 55432 -U embargo embargo 2>/dev/null || [ -n "${PAGES_ONLY:-}" ]
 }
 
 pg_stop() {
@@ -63,15 +66,17 @@ for store in $STORES; do
 	postgres) pg_start; db=(--data "$data" --db "postgres://embargo@127.0.0.1:55432/embargo?sslmode=disable") ;;
 	esac
 	echo "bench-password-$RANDOM$RANDOM" > "$OUT/password"
-	"$OUT/embargo" admin create-user "${db[@]}" --username admin --role admin --password-stdin < "$OUT/password"
+	admin=admin-$RANDOM$RANDOM
+	"$OUT/embargo" admin create-user "${db[@]}" --username "$admin" --role admin --password-stdin < "$OUT/password"
 	: > "$OUT/tokens"
 	for d in $(seq 0 9); do
 		"$OUT/embargo" admin create-enrollment-token "${db[@]}" --department "DEPT$d" --uses 100000 --expires 24h >> "$OUT/tokens"
 	done
 	"$OUT/embargo" serve "${db[@]}" --listen 127.0.0.1:18080 --enroll-rate 1000000 2> "$OUT/$store-serve.log" &
 	serve=$!
-	for _ in $(seq 50); do curl -fs http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
+	for _ in $(seq 600); do curl -fs http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
 
+	if [ -z "${PAGES_ONLY:-}" ]; then
 	echo "# $store: $HOSTS hosts x $ITEMS items, $C at a time"
 	"$OUT/fleetload" upload -server http://127.0.0.1:18080 -tokens "$OUT/tokens" -report "$OUT/report.json" \
 		-hosts "$HOSTS" -c "$C" | sed "s/^BenchmarkUpload/BenchmarkUpload\/$store/"
@@ -79,9 +84,10 @@ for store in $STORES; do
 		"$OUT/fleetload" upload -server http://127.0.0.1:18080 -tokens "$OUT/tokens" -report "$OUT/report-small.json" \
 			-hosts $((PAGEHOSTS - HOSTS)) -first "$HOSTS" -c "$C" > "$OUT/$store-fill.txt"
 	fi
+	fi
 	echo "# $store: pages at $PAGEHOSTS hosts, $N fetches, 4 at a time"
-	"$OUT/fleetload" pages -server http://127.0.0.1:18080 -password-file "$OUT/password" -n "$N" -c 4 \
-		/ /reports/DEPT3 | sed "s/^BenchmarkPage/BenchmarkPage\/$store/"
+	"$OUT/fleetload" pages -server http://127.0.0.1:18080 -user "$admin" -password-file "$OUT/password" -n "$N" -c 4 \
+		/ /reports/DEPT3 /departments/DEPT3 | sed "s/^BenchmarkPage/BenchmarkPage\/$store/"
 	echo "# $store: store size $(du -sh "$data" | cut -f1)$( [ "$store" = postgres ] && echo ", cluster $(du -sh "$OUT/pg/data" | cut -f1)")"
 	kill "$serve"
 	wait "$serve" || true
