@@ -76,5 +76,3 @@ func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) 
 	}
 	return out, nil
 }
-
-
