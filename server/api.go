@@ -60,7 +60,14 @@ func (s *Server) api(rt route) http.Handler {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var re *rateError
+	var se *midStreamError
 	switch {
+	case errors.As(err, &se):
+		// The status and part of the body are sent: log it, and leave
+		// the body cut short for the client to notice.
+		s.log.ErrorContext(r.Context(), "response cut short", "method", r.Method, "path", r.URL.Path, "err", se.err)
+		noteError(r.Context(), "response cut short: "+se.err.Error())
+		return
 	case errors.As(err, &re):
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(re.wait)))
 		err = errorf(http.StatusTooManyRequests, "%s; retry after %d s", re.msg, retryAfter(re.wait))
@@ -87,6 +94,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	writeError(w, he)
 }
+
+// midStreamError is a failure after a response began: nothing more can
+// be said to the client but a cut body.
+type midStreamError struct{ err error }
+
+func (e *midStreamError) Error() string { return e.err.Error() }
+
+func streamError(err error) error { return &midStreamError{err} }
 
 func writeError(w http.ResponseWriter, he *httpError) {
 	writeJSON(w, he.status, map[string]string{"error": he.msg})

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -13,9 +15,15 @@ import (
 var exportColumns = []string{"id", "host_id", "department", "instrument", "pack", "rule", "effect", "item", "version",
 	"product", "supplier", "country", "deadline", "first_seen", "last_seen", "state", "changed", "title", "url"}
 
-// exportFindings writes the findings the viewer may see, filtered like
-// /findings, as CSV or JSON. The store limits the rows, so an officer's
-// export holds their department's alone.
+// exportPage is how many findings an export reads from the store at a
+// time: the export is streamed, whatever the estate's size.
+var exportPage = 5000
+
+// exportFindings writes every finding the viewer may see, filtered like
+// /findings, as CSV or JSON, read from the store in pages by id and
+// streamed. The store limits the rows, so an officer's export holds
+// their department's alone. Evidence is left out (GET
+// /api/v1/findings/{id} has it).
 func (s *Server) exportFindings(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format != "csv" && format != "json" && format != "" {
@@ -25,25 +33,74 @@ func (s *Server) exportFindings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fs, err := s.st.Findings(r.Context(), viewer(r), f)
+	f.ByID, f.NoEvidence, f.Limit = true, true, exportPage
+	// The first page is read before anything is written, so that an
+	// error still gets its status.
+	page, err := s.st.Findings(r.Context(), viewer(r), f)
 	if err != nil {
 		return err
 	}
+	last := page // the page read last, whoever holds it now
+	next := func() ([]store.Finding, error) {
+		if len(last) < exportPage {
+			return nil, nil
+		}
+		f.AfterID = last[len(last)-1].ID
+		var err error
+		last, err = s.st.Findings(r.Context(), viewer(r), f)
+		return last, err
+	}
 	name := "embargo-findings-" + s.now().UTC().Format("20060102")
+	w.Header().Set("Cache-Control", "no-store")
 	if format != "csv" {
+		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
-		return writeJSON(w, http.StatusOK, nonNil(fs))
+		return exportJSON(w, page, next)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
 	cw.Write(exportColumns)
-	for _, x := range fs {
-		cw.Write(findingRow(x))
+	for len(page) > 0 {
+		for _, x := range page {
+			cw.Write(findingRow(x))
+		}
+		if page, err = next(); err != nil {
+			// The status is sent: a cut row tells a reader the file is
+			// incomplete, and the log says why.
+			cw.Flush()
+			return streamError(err)
+		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// exportJSON writes the pages as one JSON array.
+func exportJSON(w http.ResponseWriter, page []store.Finding, next func() ([]store.Finding, error)) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	first := true
+	for len(page) > 0 {
+		for _, x := range page {
+			if !first {
+				bw.WriteString(",")
+			}
+			first = false
+			b, err := json.Marshal(x)
+			if err != nil {
+				return streamError(err)
+			}
+			bw.Write(b)
+		}
+		var err error
+		if page, err = next(); err != nil {
+			bw.Flush() // unterminated: the reader sees the JSON is cut
+			return streamError(err)
+		}
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }
 
 // findingRow is one CSV row; every cell goes through report.CSVCell so a

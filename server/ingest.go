@@ -83,7 +83,7 @@ func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, dige
 	}
 	// A deadline that counts from the first sighting counts from the
 	// first upload that showed the finding, not from this one.
-	prior, err := s.st.Findings(ctx, store.System, store.FindingFilter{HostID: a.ID})
+	prior, err := s.st.Findings(ctx, store.System, store.FindingFilter{HostID: a.ID, NoEvidence: true})
 	if err != nil {
 		return false, 0, fmt.Errorf("reading the findings of %q: %w", a.Host, err)
 	}

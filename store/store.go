@@ -132,6 +132,10 @@ type FlowUpload struct {
 	Findings []FlowFinding
 }
 
+// MaxFindingRows is the most findings one Findings call returns; longer
+// lists are read in pages (FindingFilter.ByID, AfterID).
+const MaxFindingRows = 100_000
+
 // HostFilter narrows Hosts.
 type HostFilter struct {
 	Department string
@@ -149,13 +153,19 @@ type FindingFilter struct {
 	HostID     string
 	State      FindingState // empty: all
 	Instrument string
-	Limit      int
+	// Limit bounds the rows (0: the store's maximum, MaxFindingRows).
+	Limit int
 	// OpenOrReopened lists only open and reopened findings (what the
 	// counts call open); State is then ignored.
 	OpenOrReopened bool
 	// NoEvidence leaves Evidence out, for lists that do not show it: it
 	// is most of a finding's bytes.
 	NoEvidence bool
+	// ByID orders by id instead of by deadline, and lists only the ids
+	// after AfterID: pages of a list of any length (an export) without
+	// an offset to skip.
+	ByID    bool
+	AfterID string
 }
 
 // Overview is the estate at a glance.

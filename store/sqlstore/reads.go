@@ -13,7 +13,7 @@ import (
 
 // maxRows bounds a list when the caller sets no limit, so that one
 // request cannot ask for the whole estate's findings in memory.
-const maxRows = 100000
+const maxRows = store.MaxFindingRows
 
 func limit(n int) int {
 	if n <= 0 || n > maxRows {
@@ -175,15 +175,20 @@ func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []an
 }
 
 // Findings lists the findings v may see, soonest deadline first (none
-// last).
+// last), or by id from AfterID with ByID.
 func (s *Store) Findings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.Finding, error) {
 	cond, args := filter(v, f, true)
 	cols := findingCols
 	if f.NoEvidence {
 		cols = findingColsNoEvidence
 	}
-	fs, err := list(ctx, s, `SELECT `+cols+` FROM findings WHERE 1 = 1`+cond+
-		` ORDER BY deadline, id LIMIT ?`, append(args, limit(f.Limit)), scanFinding)
+	order := ` ORDER BY deadline, id`
+	if f.ByID {
+		cond += " AND id > ?"
+		args = append(args, f.AfterID)
+		order = ` ORDER BY id`
+	}
+	fs, err := list(ctx, s, `SELECT `+cols+` FROM findings WHERE 1 = 1`+cond+order+` LIMIT ?`, append(args, limit(f.Limit)), scanFinding)
 	if err != nil {
 		return nil, fmt.Errorf("list findings: %w", err)
 	}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"OfficerIsolation", testOfficerIsolation},
 		{"Overview", testOverview},
 		{"DeadlineCounts", testDeadlineCounts},
+		{"FindingPages", testFindingPages},
 		{"Trend", testTrend},
 		{"DepartmentFacts", testDepartmentFacts},
 		{"DepartmentFactsLater", testDepartmentFactsLater},
