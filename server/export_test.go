@@ -2,8 +2,10 @@ package server
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -62,5 +64,36 @@ func TestExportReadsEveryPage(t *testing.T) {
 	}
 	if len(want) < 10 {
 		t.Fatalf("only %d findings: the pages prove little", len(want))
+	}
+}
+
+// TestFindingsListSaysWhenCut: a list cut at its limit says so; a whole
+// one does not.
+func TestFindingsListSaysWhenCut(t *testing.T) {
+	f := newFixture(t, sqliteEngine, nil)
+	if code, body, _ := f.enroll("ws-0001", "DWP").upload("inventory", scanReport(t), nil); code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	admin := f.login("admin")
+	var all []store.Finding
+	admin.getJSON("/api/v1/findings", http.StatusOK, &all)
+	if len(all) < 3 {
+		t.Fatalf("%d findings", len(all))
+	}
+	for _, c := range []struct {
+		limit int
+		cut   bool
+	}{{1, true}, {len(all) - 1, true}, {len(all), false}, {len(all) + 1, false}} {
+		req, _ := http.NewRequest("GET", f.ts.URL+"/api/v1/findings?limit="+strconv.Itoa(c.limit), nil)
+		resp, err := admin.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []store.Finding
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if cut := resp.Header.Get(TruncatedHeader) != ""; cut != c.cut || len(got) != min(c.limit, len(all)) {
+			t.Errorf("limit %d: %d findings, cut %v; want %d, %v", c.limit, len(got), cut, min(c.limit, len(all)), c.cut)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -87,14 +88,27 @@ func findingFilter(r *http.Request) (store.FindingFilter, error) {
 	return f, err
 }
 
+// TruncatedHeader is set on a list cut at its limit, so that a client
+// never takes a page for the whole (the export has every row).
+const TruncatedHeader = "Embargo-Truncated"
+
 func (s *Server) findings(w http.ResponseWriter, r *http.Request) error {
 	f, err := findingFilter(r)
 	if err != nil {
 		return err
 	}
+	want := f.Limit
+	if want == 0 {
+		want = maxListLimit
+	}
+	f.Limit = want + 1 // one more tells whether the list goes on
 	fs, err := s.st.Findings(r.Context(), viewer(r), f)
 	if err != nil {
 		return err
+	}
+	if len(fs) > want {
+		fs = fs[:want]
+		w.Header().Set(TruncatedHeader, fmt.Sprintf("the first %d findings; GET /api/v1/export/findings has them all", want))
 	}
 	return writeJSON(w, http.StatusOK, nonNil(fs))
 }
