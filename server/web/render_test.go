@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -144,7 +145,7 @@ func FuzzEvidenceChain(f *testing.F) {
 }
 
 func TestBytesText(t *testing.T) {
-	got := []string{bytesText(0), bytesText(1023), bytesText(1536), bytesText(5 << 20), bytesText(1 << 62)}
+	got := []string{egress.Bytes(0), egress.Bytes(1023), egress.Bytes(1536), egress.Bytes(5 << 20), egress.Bytes(1 << 62)}
 	want := []string{"0 B", "1023 B", "1.5 KiB", "5.0 MiB", "4.0 EiB"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

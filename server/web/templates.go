@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -89,7 +90,7 @@ var funcs = template.FuncMap{
 	},
 	"datetime": func(t time.Time) string { return timeText(t, "2006-01-02 15:04 UTC") },
 	"ago":      agoText,
-	"bytes":    bytesText,
+	"bytes":    egress.Bytes,
 	"open":     func(s store.FindingState) bool { return s == store.Open || s == store.Reopened },
 	"due":      dueText,
 	"join":     strings.Join,
@@ -136,18 +137,4 @@ func dueText(now, deadline time.Time) string {
 		return "due today"
 	}
 	return fmt.Sprintf("due in %d days", days)
-}
-
-// bytesText writes n in binary units: "1.5 MiB".
-func bytesText(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // worldSVG is the country shapes, one path per country with its ISO
@@ -63,7 +65,7 @@ func worldMap(title string, bytesByCountry map[string]uint64) (template.HTML, []
 		label := c.Title + ": no restricted traffic"
 		if n > 0 {
 			class = fmt.Sprintf("c%d", shade(float64(n), max))
-			label = c.Title + ": " + bytesText(n)
+			label = c.Title + ": " + egress.Bytes(n)
 			drawn[c.ID] = true
 		}
 		fmt.Fprintf(&s, `<path class="country %s" id="map-%s" d="%s"><title>%s</title></path>`, class, esc(c.ID), esc(c.D), esc(label))

@@ -1,10 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -91,46 +92,18 @@ func (d *countDelta) move(department string, from, to findingCount) {
 // apply writes the delta, in key order: two transactions moving the
 // same rows then lock them in the same order and cannot deadlock.
 func (d *countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
-	keys := make([]countKey, 0, len(d.states))
-	for k, n := range d.states {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.department != b.department {
-			return a.department < b.department
-		}
-		if a.instrument != b.instrument {
-			return a.instrument < b.instrument
-		}
-		return a.state < b.state
-	})
-	for _, k := range keys {
+	for _, k := range changed(d.states, func(a, b countKey) int {
+		return cmp.Or(cmp.Compare(a.department, b.department), cmp.Compare(a.instrument, b.instrument), cmp.Compare(a.state, b.state))
+	}) {
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO finding_counts (department, instrument, state, n) VALUES (?, ?, ?, ?)
 			ON CONFLICT (department, instrument, state) DO UPDATE SET n = finding_counts.n + excluded.n`),
 			k.department, k.instrument, k.state, d.states[k]); err != nil {
 			return fmt.Errorf("count findings: %w", err)
 		}
 	}
-	dk := make([]deadlineKey, 0, len(d.deadlines))
-	for k, n := range d.deadlines {
-		if n != 0 {
-			dk = append(dk, k)
-		}
-	}
-	sort.Slice(dk, func(i, j int) bool {
-		a, b := dk[i], dk[j]
-		if a.department != b.department {
-			return a.department < b.department
-		}
-		if a.instrument != b.instrument {
-			return a.instrument < b.instrument
-		}
-		return a.deadline < b.deadline
-	})
-	for _, k := range dk {
+	for _, k := range changed(d.deadlines, func(a, b deadlineKey) int {
+		return cmp.Or(cmp.Compare(a.department, b.department), cmp.Compare(a.instrument, b.instrument), cmp.Compare(a.deadline, b.deadline))
+	}) {
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO deadline_counts (department, instrument, deadline, n) VALUES (?, ?, ?, ?)
 			ON CONFLICT (department, instrument, deadline) DO UPDATE SET n = deadline_counts.n + excluded.n`),
 			k.department, k.instrument, k.deadline, d.deadlines[k]); err != nil {
@@ -138,6 +111,19 @@ func (d *countDelta) apply(ctx context.Context, s *Store, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// changed lists the keys of m that move a count, in the order compare
+// gives.
+func changed[K comparable](m map[K]int, compare func(a, b K) int) []K {
+	keys := make([]K, 0, len(m))
+	for k, n := range m {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compare)
+	return keys
 }
 
 // hostCounts are a host's findings counted as the hosts table keeps them.
