@@ -3,6 +3,7 @@ package egress
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -14,22 +15,38 @@ import (
 )
 
 // Part is a byte range of a file that a reader can read on its own: the
-// Prefix (a header the range needs) is read first, then Off to End, whose
-// first line is line FirstLine of the file.
+// Prefix (a header the range needs) is read first, then Off to End.
 type Part struct {
-	Off, End  int64
-	Prefix    []byte
-	FirstLine int
+	Off, End int64
+	Prefix   []byte
 }
 
 // Splitter is a Reader that can plan the reading of a large file in
-// parts, one per core. It returns nil when the file cannot be split (a
-// header that changes midway, a format it cannot tell apart). f is a
-// MappedFile when the file is mapped: its Bytes may be read in place,
-// under its Guard. The parts are then read from an *Mapped input.
+// parts, one per core. Split returns nil when the file cannot be split (a
+// format it cannot tell apart). f is a MappedFile when the file is
+// mapped: its Bytes may be read in place, under its Guard.
+//
+// The parts are planned without reading the file through: they are read
+// at once, each as if the lines before it held nothing that changes how
+// it is read, and ReadPart must stop, with a *PartStop, at the first line
+// of a part that would (a Zeek header directive past the Prefix). The
+// parts before it, and its lines before that one, stand; the rest of the
+// file is then read in order.
 type Splitter interface {
 	Reader
 	Split(f io.ReaderAt, size int64, n int) ([]Part, error)
+	// ReadPart reads in (p's Prefix, then its range; an *Mapped when the
+	// file is mapped) into sink as Read does, and returns how many lines
+	// of in it read, the Prefix's included.
+	ReadPart(ctx context.Context, name string, p Part, in io.Reader, sink Sink) (lines int, err error)
+}
+
+// PartStop is the error of a ReadPart that stopped at line Line of its
+// input, which it did not read.
+type PartStop struct{ Line int }
+
+func (s *PartStop) Error() string {
+	return fmt.Sprintf("line %d of a part changes how the lines after it are read", s.Line)
 }
 
 // MinSplit is the smallest file worth reading in parts (a variable so
@@ -37,32 +54,80 @@ type Splitter interface {
 var MinSplit int64 = 32 << 20
 
 // readParts reads the parts of f with rd on goroutines of their own, each
-// into a collector of j's, merged into j's own when all are done. data is
-// f mapped, or nil to read f.
-func readParts(ctx context.Context, rd Reader, name string, f *os.File, data []byte, parts []Part, j *Judge) error {
+// into a collector of j's, merged into j's own in order when all are
+// done, its lines renumbered as lines of the file. data is f mapped, or
+// nil to read f.
+func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data []byte, parts []Part, j *Judge) error {
+	prefix := countLines(parts[0].Prefix)
+	run := newPartRun(ctx, len(parts), prefix)
+	defer run.cancelAll()
 	cols := make([]*Collector, len(parts))
-	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
-		cols[i] = j.part()
+		cols[i] = j.part(run.overflow(i, j.judgeLocked))
 		wg.Go(func() {
-			sink := &shiftSink{s: cols[i], shift: p.FirstLine - 1 - countLines(p.Prefix), prefix: countLines(p.Prefix)}
-			if data != nil {
-				errs[i] = readMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, p.Off, p.End)
-				return
+			read := func(in io.Reader) error {
+				var err error
+				run.lines[i], err = rd.ReadPart(run.ctx[i], name, p, in, cols[i])
+				return err
 			}
-			in := io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, p.Off, p.End-p.Off))
-			errs[i] = rd.Read(ctx, name, in, sink)
+			var err error
+			if data != nil {
+				err = readMapped(read, name, data, p.Prefix, p.Off, p.End)
+			} else {
+				err = read(io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, p.Off, p.End-p.Off)))
+			}
+			run.finish(i, err)
 		})
 	}
 	wg.Wait()
 	for i, c := range cols {
+		c.renumber(prefix, run.shift(i))
 		j.coll.Merge(c)
-		if errs[i] != nil {
-			return errs[i]
+		err := run.errs[i]
+		var stop *PartStop
+		if errors.As(err, &stop) {
+			return readRest(ctx, rd, name, f, data, parts[i], stop.Line-prefix, run.shift(i), j)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// readRest reads the file in order from line k of part p's range (whose
+// lines are numbered by adding shift to their number in p's input) to its
+// end, with p's Prefix in front.
+func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []byte, p Part, k, shift int, j *Judge) error {
+	off := p.Off
+	if data != nil {
+		err := guard(name, data, func() error {
+			off = lineStart(data[p.Off:p.End], k) + p.Off
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if off, err = lineStartAt(f, p.Off, p.End, k); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	prefix := countLines(p.Prefix)
+	// Line k of the range is line prefix+1 of the input read now.
+	sink := &shiftSink{s: j.coll, shift: shift + k - 1, prefix: prefix}
+	if data != nil {
+		size := int64(len(data))
+		return readMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, off, size)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	in := io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, off, st.Size()-off))
+	return rd.Read(ctx, name, in, sink)
 }
 
 // shiftSink renumbers the lines of a part as lines of the whole file.
@@ -90,17 +155,20 @@ func (s *shiftSink) AddConn(c *connflow.Conn) {
 
 func (s *shiftSink) DNS(a *DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
 
-// Bad renumbers the bad line, and the line a count of bad lines not
-// listed names in its reason (which is the count's own Where.Line).
-func (s *shiftSink) Bad(b Bad) {
+func (s *shiftSink) Bad(b Bad) { s.s.Bad(shiftBad(b, s.prefix, s.shift)) }
+
+// shiftBad renumbers a bad line past prefix, and the line that a count
+// of bad lines not listed names in its reason (its own Where.Line).
+func shiftBad(b Bad, prefix, shift int) Bad {
 	line := b.Where.Line
-	s.at(&b.Where)
-	if b.Where.Line != line {
-		if n, first, ok := parseMoreBad(b.Reason); ok && first == line {
-			b.Reason = MoreBad(n, b.Where.Line)
-		}
+	if line <= prefix {
+		return b
 	}
-	s.s.Bad(b)
+	b.Where.Line += shift
+	if n, first, ok := parseMoreBad(b.Reason); ok && first == line {
+		b.Reason = MoreBad(n, b.Where.Line)
+	}
+	return b
 }
 
 // MoreBad is the reason of the Bad that a text reader reports at the end
@@ -129,18 +197,38 @@ func countLines(b []byte) int {
 }
 
 // part is a collector for one part of an input: it shares the judge's
-// source systems and overflow, under a lock, and is merged into the
-// judge's own collector when its part is read.
-func (j *Judge) part() *Collector {
+// source systems, under a lock, and hands what overflows its table to
+// overflow.
+func (j *Judge) part(overflow func(*Conversation)) *Collector {
 	c := NewCollector(j.o.Limits, func(a netip.Addr) int32 {
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		return j.sourceIndex(a)
-	}, func(cv *Conversation) {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		j.judgeOne(cv)
-	})
+	}, overflow)
 	c.one = j.oneSystem()
 	return c
+}
+
+// judgeLocked is judgeOne for the parts' collectors.
+func (j *Judge) judgeLocked(cv *Conversation) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.judgeOne(cv)
+}
+
+// renumber makes the lines of a part's input (past its prefix lines) the
+// file's, by adding shift: the samples of the entries and the bad lines.
+func (c *Collector) renumber(prefix, shift int) {
+	if shift == 0 {
+		return
+	}
+	c.flush()
+	for i := range int32(c.table.n) {
+		if w := &c.table.coldAt(i).where; w.Line > prefix {
+			w.Line += shift
+		}
+	}
+	for k := range c.Bads {
+		c.Bads[k] = shiftBad(c.Bads[k], prefix, shift)
+	}
 }

@@ -86,14 +86,99 @@ func mustOpen(t *testing.T, name string) *os.File {
 	return f
 }
 
-// Logs concatenated (a second header midway) are read in one piece.
-func TestNoSplitPastAHeader(t *testing.T) {
-	log := "#separator \\x09\n#fields\tts\n1.0\n#fields\tts\tuid\n2.0\tC1\n"
-	f := filepath.Join(t.TempDir(), "two.log")
-	os.WriteFile(f, []byte(log), 0o600)
-	parts, err := zeek.Reader{}.Split(mustOpen(t, f), int64(len(log)), 2)
-	if err != nil || parts != nil {
-		t.Errorf("Split = %v, %v; want nil, nil", parts, err)
+// Logs concatenated, a second header midway in any part, come to the
+// same report read in parts as in one piece: the part that meets the
+// header stops there, the parts after it are dropped, and the rest of the
+// file is read in order. So do they when the conversations overflow the
+// tables (what overflows a dropped part must not be judged), and when the
+// file is read through ReadAt instead of mapped.
+func TestReadInPartsPastAHeader(t *testing.T) {
+	head := "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n" +
+		"#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\torig_bytes\tresp_bytes\n"
+	// The second header reorders the columns and reads IPv6: lines read
+	// with the first would be bad or wrong.
+	second := "#fields\tid.resp_h\tid.orig_h\tid.orig_p\tts\tproto\tid.resp_p\torig_bytes\n"
+	lines := func(from, n int, alt bool) string {
+		var sb strings.Builder
+		for i := from; i < from+n; i++ {
+			switch {
+			case i%501 == 0:
+				fmt.Fprintf(&sb, "garbage line %d\n", i)
+			case alt:
+				fmt.Fprintf(&sb, "2001:db8::%x\t10.1.0.%d\t5353\t%d.5\tudp\t53\t%d\n", i%3000, i%200, 1795000000+i, 60+i%9)
+			default:
+				fmt.Fprintf(&sb, "%d.5\tC%d\t10.0.%d.%d\t4%04d\t91.103.%d.%d\t443\ttcp\t%d\t%d\n",
+					1795000000+i, i, i%7, i%250, i%10000, i/250, i%250, 100+i, 1000+i)
+			}
+		}
+		return sb.String()
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
+	egress.MinSplit = 1
+	const total = 8000
+	for _, tc := range []struct {
+		name   string
+		at     int // the line of the data before which the second header comes
+		caps   int // MaxConversations
+		mapped bool
+	}{
+		{"in the first part", 900, 0, true},
+		{"in a middle part", 3000, 0, true},
+		{"in the last part", 7900, 0, true},
+		{"twice", -1, 0, true},
+		{"overflowing", 3000, 300, true},
+		{"overflowing, twice", -1, 300, true},
+		{"not mapped", 5000, 0, false},
+		{"not mapped, overflowing", 900, 300, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log string
+			if tc.at < 0 {
+				log = head + lines(0, 1500, false) + second + lines(1500, 3000, true) + head + lines(4500, 3500, false)
+			} else {
+				log = head + lines(0, tc.at, false) + second + lines(tc.at, total-tc.at, true)
+			}
+			log += "#close\t2026-11-27-01-00-00\n"
+			file := filepath.Join(t.TempDir(), "conn.log")
+			if err := os.WriteFile(file, []byte(log), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			judge := func() *egress.Judge {
+				return egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+					Limits:  egress.CollectLimits{MaxConversations: tc.caps},
+					Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
+					Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+			}
+			readers := []egress.Reader{zeek.Reader{}}
+			one := judge()
+			if _, err := egress.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+				t.Fatal(err)
+			}
+			defer func(m bool) { *egress.MapInputs = m }(*egress.MapInputs)
+			*egress.MapInputs = tc.mapped
+			parts := judge()
+			ins, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil)
+			if err != nil || len(ins) != 1 || ins[0].Error != "" {
+				t.Fatal(ins, err)
+			}
+			a, b := one.Finish(), parts.Finish()
+			if a.Stats.Flows < total-100 || a.Stats.Bad != 16 {
+				t.Fatalf("one piece: %d flows, %d bad: %v", a.Stats.Flows, a.Stats.Bad, a.Bads[:3])
+			}
+			if tc.caps > 0 && a.Stats.OverflowFlow == 0 {
+				t.Fatal("nothing overflowed")
+			}
+			opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(egress.Aggregate{}),
+				cmpopts.IgnoreFields(egress.Aggregate{}, "Addrs", "Sources", "Ports"),
+				cmpopts.SortSlices(func(x, y egress.Bad) bool { return x.Where.Line < y.Where.Line })}
+			if diff := cmp.Diff(a, b, opts); diff != "" {
+				t.Errorf("read in parts (-one piece +parts):\n%s", diff)
+			}
+		})
 	}
 }
 

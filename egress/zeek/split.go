@@ -2,22 +2,23 @@ package zeek
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
-	"sync"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
 // maxHead bounds the header read at the start of a file to split.
 const maxHead = 1 << 20
 
-// Split implements egress.Splitter for a TSV log whose only header is at
-// its head (a log as Zeek writes it, ending in #close): the file is cut
-// into n ranges at line starts, each read with the header in front. A
-// file with a directive further on (logs concatenated, a header that
-// changes) or without a TSV header (JSON) is not split: nil, and it is
-// read in one piece.
+// Split implements egress.Splitter for a TSV log with a header at its
+// head (a log as Zeek writes it): the file is cut into n ranges at line
+// starts, each read with the header in front. The file is not read
+// through to plan them: a directive further on (logs concatenated, a
+// header that changes) stops the part it is in (ReadPart). A file without
+// a TSV header (JSON) is not split: nil, and it is read in one piece.
 func (Reader) Split(f io.ReaderAt, size int64, n int) ([]egress.Part, error) {
 	head := make([]byte, min(size, maxHead))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -61,121 +62,22 @@ func (Reader) Split(f io.ReaderAt, size int64, n int) ([]egress.Part, error) {
 		cuts = append(cuts, min(at, size))
 	}
 	cuts = append(cuts, size)
-	// Count the lines of each range and look for directives, all ranges
-	// at once: one pass over the file, shared by the cores.
-	scans := make([]rangeScan, n)
-	var wg sync.WaitGroup
-	mapped, inPlace := f.(egress.MappedFile)
-	for k := range n {
-		wg.Go(func() {
-			if !inPlace {
-				scans[k] = scanRange(f, cuts[k], cuts[k+1], size)
-				return
-			}
-			err := mapped.Guard(func() error {
-				scans[k] = scanMapped(mapped, cuts[k], cuts[k+1])
-				return nil
-			})
-			if err != nil {
-				scans[k].err = err
-			}
-		})
-	}
-	wg.Wait()
-	line := bytes.Count(prefix, []byte{'\n'}) + 1 // the first data line's number
+	cuts = append(cuts, size)
 	var parts []egress.Part
-	for k, sc := range scans {
-		if sc.err != nil {
-			return nil, sc.err
-		}
-		if sc.directive {
-			return nil, nil // a directive past the head
-		}
+	for k := range n {
 		// Cuts that fell in the same line leave empty parts.
 		if cuts[k+1] > cuts[k] {
-			parts = append(parts, egress.Part{Off: cuts[k], End: cuts[k+1], Prefix: prefix, FirstLine: line})
+			parts = append(parts, egress.Part{Off: cuts[k], End: cuts[k+1], Prefix: prefix})
 		}
-		line += sc.lines
 	}
 	return parts, nil
 }
 
-// rangeScan is what scanRange found in a range of a file.
-type rangeScan struct {
-	lines     int
-	directive bool // a # line other than #close
-	err       error
-}
-
-// scanSize is how much of a range scanRange reads at a time.
-const scanSize = 1 << 20
-
-// scanRange counts the lines of f[off:end], which starts at a line
-// start, and looks for directives among them.
-func scanRange(f io.ReaderAt, off, end, size int64) rangeScan {
-	var sc rangeScan
-	closing := []byte("#close")
-	// A chunk is read with a few bytes more, to see "#close" whole.
-	buf := make([]byte, min(scanSize, end-off)+int64(len(closing)))
-	atLineStart := true
-	for off < end {
-		m := min(scanSize, end-off)
-		k, err := f.ReadAt(buf[:min(m+int64(len(closing)), size-off)], off)
-		if int64(k) < m {
-			if err == nil || errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF // the file shrank
-			}
-			sc.err = err
-			return sc
-		}
-		chunk, more := buf[:m], buf[:k]
-		c := scanChunk(chunk, more, atLineStart)
-		sc.lines += c.lines
-		if c.directive {
-			sc.directive = true
-			return sc
-		}
-		atLineStart = chunk[m-1] == '\n'
-		off += m
-	}
-	return sc
-}
-
-// scanMapped is scanRange in place, releasing what it has read.
-func scanMapped(m egress.MappedFile, off, end int64) rangeScan {
-	var sc rangeScan
-	data := m.Bytes()
-	for start := off; start < end; start += scanSize {
-		stop := min(start+scanSize, end)
-		c := scanChunk(data[start:stop], data[start:], start == off || data[start-1] == '\n')
-		m.Release(start, stop)
-		sc.lines += c.lines
-		if c.directive {
-			sc.directive = true
-			break
-		}
-	}
-	return sc
-}
-
-// scanChunk counts the lines of chunk and looks for directives among
-// them; more is chunk and what follows it in the file (to see "#close"
-// whole), atLineStart whether chunk starts a line.
-func scanChunk(chunk, more []byte, atLineStart bool) rangeScan {
-	sc := rangeScan{lines: bytes.Count(chunk, []byte{'\n'})}
-	// A data line holds no '#' but where a string field has one: few to
-	// look at, and the search skips over the rest at memory speed.
-	for i := 0; i < len(chunk); i++ {
-		j := bytes.IndexByte(chunk[i:], '#')
-		if j < 0 {
-			break
-		}
-		i += j
-		lineStart := i == 0 && atLineStart || i > 0 && chunk[i-1] == '\n'
-		if lineStart && !bytes.HasPrefix(more[i:], []byte("#close")) {
-			sc.directive = true
-			break
-		}
-	}
-	return sc
+// ReadPart implements egress.Splitter: Read, stopping at a directive past
+// the Prefix other than #close (which only ends a log).
+func (rd Reader) ReadPart(ctx context.Context, name string, p egress.Part, in io.Reader, sink egress.Sink) (int, error) {
+	d := rd.decoder(name, sink)
+	d.part, d.prefixLines = true, bytes.Count(p.Prefix, []byte{'\n'})
+	defer d.bad.Finish()
+	return textlog.EachCounted(ctx, "zeek", name, in, textlog.WithDefaults(rd.Limits), &d.bad, d.line)
 }

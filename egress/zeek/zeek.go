@@ -68,12 +68,16 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, sink egress
 }
 
 func (rd Reader) read(ctx context.Context, name string, r io.Reader, sink egress.Sink) (*decoder, error) {
-	lim := textlog.WithDefaults(rd.Limits)
-	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
-	d.bad = textlog.Bads{Sink: sink, Max: lim.MaxBad}
-	d.adder, _ = sink.(connflow.Adder)
+	d := rd.decoder(name, sink)
 	defer d.bad.Finish()
-	return d, textlog.Each(ctx, "zeek", name, r, lim, &d.bad, d.line)
+	return d, textlog.Each(ctx, "zeek", name, r, textlog.WithDefaults(rd.Limits), &d.bad, d.line)
+}
+
+func (rd Reader) decoder(name string, sink egress.Sink) *decoder {
+	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
+	d.bad = textlog.Bads{Sink: sink, Max: textlog.WithDefaults(rd.Limits).MaxBad}
+	d.adder, _ = sink.(connflow.Adder)
+	return d
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
@@ -94,6 +98,10 @@ type decoder struct {
 	names       textlog.Names
 	scratch     []byte
 	mixed       bool // d.rec was last filled from JSON
+	// part is set when reading a part of a split file (ReadPart), whose
+	// first prefixLines lines are the file's header.
+	part        bool
+	prefixLines int
 	// fastLines counts the lines the fast path read, for tests.
 	fastLines int
 }
@@ -110,6 +118,9 @@ func (d *decoder) line(line []byte, where egress.Location) string {
 	}
 	switch line[0] {
 	case '#':
+		if d.part && where.Line > d.prefixLines && !bytes.HasPrefix(line, []byte("#close")) {
+			return textlog.Stop
+		}
 		return d.hdr.directive(line)
 	case '{', '[':
 		d.mixed = true

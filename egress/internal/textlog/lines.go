@@ -157,21 +157,36 @@ const CtxEvery = 4096
 // An *egress.Mapped input is read in place.
 func Each(ctx context.Context, format, name string, r io.Reader, lim egress.Limits, bad *Bads,
 	line func(b []byte, where egress.Location) (reason string)) error {
+	_, err := EachCounted(ctx, format, name, r, lim, bad, line)
+	return err
+}
+
+// Stop is the reason a line function gives to end the reading at that
+// line, which is not reported: EachCounted then returns an
+// *egress.PartStop naming it. A reader of a part of a file stops so at a
+// line that changes how the lines after it are read.
+const Stop = "\x00stop"
+
+// EachCounted is Each, and says how many lines it read: every line of r,
+// or those up to the one where it stopped.
+func EachCounted(ctx context.Context, format, name string, r io.Reader, lim egress.Limits, bad *Bads,
+	line func(b []byte, where egress.Location) (reason string)) (int, error) {
 	e := each{format: format, name: name, lim: lim, bad: bad, line: line}
 	if m, ok := r.(*egress.Mapped); ok {
-		return e.mapped(ctx, m)
+		err := e.mapped(ctx, m)
+		return e.lines, err
 	}
 	lines := NewLineReader(r, lim.MaxLine)
 	for {
 		b, long, final, err := lines.Next()
 		if err == io.EOF {
-			return nil
+			return e.lines, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s: reading after line %d: %w", format, name, lines.Line(), err)
+			return e.lines, fmt.Errorf("%s: %s: reading after line %d: %w", format, name, lines.Line(), err)
 		}
 		if err := e.one(ctx, b, lines.Line(), long, final); err != nil {
-			return err
+			return e.lines, err
 		}
 	}
 }
@@ -182,16 +197,21 @@ type each struct {
 	lim          egress.Limits
 	bad          *Bads
 	line         func(b []byte, where egress.Location) (reason string)
+	lines        int // the lines read so far
 }
 
 // one handles line n.
 func (e *each) one(ctx context.Context, b []byte, n int, long, final bool) error {
+	e.lines = n
 	where := egress.Location{Source: e.name, Line: n}
 	if long {
 		e.bad.Add(where, fmt.Sprintf("line longer than %d bytes", e.lim.MaxLine))
 		return nil
 	}
 	if reason := e.line(b, where); reason != "" {
+		if reason == Stop {
+			return &egress.PartStop{Line: n}
+		}
 		if final {
 			reason += " (the last line, without a newline: cut short?)"
 		}
