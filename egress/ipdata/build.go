@@ -69,21 +69,25 @@ func Build(inputs []Input, meta Meta) (*Snapshot, error) {
 // finish sweeps the rows into tables and encodes the snapshot.
 func (b *builder) finish(meta Meta) (*Snapshot, error) {
 	meta.Digest, meta.Built = "", meta.Built.UTC()
-	s := &Snapshot{meta: meta, infos: []Info{{}}}
+	s := &Snapshot{meta: meta}
+	list := []Info{{}}
 	ids := map[Info]uint32{{}: 0}
 	intern := func(in Info) uint32 {
 		n, ok := ids[in]
 		if !ok {
-			n = uint32(len(s.infos))
+			n = uint32(len(list))
 			ids[in] = n
-			s.infos = append(s.infos, in)
+			list = append(list, in)
 		}
 		return n
 	}
 	st4, in4 := b.sweep(b.rows4, maxV4, intern)
 	st6, in6 := b.sweep(b.rows6, maxU128, intern)
-	if len(st4) > MaxSegments || len(st6) > MaxSegments || len(s.infos) > MaxInfos {
-		return nil, fmt.Errorf("ipdata: build: %d IPv4 and %d IPv6 segments, %d infos exceed the limits", len(st4), len(st6), len(s.infos))
+	if len(st4) > MaxSegments || len(st6) > MaxSegments || len(list) > MaxInfos {
+		return nil, fmt.Errorf("ipdata: build: %d IPv4 and %d IPv6 segments, %d infos exceed the limits", len(st4), len(st6), len(list))
+	}
+	if err := s.setInfos(list); err != nil {
+		return nil, fmt.Errorf("ipdata: build: %w", err)
 	}
 	s4 := make([]uint32, len(st4))
 	for i, x := range st4 {

@@ -182,16 +182,11 @@ func decodeBody(b []byte) (*Snapshot, error) {
 	off := r.off
 	mb := r.take(r.count(MaxMetaSize, 1))
 	if r.err == nil {
-		var m wireMeta
-		dec := json.NewDecoder(bytes.NewReader(mb))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&m); err != nil || dec.More() {
-			r.fail(off, "meta JSON: %v", err)
+		m, err := parseMeta(mb)
+		if err != nil {
+			r.fail(off, "%v", err)
 		}
-		s.meta = Meta{Name: m.Name, Built: m.Built}
-		for _, src := range m.Sources {
-			s.meta.Sources = append(s.meta.Sources, Source(src))
-		}
+		s.meta = m
 	}
 
 	r.tag(tagCtry)
@@ -206,10 +201,11 @@ func decodeBody(b []byte) (*Snapshot, error) {
 	}
 
 	r.tag(tagOrgs)
-	orgs := r.orgs()
+	section, orgs, orgAt := r.orgs()
 
 	r.tag(tagASes)
-	ases := make([]asKey, r.count(MaxASes, 2))
+	type asRef struct{ asn, org uint32 } // org is 1-based, 0 for none
+	ases := make([]asRef, r.count(MaxASes, 2))
 	var asn uint64
 	var prevOrg uint32
 	for i := range ases {
@@ -225,15 +221,14 @@ func decodeBody(b []byte) (*Snapshot, error) {
 			r.fail(off, "AS %d entries not in ascending order", asn)
 		}
 		prevOrg = org
-		ases[i] = asKey{uint32(asn), ""}
-		if org > 0 {
-			ases[i].org = orgs[org-1]
-		}
+		ases[i] = asRef{uint32(asn), org}
 	}
 
 	r.tag(tagInfo)
 	n := r.count(MaxInfos, 2)
-	s.infos = make([]Info, n+1)
+	s.infos = make([]info, n+1)
+	s.countries = append([]string{""}, countries...)
+	s.orgs = section
 	var pc, pa uint32
 	for i := 1; i <= n && r.err == nil; i++ {
 		off := r.off
@@ -243,11 +238,12 @@ func decodeBody(b []byte) (*Snapshot, error) {
 			r.fail(off, "info (%d, %d) is empty or not in ascending order", c, a)
 		}
 		pc, pa = c, a
-		if c > 0 {
-			s.infos[i].Country = countries[c-1]
-		}
+		s.infos[i].country = uint16(c) // c <= MaxCountries
 		if a > 0 {
-			s.infos[i].ASN, s.infos[i].ASOrg = ases[a-1].asn, ases[a-1].org
+			s.infos[i].asn = ases[a-1].asn
+			if o := ases[a-1].org; o > 0 {
+				s.infos[i].org, s.infos[i].orgLen = orgAt[o-1], uint16(len(orgs[o-1])) // <= MaxOrgLen
+			}
 		}
 	}
 
@@ -303,8 +299,9 @@ func decodeBody(b []byte) (*Snapshot, error) {
 
 // orgs reads the organisation names, as substrings of one copy of the
 // section (tens of thousands of names, where a string each was as many
-// allocations).
-func (r *bodyReader) orgs() []string {
+// allocations), which it returns too: Snapshot.orgs is that copy, and
+// at[i] where name i begins in it.
+func (r *bodyReader) orgs() (section string, names []string, at []uint32) {
 	n := r.count(MaxOrgs, 2)
 	ends := make([]int, n) // where each name ends in the body
 	start := r.off
@@ -318,10 +315,11 @@ func (r *bodyReader) orgs() []string {
 		ends[i] = r.off
 	}
 	if r.err != nil {
-		return nil
+		return "", nil, nil
 	}
-	section := string(r.b[start:r.off])
+	section = string(r.b[start:r.off])
 	orgs := make([]string, n)
+	at = make([]uint32, n)
 	for i, end := range ends {
 		end -= start
 		off := start
@@ -332,11 +330,11 @@ func (r *bodyReader) orgs() []string {
 		o := section[off-start+k : end]
 		if !utf8.ValidString(o) || (i > 0 && o <= orgs[i-1]) {
 			r.fail(off, "organisation name %.40q is not UTF-8 or not in ascending order", o)
-			return nil
+			return "", nil, nil
 		}
-		orgs[i] = o
+		orgs[i], at[i] = o, uint32(off-start+k)
 	}
-	return orgs
+	return section, orgs, at
 }
 
 // segmentInfos reads n info indexes; neighbours must differ, since the
@@ -352,4 +350,20 @@ func (r *bodyReader) segmentInfos(n, infos int) []uint32 {
 		out[i] = x
 	}
 	return out
+}
+
+// parseMeta reads META's JSON, as the snapshot and the table cache
+// (cache.go) both hold it, so that both give the same Meta.
+func parseMeta(b []byte) (Meta, error) {
+	var m wireMeta
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil || dec.More() {
+		return Meta{}, fmt.Errorf("meta JSON: %v", err)
+	}
+	meta := Meta{Name: m.Name, Built: m.Built}
+	for _, src := range m.Sources {
+		meta.Sources = append(meta.Sources, Source(src))
+	}
+	return meta, nil
 }

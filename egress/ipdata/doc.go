@@ -61,6 +61,54 @@
 // checks every bound, order and limit (the Max* constants) and names
 // the offset of what it rejects; Meta.Digest is the SHA-256 of the file.
 //
+// # Table cache (format version 1)
+//
+// Decoding the embedded snapshot costs about 60-90 ms of CPU, paid by
+// every run. EmbeddedCached and OpenCached keep the decoded tables in
+// a cache directory (CacheDir: $EMBARGO_CACHE_DIR, "off" for none, else
+// embargo/ipdata under os.UserCacheDir), in a file named by the first
+// 16 hex digits of the snapshot's SHA-256 plus ".tables", which later
+// runs map and use in place (about 4 ms, most of it the SHA-256 that
+// Meta.Digest needs and the checksum). A miss decodes and writes the
+// file through a temporary file renamed into place.
+//
+// The file is little endian, its arrays as the tables hold them in
+// memory, each section starting at a multiple of 8 bytes (zero padding):
+//
+//	header, 96 bytes:
+//	  0  magic "EMBIPDC\x00"
+//	  8  format version (uint32), flags (uint32, zero)
+//	 16  SHA-256 of the snapshot file the tables were decoded from
+//	 48  CRC-32C (Castagnoli) of every byte after the header (uint32),
+//	     reserved (uint32, zero)
+//	 56  counts (uint32 each): META bytes, countries, organisation-name
+//	     bytes, infos, IPv4 segments, IPv6 segments, second-level index
+//	     entries; reserved (uint32, zero)
+//	 88  file length (uint64)
+//	META       the snapshot's META JSON
+//	countries  two bytes each, ascending; index 0 (none) is implied
+//	orgs       the organisation names, end to end
+//	infos      12 bytes each: ASN (uint32), name offset in orgs (uint32),
+//	           name length (uint16), country index (uint16); info 0 is zero
+//	seg4       uint64 each: start<<32 | info index
+//	index4     65,537 uint32: first-level index of seg4
+//	seg6       16 bytes each: start's high 64 bits, info index (uint32),
+//	           zero (uint32)
+//	lo6        uint64 each: the starts' low 64 bits
+//	index6     65,537 uint32: first-level index of seg6
+//	subOf      65,536 uint32: per top-16-bit bucket, 1 + its block in sub, or 0
+//	sub        blocks of 4,097 uint32: second-level indexes of seg6
+//
+// The counts fix every offset. The directory is the user's to write, so
+// a reader takes the file as hostile: it checks magic, version, digest,
+// counts against the Max* limits and the file length, the checksum, and
+// then every country code, every info's country and name within their
+// tables, segment starts ascending from 0 with infos in range, and
+// every index ascending and within its table, so that no lookup on what
+// it accepts can fail; anything refused is decoded again and rewritten.
+// Machines that are big endian or align uint64 to 4 bytes do not use
+// the cache.
+//
 // # Lookups
 //
 // Lookups use sorted segment starts behind a 65,536-entry first-level

@@ -58,7 +58,8 @@ type asKey struct {
 func encode(s *Snapshot) ([]byte, error) {
 	var countries, orgs []string
 	var ases []asKey
-	for _, in := range s.infos[1:] {
+	for i := range s.infos[1:] {
+		in := s.info(uint32(i + 1))
 		if in.Country != "" {
 			countries = append(countries, in.Country)
 		}
@@ -80,7 +81,8 @@ func encode(s *Snapshot) ([]byte, error) {
 	// pairs are sorted and each old info index remapped to the new one.
 	type pair struct{ c, a uint32 }
 	pairs := make([]pair, len(s.infos))
-	for i, in := range s.infos[1:] {
+	for i := range s.infos[1:] {
+		in := s.info(uint32(i + 1))
 		var p pair
 		if in.Country != "" {
 			n, _ := slices.BinarySearch(countries, in.Country)

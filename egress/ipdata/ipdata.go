@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"sync"
 	"time"
 )
 
@@ -82,17 +81,11 @@ const EmbeddedName = "embargo-ipdata"
 //go:embed data/embargo-ipdata.snap
 var embedded []byte
 
-var loadEmbedded = sync.OnceValues(func() (*Snapshot, error) {
-	s, err := decode(embedded, "embedded "+EmbeddedName)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-})
-
-// Embedded returns the snapshot compiled into the binary, decoded once.
+// Embedded returns the snapshot compiled into the binary, decoded once
+// per process (or taken from the table cache, if EmbeddedCached loaded
+// it first).
 func Embedded() (DB, error) {
-	s, err := loadEmbedded()
+	s, err := loadEmbedded("")
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +94,11 @@ func Embedded() (DB, error) {
 
 // Open reads a snapshot file written by Snapshot.Write, or a MaxMind DB
 // file (told apart by content), and returns it as a DB.
-func Open(path string) (DB, error) {
+func Open(path string) (DB, error) { return openFile(path, "") }
+
+// openFile is Open, with a snapshot's tables cached in cacheDir ("" for
+// none) as OpenCached does.
+func openFile(path, cacheDir string) (DB, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("ipdata: open: %w", err)
@@ -112,7 +109,7 @@ func Open(path string) (DB, error) {
 		return nil, err
 	}
 	if bytes.HasPrefix(b, []byte(magic)) {
-		s, err := decode(b, path)
+		s, err := OpenCached(b, path, cacheDir)
 		if err != nil {
 			return nil, err
 		}

@@ -2,20 +2,82 @@ package ipdata
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // Snapshot is an immutable, in-memory IP table: built by Build, read by
 // Open or Embedded. It implements DB.
 type Snapshot struct {
-	meta  Meta
-	raw   []byte   // the encoded file; meta.Digest is its SHA-256
-	infos []Info   // infos[0] is the unknown Info{}
-	v4    table4   // IPv4 partition
-	v6    table6   // IPv6 partition
-	notes []string // what Build resolved or skipped, each naming input and line
+	meta      Meta
+	raw       []byte   // the encoded file; meta.Digest is its SHA-256
+	infos     []info   // infos[0] is the unknown Info{}
+	countries []string // countries[0] is ""
+	orgs      string   // the organisation names, end to end
+	v4        table4   // IPv4 partition
+	v6        table6   // IPv6 partition
+	notes     []string // what Build resolved or skipped, each naming input and line
+}
+
+// info is an Info as the tables hold it, its strings as places in
+// Snapshot.countries and Snapshot.orgs: no pointers, so that a table
+// cache file (cache.go) can hold the array as it is used, and the
+// garbage collector has nothing to scan in it. Lookup finds the country
+// in a small, hot table and slices the name without reading it, so this
+// costs no extra cache miss over a []Info.
+type info struct {
+	asn     uint32
+	org     uint32 // offset of the organisation name in Snapshot.orgs
+	orgLen  uint16
+	country uint16 // index into Snapshot.countries
+}
+
+// info returns the Info of infos[n].
+func (s *Snapshot) info(n uint32) Info {
+	x := s.infos[n]
+	return Info{Country: s.countries[x.country], ASN: x.asn, ASOrg: s.orgs[x.org : x.org+uint32(x.orgLen)]}
+}
+
+// setInfos sets the info tables to hold list, in its order; list[0]
+// must be Info{}.
+func (s *Snapshot) setInfos(list []Info) error {
+	var countries, orgs []string
+	for _, in := range list {
+		if len(in.ASOrg) > MaxOrgLen {
+			return fmt.Errorf("ipdata: organisation %.40q is longer than %d bytes", in.ASOrg, MaxOrgLen)
+		}
+		countries = append(countries, in.Country)
+		orgs = append(orgs, in.ASOrg)
+	}
+	slices.Sort(countries)
+	countries = slices.Compact(countries)
+	if len(countries) > MaxCountries+1 || countries[0] != "" {
+		return fmt.Errorf("ipdata: %d countries exceed the limit %d", len(countries), MaxCountries)
+	}
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	ctry := make(map[string]uint16, len(countries))
+	for i, c := range countries {
+		ctry[c] = uint16(i)
+	}
+	at := make(map[string]uint32, len(orgs))
+	var all strings.Builder
+	for _, o := range orgs {
+		at[o] = uint32(all.Len())
+		all.WriteString(o)
+	}
+	if all.Len() > MaxOrgs*MaxOrgLen {
+		return fmt.Errorf("ipdata: organisation names of %d bytes exceed the limit", all.Len())
+	}
+	s.countries, s.orgs = countries, all.String()
+	s.infos = make([]info, len(list))
+	for i, in := range list {
+		s.infos[i] = info{asn: in.ASN, org: at[in.ASOrg], orgLen: uint16(len(in.ASOrg)), country: ctry[in.Country]}
+	}
+	return nil
 }
 
 var _ DB = (*Snapshot)(nil)
@@ -178,10 +240,10 @@ func (s *Snapshot) Lookup(a netip.Addr) Info {
 	switch {
 	case a.Is4():
 		b := a.As4()
-		return s.infos[s.v4.find(binary.BigEndian.Uint32(b[:]))]
+		return s.info(s.v4.find(binary.BigEndian.Uint32(b[:])))
 	case a.Is6():
 		b := a.As16()
-		return s.infos[s.v6.find(binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]))]
+		return s.info(s.v6.find(binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])))
 	}
 	return Info{}
 }
@@ -215,7 +277,7 @@ func (s *Snapshot) PrefixesOf(asns []uint32, yield func(netip.Prefix, Info) bool
 	want := make([]bool, len(s.infos))
 	found := false
 	for i, in := range s.infos {
-		if _, ok := slices.BinarySearch(set, in.ASN); ok && in.ASN != 0 {
+		if _, ok := slices.BinarySearch(set, in.asn); ok && in.asn != 0 {
 			want[i], found = true, true
 		}
 	}
@@ -226,7 +288,7 @@ func (s *Snapshot) PrefixesOf(asns []uint32, yield func(netip.Prefix, Info) bool
 		if !want[n] {
 			return true
 		}
-		in := s.infos[n]
+		in := s.info(n)
 		return rangePrefixes(start, end, v6, func(p netip.Prefix) bool { return yield(p, in) })
 	})
 }
