@@ -38,7 +38,7 @@ func (j *Judge) attributeAll() {
 		return
 	}
 	// Two blocks: the cores fill the next while the last is aggregated.
-	bufs := [2][]attributed{make([]attributed, min(n, finishBlock)), make([]attributed, min(n, finishBlock))}
+	bufs := [2][]attributed{fresh[attributed](min(n, finishBlock)), fresh[attributed](min(n, finishBlock))}
 	// Each worker's cache of netOf, by ASN (an ASN's organisation is
 	// compared, not hashed: the strings are the IP data's own).
 	nets := make([]map[uint32]netMemo, workers)

@@ -68,7 +68,7 @@ const (
 )
 
 func newConvTable() *convTable {
-	return &convTable{slots: make([]uint64, firstSlots), seed: [2]uint64{rand.Uint64() | 1, rand.Uint64() | 1}}
+	return &convTable{slots: fresh[uint64](firstSlots), seed: [2]uint64{rand.Uint64() | 1, rand.Uint64() | 1}}
 }
 
 func (t *convTable) hash(k *convKey) uint64 {
@@ -133,7 +133,7 @@ func (t *convTable) lookup(k *convKey, h uint64) (*entry, int32) {
 }
 
 func (t *convTable) grow() {
-	t.slots = make([]uint64, 2*len(t.slots))
+	t.slots = fresh[uint64](2 * len(t.slots))
 	mask := uint64(len(t.slots) - 1)
 	for i := range int32(t.n) {
 		h := t.hash(&t.at(i).key)
@@ -207,4 +207,16 @@ func (c *srcCache) put(a netip.Addr, sys int32) {
 	}
 	c.slots[s] = srcSlot{addr: a, sys: sys, used: true}
 	c.n++
+}
+
+// fresh is make([]T, n) for memory that is read before it is written:
+// it is written first. Memory the runtime has just taken from the system
+// is not written by make; a page of it first read is mapped to the
+// system's page of zeros, and the write that follows faults again to copy
+// it, and makes every core running the process flush that mapping from
+// its TLB (an interrupt each). Writing first takes one fault a page.
+func fresh[T any](n int) []T {
+	s := make([]T, n)
+	clear(s)
+	return s
 }
