@@ -212,6 +212,7 @@ func prune(dir string, keep int) {
 		os.Remove(f.name)
 	}
 }
+
 // readCacheFile reads a cache file into an 8-byte-aligned buffer, which the
 // Snapshot then uses in place. It is read, not mapped: a mapping would
 // save a copy (about 2 ms), but a file truncated or rewritten in place by
