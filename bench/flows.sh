@@ -14,9 +14,17 @@
 #                                            GOMAXPROCS=1): "embargo-1core"
 #   the same on every core                   "embargo"
 #
-# (embedded IP data: every destination looked up), measured by GNU time;
-# bench/benchratio prints the medians and the medians of the
-# round-by-round ratios to wc of wall time. Lines per second is LINES /
+#   bench/connfloor conn.log                 on every core: "floor", the
+#                                            least a Go program does to add
+#                                            the log up per destination
+#                                            (split at tabs, sum two counts
+#                                            in a map; nothing checked,
+#                                            parsed, attributed or judged)
+#
+# (embedded IP data: every destination looked up; its table cache warmed
+# by the first, unmeasured run), measured by GNU time; bench/benchratio
+# prints the medians and the medians of the round-by-round ratios to wc
+# of wall time. Lines per second is LINES /
 # wall; the whole process is timed, start-up (catalogue, IP data) and the
 # JSON report included.
 #
@@ -35,6 +43,7 @@ if ! "$TIME" -f %M true >/dev/null 2>&1; then
 fi
 go build -o "$OUT/embargo" ./cmd/embargo
 go build -o "$OUT/benchratio" ./bench/benchratio
+go build -o "$OUT/connfloor" ./bench/connfloor
 go run ./bench/conngen -n "$LINES" -dests "$DESTS" > "$OUT/conn.log"
 echo "# flows.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); $(go version); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# conn.log: $LINES lines, $(du -m "$OUT/conn.log" | cut -f1) MB, $DESTS destinations"
@@ -68,9 +77,10 @@ while [ "$i" -lt "$ROUNDS" ]; do
 	measure wc wc -l "$OUT/conn.log" | tee -a "$OUT/flows.txt"
 	measure embargo-1core "$OUT/embargo" flows "$OUT/conn.log" -o json --quiet | tee -a "$OUT/flows.txt"
 	measure embargo "$OUT/embargo" flows "$OUT/conn.log" -o json --quiet | tee -a "$OUT/flows.txt"
+	measure floor "$OUT/connfloor" "$OUT/conn.log" | tee -a "$OUT/flows.txt"
 	i=$((i + 1))
 done
 echo
-"$OUT/benchratio" -unit wall-s "$OUT/flows.txt" ConnLog/embargo-1core:ConnLog/wc ConnLog/embargo:ConnLog/wc
+"$OUT/benchratio" -unit wall-s "$OUT/flows.txt" ConnLog/embargo-1core:ConnLog/wc ConnLog/embargo:ConnLog/wc ConnLog/floor:ConnLog/wc ConnLog/embargo:ConnLog/floor
 echo "# report: $(grep -o '"flows": *[0-9]*' "$OUT/embargo.out" | head -1); aggregates: $(grep -c '"destination":' "$OUT/embargo.out")"
 echo "# done $(date -u +%Y-%m-%dT%H:%M:%SZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
