@@ -30,6 +30,8 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "embargo")
+	// The IP data's table cache stays out of the user's home.
+	os.Setenv("EMBARGO_CACHE_DIR", filepath.Join(dir, "cache"))
 	if out, err := exec.Command("go", "build", "-o", binary, "../cmd/embargo").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		panic(err)
