@@ -49,7 +49,9 @@ func (lr *LineReader) Next() (line []byte, long, final bool, err error) {
 			return lr.take(line, false)
 		}
 		lr.scan = lr.end
-		if lr.long || lr.end-lr.start > lr.max {
+		// A line of the limit may still have its "\r" to come: take
+		// decides on the line without it.
+		if lr.long || lr.end-lr.start > lr.max+1 {
 			// Keep nothing of an over-long line: memory stays bounded.
 			lr.long = true
 			lr.start, lr.scan, lr.end = 0, 0, 0

@@ -65,6 +65,8 @@ func TestMappedAgrees(t *testing.T) {
 		{"a lone CR at the end", "a\r"},
 		{"long lines", "short\n" + strings.Repeat("x", 40) + "\nshort\n" + strings.Repeat("y", 33) + "\r\n" + strings.Repeat("z", 80)},
 		{"empty lines", "\n\n\nbad\n\n"},
+		{"a line of the limit and a CR, no newline", strings.Repeat("0", 32) + "\r"},
+		{"a line over the limit and a CR, no newline", strings.Repeat("0", 33) + "\r"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := eachOf(t, strings.NewReader(tc.data), 32)
