@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -134,7 +135,7 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
-	after, err := intParam(r, "after", 0, 1<<62)
+	after, err := intParam(r, "after", 0, math.MaxInt)
 	if err != nil {
 		return err
 	}

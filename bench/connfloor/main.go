@@ -19,7 +19,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"syscall"
 )
 
 // Zeek's conn.log columns, in its default order.
@@ -121,17 +120,4 @@ func digits(b []byte) uint64 {
 		return 0
 	}
 	return v
-}
-
-func mapFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 {
-		return nil, err
-	}
-	return syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
 }
