@@ -172,7 +172,9 @@ func Positioned(name string, err error) error {
 		}
 		return errors.Join(errs...)
 	}
-	msg := err.Error()
+	// One message a line: a value the decoder quotes may hold line
+	// breaks, which would start a line naming no file.
+	msg := strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(err.Error())
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("%s:%s: %s", name, m[1], msg[len(m[0]):])
 	}

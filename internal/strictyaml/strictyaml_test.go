@@ -64,6 +64,9 @@ func TestPositioned(t *testing.T) {
 		{"yaml: line 4: did not find expected key", "f.yaml:4: did not find expected key"},
 		{"line 7: unknown key \"x\"", "f.yaml:7: unknown key \"x\""},
 		{"yaml: control characters are not allowed", "f.yaml: control characters are not allowed"},
+		// A value quoted in the message keeps the message on one line.
+		{"line 1: cannot unmarshal !!str `|\n` into []policy.rawRule", "f.yaml:1: cannot unmarshal !!str `|\\n` into []policy.rawRule"},
+		{"yaml: line 2: found \"a\r\nb\"", "f.yaml:2: found \"a\\r\\nb\""},
 	}
 	for _, tc := range tests {
 		if diff := cmp.Diff(tc.want, Positioned("f.yaml", errors.New(tc.in)).Error()); diff != "" {
