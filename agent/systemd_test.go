@@ -25,6 +25,7 @@ func TestAgentSystemdUnit(t *testing.T) {
 		"ProtectSystem=strict", "ReadWritePaths=/var/lib/embargo-agent", "StateDirectory=embargo-agent",
 		"NoNewPrivileges=yes", "Restart=on-failure", "ProtectHome=read-only", "CapabilityBoundingSet=CAP_DAC_READ_SEARCH",
 		"ExecStart=/usr/bin/embargo agent --state-dir /var/lib/embargo-agent",
+		"CacheDirectory=embargo-agent", "Environment=EMBARGO_CACHE_DIR=/var/cache/embargo-agent",
 	} {
 		if !strings.Contains(string(unit), "\n"+want+"\n") {
 			t.Errorf("%s lacks %q", unitFile, want)
