@@ -117,8 +117,11 @@ func openCached(raw []byte, name, dir string) (*Snapshot, cacheOutcome, error) {
 // dir as OpenCached does; an MMDB file is read as Open reads it.
 func OpenCachedFile(path, dir string) (DB, error) { return openFile(path, dir) }
 
-// readCache reads a cache file and checks it; the Snapshot then
-// uses it in place.
+// readCache reads a cache file whole into an 8-byte-aligned buffer and
+// checks it; the Snapshot then uses it in place. It is read, not mapped:
+// a mapping would save a copy (about 2 ms), but a file truncated or
+// rewritten in place by something else while a run used it would crash
+// that run.
 func readCache(path string, sum [32]byte) (*Snapshot, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -132,13 +135,12 @@ func readCache(path string, sum [32]byte) (*Snapshot, error) {
 	if fi.Size() < cacheHeaderLen || fi.Size() > MaxCacheSize {
 		return nil, fmt.Errorf("ipdata: cache %s: size %d not in %d..%d", path, fi.Size(), cacheHeaderLen, MaxCacheSize)
 	}
-	b, release, err := readCacheFile(f, int(fi.Size()))
-	if err != nil {
+	b := alignedBytes(int(fi.Size()))
+	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, fmt.Errorf("ipdata: cache %s: %w", path, err)
 	}
 	s, err := parseCache(b, sum)
 	if err != nil {
-		release()
 		return nil, fmt.Errorf("ipdata: cache %s: %w", path, err)
 	}
 	return s, nil
@@ -211,16 +213,4 @@ func prune(dir string, keep int) {
 	for _, f := range files[min(keep, len(files)):] {
 		os.Remove(f.name)
 	}
-}
-
-// readCacheFile reads a cache file into an 8-byte-aligned buffer, which the
-// Snapshot then uses in place. It is read, not mapped: a mapping would
-// save a copy (about 2 ms), but a file truncated or rewritten in place by
-// something else while a run used it would crash that run.
-func readCacheFile(f *os.File, size int) (b []byte, release func(), err error) {
-	b = alignedBytes(size)
-	if _, err := io.ReadFull(f, b); err != nil {
-		return nil, nil, err
-	}
-	return b, func() {}, nil
 }
