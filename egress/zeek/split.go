@@ -62,7 +62,6 @@ func (Reader) Split(f io.ReaderAt, size int64, n int) ([]egress.Part, error) {
 		cuts = append(cuts, min(at, size))
 	}
 	cuts = append(cuts, size)
-	cuts = append(cuts, size)
 	var parts []egress.Part
 	for k := range n {
 		// Cuts that fell in the same line leave empty parts.
