@@ -33,27 +33,36 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 	var m matcher
 	m.item = it
 	ix := a.ix
+	hasPURL := false
 	for _, at := range it.Attrs {
 		switch at.Field {
 		case inventory.PURL:
-			m.idents(at, ix.PURL(at.Value))
-			if k, name, ok := osPackage(at.Value); ok {
-				m.idents(at, ix.Exact(k, name))
-			}
+			hasPURL = true
+			m.idents(at, ix.PackageURL(at.Value))
 		case inventory.CPE:
 			m.idents(at, ix.CPE(at.Value))
 		case inventory.Publisher, inventory.Supplier, inventory.Manufacturer:
-			m.orgs(at, ix.Org(at.Value), catalog.WindowsPublisher, true)
-		case inventory.Author, inventory.Maintainer:
-			m.orgs(at, ix.Org(stripEmail(at.Value)), catalog.WindowsPublisher, false)
+			m.party(ix, at, false)
+		case inventory.Author, inventory.Maintainer, inventory.Packager:
+			m.party(ix, at, true)
 		case inventory.Signer:
 			for _, name := range subjectNames(at.Value) {
-				m.orgs(at, ix.Org(name), catalog.SignerSubject, true)
+				m.orgs(at, ix.Org(name), catalog.SignerSubject, orgField)
 			}
 		case inventory.CASubject:
 			for _, name := range subjectNames(at.Value) {
-				m.orgs(at, ix.Org(name), catalog.TLSInterceptCA, true)
+				m.orgs(at, ix.Org(name), catalog.TLSInterceptCA, orgField)
 			}
+		case inventory.TeamID:
+			m.idents(at, ix.Exact(catalog.AppleTeamID, at.Value))
+		case inventory.APKSigner:
+			m.idents(at, ix.Exact(catalog.APKCertSHA256, at.Value))
+		case inventory.Image:
+			m.idents(at, ix.OCI(at.Value))
+		case inventory.ModelRepo:
+			m.idents(at, ix.HF(at.Value))
+		case inventory.OllamaModel:
+			m.idents(at, ix.Exact(catalog.OllamaModel, at.Value))
 		case inventory.BundleID:
 			m.idents(at, ix.Dotted(catalog.BundleID, at.Value))
 		case inventory.AndroidID:
@@ -83,13 +92,37 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 	if k := packageKind(it); k != "" {
 		m.idents(inventory.Attr{Field: "package", Value: it.Name}, ix.Exact(k, it.Name))
 	}
+	if !hasPURL && it.Name != "" {
+		// A language package read without a package URL (an osquery
+		// table, an SBOM component that names its ecosystem only).
+		m.idents(inventory.Attr{Field: "package", Value: it.Name}, ecosystemIdents(ix, it.Ecosystem, it.Name))
+	}
 	if namePatternsApply(it.Type) && it.Name != "" {
 		m.idents(inventory.Attr{Field: "name", Value: it.Name}, ix.DisplayName(it.Name))
 	}
 	if len(m.ev) == 0 {
 		return nil
 	}
-	return a.decide(m.ev)
+	return a.decide(m.ev, it)
+}
+
+// ecosystemIdents matches a package name by its ecosystem's namespace
+// rules, as its package URL would be.
+func ecosystemIdents(ix *catalog.Index, eco, name string) []*catalog.Identifier {
+	switch strings.ToLower(eco) {
+	case "npm", "node":
+		return ix.NPM(name)
+	case "pypi", "python":
+		return ix.Exact(catalog.PyPIProject, name)
+	case "go", "golang":
+		return ix.GoModule(name)
+	case "maven", "java":
+		group, _, _ := strings.Cut(name, ":")
+		return ix.Dotted(catalog.MavenGroup, group)
+	case "nuget", ".net", "dotnet":
+		return ix.NuGet(name)
+	}
+	return nil
 }
 
 // namePatternsApply: display-name patterns describe applications. A
@@ -117,33 +150,6 @@ func packageKind(it *inventory.Item) catalog.Kind {
 		return catalog.APKPackage
 	}
 	return ""
-}
-
-// osPackage returns the package kind and name of a deb, rpm or apk purl.
-func osPackage(purl string) (catalog.Kind, string, bool) {
-	t, rest, ok := strings.Cut(strings.TrimPrefix(purl, "pkg:"), "/")
-	if !ok {
-		return "", "", false
-	}
-	var k catalog.Kind
-	switch strings.ToLower(t) {
-	case "deb":
-		k = catalog.DebPackage
-	case "rpm":
-		k = catalog.RPMPackage
-	case "apk":
-		k = catalog.APKPackage
-	default:
-		return "", "", false
-	}
-	if i := strings.IndexAny(rest, "@?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	name := rest[strings.LastIndexByte(rest, '/')+1:]
-	if n, err := url.PathUnescape(name); err == nil {
-		name = n
-	}
-	return k, name, name != ""
 }
 
 func hostOf(s string) string {

@@ -2,6 +2,7 @@ package attribute
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
@@ -18,6 +19,9 @@ type Evidence struct {
 	SourceURL  string             `json:"source_url"`
 	FactConf   catalog.Confidence `json:"fact_confidence"`
 	Score      int                `json:"score"`
+	// Basis is why a match of this kind is evidence: who can publish
+	// under the identifier and how that is verified.
+	Basis string `json:"basis"`
 
 	ident *catalog.Identifier
 }
@@ -35,7 +39,11 @@ type Candidate struct {
 type Attribution struct {
 	Candidate
 	Confidence catalog.Confidence
-	Chain      catalog.ControlChain
+	// Tier is what the item is to its supplier: its product, its code
+	// embedded in another product, a client of its service, or its
+	// hosting network.
+	Tier  catalog.Tier
+	Chain catalog.ControlChain
 	// Ties are other candidates with the same score, shown rather than
 	// silently dropped.
 	Ties []Candidate
@@ -59,6 +67,10 @@ var factWeight = map[catalog.Confidence]int{catalog.High: 100, catalog.Medium: 9
 type matcher struct {
 	item *inventory.Item
 	ev   []Evidence
+	// While a party field is matched: the e-mail domain identifiers it
+	// carries, and whether it has an address at all.
+	corroborating []*catalog.Identifier
+	hasEmail      bool
 }
 
 func (m *matcher) idents(at inventory.Attr, ids []*catalog.Identifier) {
@@ -68,13 +80,40 @@ func (m *matcher) idents(at inventory.Attr, ids []*catalog.Identifier) {
 	}
 }
 
+// fieldKind says whether a field holds an organisation (publisher,
+// supplier, signer) or may hold a person (maintainer, author, packager).
+type fieldKind bool
+
+const (
+	orgField    fieldKind = false
+	personField fieldKind = true
+)
+
+// party matches a publisher, supplier, maintainer, author or packager
+// field, as every reader fills them: the organisation name (without an
+// e-mail address) and the address's domain.
+func (m *matcher) party(ix *catalog.Index, at inventory.Attr, fk bool) {
+	var emailIDs []*catalog.Identifier
+	if strings.IndexByte(at.Value, '@') >= 0 {
+		emailIDs = ix.Email(at.Value)
+		m.idents(at, emailIDs)
+	}
+	m.corroborating = emailIDs
+	m.hasEmail = catalog.EmailDomainOf(at.Value) != ""
+	m.orgs(at, ix.Org(stripEmail(at.Value)), catalog.OrgName, fieldKind(fk))
+	m.corroborating, m.hasEmail = nil, false
+}
+
 // orgs adds organisation-name hits for a field whose identifiers are of
-// kind as (publisher or signer) or entity names. Aliases count only in
-// organisation fields; a person field (author, maintainer) must carry a
-// legal name in full, legal form included. When a name matches exactly,
-// matches that needed the legal form dropped are ignored: "AO Example
-// Lab" is not "Example Lab, Inc.".
-func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, orgField bool) {
+// kind as (organisation name or signer) or entity names, by one rule for
+// every reader: names match whole once normalised, the legal form may
+// differ (weaker), and when a name matches exactly, matches that needed
+// the legal form dropped are ignored ("AO Example Lab" is not "Example
+// Lab, Inc."). In a person field (maintainer, author), a name that is also
+// a person's name never counts, and a name other than a legal name counts
+// only when the field has no e-mail address or one at the supplier's own
+// domain: "Dahua <dahua@example.org>" is a person.
+func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, fk fieldKind) {
 	info, _ := catalog.LookupKind(as)
 	type accepted struct {
 		id       *catalog.Identifier
@@ -87,13 +126,18 @@ func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind
 	for _, h := range hits {
 		id := h.Ident
 		strength, note := info.Strength, ""
+		if id.FromName == "" && id.Kind != as {
+			continue
+		}
+		if fk == personField {
+			if id.PersonName {
+				continue
+			}
+			if (id.FromName == catalog.AliasName || !h.Exact) && m.hasEmail && !m.emailOf(id.Entity) {
+				continue
+			}
+		}
 		switch {
-		case id.FromName == "" && (id.Kind != as || !orgField):
-			continue
-		case id.FromName == catalog.AliasName && !orgField:
-			continue
-		case !orgField && !h.Exact:
-			continue
 		case id.FromName == catalog.AliasName:
 			strength, note = strength-5, "alias"
 		case id.FromName != "":
@@ -112,6 +156,16 @@ func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind
 	}
 }
 
+// emailOf reports whether the field's e-mail domain is one of e's.
+func (m *matcher) emailOf(e *catalog.Entity) bool {
+	for _, id := range m.corroborating {
+		if id.Entity == e {
+			return true
+		}
+	}
+	return false
+}
+
 func joinNote(a, b string) string {
 	if a == "" {
 		return b
@@ -125,17 +179,18 @@ func (m *matcher) add(at inventory.Attr, id *catalog.Identifier, strength int, n
 			return // the same identifier reached through another field
 		}
 	}
+	info, _ := catalog.LookupKind(id.Kind)
 	m.ev = append(m.ev, Evidence{
 		Field: at.Field, Value: at.Value, Kind: id.Kind, Identifier: id.Value, Note: note,
 		Source: id.Source, FactConf: id.Confidence,
-		Score: strength * factWeight[id.Confidence] / 100, ident: id,
+		Score: strength * factWeight[id.Confidence] / 100, Basis: info.Basis, ident: id,
 	})
 }
 
 // decide groups evidence into candidates and picks the strongest. Evidence
 // for an entity as a whole (its publisher name, say) corroborates every
 // product of that entity that also matched.
-func (a *Attributor) decide(ev []Evidence) *Attribution {
+func (a *Attributor) decide(ev []Evidence, it *inventory.Item) *Attribution {
 	type key struct {
 		p *catalog.Product
 		e *catalog.Entity
@@ -178,7 +233,7 @@ func (a *Attributor) decide(ev []Evidence) *Attribution {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	best := cands[0]
-	at := &Attribution{Candidate: best, Confidence: Level(best.Score), Chain: a.cat.Chain(best.Entity), cat: a.cat}
+	at := &Attribution{Candidate: best, Confidence: Level(best.Score), Tier: tierOf(best, it), Chain: a.cat.Chain(best.Entity), cat: a.cat}
 	for _, c := range cands[1:] {
 		if c.Score == best.Score {
 			at.Ties = append(at.Ties, c)
@@ -212,4 +267,23 @@ func score(ev []Evidence) int {
 		s = 100
 	}
 	return s
+}
+
+// tierOf is the tier of the strongest evidence that states one (an
+// identifier's own, or its product's); with none (an entity's names), a
+// language dependency is the supplier's embedded code and anything else
+// its product.
+func tierOf(c Candidate, it *inventory.Item) catalog.Tier {
+	for _, e := range c.Evidence {
+		if t := e.ident.TierOf(); t != "" {
+			return t
+		}
+	}
+	if c.Product != nil {
+		return c.Product.Tier
+	}
+	if it.Type == inventory.Library || it.Type == inventory.Model {
+		return catalog.TierEmbedded
+	}
+	return catalog.TierProduct
 }

@@ -2,16 +2,18 @@ package attribute
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/embargo-dev/embargo/catalog"
 )
 
 // Ref names a catalogued product or entity in output.
 type Ref struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Category string `json:"category,omitempty"`
-	Country  string `json:"country,omitempty"`
+	ID       string       `json:"id"`
+	Name     string       `json:"name"`
+	Category string       `json:"category,omitempty"`
+	Tier     catalog.Tier `json:"tier,omitempty"`
+	Country  string       `json:"country,omitempty"`
 }
 
 // FactRef is the source of a fact in output.
@@ -38,8 +40,16 @@ type View struct {
 	ControlBasis       FactRef            `json:"control_basis"`
 	Confidence         catalog.Confidence `json:"confidence"`
 	Score              int                `json:"score"`
-	Evidence           []Evidence         `json:"evidence"`
-	Ties               []TieView          `json:"ties,omitempty"`
+	// Tier is what the item is to its supplier: product, embedded,
+	// service-client or hosting.
+	Tier catalog.Tier `json:"tier"`
+	// DecidedBy is the strongest evidence: the namespace, signer, name or
+	// pattern that decided, and its verification basis.
+	DecidedBy Evidence   `json:"decided_by"`
+	Evidence  []Evidence `json:"evidence"`
+	Ties      []TieView  `json:"ties,omitempty"`
+	// AsOf is the day the control chain was taken on.
+	AsOf string `json:"as_of,omitempty"`
 }
 
 // TieView is a candidate that scored as high as the one chosen.
@@ -59,11 +69,16 @@ func (a *Attribution) View() View {
 		ControlBasis:       a.fact(a.Chain.Basis),
 		Confidence:         a.Confidence,
 		Score:              a.Score,
+		Tier:               a.Tier,
 		Evidence:           a.Evidence,
+		AsOf:               a.Chain.AsOf,
+	}
+	if len(a.Evidence) > 0 {
+		v.DecidedBy = a.Evidence[0]
 	}
 	for _, l := range a.Chain.Links {
 		cl := ChainLink{Ref: entityRef(l.Entity)}
-		if cf := l.Entity.ControlledFrom; cf != nil {
+		if cf := l.Entity.ControlledFrom; cf != nil && (a.Chain.AsOf == "" || cf.Period.Holds(day(a.Chain.AsOf))) {
 			cl.ControlledFrom = cf.Code
 		}
 		if l.Via != nil {
@@ -95,7 +110,13 @@ func productRef(p *catalog.Product) *Ref {
 	if p == nil {
 		return nil
 	}
-	return &Ref{ID: p.ID, Name: p.Name, Category: p.Category}
+	return &Ref{ID: p.ID, Name: p.Name, Category: p.Category, Tier: p.Tier}
+}
+
+// day reads a chain's AsOf (YYYY-MM-DD).
+func day(s string) time.Time {
+	t, _ := time.Parse("2006-01-02", s)
+	return t
 }
 
 func entityRef(e *catalog.Entity) Ref {

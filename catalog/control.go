@@ -1,5 +1,7 @@
 package catalog
 
+import "time"
+
 // Link is one step of a control chain: an entity and the fact that links
 // it to the one before (nil for the first).
 type Link struct {
@@ -8,7 +10,7 @@ type Link struct {
 }
 
 // ControlChain is the path from an entity to its ultimate parent and the
-// jurisdiction that controls it.
+// jurisdiction that controls it, on one day.
 type ControlChain struct {
 	Links []Link
 	// Country is where control lies: the ultimate parent's controlled_from
@@ -16,26 +18,46 @@ type ControlChain struct {
 	Country string
 	// Basis is the fact that decided Country.
 	Basis Fact
+	// AsOf is the day the chain holds for: parents and controlled_from
+	// facts with periods are taken as they stood then.
+	AsOf string
 }
 
-// Chain follows parents from e to the top. Validation guarantees there is
-// no cycle; the depth bound is a second guard.
-func (c *Catalog) Chain(e *Entity) ControlChain {
-	var ch ControlChain
+// Chain follows parents from e to the top as of today.
+func (c *Catalog) Chain(e *Entity) ControlChain { return c.ChainAt(e, c.now()) }
+
+// ChainAt follows parents from e to the top as they stood on the day of
+// t. Validation guarantees there is no cycle; the depth bound is a second
+// guard.
+func (c *Catalog) ChainAt(e *Entity, t time.Time) ControlChain {
+	ch := ControlChain{AsOf: t.UTC().Format(dateLayout)}
 	var via *Parent
 	for cur := e; cur != nil && len(ch.Links) < 64; {
 		ch.Links = append(ch.Links, Link{Entity: cur, Via: via})
-		if cur.Parent == nil {
+		via = cur.ParentAt(t)
+		if via == nil {
 			break
 		}
-		via = cur.Parent
-		cur = c.entityByID[cur.Parent.ID]
+		cur = c.entityByID[via.ID]
 	}
 	top := ch.Links[len(ch.Links)-1].Entity
-	if top.ControlledFrom != nil {
-		ch.Country, ch.Basis = top.ControlledFrom.Code, top.ControlledFrom.Fact
+	if cf := top.ControlledFrom; cf != nil && cf.Holds(t) {
+		ch.Country, ch.Basis = cf.Code, cf.Fact
 	} else {
 		ch.Country, ch.Basis = top.Country.Code, top.Country.Fact
 	}
 	return ch
 }
+
+// ParentAt returns the parent that controlled e on the day of t, or nil.
+func (e *Entity) ParentAt(t time.Time) *Parent {
+	for i := range e.Parents {
+		if e.Parents[i].Holds(t) {
+			return &e.Parents[i]
+		}
+	}
+	return nil
+}
+
+// now is the day chains are taken on.
+func (c *Catalog) now() time.Time { return time.Now() }

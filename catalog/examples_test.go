@@ -38,14 +38,14 @@ func TestIdentifierExamples(t *testing.T) {
 			n++
 		}
 		for _, name := range e.Names {
-			id := &Identifier{Kind: WindowsPublisher, Value: name.Value, Match: name.Match, NoMatch: name.NoMatch, Fact: name.Fact, Entity: e}
+			id := &Identifier{Kind: OrgName, Value: name.Value, Match: name.Match, NoMatch: name.NoMatch, Fact: name.Fact, Entity: e}
 			for _, ex := range id.Match {
-				if !hasEntity(ix.Lookup(WindowsPublisher, ex), e) {
+				if !hasEntity(ix.Lookup(OrgName, ex), e) {
 					t.Errorf("%s: entity %s name %q: match example %q is not matched", name.Pos, e.ID, name.Value, ex)
 				}
 			}
 			for _, ex := range id.NoMatch {
-				if hasEntity(ix.Lookup(WindowsPublisher, ex), e) {
+				if hasEntity(ix.Lookup(OrgName, ex), e) {
 					t.Errorf("%s: entity %s name %q: nomatch example %q is matched", name.Pos, e.ID, name.Value, ex)
 				}
 			}
@@ -57,9 +57,11 @@ func TestIdentifierExamples(t *testing.T) {
 	t.Logf("%d identifiers checked", n)
 }
 
+// contains reports whether want, or one of the identifiers expanded from
+// its values, is among ids.
 func contains(ids []*Identifier, want *Identifier) bool {
 	for _, id := range ids {
-		if id == want {
+		if id.Origin() == want {
 			return true
 		}
 	}

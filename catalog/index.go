@@ -16,7 +16,8 @@ type Index struct {
 	cpe     map[string][]*Identifier          // vendor or vendor:product
 	org     map[string][]*Identifier          // Normalize(value)
 	orgKey  map[string][]*Identifier          // OrgKey(value)
-	dotted  map[Kind]map[string][]*Identifier // bundle and android ids
+	dotted  map[Kind]map[string][]*Identifier // bundle and android ids, Maven groups, NuGet prefixes
+	prefix  map[Kind]map[string][]*Identifier // Go modules, image namespaces ('/'); e-mail domains ('.')
 	domain  map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
 	display map[string][]pattern              // first token of the normalised pattern
 	paths   []pattern
@@ -60,6 +61,7 @@ func newIndex() *Index {
 		org:     map[string][]*Identifier{},
 		orgKey:  map[string][]*Identifier{},
 		dotted:  map[Kind]map[string][]*Identifier{},
+		prefix:  map[Kind]map[string][]*Identifier{},
 		domain:  map[string][]*Identifier{},
 		display: map[string][]pattern{},
 	}
@@ -74,7 +76,7 @@ func (ix *Index) add(id *Identifier) {
 	case CPEVendor:
 		k := strings.ToLower(v)
 		ix.cpe[k] = append(ix.cpe[k], id)
-	case WindowsPublisher, SignerSubject, ASOrg:
+	case OrgName, SignerSubject, ASOrg:
 		n := Normalize(v)
 		ix.org[n] = append(ix.org[n], id)
 		k := StripLegalForm(n)
@@ -82,14 +84,14 @@ func (ix *Index) add(id *Identifier) {
 	case TLSInterceptCA:
 		n := Normalize(v)
 		ix.org[n] = append(ix.org[n], id)
-	case BundleID, AndroidPackage:
-		m := ix.dotted[id.Kind]
-		if m == nil {
-			m = map[string][]*Identifier{}
-			ix.dotted[id.Kind] = m
-		}
-		k := strings.ToLower(v)
-		m[k] = append(m[k], id)
+	case BundleID, AndroidPackage, MavenGroup, NuGetPrefix:
+		addTo(ix.dotted, id.Kind, strings.TrimSuffix(strings.ToLower(v), "."), id)
+	case GoModule:
+		addTo(ix.prefix, id.Kind, strings.Trim(strings.ToLower(v), "/"), id)
+	case OCINamespace:
+		addTo(ix.prefix, id.Kind, ociNamespace(v), id)
+	case EmailDomain:
+		addTo(ix.prefix, id.Kind, strings.ToLower(v), id)
 	case Domain:
 		k := strings.TrimSuffix(strings.ToLower(v), ".")
 		ix.domain[k] = append(ix.domain[k], id)
@@ -101,34 +103,29 @@ func (ix *Index) add(id *Identifier) {
 	case PathGlob:
 		ix.paths = append(ix.paths, pathPattern(NormalizePath(v), id))
 	default:
-		m := ix.exact[id.Kind]
-		if m == nil {
-			m = map[string][]*Identifier{}
-			ix.exact[id.Kind] = m
-		}
-		k := strings.ToLower(v)
-		switch id.Kind {
-		case ASN:
-			k = normalizeASN(v)
-		case RegistryKey:
-			k = normalizeRegistryKey(v)
-		}
-		m[k] = append(m[k], id)
+		addTo(ix.exact, id.Kind, exactKey(id.Kind, v), id)
 	}
 }
 
-// Exact returns identifiers of kind k whose value equals v, ignoring case.
-// It serves the package, extension, service, winget, Chocolatey, process
-// and ASN kinds.
+func addTo(maps map[Kind]map[string][]*Identifier, k Kind, key string, id *Identifier) {
+	m := maps[k]
+	if m == nil {
+		m = map[string][]*Identifier{}
+		maps[k] = m
+	}
+	m[key] = append(m[key], id)
+}
+
+// Exact returns identifiers of kind k whose value equals v, ignoring case
+// (and folded as the kind says: PEP 503 for PyPI, tags for Ollama). It
+// serves the package, extension, service, winget, Chocolatey, process,
+// ASN and exact-name kinds.
 func (ix *Index) Exact(k Kind, v string) []*Identifier {
 	m := ix.exact[k]
 	if m == nil {
 		return nil
 	}
-	if k == ASN {
-		v = normalizeASN(v)
-	}
-	return m[lowerASCII(v)]
+	return m[exactKey(k, v)]
 }
 
 // RegistryKey returns identifiers for the registry key path or any of its
@@ -365,10 +362,10 @@ func lowerASCII(s string) string {
 func (ix *Index) Lookup(k Kind, v string) []*Identifier {
 	switch k {
 	case PURLPrefix:
-		return ix.PURL(v)
+		return ix.PackageURL(v)
 	case CPEVendor:
 		return ix.CPE(v)
-	case WindowsPublisher, SignerSubject, ASOrg, TLSInterceptCA:
+	case OrgName, SignerSubject, ASOrg, TLSInterceptCA:
 		var out []*Identifier
 		for _, h := range ix.Org(v) {
 			out = append(out, h.Ident)
@@ -376,6 +373,23 @@ func (ix *Index) Lookup(k Kind, v string) []*Identifier {
 		return out
 	case BundleID, AndroidPackage:
 		return ix.Dotted(k, v)
+	case MavenGroup:
+		group, _, _ := strings.Cut(v, ":")
+		return ix.Dotted(k, group)
+	case NuGetPrefix, NuGetPackage:
+		return ix.NuGet(v)
+	case NPMScope, NPMPackage:
+		return ix.NPM(v)
+	case GoModule:
+		return ix.GoModule(v)
+	case OCINamespace:
+		return ix.OCI(v)
+	case HFOrg:
+		return ix.HF(v)
+	case GitHubOrg:
+		return ix.Exact(k, firstSegment(strings.TrimPrefix(v, "github.com/")))
+	case EmailDomain:
+		return ix.Email(v)
 	case Domain:
 		return ix.Domain(v)
 	case DisplayName:

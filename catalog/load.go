@@ -143,6 +143,13 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 		}
 		e.Pos.File = name
 		stampEntity(e, name)
+		if e.Parent != nil {
+			if len(e.Parents) > 0 {
+				*errs = append(*errs, fmt.Errorf("%s:%d: entity %q has both parent and parents: list every parent under parents", name, e.Pos.Line, e.ID))
+			}
+			e.Parents = append([]Parent{*e.Parent}, e.Parents...)
+			e.Parent = nil
+		}
 		if p, ok := c.entityByID[e.ID]; ok {
 			dup("entity", e.ID, e.Pos.Line, p.Pos)
 			continue
@@ -158,6 +165,9 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 		p.Pos.File = name
 		for i := range p.Identifiers {
 			p.Identifiers[i].Pos.File = name
+		}
+		if p.Tier == "" {
+			p.Tier = TierProduct
 		}
 		if q, ok := c.productByID[p.ID]; ok {
 			dup("product", p.ID, p.Pos.Line, q.Pos)
@@ -192,6 +202,9 @@ func stampEntity(e *Entity, name string) {
 	if e.Parent != nil {
 		e.Parent.Pos.File = name
 	}
+	for i := range e.Parents {
+		e.Parents[i].Pos.File = name
+	}
 	for i := range e.Identifiers {
 		e.Identifiers[i].Pos.File = name
 	}
@@ -206,17 +219,18 @@ func stampEntity(e *Entity, name string) {
 }
 
 // buildIndex links identifiers to their owners and indexes them, with the
-// entity's names as organisation-name identifiers of the entity.
+// entity's names as organisation-name identifiers of the entity. An
+// identifier written with Values is indexed once per value.
 func (c *Catalog) buildIndex() {
 	ix := newIndex()
 	for _, e := range c.Entities {
 		for i := range e.Identifiers {
 			id := &e.Identifiers[i]
 			id.Entity = e
-			ix.add(id)
+			addExpanded(ix, id)
 		}
 		for _, n := range e.Names {
-			ix.add(&Identifier{Kind: WindowsPublisher, Value: n.Value, Fact: n.Fact, Entity: e, FromName: n.Kind})
+			ix.add(&Identifier{Kind: OrgName, Value: n.Value, Fact: n.Fact, Entity: e, FromName: n.Kind, PersonName: n.PersonName})
 		}
 	}
 	for _, p := range c.Products {
@@ -224,10 +238,26 @@ func (c *Catalog) buildIndex() {
 		for i := range p.Identifiers {
 			id := &p.Identifiers[i]
 			id.Product, id.Entity = p, e
-			ix.add(id)
+			addExpanded(ix, id)
 		}
 	}
 	c.index = ix
+}
+
+// addExpanded indexes id, or one identifier for each of its Values, each
+// pointing back at id as its group.
+func addExpanded(ix *Index, id *Identifier) {
+	if len(id.Values) == 0 {
+		ix.add(id)
+		return
+	}
+	expanded := make([]Identifier, len(id.Values))
+	for i, v := range id.Values {
+		x := *id
+		x.Value, x.Values, x.Group = v, nil, id
+		expanded[i] = x
+		ix.add(&expanded[i])
+	}
 }
 
 // Files lists the names of the embedded catalogue files.

@@ -82,19 +82,27 @@ type Name struct {
 	// must and must not be taken for this entity.
 	Match   []string `json:"match,omitempty" yaml:"match"`
 	NoMatch []string `json:"nomatch,omitempty" yaml:"nomatch"`
-	Fact    `yaml:",inline"`
+	// PersonName marks a name that is also a person's name or a common
+	// word ("Dahua"): it is matched in organisation fields only, never in
+	// a maintainer or author field.
+	PersonName bool `json:"person_name,omitempty" yaml:"person_name"`
+	Fact       `yaml:",inline"`
 }
 
-// Country is an ISO 3166-1 alpha-2 code with its source.
+// Country is an ISO 3166-1 alpha-2 code with its source. A
+// controlled_from country may hold only for a period (From, Until).
 type Country struct {
-	Code string `json:"code" yaml:"code"`
-	Fact `yaml:",inline"`
+	Code   string `json:"code" yaml:"code"`
+	Period `yaml:",inline"`
+	Fact   `yaml:",inline"`
 }
 
-// Parent names the entity that controls another.
+// Parent names the entity that controls another, for the period the
+// control lasted when it changed hands (a sale, a joint venture).
 type Parent struct {
-	ID   string `json:"id" yaml:"id"`
-	Fact `yaml:",inline"`
+	ID     string `json:"id" yaml:"id"`
+	Period `yaml:",inline"`
+	Fact   `yaml:",inline"`
 }
 
 // Entity is a legal person: a company, a holding, a state body.
@@ -106,19 +114,26 @@ type Entity struct {
 	// ControlledFrom, when set, is the jurisdiction from which the entity
 	// is controlled when that differs from where it is incorporated and
 	// no catalogued parent shows it (ByteDance Ltd: KY, controlled from CN).
-	ControlledFrom *Country     `json:"controlled_from,omitempty" yaml:"controlled_from"`
-	Parent         *Parent      `json:"parent,omitempty" yaml:"parent"`
-	Identifiers    []Identifier `json:"identifiers,omitempty" yaml:"identifiers"`
-	Notes          string       `json:"notes,omitempty" yaml:"notes"`
-	Pos            Position     `json:"-" yaml:"-"`
+	ControlledFrom *Country `json:"controlled_from,omitempty" yaml:"controlled_from"`
+	// Parent is the entity that controls this one; Parents lists them
+	// over time, each with its period, when control changed. Loading
+	// folds Parent into Parents.
+	Parent      *Parent      `json:"parent,omitempty" yaml:"parent"`
+	Parents     []Parent     `json:"parents,omitempty" yaml:"parents"`
+	Identifiers []Identifier `json:"identifiers,omitempty" yaml:"identifiers"`
+	Notes       string       `json:"notes,omitempty" yaml:"notes"`
+	Pos         Position     `json:"-" yaml:"-"`
 }
 
 // Product is something an entity makes or provides.
 type Product struct {
-	ID          string       `json:"id" yaml:"id"`
-	Name        string       `json:"name" yaml:"name"`
-	Supplier    string       `json:"supplier" yaml:"supplier"` // entity id
-	Category    string       `json:"category" yaml:"category"`
+	ID       string `json:"id" yaml:"id"`
+	Name     string `json:"name" yaml:"name"`
+	Supplier string `json:"supplier" yaml:"supplier"` // entity id
+	Category string `json:"category" yaml:"category"`
+	// Tier is what the product is to its supplier (TierProduct when the
+	// file does not say).
+	Tier        Tier         `json:"tier" yaml:"tier"`
 	Identifiers []Identifier `json:"identifiers" yaml:"identifiers"`
 	Notes       string       `json:"notes,omitempty" yaml:"notes"`
 	Fact        `yaml:",inline"`

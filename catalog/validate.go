@@ -10,6 +10,69 @@ import (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+var (
+	npmScopePattern = regexp.MustCompile(`^@[a-z0-9][a-z0-9._-]*$`)
+	npmNamePattern  = regexp.MustCompile(`^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$`)
+	plainName       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	teamIDPattern   = regexp.MustCompile(`^[A-Z0-9]{10}$`)
+	hex64           = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// checkNamespace checks a value of a namespace, exact-name or signature
+// kind: whole names only, never a pattern.
+func checkNamespace(k Kind, v string) string {
+	if strings.ContainsAny(v, "* \t") {
+		return "a whole name: no spaces and no '*' (names others can register are never matched by pattern)"
+	}
+	switch k {
+	case NPMScope:
+		if !npmScopePattern.MatchString(v) {
+			return "an npm scope is @name, lower case"
+		}
+	case NPMPackage:
+		if !npmNamePattern.MatchString(v) {
+			return "an npm package name is lower case, optionally @scope/name"
+		}
+	case PyPIProject, NuGetPackage, NuGetPrefix, HFOrg, GitHubOrg:
+		if !plainName.MatchString(v) {
+			return "letters, digits, '.', '_' and '-' only"
+		}
+	case MavenGroup:
+		if !plainName.MatchString(v) || !strings.Contains(v, ".") {
+			return "a Maven groupId is reverse-domain (com.example), without the artifact"
+		}
+	case GoModule:
+		first, _, _ := strings.Cut(v, "/")
+		if !strings.Contains(first, ".") || strings.HasSuffix(v, "/") {
+			return "a Go module path starts with a domain (github.com/org) and has no trailing '/'"
+		}
+	case OCINamespace:
+		if strings.Count(ociNamespace(v), "/") < 1 || strings.ContainsAny(v, "@") {
+			return "an image namespace is registry/organisation, without tag or digest"
+		}
+	case OllamaModel:
+		if strings.ContainsAny(v, ":/@") {
+			return "an Ollama library model name, without tag or namespace"
+		}
+	case AppleTeamID:
+		if !teamIDPattern.MatchString(v) {
+			return "an Apple Team ID is ten upper-case letters and digits"
+		}
+	case APKCertSHA256:
+		if !hex64.MatchString(CertDigest(v)) {
+			return "a certificate SHA-256 is 64 hex digits (colons allowed)"
+		}
+	case EmailDomain:
+		if !strings.Contains(v, ".") || strings.Contains(v, "@") || v != strings.ToLower(v) {
+			return "an e-mail domain is a lower-case domain name, without the '@'"
+		}
+		if consumerMailDomains[v] {
+			return "a consumer mailbox domain says nothing about the sender's employer"
+		}
+	}
+	return ""
+}
+
 // validate checks what the YAML decoder cannot: references resolve,
 // parents form no cycle, codes are real, every fact has a source, and
 // every identifier is well formed and has examples both ways.
@@ -52,6 +115,9 @@ func (c *Catalog) validate() []error {
 		}
 		if p.Category == "" {
 			bad(p.Pos, "product %q has no category", p.ID)
+		}
+		if !p.Tier.Valid() {
+			bad(p.Pos, "product %q: tier %q is not one of %v", p.ID, p.Tier, Tiers())
 		}
 		fact(p.Fact, fmt.Sprintf("product %q", p.ID))
 		for _, id := range p.Identifiers {
@@ -99,9 +165,22 @@ func (c *Catalog) validateEntity(e *Entity, bad reporter, fact factChecker) {
 		}
 		fact(cf.Fact, fmt.Sprintf("controlled_from of %q", e.ID))
 	}
-	if p := e.Parent; p != nil {
+	if cf := e.ControlledFrom; cf != nil {
+		if msg := cf.check(); msg != "" {
+			bad(cf.Pos, "entity %q: controlled_from: %s", e.ID, msg)
+		}
+	}
+	for i, p := range e.Parents {
 		if c.entityByID[p.ID] == nil {
 			bad(p.Pos, "entity %q: parent %q is not a catalogued entity", e.ID, p.ID)
+		}
+		if msg := p.check(); msg != "" {
+			bad(p.Pos, "entity %q: parent %q: %s", e.ID, p.ID, msg)
+		}
+		for _, q := range e.Parents[:i] {
+			if p.overlaps(q.Period) {
+				bad(p.Pos, "entity %q: parent %q's period overlaps parent %q's: one parent controls at a time", e.ID, p.ID, q.ID)
+			}
 		}
 		fact(p.Fact, fmt.Sprintf("parent of %q", e.ID))
 	}
@@ -116,11 +195,30 @@ func validateIdentifier(id Identifier, bad reporter, fact factChecker) {
 		bad(id.Pos, "identifier kind %q is unknown", id.Kind)
 		return
 	}
-	if id.Value == "" || !trimmed(id.Value) {
-		bad(id.Pos, "%s: empty value or value with surrounding spaces", what)
+	if id.Tier != "" && !id.Tier.Valid() {
+		bad(id.Pos, "%s: tier %q is not one of %v", what, id.Tier, Tiers())
 	}
-	if msg := checkValue(id.Kind, id.Value); msg != "" {
-		bad(id.Pos, "%s: %s", what, msg)
+	values := id.Values
+	switch {
+	case len(id.Values) > 0 && id.Value != "":
+		bad(id.Pos, "%s: give value or values, not both", what)
+	case len(id.Values) == 0:
+		values = []string{id.Value}
+	}
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		if v == "" || !trimmed(v) {
+			bad(id.Pos, "%s: empty value or value with surrounding spaces", what)
+			continue
+		}
+		if msg := checkValue(id.Kind, v); msg != "" {
+			bad(id.Pos, "%s: %q: %s", what, v, msg)
+		}
+		if k := exactKey(id.Kind, v); seen[k] {
+			bad(id.Pos, "%s: %q is listed twice", what, v)
+		} else {
+			seen[k] = true
+		}
 	}
 	if len(id.Match) == 0 || len(id.NoMatch) == 0 {
 		bad(id.Pos, "%s needs at least one match and one nomatch example", what)
@@ -156,6 +254,9 @@ func checkValue(k Kind, v string) string {
 		if normalizeASN(v) == strings.ToLower(v) && !strings.HasPrefix(strings.ToLower(v), "as") {
 			return "an ASN is written AS12345"
 		}
+	case NPMScope, NPMPackage, PyPIProject, NuGetPackage, NuGetPrefix, HFOrg, GitHubOrg,
+		MavenGroup, GoModule, OCINamespace, OllamaModel, AppleTeamID, APKCertSHA256, EmailDomain:
+		return checkNamespace(k, v)
 	}
 	return ""
 }
@@ -196,13 +297,30 @@ func (c *Catalog) checkCycles() []error {
 	var errs []error
 	for _, e := range c.Entities {
 		seen := map[string]bool{}
-		for cur := e; cur != nil && cur.Parent != nil; cur = c.entityByID[cur.Parent.ID] {
-			if seen[cur.ID] {
-				errs = append(errs, fmt.Errorf("%s: entity %q: parent chain forms a cycle through %q", e.Pos, e.ID, cur.ID))
-				break
-			}
-			seen[cur.ID] = true
+		if id, ok := c.cycleFrom(e, seen); ok {
+			errs = append(errs, fmt.Errorf("%s: entity %q: parent chain forms a cycle through %q", e.Pos, e.ID, id))
 		}
 	}
 	return errs
+}
+
+// cycleFrom walks every parent of e, whatever its period (a chain must
+// end on every day), and returns an entity reached twice on one path.
+func (c *Catalog) cycleFrom(e *Entity, onPath map[string]bool) (string, bool) {
+	if onPath[e.ID] {
+		return e.ID, true
+	}
+	if len(onPath) > 64 {
+		return e.ID, true
+	}
+	onPath[e.ID] = true
+	defer delete(onPath, e.ID)
+	for _, p := range e.Parents {
+		if q := c.entityByID[p.ID]; q != nil {
+			if id, ok := c.cycleFrom(q, onPath); ok {
+				return id, true
+			}
+		}
+	}
+	return "", false
 }

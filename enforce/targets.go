@@ -162,7 +162,7 @@ func (t *Targets) add(id *catalog.Identifier, entity string) error {
 			return fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, entity, id.Value, err)
 		}
 		t.ASNs = append(t.ASNs, uint32(n))
-	case catalog.WindowsPublisher, catalog.SignerSubject:
+	case catalog.OrgName, catalog.SignerSubject:
 		t.Publishers = append(t.Publishers, Publisher{Name: id.Value, Entity: entity, Source: id.Source})
 	}
 	return nil

@@ -42,6 +42,19 @@ const (
 
 	// Certificates in trust stores (inventory/trustca).
 	CASubject Field = "ca_subject" // subject or issuer DN of a trusted CA certificate
+
+	// Packager is the person or organisation that built a package (RPM
+	// Packager): a person field, like Maintainer.
+	Packager Field = "packager"
+	// Signatures of Apple and Android code.
+	TeamID    Field = "team_id"           // Apple Developer Team ID of a code signature
+	APKSigner Field = "apk_signer_sha256" // SHA-256 of an APK signing certificate, hex
+	// Image is a container image reference (registry/org/name:tag).
+	Image Field = "image"
+	// AI models: a Hugging Face repository id (org/name) and an Ollama
+	// model reference (name:tag).
+	ModelRepo   Field = "model_repo"
+	OllamaModel Field = "ollama_model"
 )
 
 // Attr is one raw attribute of an item.
@@ -63,6 +76,7 @@ const (
 	File        Type = "file"
 	Device      Type = "device"      // hardware or firmware
 	Certificate Type = "certificate" // a CA certificate in a trust store
+	Model       Type = "model"       // machine-learning model weights
 	Other       Type = "other"
 )
 
@@ -96,6 +110,11 @@ type Item struct {
 	Version   string   `json:"version,omitempty"`
 	Location  Location `json:"location"`
 	Attrs     []Attr   `json:"attributes,omitempty"`
+	// DependencyPath is how the item came to be there when it is a
+	// dependency: the top-level component first, down to the one that
+	// pulled the item in (not the item itself). Empty for a top-level
+	// item or when the source gives no graph.
+	DependencyPath []string `json:"dependency_path,omitempty"`
 	// Index is the item's position among the items its source produced,
 	// which writers that return the input document use to find it again.
 	Index int `json:"-"`

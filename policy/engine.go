@@ -353,15 +353,20 @@ func (e *Engine) systemVars(sys systems.System) SystemVars {
 func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
 	v.item, v.product = ItemVars{}, ProductVars{}
 	v.supplier = SupplierVars{Chain: []string{}, NamedIn: []string{}}
+	v.item.DependencyPath = []string{}
 	if it != nil {
-		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem}
+		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem, DependencyPath: it.DependencyPath}
+		if v.item.DependencyPath == nil {
+			v.item.DependencyPath = []string{}
+		}
 	}
 	if at == nil {
 		return
 	}
+	v.item.Tier = string(at.Tier)
 	var named []string
 	if p := at.Product; p != nil {
-		v.product = ProductVars{ID: p.ID, Name: p.Name, Category: p.Category}
+		v.product = ProductVars{ID: p.ID, Name: p.Name, Category: p.Category, Tier: string(p.Tier)}
 		named = append(named, e.named[p.ID]...)
 	}
 	if en := at.Entity; en != nil {

@@ -37,6 +37,12 @@ type ItemVars struct {
 	Version   string `cel:"version"`
 	Type      string `cel:"type"`
 	Ecosystem string `cel:"ecosystem"`
+	// Tier is what the item is to its supplier (product, embedded,
+	// service-client, hosting); "" when it is not attributed.
+	Tier string `cel:"tier"`
+	// DependencyPath is the chain of components that pulled the item in,
+	// the top-level one first; empty for a top-level item.
+	DependencyPath []string `cel:"dependency_path"`
 }
 
 // ProductVars is `product`: the catalogued product, all empty when the
@@ -45,6 +51,8 @@ type ProductVars struct {
 	ID       string `cel:"id"`
 	Name     string `cel:"name"`
 	Category string `cel:"category"`
+	// Tier is the product's own tier in the catalogue.
+	Tier string `cel:"tier"`
 }
 
 // SupplierVars is `supplier`: the entity that supplies the product, all

@@ -74,7 +74,11 @@ func (e *Engine) exampleInput(x Example) (systems.System, *inventory.Item, *attr
 		return sys, nil, nil, err
 	}
 	sys.ID = "example"
-	it := &inventory.Item{Type: inventory.Application, Name: x.ItemName}
+	typ := x.ItemType
+	if typ == "" {
+		typ = inventory.Application
+	}
+	it := &inventory.Item{Type: typ, Name: x.ItemName, DependencyPath: x.DependencyPath}
 	it.SetID()
 	if x.SupplierID == "" && x.ProductID == "" {
 		return sys, it, nil, nil
@@ -83,7 +87,12 @@ func (e *Engine) exampleInput(x Example) (systems.System, *inventory.Item, *attr
 	if x.ProductID != "" {
 		prod = e.cat.Product(x.ProductID)
 		if prod == nil {
-			prod = &catalog.Product{ID: x.ProductID, Name: x.ProductID, Supplier: x.SupplierID, Category: x.Category}
+			prod = &catalog.Product{ID: x.ProductID, Name: x.ProductID, Supplier: x.SupplierID, Category: x.Category, Tier: x.ProductTier}
+			if prod.Tier == "" {
+				prod.Tier = catalog.TierProduct
+			}
+		} else if x.ProductTier != "" && x.ProductTier != prod.Tier {
+			return sys, it, nil, fmt.Errorf("product %q has tier %q in the catalogue, not %q", prod.ID, prod.Tier, x.ProductTier)
 		} else if x.Category != "" && x.Category != prod.Category {
 			return sys, it, nil, fmt.Errorf("product %q has category %q in the catalogue, not %q", prod.ID, prod.Category, x.Category)
 		}
@@ -98,7 +107,13 @@ func (e *Engine) exampleInput(x Example) (systems.System, *inventory.Item, *attr
 		}
 		ent = &catalog.Entity{ID: x.SupplierID, Name: x.SupplierID, Country: catalog.Country{Code: x.Country}}
 	}
-	at := &attribute.Attribution{Candidate: attribute.Candidate{Product: prod, Entity: ent}, Chain: e.cat.Chain(ent)}
+	at := &attribute.Attribution{Candidate: attribute.Candidate{Product: prod, Entity: ent}, Tier: x.Tier, Chain: e.cat.Chain(ent)}
+	if at.Tier == "" {
+		at.Tier = catalog.TierProduct
+		if prod != nil {
+			at.Tier = prod.Tier
+		}
+	}
 	if x.Country != "" && at.Chain.Country != x.Country {
 		return sys, it, nil, fmt.Errorf("supplier %q is controlled from %q in the catalogue, not %q", ent.ID, at.Chain.Country, x.Country)
 	}

@@ -13,6 +13,9 @@ import (
 
 	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
 )
 
 // Limits on one pack, so that a hostile or broken file cannot exhaust
@@ -245,7 +248,21 @@ func (b *builder) example(e rawExample) Example {
 		ProductID:      e.Product.ID.Value,
 		Category:       e.Product.Category.Value,
 		ItemName:       e.Item.Name.Value,
+		ItemType:       inventory.Type(e.Item.Type.Value),
+		Tier:           catalog.Tier(e.Item.Tier.Value),
+		ProductTier:    catalog.Tier(e.Product.Tier.Value),
 		Pos:            Position{File: b.file, Line: e.Line},
+	}
+	for _, p := range e.Item.DependencyPath {
+		x.DependencyPath = append(x.DependencyPath, p.Value)
+	}
+	for _, t := range []struct {
+		tier catalog.Tier
+		l    lined
+	}{{x.Tier, e.Item.Tier}, {x.ProductTier, e.Product.Tier}} {
+		if t.tier != "" && !t.tier.Valid() {
+			b.errorf(at(t.l, e.Line), "example %q: tier %q is not one of %v", x.Name, t.tier, catalog.Tiers())
+		}
 	}
 	for _, t := range e.System.Tags {
 		x.Tags = append(x.Tags, t.Value)

@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"cel.dev/cel-go/cel"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
 )
 
 // DateLayout is how dates are written in a pack.
@@ -118,14 +121,20 @@ type Example struct {
 	Name   string `json:"name"`
 	Expect Expect `json:"expect"`
 	// Effect, when set, is the strongest effect the example must produce.
-	Effect         Effect   `json:"effect,omitempty"`
-	Classification string   `json:"classification"`
-	Tags           []string `json:"tags,omitempty"`
-	SupplierID     string   `json:"supplier,omitempty"`
-	Country        string   `json:"controlling_country,omitempty"`
-	ProductID      string   `json:"product,omitempty"`
-	Category       string   `json:"category,omitempty"`
-	ItemName       string   `json:"item,omitempty"`
+	Effect         Effect         `json:"effect,omitempty"`
+	Classification string         `json:"classification"`
+	Tags           []string       `json:"tags,omitempty"`
+	SupplierID     string         `json:"supplier,omitempty"`
+	Country        string         `json:"controlling_country,omitempty"`
+	ProductID      string         `json:"product,omitempty"`
+	Category       string         `json:"category,omitempty"`
+	ItemName       string         `json:"item,omitempty"`
+	ItemType       inventory.Type `json:"item_type,omitempty"`
+	// Tier, when set, is the attribution's tier; otherwise the product's
+	// (ProductTier, or the catalogue's), or product for a supplier alone.
+	Tier           catalog.Tier `json:"tier,omitempty"`
+	ProductTier    catalog.Tier `json:"product_tier,omitempty"`
+	DependencyPath []string     `json:"dependency_path,omitempty"`
 	// Flow, when set, makes the example traffic from the system to the
 	// supplier (or, without one, to the registered country), judged by
 	// the rules that read flow.

@@ -62,10 +62,15 @@ type rawExSupp struct {
 type rawExProduct struct {
 	ID       lined `yaml:"id"`
 	Category lined `yaml:"category"`
+	Tier     lined `yaml:"tier"`
 }
 
 type rawExItem struct {
 	Name lined `yaml:"name"`
+	Type lined `yaml:"type"`
+	// Tier overrides the attribution's tier (the product's, by default).
+	Tier           lined   `yaml:"tier"`
+	DependencyPath []lined `yaml:"dependency_path"`
 }
 
 type rawExFlow struct {

@@ -47,6 +47,7 @@ var CSVHeader = []string{
 	"source", "ref", "line", "host",
 	"product_id", "product", "supplier_id", "supplier", "supplier_country",
 	"controlling_country", "control_chain", "confidence", "score", "evidence", "reason",
+	"tier", "decided_by", "basis", "dependency_path",
 }
 
 // CSVFindingsHeader lists the columns of the CSV report of a report
@@ -56,7 +57,7 @@ var CSVFindingsHeader = []string{
 	"deadline", "due", "days_left", "first_seen",
 	"system", "classification", "department", "owner", "unregistered", "host",
 	"item_id", "item_name", "item_version", "product", "supplier", "controlling_country",
-	"waiver_id", "waiver_expiry", "waiver_note", "error",
+	"waiver_id", "waiver_expiry", "waiver_note", "error", "tier",
 }
 
 // Row statuses of the CSV report.
@@ -116,7 +117,9 @@ func csvItems(cw *csv.Writer, r *Report) error {
 			row[15], row[16] = v.ControllingCountry, chainIDs(v.ControlChain)
 			row[17], row[18] = v.Confidence.String(), strconv.Itoa(v.Score)
 			row[19] = evidenceCompact(v.Evidence)
+			row[21], row[22], row[23] = string(v.Tier), string(v.DecidedBy.Kind)+":"+v.DecidedBy.Identifier, v.DecidedBy.Basis
 		}
+		row[24] = strings.Join(e.DependencyPath, " > ")
 		if err := write(); err != nil {
 			return err
 		}
@@ -157,7 +160,7 @@ func csvFindings(cw *csv.Writer, r *Report) error {
 		if w := f.Waiver; w != nil {
 			row[25], row[26], row[27] = w.ID, ymd(w.Expiry), w.Note
 		}
-		row[28] = f.Error
+		row[28], row[29] = f.Error, f.Tier
 		if err := write(); err != nil {
 			return err
 		}

@@ -28,7 +28,13 @@ func attributionProps(e Entry) []cdx.Property {
 		cdx.Property{Name: PropControlChain, Value: chainIDs(v.ControlChain)},
 		cdx.Property{Name: PropConfidence, Value: v.Confidence.String()},
 		cdx.Property{Name: PropScore, Value: strconv.Itoa(v.Score)},
+		cdx.Property{Name: PropTier, Value: string(v.Tier)},
+		cdx.Property{Name: PropDecidedBy, Value: string(v.DecidedBy.Kind) + ":" + v.DecidedBy.Identifier},
+		cdx.Property{Name: PropBasis, Value: v.DecidedBy.Basis},
 	)
+	if len(e.DependencyPath) > 0 {
+		p = append(p, cdx.Property{Name: PropDependencyPath, Value: strings.Join(e.DependencyPath, " > ")})
+	}
 	for _, ev := range v.Evidence {
 		p = append(p, cdx.Property{Name: PropEvidence, Value: evidenceText(ev)})
 	}

@@ -201,6 +201,9 @@ func TestCycloneDXFixture(t *testing.T) {
 		{Name: "embargo:control-chain", Value: "kaspersky-ao"},
 		{Name: "embargo:confidence", Value: "high"},
 		{Name: "embargo:score", Value: "95"},
+		{Name: "embargo:tier", Value: "product"},
+		{Name: "embargo:decided-by", Value: "deb_package:kesl"},
+		{Name: "embargo:basis", Value: "the package name as installed; names are not reserved, so each is checked against the supplier's own repository or documentation"},
 		{Name: "embargo:evidence", Value: "purl=pkg:deb/debian/kesl@11.2.0.4528?arch=amd64 matches deb_package kesl (https://support.kaspersky.ru/kes4linux/11.2.0/en-us/all-in-one.htm)"},
 	}
 	for _, tc := range []struct {
@@ -224,7 +227,7 @@ func TestCycloneDXFixture(t *testing.T) {
 	if got := propValues(agent, report.PropProduct); got != nil {
 		t.Errorf("agent product %v: the publisher names the supplier only", got)
 	}
-	if got := propValues(agent, report.PropEvidence); len(got) == 0 || !strings.HasPrefix(got[0], "publisher=АО «Лаборатория Касперского» matches windows_publisher ") {
+	if got := propValues(agent, report.PropEvidence); len(got) == 0 || !strings.HasPrefix(got[0], "publisher=АО «Лаборатория Касперского» matches org_name ") {
 		t.Errorf("agent evidence %v", got)
 	}
 	md := bom.Metadata.Properties

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -48,6 +49,9 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 	for _, a := range it.Attrs {
 		fmt.Fprintf(b, "  %s: %s\n", a.Field, a.Value)
 	}
+	if len(it.DependencyPath) > 0 {
+		fmt.Fprintf(b, "  pulled in by: %s\n", strings.Join(it.DependencyPath, " → "))
+	}
 	if v == nil {
 		fmt.Fprintln(b, "\nNo catalogued supplier matches this item.")
 		return b.Flush()
@@ -59,12 +63,24 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 			note = " (" + ev.Note + ")"
 		}
 		fmt.Fprintf(b, "  %s %q matches %s %q%s, score %d\n", ev.Field, ev.Value, ev.Kind, ev.Identifier, note, ev.Score)
+		if ev.Basis != "" {
+			fmt.Fprintf(b, "      basis: %s\n", ev.Basis)
+		}
 		fmt.Fprintf(b, "      source %s %s, %s confidence\n", ev.Source, ev.SourceURL, ev.FactConf)
 	}
+	fmt.Fprintln(b)
+	// Reports written before tiers (and the fleet's older evidence) have
+	// neither line.
+	if v.DecidedBy.Kind != "" {
+		fmt.Fprintf(b, "Decided by  %s %q (%s %q)\n", v.DecidedBy.Kind, v.DecidedBy.Identifier, v.DecidedBy.Field, v.DecidedBy.Value)
+	}
+	if v.Tier != "" {
+		fmt.Fprintf(b, "Tier      %s%s\n", v.Tier, tierText(v.Tier))
+	}
 	if v.Product != nil {
-		fmt.Fprintf(b, "\nProduct   %s (%s), %s\n", v.Product.Name, v.Product.ID, v.Product.Category)
+		fmt.Fprintf(b, "Product   %s (%s), %s\n", v.Product.Name, v.Product.ID, v.Product.Category)
 	} else {
-		fmt.Fprintf(b, "\nProduct   not identified; the evidence names the supplier only\n")
+		fmt.Fprintf(b, "Product   not identified; the evidence names the supplier only\n")
 	}
 	fmt.Fprintf(b, "Supplier  %s (%s), incorporated in %s\n", v.Supplier.Name, v.Supplier.ID, v.Supplier.Country)
 	fmt.Fprintln(b, "Control chain")
@@ -80,7 +96,11 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		}
 		fmt.Fprintln(b)
 	}
-	fmt.Fprintf(b, "Controlling country  %s (basis: %s %s, %s confidence)\n", v.ControllingCountry, v.ControlBasis.Source, v.ControlBasis.URL, v.ControlBasis.Confidence)
+	fmt.Fprintf(b, "Controlling country  %s (basis: %s %s, %s confidence)", v.ControllingCountry, v.ControlBasis.Source, v.ControlBasis.URL, v.ControlBasis.Confidence)
+	if v.AsOf != "" {
+		fmt.Fprintf(b, ", as of %s", v.AsOf)
+	}
+	fmt.Fprintln(b)
 	fmt.Fprintf(b, "Attribution confidence  %s (score %d)\n", v.Confidence, v.Score)
 	for _, t := range v.Ties {
 		name := "(supplier only)"
@@ -90,4 +110,19 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		fmt.Fprintf(b, "Tie: %s by %s, score %d\n", name, t.Supplier.Name, t.Score)
 	}
 	return b.Flush()
+}
+
+// tierText says in words what a tier means.
+func tierText(t catalog.Tier) string {
+	switch t {
+	case catalog.TierProduct:
+		return ": the supplier's own product"
+	case catalog.TierEmbedded:
+		return ": the supplier's code inside another product"
+	case catalog.TierServiceClient:
+		return ": software written to reach the supplier's service"
+	case catalog.TierHosting:
+		return ": infrastructure the supplier runs for others"
+	}
+	return ""
 }

@@ -29,6 +29,7 @@ type Finding struct {
 	ItemName    string `json:"item_name"`
 	ItemVersion string `json:"item_version,omitempty"`
 	Product     string `json:"product,omitempty"`  // catalogue product id
+	Tier        string `json:"tier,omitempty"`     // what the item is to its supplier
 	Supplier    string `json:"supplier,omitempty"` // catalogue entity id
 	Country     string `json:"controlling_country,omitempty"`
 

@@ -139,7 +139,7 @@ func readFindingsCSV(t *testing.T, out []byte) []map[string]string {
 	want := []string{
 		"finding_id", "state", "effect", "severity", "instrument", "pack", "rule", "clause", "url", "deadline", "due", "days_left",
 		"first_seen", "system", "classification", "department", "owner", "unregistered", "host", "item_id", "item_name", "item_version",
-		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error",
+		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error", "tier",
 	}
 	if diff := cmp.Diff(want, recs[0]); diff != "" {
 		t.Fatalf("header (-want +got):\n%s", diff)

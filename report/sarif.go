@@ -111,6 +111,7 @@ func (SARIF) Encode(w io.Writer, r *Report) error {
 				"item":                e.Item,
 				"controlling_country": v.ControllingCountry,
 				"confidence":          v.Confidence,
+				"tier":                v.Tier,
 				"attribution":         v,
 			},
 		})

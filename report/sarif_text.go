@@ -25,7 +25,11 @@ func findingText(it *inventory.Item, v attribute.View) string {
 	} else {
 		fmt.Fprintf(&b, "%s is made by %s (product not identified)", name, v.Supplier.Name)
 	}
-	fmt.Fprintf(&b, ", controlled from %s (%s confidence, score %d); evidence: ", v.ControllingCountry, v.Confidence, v.Score)
+	fmt.Fprintf(&b, ", controlled from %s (%s confidence, score %d); tier %s", v.ControllingCountry, v.Confidence, v.Score, v.Tier)
+	if len(it.DependencyPath) > 0 {
+		fmt.Fprintf(&b, ", pulled in by %s", strings.Join(it.DependencyPath, " > "))
+	}
+	fmt.Fprintf(&b, "; decided by %s %s (%s); evidence: ", v.DecidedBy.Kind, v.DecidedBy.Identifier, v.DecidedBy.Basis)
 	for i, e := range v.Evidence {
 		if i > 0 {
 			b.WriteString("; ")

@@ -49,16 +49,15 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		at := es[0].Attribution
 		fmt.Fprintf(bw, "%s — controlled from %s (%s)\n", at.Entity.Name, at.Chain.Country, chainText(at.View().ControlChain))
 		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ITEM\tNAME\tVERSION\tPRODUCT\tCONFIDENCE\tEVIDENCE\tWHERE")
+		fmt.Fprintln(tw, "  ITEM\tNAME\tVERSION\tPRODUCT\tTIER\tCONFIDENCE\tDECIDED BY\tWHERE")
 		for _, e := range es {
 			a := e.Attribution
 			product := "(unspecified product)"
 			if a.Product != nil {
 				product = a.Product.Name
 			}
-			ev := a.Evidence[0]
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s=%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), clip(product, 40),
-				a.Confidence, ev.Field, clip(ev.Value, 40), clip(e.Location.String(), 50))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), clip(product, 40),
+				a.Tier, a.Confidence, clip(decidedBy(a.Evidence[0]), 60), clip(where(e), 70))
 		}
 		tw.Flush()
 		fmt.Fprintln(bw)
@@ -87,6 +86,25 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		tablePolicySummary(bw, r)
 	}
 	return bw.Flush()
+}
+
+// decidedBy names the evidence that decided: the identifier kind and value,
+// and the field it was read from when that is not the identifier itself.
+func decidedBy(ev attribute.Evidence) string {
+	s := string(ev.Kind) + " " + ev.Identifier
+	if ev.Value != ev.Identifier {
+		s += " (" + string(ev.Field) + ")"
+	}
+	return s
+}
+
+// where is the item's location and, for a dependency, what pulled it in.
+func where(e Entry) string {
+	s := e.Location.String()
+	if len(e.DependencyPath) > 0 {
+		s += " via " + strings.Join(e.DependencyPath, " → ")
+	}
+	return s
 }
 
 func chainText(links []attribute.ChainLink) string {

@@ -126,7 +126,7 @@ func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, e *report.E
 		ItemName: e.Name, ItemVersion: e.Version, State: report.Open,
 	}
 	if a := e.Attribution; a != nil {
-		rf.Supplier, rf.Country = entityID(a), a.Chain.Country
+		rf.Supplier, rf.Country, rf.Tier = entityID(a), a.Chain.Country, string(a.Tier)
 		if a.Product != nil {
 			rf.Product = a.Product.ID
 		}
