@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"strings"
+
+	"github.com/embargo-dev/embargo/internal/pkgname"
 )
 
 // Keys of the namespace and signature kinds: each value is folded the
@@ -9,27 +11,7 @@ import (
 
 // PyPIName folds a PyPI project name as PEP 503 does: lower case, every
 // run of '-', '_' and '.' one '-'.
-func PyPIName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	sep := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '-' || c == '_' || c == '.':
-			sep = true
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		b.WriteByte(c)
-	}
-	return b.String()
-}
+func PyPIName(s string) string { return pkgname.PyPI(s) }
 
 // npmScope returns the scope of an npm package name ("@scope/name" →
 // "@scope"), or "" for an unscoped name.

@@ -64,3 +64,22 @@ func (t *Target) Display(p string) string {
 	}
 	return t.Name + "/" + p
 }
+
+// ReadFile reads a file of the target, at most limit bytes (and never more
+// than lim.MaxBytes): a larger file is an InputError naming it, never a
+// silently shortened read.
+func (t *Target) ReadFile(p string, limit int64, lim Limits) ([]byte, error) {
+	if lim.MaxBytes > 0 {
+		limit = min(limit, lim.MaxBytes)
+	}
+	fh, err := t.FS.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := ReadAll(fh, limit)
+	if err != nil {
+		return nil, &InputError{Source: t.Display(p), Offset: -1, Err: err}
+	}
+	return data, nil
+}
