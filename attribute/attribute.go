@@ -130,7 +130,7 @@ func ecosystemIdents(ix *catalog.Index, eco, name string) []*catalog.Identifier 
 // that product.
 func namePatternsApply(t inventory.Type) bool {
 	switch t {
-	case inventory.Application, inventory.Device, inventory.Extension, inventory.Other:
+	case inventory.Application, inventory.Device, inventory.Extension, inventory.Model, inventory.Other:
 		return true
 	}
 	return false

@@ -7,11 +7,17 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/aimodel"
 	"github.com/embargo-dev/embargo/inventory/apk"
 	"github.com/embargo-dev/embargo/inventory/browserext"
+	"github.com/embargo-dev/embargo/inventory/dotnet"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
+	"github.com/embargo-dev/embargo/inventory/gobinary"
+	"github.com/embargo-dev/embargo/inventory/java"
 	"github.com/embargo-dev/embargo/inventory/macapp"
+	"github.com/embargo-dev/embargo/inventory/npm"
 	"github.com/embargo-dev/embargo/inventory/pe"
+	"github.com/embargo-dev/embargo/inventory/python"
 	"github.com/embargo-dev/embargo/inventory/rpm"
 	"github.com/embargo-dev/embargo/inventory/services"
 	"github.com/embargo-dev/embargo/inventory/trustca"
@@ -36,6 +42,12 @@ func Collectors() []inventory.Collector {
 		winreg.Users{},
 		winreg.Services{},
 		winreg.Live{},
+		python.Collector{},
+		npm.Collector{},
+		gobinary.Collector{},
+		java.Collector{},
+		dotnet.Collector{},
+		aimodel.Collector{},
 	}
 }
 

@@ -22,6 +22,8 @@ var tables = []*table{
 	{"apps", []string{"bundle_identifier", "bundle_short_version", "bundle_version", "bundle_executable", "bundle_name", "bundle_package_type", "minimum_system_version"}, apps},
 	{"chrome_extensions", []string{"browser_type", "update_url", "profile_path", "referenced_identifier", "from_webstore", "manifest_hash", "optional_permissions"}, chromeExtensions},
 	{"windows_security_products", []string{"remediation_path", "signatures_up_to_date"}, securityProducts},
+	{"python_packages", []string{"summary"}, pythonPackages},
+	{"npm_packages", []string{"description", "homepage"}, npmPackages},
 }
 
 // detect returns the table a row comes from: the one whose own columns
@@ -128,5 +130,22 @@ func chromeExtensions(r row) inventory.Item {
 func securityProducts(r row) inventory.Item {
 	it := inventory.Item{Type: inventory.Application, Ecosystem: "windows", Name: r["name"]}
 	it.Add(inventory.Path, r["remediation_path"])
+	return it
+}
+
+// pythonPackages rows are installed Python distributions; the name is the
+// PyPI project's, matched as its package URL would be.
+func pythonPackages(r row) inventory.Item {
+	it := inventory.Item{Type: inventory.Library, Ecosystem: "pypi", Name: r["name"], Version: r["version"]}
+	it.Add(inventory.Author, r["author"])
+	it.Add(inventory.Path, r["path"])
+	return it
+}
+
+// npmPackages rows are installed npm packages.
+func npmPackages(r row) inventory.Item {
+	it := inventory.Item{Type: inventory.Library, Ecosystem: "npm", Name: r["name"], Version: r["version"]}
+	it.Add(inventory.Author, r["author"])
+	it.Add(inventory.Path, r["path"])
 	return it
 }

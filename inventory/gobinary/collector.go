@@ -1,0 +1,95 @@
+// Package gobinary reads the build information that the Go toolchain
+// writes into every executable it links (debug/buildinfo): the main
+// module and each module compiled in, with versions. A module path is
+// where the go command fetched the code from, so it names its publisher:
+// github.com/bytedance/sonic inside a program built with gin is
+// ByteDance's code embedded in that program.
+package gobinary
+
+import (
+	"bytes"
+	"context"
+	"debug/buildinfo"
+	"errors"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/embargo-dev/embargo/inventory"
+)
+
+// Collector reads Go executables in the places programs are installed.
+type Collector struct{}
+
+// Name implements inventory.Collector.
+func (Collector) Name() string { return "gobinary" }
+
+// Tags implements inventory.Collector.
+func (Collector) Tags() []string { return []string{"language", "go", "binary", "linux", "macos"} }
+
+// Requirements implements inventory.Collector: files only.
+func (Collector) Requirements() inventory.Requirements { return inventory.Requirements{} }
+
+// binDirs are the folders whose files are programs: every bin and sbin
+// (usr/bin, usr/local/bin, opt/x/bin, a user's go/bin and .local/bin),
+// libexec, and ko's image layout.
+var binDirs = map[string]bool{"bin": true, "sbin": true, "libexec": true, "ko-app": true}
+
+// Wants implements inventory.Collector: a file in a program folder, or a
+// program at the top of an image's app folder, whose name has no
+// extension (scripts and libraries have one).
+func (Collector) Wants(p string) bool {
+	dir, file := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	if file == "" || strings.Contains(file, ".") {
+		return false
+	}
+	return binDirs[path.Base(dir)] || dir == "app" || strings.HasPrefix(dir, "usr/libexec/")
+}
+
+// executable magic numbers: ELF, Mach-O (32/64-bit, either byte order,
+// fat) and PE.
+var magics = [][]byte{
+	[]byte("\x7fELF"), {0xfe, 0xed, 0xfa, 0xce}, {0xfe, 0xed, 0xfa, 0xcf}, {0xce, 0xfa, 0xed, 0xfe},
+	{0xcf, 0xfa, 0xed, 0xfe}, {0xca, 0xfe, 0xba, 0xbe}, []byte("MZ"),
+}
+
+// Collect implements inventory.Collector. A file that is not an
+// executable, or an executable not built by Go, holds nothing to report.
+func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
+	fh, err := t.FS.Open(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	ra, ok := fh.(io.ReaderAt)
+	if !ok {
+		return nil, nil, errors.New("the file system cannot read this file at offsets")
+	}
+	var head [4]byte
+	if n, _ := ra.ReadAt(head[:], 0); n < 2 || !isExecutable(head[:n]) {
+		return nil, nil, nil
+	}
+	name := t.Display(f.Path)
+	bi, err := buildinfo.Read(ra)
+	if err != nil {
+		if strings.Contains(err.Error(), "not a Go executable") {
+			return nil, nil, nil
+		}
+		// A program that claims to be one format and cannot be read as
+		// it is not the scan's to judge, but what could not be read is
+		// said.
+		return nil, []inventory.Unknown{{Location: inventory.Location{Source: name, Host: t.Host, Reader: "gobinary"},
+			Name: path.Base(f.Path), Reason: "Go build information unreadable: " + err.Error()}}, nil
+	}
+	return Items(bi, name, t.Host, lim)
+}
+
+func isExecutable(head []byte) bool {
+	for _, m := range magics {
+		if bytes.HasPrefix(head, m) {
+			return true
+		}
+	}
+	return false
+}
