@@ -23,7 +23,9 @@ type Collector struct{}
 func (Collector) Name() string { return "dotnet" }
 
 // Tags implements inventory.Collector.
-func (Collector) Tags() []string { return []string{"language", "dotnet", "nuget", "linux", "windows", "macos"} }
+func (Collector) Tags() []string {
+	return []string{"language", "dotnet", "nuget", "linux", "windows", "macos"}
+}
 
 // Requirements implements inventory.Collector: files only.
 func (Collector) Requirements() inventory.Requirements { return inventory.Requirements{} }
