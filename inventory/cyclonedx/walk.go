@@ -85,8 +85,9 @@ func collect(ctx context.Context, inv *inventory.Inventory, bom *cdx.BOM, lim in
 	total := 0
 	_ = Walk(bom, lim.MaxDepth, func(Node) error { total++; return nil })
 	inv.Items = make([]inventory.Item, 0, min(total, lim.MaxItems))
+	g := newGraph(bom)
 	n := 0
-	return Walk(bom, lim.MaxDepth, func(nd Node) error {
+	err := Walk(bom, lim.MaxDepth, func(nd Node) error {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -110,8 +111,14 @@ func collect(ctx context.Context, inv *inventory.Inventory, bom *cdx.BOM, lim in
 		}
 		it.SetID()
 		inv.Items = append(inv.Items, it)
+		g.add(nd, len(inv.Items)-1)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	g.paths(inv.Items)
+	return nil
 }
 
 func check(it *inventory.Item, nd Node, lim inventory.Limits) string {
@@ -138,7 +145,16 @@ func componentItem(c *cdx.Component) inventory.Item {
 	it.Add(inventory.Author, c.Author)
 	if c.Authors != nil {
 		for _, a := range *c.Authors {
-			it.Add(inventory.Author, a.Name)
+			it.Add(inventory.Author, contact(a))
+		}
+	}
+	for _, e := range []*cdx.OrganizationalEntity{c.Supplier, c.Manufacturer} {
+		if e != nil && e.Contact != nil {
+			for _, ct := range *e.Contact {
+				if ct.Email != "" {
+					it.Add(inventory.Supplier, "<"+ct.Email+">")
+				}
+			}
 		}
 	}
 	it.Ecosystem = purlType(c.PackageURL)
@@ -204,6 +220,8 @@ func itemType(c *cdx.Component) inventory.Type {
 		return inventory.Device
 	case cdx.ComponentTypeApplication, cdx.ComponentTypeOS, cdx.ComponentTypePlatform, cdx.ComponentTypeContainer:
 		return inventory.Application
+	case cdx.ComponentTypeMachineLearningModel:
+		return inventory.Model
 	}
 	return inventory.Other
 }
@@ -215,4 +233,15 @@ func purlType(p string) string {
 	}
 	t, _, _ := strings.Cut(p[4:], "/")
 	return strings.ToLower(t)
+}
+
+// contact is "Name <address>", or whichever of the two is given.
+func contact(c cdx.OrganizationalContact) string {
+	switch {
+	case c.Email == "":
+		return c.Name
+	case c.Name == "":
+		return "<" + c.Email + ">"
+	}
+	return c.Name + " <" + c.Email + ">"
 }

@@ -66,6 +66,7 @@ func collect(ctx context.Context, inv *inventory.Inventory, doc *spdx.Document, 
 			return err
 		}
 	}
+	dependencyPaths(doc, inv.Items)
 	return nil
 }
 
