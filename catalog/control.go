@@ -1,6 +1,9 @@
 package catalog
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Link is one step of a control chain: an entity and the fact that links
 // it to the one before (nil for the first).
@@ -61,3 +64,30 @@ func (e *Entity) ParentAt(t time.Time) *Parent {
 
 // now is the day chains are taken on.
 func (c *Catalog) now() time.Time { return time.Now() }
+
+// Group returns the ids of e's corporate group as of today: every
+// catalogued entity whose control chain ends at the same ultimate parent
+// as e's (its parents, subsidiaries and affiliates), sorted. Instruments
+// that cover a company "or any of its parents, subsidiaries, or
+// affiliates" test membership of this group.
+func (c *Catalog) Group(e *Entity) []string {
+	c.groups.once.Do(func() {
+		t := c.now()
+		c.groups.byTop = map[*Entity][]string{}
+		c.groups.topOf = map[*Entity]*Entity{}
+		for _, x := range c.Entities {
+			ch := c.ChainAt(x, t)
+			top := ch.Links[len(ch.Links)-1].Entity
+			c.groups.topOf[x] = top
+			c.groups.byTop[top] = append(c.groups.byTop[top], x.ID)
+		}
+		for _, ids := range c.groups.byTop {
+			slices.Sort(ids)
+		}
+	})
+	top, ok := c.groups.topOf[e]
+	if !ok {
+		return []string{e.ID} // an entity made up outside the catalogue
+	}
+	return c.groups.byTop[top]
+}

@@ -182,6 +182,9 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 			continue
 		}
 		in.Pos.File = name
+		for i := range in.Clauses {
+			in.Clauses[i].Pos.File = name
+		}
 		if q, ok := c.instrByID[in.ID]; ok {
 			dup("instrument", in.ID, in.Pos.Line, q.Pos)
 			continue

@@ -1,6 +1,9 @@
 package catalog
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Confidence grades how well a fact is established.
 type Confidence int
@@ -149,7 +152,18 @@ type Instrument struct {
 	URL      string   `json:"url" yaml:"url"`
 	Entities []string `json:"entities,omitempty" yaml:"entities"` // entity ids it names
 	Products []string `json:"products,omitempty" yaml:"products"` // product ids it names
-	Fact     `yaml:",inline"`
+	// Clauses are the instrument's own words that policy packs model,
+	// each quoted from a source.
+	Clauses []Clause `json:"clauses,omitempty" yaml:"clauses"`
+	Fact    `yaml:",inline"`
+}
+
+// Clause is a quotation from an instrument: where it is (a section, a
+// paragraph) and the source it was read in.
+type Clause struct {
+	Quote string `json:"quote" yaml:"quote"`
+	Where string `json:"where,omitempty" yaml:"where"`
+	Fact  `yaml:",inline"`
 }
 
 // Catalog is the whole loaded, validated catalogue.
@@ -164,6 +178,11 @@ type Catalog struct {
 	instrByID   map[string]*Instrument
 	index       *Index
 	digest      string
+	groups      struct {
+		once  sync.Once
+		topOf map[*Entity]*Entity
+		byTop map[*Entity][]string
+	}
 }
 
 // Entity returns the entity with the given id, or nil.

@@ -235,3 +235,20 @@ func TestNamespaceLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestGroup(t *testing.T) {
+	c, err := build([]namedFile{{"ns.yaml", []byte(nsCatalog)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Today a's parent is "new": the group is a, new; "old" is alone.
+	if diff := cmp.Diff([]string{"a", "new"}, c.Group(c.Entity("a"))); diff != "" {
+		t.Errorf("group of a (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"old"}, c.Group(c.Entity("old"))); diff != "" {
+		t.Errorf("group of old (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"x"}, c.Group(&Entity{ID: "x"})); diff != "" {
+		t.Errorf("an entity outside the catalogue (-want +got):\n%s", diff)
+	}
+}

@@ -290,6 +290,12 @@ func (c *Catalog) validateInstrument(in *Instrument, bad reporter, fact factChec
 		}
 	}
 	fact(in.Fact, fmt.Sprintf("instrument %q", in.ID))
+	for i, cl := range in.Clauses {
+		if strings.TrimSpace(cl.Quote) == "" {
+			bad(in.Pos, "instrument %q: clause %d has no quote", in.ID, i+1)
+		}
+		fact(cl.Fact, fmt.Sprintf("instrument %q clause %d", in.ID, i+1))
+	}
 }
 
 // checkCycles reports every entity whose parent chain returns to itself.

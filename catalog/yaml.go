@@ -52,6 +52,12 @@ func (x *Product) UnmarshalYAML(n *yaml.Node) error {
 	return n.Decode((*plain)(x))
 }
 
+func (x *Clause) UnmarshalYAML(n *yaml.Node) error {
+	type plain Clause
+	x.Pos.Line = n.Line
+	return n.Decode((*plain)(x))
+}
+
 func (x *Instrument) UnmarshalYAML(n *yaml.Node) error {
 	type plain Instrument
 	x.Pos.Line = n.Line

@@ -51,6 +51,8 @@ type Options struct {
 	Engine  *policy.Engine
 	Waivers *waivers.Set
 	FailOn  policy.Effect
+	// OverdueIsReminder: see judge.Judge.
+	OverdueIsReminder bool
 	Now     time.Time
 	Limits  CollectLimits
 }
@@ -181,7 +183,7 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 	})
 	unused := report.Waive(out, j.o.Waivers, j.o.Now)
 	for i := range out {
-		sum.Add(&out[i], j.o.FailOn)
+		sum.Add(&out[i], j.o.FailOn, j.o.OverdueIsReminder)
 	}
 	return out, sum, unused
 }

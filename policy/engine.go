@@ -352,7 +352,7 @@ func (e *Engine) systemVars(sys systems.System) SystemVars {
 // fill sets the item, product and supplier of v for one evaluation.
 func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
 	v.item, v.product = ItemVars{}, ProductVars{}
-	v.supplier = SupplierVars{Chain: []string{}, NamedIn: []string{}}
+	v.supplier = SupplierVars{Chain: []string{}, Group: []string{}, NamedIn: []string{}}
 	v.item.DependencyPath = []string{}
 	if it != nil {
 		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem, DependencyPath: it.DependencyPath}
@@ -371,6 +371,7 @@ func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
 	}
 	if en := at.Entity; en != nil {
 		v.supplier.ID, v.supplier.Name, v.supplier.Country = en.ID, en.Name, en.Country.Code
+		v.supplier.Group = e.cat.Group(en)
 	}
 	v.supplier.ControllingCountry = at.Chain.Country
 	for _, l := range at.Chain.Links {

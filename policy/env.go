@@ -64,6 +64,10 @@ type SupplierVars struct {
 	ControllingCountry string `cel:"controlling_country"`
 	// Chain is the control chain's entity ids, the supplier first.
 	Chain []string `cel:"chain"`
+	// Group is the ids of the supplier's corporate group: every
+	// catalogued entity under the same ultimate parent (its parents,
+	// subsidiaries and affiliates), for instruments that cover them.
+	Group []string `cel:"group"`
 	// NamedIn is the catalogue instruments that name the product or any
 	// entity of the chain, sorted.
 	NamedIn []string `cel:"named_in"`

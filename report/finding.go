@@ -82,6 +82,9 @@ type PolicyRun struct {
 	Packs []PackRef `json:"packs"`
 	// FailOn is the weakest effect that makes the scan fail.
 	FailOn policy.Effect `json:"fail_on"`
+	// OverdueIsReminder is set when overdue removals did not fail the run
+	// (by default they fail like prohibitions).
+	OverdueIsReminder bool `json:"overdue_is_reminder,omitempty"`
 	// Systems is the register file, or "one-off" for a target described
 	// on the command line.
 	Systems string `json:"systems"`
@@ -115,8 +118,19 @@ type FindingSummary struct {
 }
 
 // Fails reports whether f is an open finding at or above failOn.
-func (f *Finding) Fails(failOn policy.Effect) bool {
-	return f.State == Open && f.Effect.Rank() >= failOn.Rank()
+//
+// A removal deadline that has passed is a breach, not a reminder: an open
+// remove-by finding that is overdue fails like a prohibition, unless the
+// run treats overdue removals as reminders (--overdue-is-reminder).
+func (f *Finding) Fails(failOn policy.Effect, overdueIsReminder bool) bool {
+	if f.State != Open {
+		return false
+	}
+	e := f.Effect
+	if e == policy.RemoveBy && f.Due == Overdue && !overdueIsReminder {
+		e = policy.Prohibit
+	}
+	return e.Rank() >= failOn.Rank()
 }
 
 // DueAt is where deadline stands at now, in whole days (UTC): no

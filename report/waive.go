@@ -46,7 +46,7 @@ func waiverRef(w *waivers.Waiver) WaiverRef {
 
 // Add counts f: waived, or open by effect, overdue and failing at
 // failOn.
-func (s *FindingSummary) Add(f *Finding, failOn policy.Effect) {
+func (s *FindingSummary) Add(f *Finding, failOn policy.Effect, overdueIsReminder bool) {
 	if s.ByEffect == nil {
 		s.ByEffect = map[string]int{}
 	}
@@ -59,7 +59,7 @@ func (s *FindingSummary) Add(f *Finding, failOn policy.Effect) {
 	if f.Due == Overdue {
 		s.Overdue++
 	}
-	if f.Fails(failOn) {
+	if f.Fails(failOn, overdueIsReminder) {
 		s.Failing++
 	}
 }

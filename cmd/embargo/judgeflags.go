@@ -28,6 +28,8 @@ type judgeOptions struct {
 	host           string
 	state          string
 	noState        bool
+	// overdueIsReminder: an overdue removal does not fail the scan.
+	overdueIsReminder bool
 }
 
 // maxInputFile bounds the register and waivers files read.
@@ -43,11 +45,12 @@ func (o *judgeOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.host, "host", "", "host name of items whose input names none (SBOMs, dpkg files), to match the systems register")
 	f.StringVar(&o.state, "state", "", "file that keeps when findings were first seen (default "+defaultStateHint()+")")
 	f.BoolVar(&o.noState, "no-state", false, "keep no first-seen state: every finding is new, and relative deadlines count from now")
+	f.BoolVar(&o.overdueIsReminder, "overdue-is-reminder", false, "do not fail the scan for a remove-by finding past its deadline (by default an overdue removal is a breach and fails like a prohibition)")
 }
 
 // set reports whether any judging flag was given.
 func (o *judgeOptions) set(f *pflag.FlagSet) bool {
-	for _, n := range []string{"policy", "classification", "tag", "systems", "waivers", "fail-on", "host", "state", "no-state"} {
+	for _, n := range []string{"policy", "classification", "tag", "systems", "waivers", "fail-on", "host", "state", "no-state", "overdue-is-reminder"} {
 		if f.Changed(n) {
 			return true
 		}
@@ -70,7 +73,7 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 	if err != nil {
 		return nil, err
 	}
-	j := &judge.Judge{Engine: ps.Engine, FailOn: ps.FailOn, Host: o.host, Waivers: ps.Waivers, WaiversName: o.waivers}
+	j := &judge.Judge{Engine: ps.Engine, FailOn: ps.FailOn, OverdueIsReminder: o.overdueIsReminder, Host: o.host, Waivers: ps.Waivers, WaiversName: o.waivers}
 	if ps.Register != nil {
 		j.Systems, j.SystemsName = ps.Register, o.systems
 	} else {

@@ -46,6 +46,9 @@ type Judge struct {
 	State *State
 	// FailOn is the weakest effect that fails the scan.
 	FailOn policy.Effect
+	// OverdueIsReminder stops an overdue remove-by finding from failing
+	// the scan like a prohibition (the default).
+	OverdueIsReminder bool
 	// Host names the host of items that carry none (SBOMs, dpkg files).
 	Host string
 	// Now is the time deadlines are measured at; zero means the report's.
@@ -59,7 +62,7 @@ func (j *Judge) Apply(rep *report.Report) {
 	if now.IsZero() {
 		now = rep.Generated
 	}
-	run := &report.PolicyRun{FailOn: j.FailOn, Systems: j.SystemsName, Waivers: j.WaiversName}
+	run := &report.PolicyRun{FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder, Systems: j.SystemsName, Waivers: j.WaiversName}
 	if j.State != nil {
 		run.State = j.State.Path()
 	}
@@ -112,7 +115,7 @@ func (j *Judge) Apply(rep *report.Report) {
 		if j.State != nil {
 			j.State.put(*f, found[i], now)
 		}
-		sum.Add(f, j.FailOn)
+		sum.Add(f, j.FailOn, j.OverdueIsReminder)
 	}
 	rep.Policy, rep.Findings, rep.Summary.Findings = run, sortFindings(out), sum
 }

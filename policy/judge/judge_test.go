@@ -245,3 +245,44 @@ func TestLoadStateErrors(t *testing.T) {
 		}
 	}
 }
+
+// An overdue removal is a breach: it fails the scan like a prohibition,
+// unless the run treats overdue removals as reminders.
+func TestOverdueRemovalFails(t *testing.T) {
+	later := now.AddDate(0, 0, 40) // remove-later's 30 days from first sight have passed
+	for _, tt := range []struct {
+		reminder bool
+		want     int // failing findings besides the overdue removals
+	}{{false, 1}, {true, 1}} {
+		path := filepath.Join(t.TempDir(), "findings.json")
+		for _, at := range []time.Time{now, later} {
+			st, err := LoadState(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := testReport(t, at)
+			j := testJudge(t, policy.Prohibit, st)
+			j.OverdueIsReminder = tt.reminder
+			j.Apply(rep)
+			if err := st.Save(at); err != nil {
+				t.Fatal(err)
+			}
+			if at.Equal(now) {
+				continue
+			}
+			overdue := 0
+			for _, f := range rep.Findings {
+				if f.Due == report.Overdue && f.Effect == policy.RemoveBy && f.State == report.Open {
+					overdue++
+				}
+			}
+			want := tt.want
+			if !tt.reminder {
+				want += overdue
+			}
+			if got := rep.Summary.Findings.Failing; got != want || overdue == 0 || rep.Policy.OverdueIsReminder != tt.reminder {
+				t.Errorf("overdue is reminder %v: %d failing (%d open overdue removals), want %d", tt.reminder, got, overdue, want)
+			}
+		}
+	}
+}
