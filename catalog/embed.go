@@ -17,13 +17,29 @@ var embedded struct {
 
 // Embedded returns the catalogue built into the binary, loaded once.
 func Embedded() (*Catalog, error) {
-	embedded.once.Do(func() {
-		sub, err := fs.Sub(dataFS, "data")
-		if err != nil {
-			embedded.err = err
-			return
-		}
-		embedded.cat, embedded.err = Load(sub)
-	})
+	embedded.once.Do(func() { embedded.cat, embedded.err = loadEmbedded() })
 	return embedded.cat, embedded.err
+}
+
+// loadEmbedded assembles the embedded catalogue from its compiled form,
+// or from the YAML files when the compiled form does not match them.
+func loadEmbedded() (*Catalog, error) {
+	sub, err := fs.Sub(dataFS, "data")
+	if err != nil {
+		return nil, err
+	}
+	files, err := readFiles(sub)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := fromCompiled(compiledGob, digestOf(files)); ok {
+		return c, nil
+	}
+	return build(files)
+}
+
+// EmbeddedFS is the embedded catalogue's YAML files.
+func EmbeddedFS() fs.FS {
+	sub, _ := fs.Sub(dataFS, "data")
+	return sub
 }

@@ -99,7 +99,7 @@ var kinds = []KindInfo{
 	{ProcessName, 60, "executable or module file name, case-insensitive", "the file name the supplier ships"},
 	{PathGlob, 60, "glob over a file path (* within a segment, ** across segments), case-insensitive", "the install location the supplier documents"},
 	{DisplayName, 50, "glob over an application's display name, normalised; never applied to library packages", "a self-declared name"},
-	{Domain, 40, "host name; a leading *. also matches every name below it", "the supplier's registered domain"},
+	{Domain, 40, "host name; a leading *. matches the domain itself and every name below it", "the supplier's registered domain"},
 	{ASN, 40, "autonomous system number (AS12345)", "the regional internet registry's record of the AS holder"},
 	{ASOrg, 40, "autonomous system organisation name, normalised", "the regional internet registry's record of the AS holder"},
 }

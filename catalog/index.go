@@ -258,13 +258,18 @@ func (ix *Index) Dotted(k Kind, id string) []*Identifier {
 }
 
 // Domain returns identifiers for a host name: exact names, and "*." rules
-// for any of its parent domains.
+// for the name itself (the apex of "*.kaspersky.com" is kaspersky.com:
+// whoever holds the names below a domain holds the domain) and any of its
+// parent domains.
 func (ix *Index) Domain(host string) []*Identifier {
 	h := strings.TrimSuffix(lowerASCII(host), ".")
 	if h == "" {
 		return nil
 	}
 	out := ix.domain[h]
+	if ids := ix.domain["*."+h]; len(ids) > 0 {
+		out = append(out[:len(out):len(out)], ids...)
+	}
 	for i := 0; i < len(h); i++ {
 		if h[i] == '.' {
 			if ids := ix.domain["*"+h[i:]]; len(ids) > 0 {

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -31,21 +30,12 @@ type file struct {
 // returns the validated catalogue. Every problem found is reported, each
 // with its file and line.
 func Load(fsys fs.FS) (*Catalog, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
+	files, err := readFiles(fsys)
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
+	if len(files) == 0 {
 		return nil, errors.New("catalogue: no *.yaml files")
-	}
-	sort.Strings(names)
-	files := make([]namedFile, 0, len(names))
-	for _, name := range names {
-		data, err := readLimited(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, namedFile{name, data})
 	}
 	return build(files)
 }
@@ -67,28 +57,56 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 }
 
 func build(files []namedFile) (*Catalog, error) {
+	parsed := make([]parsedFile, 0, len(files))
+	var errs []error
+	for _, f := range files {
+		p, err := parseFile(f.name, f.data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		parsed = append(parsed, parsedFile{Name: f.name, File: p})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return assemble(digestOf(files), parsed)
+}
+
+// parsedFile is one catalogue file as decoded, before it is assembled.
+type parsedFile struct {
+	Name string
+	File *file
+}
+
+// digestOf is the digest of the catalogue files as written: names, sizes
+// and bytes, in order.
+func digestOf(files []namedFile) string {
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\x00", f.name, len(f.data))
+		h.Write(f.data)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// assemble places decoded files in a catalogue, validates it and builds
+// its index.
+func assemble(digest string, files []parsedFile) (*Catalog, error) {
 	c := &Catalog{
 		Sources:     map[string]*Source{},
 		entityByID:  map[string]*Entity{},
 		productByID: map[string]*Product{},
 		instrByID:   map[string]*Instrument{},
+		digest:      digest,
 	}
-	h := sha256.New()
 	var errs []error
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%d\x00", f.name, len(f.data))
-		h.Write(f.data)
-		parsed, err := parseFile(f.name, f.data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		c.add(f.name, parsed, &errs)
+		c.add(f.Name, f.File, &errs)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	c.digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	if errs := c.validate(); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -83,6 +83,7 @@ entities:
       - {id: new, from: 2026-01-22, source: s, confidence: medium}
     identifiers:
       - {kind: asn, value: AS64500, tier: hosting, source: s, confidence: high, match: [AS64500], nomatch: [AS64501]}
+      - {kind: domain, value: "*.acme.example", source: s, confidence: high, match: [acme.example, www.acme.example, "ACME.example."], nomatch: [notacme.example, acme.example.evil.test, example]}
       - {kind: email_domain, value: acme.example, source: s, confidence: medium, match: ["Dev <dev@acme.example>", "x@mail.acme.example"], nomatch: ["x@notacme.example", "acme.example"]}
 products:
   - id: sdk

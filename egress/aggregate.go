@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -25,8 +26,11 @@ type Aggregate struct {
 	ControllingCountry string    `json:"controlling_country,omitempty"`
 	Chain              []string  `json:"chain,omitempty"`
 	DecidedBy          DecidedBy `json:"decided_by"`
-	Evidence           string    `json:"evidence,omitempty"`
-	Source             string    `json:"source,omitempty"`
+	// Tier is "hosting" when the destination is a network the entity runs
+	// for others, "product" when it is the entity's own service.
+	Tier     catalog.Tier `json:"tier,omitempty"`
+	Evidence string       `json:"evidence,omitempty"`
+	Source   string       `json:"source,omitempty"`
 	// RegisteredCountries, ASNs, ASOrgs, Names and Addrs are the distinct
 	// values seen, at most maxListed of each, the first seen first.
 	RegisteredCountries []string     `json:"registered_countries,omitempty"`
@@ -80,7 +84,7 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 	a := g.by[k]
 	if a == nil {
 		a = &Aggregate{System: sys.ID, SystemName: sys.Name, Classification: sys.Classification, Unregistered: unregistered,
-			Destination: d.Key(), sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Evidence: d.Evidence, Source: d.Source}
+			Destination: d.Key(), sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Tier: d.Tier, Evidence: d.Evidence, Source: d.Source}
 		if d.Entity != nil {
 			a.Entity, a.EntityName = d.Entity.ID, d.Entity.Name
 			for _, l := range d.Chain.Links {
@@ -129,7 +133,7 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 	// A stronger way of deciding seen later (a name after an ASN) is the
 	// one reported.
 	if rank(d.DecidedBy) > rank(a.DecidedBy) {
-		a.DecidedBy, a.Evidence, a.Source = d.DecidedBy, d.Evidence, d.Source
+		a.DecidedBy, a.Evidence, a.Source, a.Tier = d.DecidedBy, d.Evidence, d.Source, d.Tier
 	}
 	return a
 }

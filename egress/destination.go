@@ -44,7 +44,11 @@ type Destination struct {
 	Entity    *catalog.Entity      `json:"-"`
 	Chain     catalog.ControlChain `json:"-"`
 	DecidedBy DecidedBy            `json:"decided_by"`
-	Evidence  string               `json:"evidence,omitempty"`
+	// Tier is what the destination is to the entity: its own service
+	// (product), or a network it runs for others (hosting: the
+	// destination is hosted by the entity, not its product).
+	Tier     catalog.Tier `json:"tier,omitempty"`
+	Evidence string       `json:"evidence,omitempty"`
 	// Source is the catalogue source of the deciding identifier.
 	Source string `json:"source,omitempty"`
 }
@@ -76,7 +80,7 @@ func (d *Destination) Attribution() *attribute.Attribution {
 	if d.Entity == nil {
 		return nil
 	}
-	return &attribute.Attribution{Candidate: attribute.Candidate{Entity: d.Entity}, Chain: d.Chain}
+	return &attribute.Attribution{Candidate: attribute.Candidate{Entity: d.Entity}, Tier: d.Tier, Chain: d.Chain}
 }
 
 // Attributor attributes destinations to catalogued entities: by name
@@ -140,6 +144,10 @@ func (a *Attributor) decide(d *Destination, id *catalog.Identifier, by DecidedBy
 		return
 	}
 	d.Entity, d.Chain, d.DecidedBy, d.Evidence, d.Source = e, a.cat.Chain(e), by, evidence, id.Source
+	d.Tier = id.TierOf()
+	if d.Tier == "" {
+		d.Tier = catalog.TierProduct // the entity's own name or network
+	}
 }
 
 func (a *Attributor) byName(name string) *catalog.Identifier {

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -54,6 +55,9 @@ func encodeTable(w io.Writer, r *Report) error {
 		dest := a.Destination
 		if a.EntityName != "" {
 			dest = clip(a.EntityName, 40)
+			if a.Tier == catalog.TierHosting {
+				dest = "hosted by " + clip(a.EntityName, 30)
+			}
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", clip(a.System, 24), dest, a.ControllingCountry, a.DecidedBy,
 			Bytes(a.BytesOut), Bytes(a.BytesIn), a.Flows, when(a.Last), clip(network(&a), 50))

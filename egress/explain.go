@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/embargo-dev/embargo/catalog"
 )
 
 // ExplainAggregate writes what a traffic finding is about, for a person:
@@ -40,6 +42,11 @@ func ExplainAggregate(w io.Writer, a *Aggregate) error {
 	}
 	fmt.Fprintf(b, "  network    %s\n", orNone(strings.Join(nets, "; ")))
 	fmt.Fprintf(b, "  registered %s\n", orNone(strings.Join(a.RegisteredCountries, ", ")))
+	if a.Tier == catalog.TierHosting {
+		fmt.Fprintf(b, "  tier       hosting: a network %s runs for others; the host there is its customer's, under %s's jurisdiction\n", a.EntityName, a.ControllingCountry)
+	} else if a.Tier != "" {
+		fmt.Fprintf(b, "  tier       %s\n", a.Tier)
+	}
 	fmt.Fprintf(b, "  decided by %s", a.DecidedBy)
 	if a.Evidence != "" {
 		fmt.Fprintf(b, ": %s", a.Evidence)

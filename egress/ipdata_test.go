@@ -35,8 +35,10 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 		names []egress.Name
 		want  short
 	}{
-		{"91.103.64.10", nil, short{"entity:kaspersky-ao", "asn", "CH", "RU", 41983}},
-		{"2a03:2480::1", nil, short{"entity:kaspersky-ao", "asn", "CH", "RU", 41983}},
+		// AS41983 is registered to Kaspersky Lab Switzerland GmbH, a
+		// group company controlled from Russia.
+		{"91.103.64.10", nil, short{"entity:kaspersky-lab-switzerland", "asn", "CH", "RU", 41983}},
+		{"2a03:2480::1", nil, short{"entity:kaspersky-lab-switzerland", "asn", "CH", "RU", 41983}},
 		{"82.202.186.7", nil, short{"entity:kaspersky-ao", "asn", "RU", "RU", 209030}},
 		{"8.8.8.8", nil, short{"country:US", "country", "US", "US", 15169}},
 		{"8.8.8.8", []egress.Name{{Name: "www.tiktok.com", Via: egress.ViaSNI}}, short{"entity:bytedance-ltd", "name", "US", "CN", 15169}},
@@ -55,7 +57,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("91.103.64.10"), DstPort: 443, Proto: egress.TCP, BytesOut: 10})
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("8.8.8.8"), DstPort: 53, Proto: egress.UDP, BytesOut: 10})
 	r := j.Finish()
-	if len(r.Aggregates) != 2 || r.Aggregates[0].Entity != "kaspersky-ao" || r.Aggregates[0].ASOrgs[0] != "Kaspersky Lab Switzerland GmbH" {
+	if len(r.Aggregates) != 2 || r.Aggregates[0].Entity != "kaspersky-lab-switzerland" || r.Aggregates[0].ASOrgs[0] != "Kaspersky Lab Switzerland GmbH" {
 		t.Errorf("aggregates = %+v", r.Aggregates)
 	}
 }

@@ -53,8 +53,8 @@ type Options struct {
 	FailOn  policy.Effect
 	// OverdueIsReminder: see judge.Judge.
 	OverdueIsReminder bool
-	Now     time.Time
-	Limits  CollectLimits
+	Now               time.Time
+	Limits            CollectLimits
 }
 
 // Judge collects flows from readers (through Sink), then attributes,
@@ -190,7 +190,7 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 
 // destinationOf rebuilds the destination's attribution for the engine.
 func (j *Judge) destinationOf(a *Aggregate) Destination {
-	d := Destination{DecidedBy: a.DecidedBy}
+	d := Destination{DecidedBy: a.DecidedBy, Tier: a.Tier}
 	if a.Entity != "" {
 		if e := j.o.Catalog.Entity(a.Entity); e != nil {
 			d.Entity, d.Chain = e, j.o.Catalog.Chain(e)
@@ -200,6 +200,9 @@ func (j *Judge) destinationOf(a *Aggregate) Destination {
 }
 
 func destinationName(a *Aggregate) string {
+	if a.EntityName != "" && a.Tier == catalog.TierHosting {
+		return fmt.Sprintf("a host on the network of %s (controlled from %s)", a.EntityName, a.ControllingCountry)
+	}
 	if a.EntityName != "" {
 		return fmt.Sprintf("%s (controlled from %s)", a.EntityName, a.ControllingCountry)
 	}
@@ -212,7 +215,7 @@ func destinationName(a *Aggregate) string {
 // FlowVars is an aggregate as the policy engine's flow variable; the
 // fleet server judges uploaded aggregates with it too.
 func FlowVars(a *Aggregate) *policy.FlowVars {
-	f := &policy.FlowVars{Destination: a.Entity, ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
+	f := &policy.FlowVars{Destination: a.Entity, Tier: string(a.Tier), ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
 		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows),
 		RejectedFlows: clamp(a.RejectedFlows)}
 	if len(a.RegisteredCountries) > 0 {

@@ -115,10 +115,11 @@ func TestDeriveEmbeddedBOD1701(t *testing.T) {
 		t.Fatal(err)
 	}
 	// BOD 17-01 names AO Kaspersky Lab and three US affiliates; Kaspersky
-	// Labs GmbH is catalogued as a subsidiary. The UK and Russian holding
-	// entities are not below AO Kaspersky Lab, so they stay out.
+	// Labs GmbH and Kaspersky Lab Switzerland GmbH (the registrant of the
+	// Swiss networks) are catalogued as subsidiaries. The UK and Russian
+	// holding entities are not below AO Kaspersky Lab, so they stay out.
 	want := []string{"kaspersky-ao", "kaspersky-government-security-solutions", "kaspersky-lab-inc",
-		"kaspersky-lab-north-america", "kaspersky-labs-gmbh"}
+		"kaspersky-lab-north-america", "kaspersky-lab-switzerland", "kaspersky-labs-gmbh"}
 	if diff := cmp.Diff(want, tg.Entities); diff != "" {
 		t.Errorf("entities (-want +got):\n%s", diff)
 	}

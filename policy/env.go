@@ -81,6 +81,10 @@ type FlowVars struct {
 	// Destination is the entity id the traffic went to, "" when the
 	// destination is not a catalogued entity.
 	Destination string `cel:"destination"`
+	// Tier is "hosting" when the destination is a network the entity runs
+	// for others (a customer's server in its cloud), "product" when it is
+	// the entity's own service; "" without an entity.
+	Tier string `cel:"tier"`
 	// ControllingCountry is the destination entity's controlling country,
 	// or the registered country when there is no entity.
 	ControllingCountry string `cel:"controlling_country"`

@@ -44,7 +44,7 @@ func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) 
 	var out []store.FlowFinding
 	for i := range rep.Aggregates {
 		ag := &rep.Aggregates[i]
-		d := egress.Destination{DecidedBy: ag.DecidedBy}
+		d := egress.Destination{DecidedBy: ag.DecidedBy, Tier: ag.Tier}
 		if ag.Entity != "" {
 			if e := s.cat.Entity(ag.Entity); e != nil {
 				d.Entity, d.Chain = e, s.cat.Chain(e)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -131,26 +132,50 @@ func showCatalog(w io.Writer, cat *catalog.Catalog, q, output string) error {
 		fmt.Fprintf(w, "  %-6s %s %s\n", n.Kind, n.Value, src(n.Fact))
 	}
 	ch := cat.Chain(e)
-	fmt.Fprintf(w, "  controlled from %s %s\n  control chain:\n", ch.Country, src(ch.Basis))
+	fmt.Fprintf(w, "  controlled from %s %s\n  control chain (as of %s):\n", ch.Country, src(ch.Basis), ch.AsOf)
 	for _, l := range ch.Links {
 		via := ""
 		if l.Via != nil {
-			via = " ← parent " + src(l.Via.Fact)
+			via = " ← parent " + period(l.Via.Period) + src(l.Via.Fact)
 		}
 		fmt.Fprintf(w, "    %s (%s)%s\n", l.Entity.Name, l.Entity.Country.Code, via)
+	}
+	for _, pa := range e.Parents {
+		if pa.Period.Open() || pa.Holds(time.Now()) {
+			continue
+		}
+		name := pa.ID
+		if x := cat.Entity(pa.ID); x != nil {
+			name = x.Name
+		}
+		fmt.Fprintf(w, "  other parent: %s %s%s\n", name, period(pa.Period), src(pa.Fact))
 	}
 	products := cat.ProductsOf(e)
 	if p != nil {
 		products = []*catalog.Product{p}
 	}
+	used := map[catalog.Kind]bool{}
 	for _, p := range products {
-		fmt.Fprintf(w, "\n  product %s: %s (%s) %s\n", p.ID, p.Name, p.Category, src(p.Fact))
+		fmt.Fprintf(w, "\n  product %s: %s (%s, tier %s) %s\n", p.ID, p.Name, p.Category, p.Tier, src(p.Fact))
 		for _, id := range p.Identifiers {
-			fmt.Fprintf(w, "    %-18s %s %s\n", id.Kind, id.Value, src(id.Fact))
+			writeIdentifier(w, "    ", id, src)
+			used[id.Kind] = true
 		}
 	}
+	if len(e.Identifiers) > 0 {
+		fmt.Fprintln(w, "\n  identifiers of the entity as a whole:")
+	}
 	for _, id := range e.Identifiers {
-		fmt.Fprintf(w, "  entity identifier %-18s %s %s\n", id.Kind, id.Value, src(id.Fact))
+		writeIdentifier(w, "    ", id, src)
+		used[id.Kind] = true
+	}
+	if len(used) > 0 {
+		fmt.Fprintln(w, "\n  what makes each kind of match evidence:")
+		for _, k := range catalog.Kinds() {
+			if used[k.Kind] {
+				fmt.Fprintf(w, "    %-18s %s\n", k.Kind, k.Basis)
+			}
+		}
 	}
 	pid := ""
 	if p != nil {
@@ -177,4 +202,30 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeIdentifier prints one identifier: its kind and value (or values),
+// a tier of its own, and its source.
+func writeIdentifier(w io.Writer, indent string, id catalog.Identifier, src func(catalog.Fact) string) {
+	v := id.Value
+	if len(id.Values) > 0 {
+		v = fmt.Sprintf("%d exact values: %s", len(id.Values), strings.Join(id.Values[:min(len(id.Values), 5)], ", "))
+		if len(id.Values) > 5 {
+			v += ", …"
+		}
+	}
+	tier := ""
+	if id.Tier != "" {
+		tier = " (tier " + string(id.Tier) + ")"
+	}
+	fmt.Fprintf(w, "%s%-18s %s%s %s\n", indent, id.Kind, v, tier, src(id.Fact))
+}
+
+// period writes a fact's period, "2026-01-22 – " or "– 2025-03-03 ", or
+// nothing when it is open.
+func period(p catalog.Period) string {
+	if p.Open() {
+		return ""
+	}
+	return p.From + " – " + p.Until + " "
 }

@@ -179,13 +179,14 @@ func TestFlowsListen(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if r.Stats.Flows == 0 || len(r.Aggregates) != 1 || r.Aggregates[0].Entity != "kaspersky-ao" || r.Aggregates[0].DecidedBy != "asn" {
+	if r.Stats.Flows == 0 || len(r.Aggregates) != 1 || r.Aggregates[0].Entity != "kaspersky-lab-switzerland" || r.Aggregates[0].DecidedBy != "asn" {
 		t.Errorf("report %+v", r)
 	}
 }
 
 // netflowV5 is one v5 export datagram with one record: 10.0.0.1:40000 to
-// 91.103.64.10:443 (Kaspersky's Swiss network), 1,234 bytes.
+// 91.103.64.10:443 (Kaspersky's Swiss network, registered to Kaspersky Lab
+// Switzerland GmbH), 1,234 bytes.
 func netflowV5(now time.Time) []byte {
 	b := make([]byte, 24+48)
 	be.BigEndian.PutUint16(b[0:], 5)

@@ -218,7 +218,8 @@ func TestPolicyExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"BOD 17-01 removal is below prohibit", []string{estate, "--policy", "us-bod-17-01", "--no-state"}, 3},
+		{"BOD 17-01: a removal past its deadline is a breach", []string{estate, "--policy", "us-bod-17-01", "--no-state"}, 1},
+		{"BOD 17-01: an overdue removal as a reminder", []string{estate, "--policy", "us-bod-17-01", "--overdue-is-reminder", "--no-state"}, 3},
 		{"fail on remove-by", []string{estate, "--policy", "us-bod-17-01", "--fail-on", "remove-by", "--no-state"}, 1},
 		{"NDAA s.1634 prohibits", []string{estate, "--policy", "us-ndaa18-s1634", "--no-state"}, 1},
 		{"a national-security system is outside BOD 17-01", []string{estate, "--policy", "us-bod-17-01", "--tag", "national-security", "--fail-on", "warn", "--no-state"}, 3},

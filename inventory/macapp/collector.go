@@ -6,7 +6,9 @@ package macapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -69,10 +71,54 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	}
 	it.Add(inventory.BundleID, string(info.ID))
 	it.Add(inventory.Path, "/"+bundle)
+	var unknowns []inventory.Unknown
 	if exe := string(info.Executable); exe != "" && !strings.Contains(exe, "/") {
 		it.Add(inventory.Path, "/"+bundle+"/Contents/MacOS/"+exe)
+		if reason := addSignature(t, bundle+"/Contents/MacOS/"+exe, &it); reason != "" {
+			unknowns = append(unknowns, inventory.Unknown{Location: inventory.Location{Source: t.Display(bundle + "/Contents/MacOS/" + exe), Host: t.Host},
+				Name: it.Name, Reason: reason})
+		}
 	}
-	return keep(it, lim)
+	items, more, err := keep(it, lim)
+	return items, append(unknowns, more...), err
+}
+
+// addSignature reads the code signature of a bundle's executable: the
+// Team ID that a certificate backs and the signer's organisation. It
+// returns why the signature could not be read, or "" (an unsigned or
+// missing executable is nothing to report).
+func addSignature(t *inventory.Target, exe string, it *inventory.Item) string {
+	fh, err := t.FS.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	ra, ok := fh.(io.ReaderAt)
+	if err != nil || !ok || !st.Mode().IsRegular() {
+		return ""
+	}
+	sig, err := ReadSignature(ra, st.Size())
+	switch {
+	case errors.Is(err, errUnsigned):
+		it.Add(inventory.SignatureStatus, "unsigned")
+		return ""
+	case err != nil:
+		return "code signature unreadable: " + err.Error()
+	}
+	it.Add(inventory.TeamID, sig.TeamID)
+	if sig.Subject != "" {
+		it.Add(inventory.Signer, "O="+sig.Subject)
+	}
+	switch {
+	case sig.AdHoc:
+		it.Add(inventory.SignatureStatus, "ad-hoc (no certificate)")
+	case sig.TeamID != "":
+		it.Add(inventory.SignatureStatus, "Team ID in the code directory matches the signing certificate; its chain to Apple is not verified")
+	default:
+		it.Add(inventory.SignatureStatus, "signed, but the certificate does not back the code directory's Team ID")
+	}
+	return ""
 }
 
 // keep returns the item, or an Unknown saying why it cannot be kept.
