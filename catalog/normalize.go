@@ -14,7 +14,7 @@ import (
 // Касперского»" compare by what distinguishes them.
 var legalForms = map[string]bool{
 	"ao": true, "jsc": true, "zao": true, "ooo": true, "oao": true, "pao": true,
-	"pjsc": true, "cjsc": true, "ojsc": true, "mkao": true, "mkpao": true,
+	"pjsc": true, "cjsc": true, "ojsc": true, "ijsc": true, "mkao": true, "mkpao": true,
 	"llc": true, "ltd": true, "limited": true, "gmbh": true, "inc": true,
 	"incorporated": true, "co": true, "corp": true, "corporation": true,
 	"company": true, "plc": true, "sa": true, "ag": true, "bv": true, "nv": true,

@@ -216,3 +216,28 @@ func TestCompareDNS(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// A cloud platform's networks host other parties' services: they are set
+// aside, not blocked, unless the caller asks (--include-hosting).
+func TestDeriveHostingAside(t *testing.T) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := Derive(cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const yandexCloud = 200350 // AS200350, Yandex.Cloud LLC: hosting
+	const kasperskyCH = 41983  // AS41983, Kaspersky's own network
+	if !slices.Contains(tg.HostingASNs, yandexCloud) || slices.Contains(tg.ASNs, yandexCloud) {
+		t.Errorf("AS%d: hosting %v, blocked %v", yandexCloud, slices.Contains(tg.HostingASNs, yandexCloud), slices.Contains(tg.ASNs, yandexCloud))
+	}
+	if !slices.Contains(tg.ASNs, kasperskyCH) {
+		t.Errorf("AS%d is not blocked", kasperskyCH)
+	}
+	tg.IncludeHosting()
+	if !slices.Contains(tg.ASNs, yandexCloud) || len(tg.HostingASNs) != 0 {
+		t.Errorf("after IncludeHosting: %v", tg.ASNs)
+	}
+}

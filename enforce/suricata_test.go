@@ -97,18 +97,20 @@ func TestSuricataMatchesCatalogueExamples(t *testing.T) {
 	}
 }
 
+// domainIdentifiers are the catalogue's domain identifiers but hosting
+// ones, which block lists set aside.
 func domainIdentifiers(cat *catalog.Catalog) []*catalog.Identifier {
 	var out []*catalog.Identifier
 	for _, e := range cat.Entities {
 		for i := range e.Identifiers {
-			if e.Identifiers[i].Kind == catalog.Domain {
+			if e.Identifiers[i].Kind == catalog.Domain && e.Identifiers[i].TierOf() != catalog.TierHosting {
 				out = append(out, &e.Identifiers[i])
 			}
 		}
 	}
 	for _, p := range cat.Products {
 		for i := range p.Identifiers {
-			if p.Identifiers[i].Kind == catalog.Domain {
+			if p.Identifiers[i].Kind == catalog.Domain && p.Identifiers[i].TierOf() != catalog.TierHosting {
 				out = append(out, &p.Identifiers[i])
 			}
 		}

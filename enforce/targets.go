@@ -55,6 +55,20 @@ type Targets struct {
 	Generated  time.Time
 	Catalog    string // catalogue digest, written into each artefact's header comment
 	Note       string // e.g. which policies chose the entities
+	// HostingASNs and HostingDomains are networks and names the blocked
+	// entities run for others (cloud platforms): hosts there are their
+	// customers', not the entities' products, so they are not blocked
+	// unless the caller moves them into ASNs and Domains (IncludeHosting).
+	HostingASNs    []uint32
+	HostingDomains []Domain
+}
+
+// IncludeHosting blocks the hosting networks and names too.
+func (t *Targets) IncludeHosting() {
+	t.ASNs = append(t.ASNs, t.HostingASNs...)
+	t.Domains = append(t.Domains, t.HostingDomains...)
+	t.HostingASNs, t.HostingDomains = nil, nil
+	t.normalize()
 }
 
 // Derive chooses the entities to block — those the given instruments name
@@ -150,20 +164,37 @@ func chooseEntities(cat *catalog.Catalog, instruments []string) (map[string]bool
 	return blocked, "entities named by " + strings.Join(ids, ", ") + ", and the entities they control", nil
 }
 
-// add collects one identifier if it is of a kind that can be blocked.
+// add collects one identifier (each of its values) if it is of a kind
+// that can be blocked; a hosting network's go aside.
 func (t *Targets) add(id *catalog.Identifier, entity string) error {
-	switch id.Kind {
-	case catalog.Domain:
-		name, sub := strings.CutPrefix(strings.TrimSuffix(strings.ToLower(id.Value), "."), "*.")
-		t.Domains = append(t.Domains, Domain{Name: name, Subtree: sub, Entity: entity, Source: id.Source})
-	case catalog.ASN:
-		n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(id.Value)), "AS"), 10, 32)
-		if err != nil {
-			return fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, entity, id.Value, err)
+	values := id.Values
+	if len(values) == 0 {
+		values = []string{id.Value}
+	}
+	hosting := id.TierOf() == catalog.TierHosting
+	for _, v := range values {
+		switch id.Kind {
+		case catalog.Domain:
+			name, sub := strings.CutPrefix(strings.TrimSuffix(strings.ToLower(v), "."), "*.")
+			d := Domain{Name: name, Subtree: sub, Entity: entity, Source: id.Source}
+			if hosting {
+				t.HostingDomains = append(t.HostingDomains, d)
+			} else {
+				t.Domains = append(t.Domains, d)
+			}
+		case catalog.ASN:
+			n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v)), "AS"), 10, 32)
+			if err != nil {
+				return fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, entity, v, err)
+			}
+			if hosting {
+				t.HostingASNs = append(t.HostingASNs, uint32(n))
+			} else {
+				t.ASNs = append(t.ASNs, uint32(n))
+			}
+		case catalog.OrgName, catalog.SignerSubject:
+			t.Publishers = append(t.Publishers, Publisher{Name: v, Entity: entity, Source: id.Source})
 		}
-		t.ASNs = append(t.ASNs, uint32(n))
-	case catalog.OrgName, catalog.SignerSubject:
-		t.Publishers = append(t.Publishers, Publisher{Name: id.Value, Entity: entity, Source: id.Source})
 	}
 	return nil
 }
@@ -175,6 +206,8 @@ func (t *Targets) normalize() {
 	t.Entities = slices.Compact(t.Entities)
 	slices.Sort(t.ASNs)
 	t.ASNs = slices.Compact(t.ASNs)
+	slices.Sort(t.HostingASNs)
+	t.HostingASNs = slices.Compact(t.HostingASNs)
 
 	slices.SortStableFunc(t.Domains, func(a, b Domain) int {
 		return cmp.Or(compareDNS(a.Name, b.Name), cmpBool(a.Subtree, b.Subtree),

@@ -78,9 +78,11 @@ func TestEvaluate(t *testing.T) {
 			},
 		},
 		{
+			// The letter extends "never" to some OFFICIAL systems of the
+			// departments that deal extensively with national security.
 			name: "national-security OFFICIAL system", product: "kaspersky-anti-virus",
 			sys:  systems.System{ID: "s2", Classification: "OFFICIAL", Tags: []string{"national-security"}},
-			want: []short{{"uk-ncsc-2017-russia-av", "ncsc-2017-national-security", Warn, time.Time{}}},
+			want: []short{{"uk-ncsc-2017-russia-av", "ncsc-2017-national-security", Prohibit, time.Time{}}},
 		},
 		{
 			name: "embedded engine on OFFICIAL", product: "kaspersky-oem-scan-engine",

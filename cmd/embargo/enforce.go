@@ -17,6 +17,7 @@ import (
 
 func newEnforceCmd() *cobra.Command {
 	var output, file, ipFile string
+	var includeHosting bool
 	var policies, fromScans []string
 	cmd := &cobra.Command{
 		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker",
@@ -58,6 +59,12 @@ subject, which the catalogue rarely gives.`,
 			if len(policies) > 0 {
 				t.Note = "entities named by the instruments of " + strings.Join(policies, ", ") + " and the entities they control"
 			}
+			if includeHosting {
+				t.IncludeHosting()
+				t.Note += "; their hosting networks included"
+			} else if n := len(t.HostingASNs) + len(t.HostingDomains); n > 0 {
+				t.Note += fmt.Sprintf("; %d hosting networks and names (cloud platforms that host others) not blocked: --include-hosting blocks them", n)
+			}
 			if err := addPrefixes(cat, t, ipFile); err != nil {
 				return err
 			}
@@ -87,6 +94,7 @@ subject, which the catalogue rarely gives.`,
 	cmd.Flags().StringSliceVar(&policies, "policy", nil, "block what these packs' instruments name: built-in ids, pack files, or all")
 	cmd.Flags().StringArrayVar(&fromScans, "from-scan", nil, "add the signer subjects this scan report (-o json) saw on the blocked suppliers' executables (repeatable)")
 	cmd.Flags().StringVar(&ipFile, "ipdata", "", "IP data to turn ASNs into prefixes instead of the embedded snapshot")
+	cmd.Flags().BoolVar(&includeHosting, "include-hosting", false, "also block the networks the entities run for others (their cloud platforms), not only their own")
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
 }
