@@ -231,15 +231,44 @@ func (a *Attributor) decide(ev []Evidence, it *inventory.Item) *Attribution {
 		sort.SliceStable(c.Evidence, func(i, j int) bool { return c.Evidence[i].Score > c.Evidence[j].Score })
 		cands = append(cands, *c)
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	// Equal scores are decided by the more specific namespace: a match
+	// of com.tencent.mm.opensdk says more than one of com.tencent.
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].Score != cands[j].Score {
+			return cands[i].Score > cands[j].Score
+		}
+		return specificity(cands[i]) > specificity(cands[j])
+	})
 	best := cands[0]
 	at := &Attribution{Candidate: best, Confidence: Level(best.Score), Tier: tierOf(best, it), Chain: a.cat.Chain(best.Entity), cat: a.cat}
 	for _, c := range cands[1:] {
-		if c.Score == best.Score {
+		if c.Score == best.Score && specificity(c) == specificity(best) {
 			at.Ties = append(at.Ties, c)
 		}
 	}
 	return at
+}
+
+// specificity is how narrow a candidate's strongest evidence is when it
+// is a namespace or prefix read from the same value as another's (the
+// length of the namespace matched); 0 for other kinds, which never
+// break a tie.
+func specificity(c Candidate) int {
+	e := c.Evidence[0]
+	switch e.Kind {
+	case catalog.PURLPrefix, catalog.MavenGroup, catalog.GoModule, catalog.NuGetPrefix, catalog.OCINamespace,
+		catalog.BundleID, catalog.AndroidPackage, catalog.Domain, catalog.EmailDomain, catalog.NPMScope, catalog.GitHubOrg:
+		v := strings.TrimPrefix(strings.ToLower(e.Identifier), "*.")
+		if e.Kind == catalog.PURLPrefix {
+			// pkg:maven/com.tencent.mm.opensdk/ against com.tencent: the
+			// namespace part only.
+			if p, ok := catalog.ParsePURL(strings.TrimSuffix(v, "/") + "/x"); ok {
+				v = strings.ReplaceAll(p.Namespace, "/", ".")
+			}
+		}
+		return len(v)
+	}
+	return 0
 }
 
 func hasProductOf[K comparable](m map[K]*Candidate, e *catalog.Entity) bool {
