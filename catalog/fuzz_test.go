@@ -34,3 +34,38 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPackageURL: any string is taken apart as a package URL or refused,
+// never a panic; the folds are stable (folding twice changes nothing), so
+// an index key and a lookup key cannot disagree.
+func FuzzPackageURL(f *testing.F) {
+	for _, s := range []string{"pkg:npm/%40tencentcloud/cos@1", "pkg:golang/github.com/bytedance/sonic@v1?type=module",
+		"pkg:oci/x@sha256%3Aa?repository_url=docker.io/acme/x", "pkg:huggingface/deepseek-ai/DeepSeek-R1@main", "pkg:maven/a/b@1#sub",
+		"pkg:pypi/A__b..c@1", "pkg:/", "registry.ollama.ai/library/deepseek-r1:7b", "Name <a@b.example>"} {
+		f.Add(s)
+	}
+	c, err := Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	ix := c.Index()
+	f.Fuzz(func(t *testing.T, s string) {
+		if p, ok := ParsePURL(s); ok && p.Name == "" {
+			t.Fatalf("%q: parsed without a name", s)
+		}
+		ix.PackageURL(s)
+		for _, fold := range []func(string) string{PyPIName, OllamaName, OCIName, CertDigest, ociNamespace} {
+			if once := fold(s); fold(once) != once {
+				t.Fatalf("%q: folding is not stable: %q then %q", s, once, fold(once))
+			}
+		}
+		if d := EmailDomainOf(s); d != "" && EmailDomainOf("x@"+d) != d {
+			t.Fatalf("%q: domain %q does not read back", s, d)
+		}
+		ix.Email(s)
+		ix.NPM(s)
+		ix.GoModule(s)
+		ix.NuGet(s)
+		ix.HF(s)
+	})
+}

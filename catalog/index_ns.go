@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/embargo-dev/embargo/internal/pkgname"
 )
@@ -37,7 +38,7 @@ func OllamaName(s string) string {
 	if i := strings.IndexAny(s, ":@"); i >= 0 {
 		s = s[:i]
 	}
-	return s
+	return strings.TrimSpace(s)
 }
 
 // OCIName folds an image reference to registry/path without tag or
@@ -45,6 +46,9 @@ func OllamaName(s string) string {
 // official images live under library/.
 func OCIName(ref string) string {
 	n := ociNamespace(ref)
+	if n == "" {
+		return ""
+	}
 	if rest, ok := strings.CutPrefix(n, "docker.io/"); ok && !strings.Contains(rest, "/") {
 		return "docker.io/library/" + rest
 	}
@@ -59,10 +63,20 @@ func ociNamespace(ref string) string {
 	if i := strings.IndexByte(r, '@'); i >= 0 {
 		r = r[:i]
 	}
-	if i := strings.LastIndexByte(r, ':'); i > strings.LastIndexByte(r, '/') {
-		r = r[:i]
+	for {
+		// Slashes and a tag may each end the other: "x:/", "x/:t".
+		t := strings.TrimFunc(r, func(c rune) bool { return c == '/' || unicode.IsSpace(c) })
+		if i := strings.LastIndexByte(t, ':'); i > strings.LastIndexByte(t, '/') {
+			t = strings.TrimRightFunc(t[:i], unicode.IsSpace)
+		}
+		if t == r {
+			break
+		}
+		r = t
 	}
-	r = strings.Trim(r, "/")
+	if r == "" {
+		return ""
+	}
 	first, rest, more := strings.Cut(r, "/")
 	if !more || !strings.ContainsAny(first, ".:") && first != "localhost" {
 		first, rest = "docker.io", r

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -66,7 +65,7 @@ func goproxy(t *testing.T, dir, mod, version, src string) string {
 // macOS (Mach-O) and Windows (PE), depending on a module served from a
 // local proxy, and reads its build information back.
 func TestGoBuilt(t *testing.T) {
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin := goTool(t)
 	dir := t.TempDir()
 	proxy := goproxy(t, dir, "github.com/bytedance/sonic", "v1.11.6", "package sonic\n\nfunc Valid(b []byte) bool { return len(b) > 0 }\n")
 	app := filepath.Join(dir, "app")
@@ -129,4 +128,14 @@ func TestTruncated(t *testing.T) {
 	if len(res.Items) != 1 || res.Items[0].Name != "whole" || res.Items[0].Get(inventory.PURL) != "pkg:golang/github.com/embargo-dev/embargo" {
 		t.Errorf("the whole test binary was not read: %+v", res.Items)
 	}
+}
+
+// goTool is the go command on PATH (the one that runs these tests).
+func goTool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal("the go command builds the fixture: ", err)
+	}
+	return p
 }

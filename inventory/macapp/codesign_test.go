@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -152,7 +151,7 @@ func TestGoLinkerSignature(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.org/hello\n\ngo 1.21\n"), 0o644)
 	out := filepath.Join(dir, "hello")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", out, ".")
+	cmd := exec.Command(goTool(t), "build", "-o", out, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=darwin", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=", "GOTOOLCHAIN=local")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -203,4 +202,14 @@ func TestBundleSignature(t *testing.T) {
 	if it.Get("team_id") != "ABCDE12345" || it.Get("signer") != "O=Example Developer Ltd" || !strings.Contains(it.Get("signature_status"), "matches the signing certificate") {
 		t.Errorf("attributes %+v", it.Attrs)
 	}
+}
+
+// goTool is the go command on PATH (the one that runs these tests).
+func goTool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal("the go command builds the fixture: ", err)
+	}
+	return p
 }
