@@ -71,6 +71,15 @@ func scanImage(ctx context.Context, input string, opts Options) (*inventory.Inve
 		notes = append(notes, fmt.Sprintf("image %s, %s: %d layers, %d files; collectors run: %s",
 			label, im.Platform, len(im.Layers), fsys.Files, collectorNames(collectors)))
 		inv.Unknowns = append(inv.Unknowns, unknowns...)
+		if im.Ref != "" {
+			// The image itself, by the reference it was saved under: an
+			// image namespace names its publisher.
+			it := inventory.Item{Type: inventory.Application, Ecosystem: "oci", Name: im.Ref, Version: im.Digest,
+				Location: inventory.Location{Source: input, Ref: "image " + im.Label(), Reader: "image"}}
+			it.Add(inventory.Image, im.Ref)
+			it.SetID()
+			sub.Items = append([]inventory.Item{it}, sub.Items...)
+		}
 		for _, it := range sub.Items {
 			it.Index = len(inv.Items)
 			inv.Items = append(inv.Items, it)

@@ -68,7 +68,11 @@ func TestImageTarget(t *testing.T) {
 				}
 				got = append(got, s)
 			}
+			// The image itself comes first, by the reference it was saved
+			// under (skopeo writes docker.io/ for a short name).
+			ref := map[string]string{"kesl.tar": "docker.io/example/kesl:1", "kesl.oci.tar": "kesl"}[name]
 			want := []string{
+				ref + " " + p,
 				"kesl " + p + "/var/lib/dpkg/status -> kaspersky-ao",
 				"libfoo1 " + p + "/var/lib/dpkg/status",
 			}

@@ -7,6 +7,7 @@
 package dotnet
 
 import (
+	"bytes"
 	"context"
 	"strings"
 
@@ -40,9 +41,24 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 		return nil, nil, err
 	}
 	name := t.Display(f.Path)
+	if !isDeps(data) {
+		return nil, nil, nil // another tool's *.deps.json (WordPress writes arrays of script handles)
+	}
 	deps, err := Parse(name, data)
 	if err != nil {
 		return nil, nil, err
 	}
 	return deps.Items(inventory.Location{Source: name, Host: t.Host, Reader: "dotnet"}, lim)
+}
+
+// isDeps reports whether a file named *.deps.json is the .NET SDK's: a
+// JSON object that has a runtimeTarget, targets or libraries member near
+// its start.
+func isDeps(data []byte) bool {
+	d := bytes.TrimLeft(bytes.TrimPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(d) == 0 || d[0] != '{' {
+		return false
+	}
+	head := d[:min(len(d), 4096)]
+	return bytes.Contains(head, []byte(`"runtimeTarget"`)) || bytes.Contains(head, []byte(`"targets"`)) || bytes.Contains(head, []byte(`"libraries"`))
 }

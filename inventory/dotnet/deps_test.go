@@ -56,6 +56,8 @@ func TestHostile(t *testing.T) {
 	for _, tc := range []struct{ name, data, err, unknown string }{
 		{"syntax", `{"libraries": {`, "/x.deps.json:1:", ""},
 		{"libraries not an object", `{"libraries": []}`, "JSON array where", ""},
+		{"another tool's deps.json (WordPress script handles)", `["lodash", "wp-blocks"]`, "", ""},
+		{"an object of something else", `{"name": "x", "dependencies": {}}`, "", ""},
 		{"empty id", `{"libraries": {"/1.0": {"type": "package"}}}`, "", "library key without a package id"},
 		{"cycle", `{"targets": {"t": {"A/1": {"dependencies": {"B": "1"}}, "B/1": {"dependencies": {"A": "1"}}}}, "libraries": {"A/1": {"type": "project"}, "B/1": {"type": "package"}}}`, "", ""},
 	} {

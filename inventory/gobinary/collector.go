@@ -31,20 +31,61 @@ func (Collector) Tags() []string { return []string{"language", "go", "binary", "
 func (Collector) Requirements() inventory.Requirements { return inventory.Requirements{} }
 
 // binDirs are the folders whose files are programs: every bin and sbin
-// (usr/bin, usr/local/bin, opt/x/bin, a user's go/bin and .local/bin),
-// libexec, and ko's image layout.
+// (usr/bin, usr/local/bin, opt/x/bin, a user's go/bin and .local/bin, and
+// the folders below them), libexec, and ko's image layout.
 var binDirs = map[string]bool{"bin": true, "sbin": true, "libexec": true, "ko-app": true}
 
-// Wants implements inventory.Collector: a file in a program folder, or a
-// program at the top of an image's app folder, whose name has no
-// extension (scripts and libraries have one).
+// notPrograms are file name extensions of scripts, libraries and data,
+// which are not opened.
+var notPrograms = map[string]bool{
+	".sh": true, ".py": true, ".pyc": true, ".pl": true, ".rb": true, ".js": true, ".so": true, ".a": true,
+	".txt": true, ".md": true, ".json": true, ".yaml": true, ".yml": true, ".xml": true, ".html": true,
+	".gz": true, ".zip": true, ".jar": true, ".1": true, ".cfg": true, ".conf": true, ".ps1": true, ".bat": true,
+	".cmd": true, ".png": true, ".svg": true, ".h": true, ".c": true, ".go": true, ".mod": true, ".sum": true,
+}
+
+// Wants implements inventory.Collector: a file below a program folder, a
+// program at the top of an image's app folder, or one in a per-platform
+// plugin folder (Terraform providers: .../linux_amd64/terraform-provider-x),
+// unless its extension says it is a script, a library or data. Go's build
+// cache is not software anyone runs.
 func (Collector) Wants(p string) bool {
 	dir, file := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
-	if file == "" || strings.Contains(file, ".") {
+	if file == "" || notPrograms[strings.ToLower(path.Ext(file))] || strings.Contains(dir, "/go-build/") {
 		return false
 	}
-	return binDirs[path.Base(dir)] || dir == "app" || strings.HasPrefix(dir, "usr/libexec/")
+	if dir == "app" || platformDir(path.Base(dir)) {
+		return true
+	}
+	for d := dir; d != "" && d != "."; d = path.Dir(d) {
+		if binDirs[path.Base(d)] {
+			return true
+		}
+		if d == "/" {
+			break
+		}
+	}
+	return false
+}
+
+// platformDir reports whether a folder is named for a platform the way Go
+// tools lay plugins out: linux_amd64, darwin_arm64, windows_386.
+func platformDir(name string) bool {
+	osName, arch, ok := strings.Cut(name, "_")
+	if !ok {
+		return false
+	}
+	switch osName {
+	case "linux", "darwin", "windows", "freebsd", "openbsd", "netbsd":
+	default:
+		return false
+	}
+	switch arch {
+	case "amd64", "arm64", "386", "arm", "ppc64le", "s390x", "riscv64":
+		return true
+	}
+	return false
 }
 
 // executable magic numbers: ELF, Mach-O (32/64-bit, either byte order,

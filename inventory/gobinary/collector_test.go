@@ -17,17 +17,23 @@ import (
 
 func TestWants(t *testing.T) {
 	for p, want := range map[string]bool{
-		"usr/bin/kubectl":               true,
-		"usr/local/bin/hertz-app":       true,
-		"home/ann/go/bin/gopls":         true,
-		"opt/tool/sbin/daemon":          true,
-		"usr/libexec/x/helper":          true,
-		"ko-app/server":                 true,
-		"app/server":                    true,
-		"usr/bin/python3.11":            false,
-		"usr/lib/x86_64-linux-gnu/libc": false,
-		"srv/data/server":               false,
-		"usr/bin/script.sh":             false,
+		"usr/bin/kubectl":                               true,
+		"usr/local/bin/hertz-app":                       true,
+		"home/ann/go/bin/gopls":                         true,
+		"opt/tool/sbin/daemon":                          true,
+		"usr/libexec/x/helper":                          true,
+		"ko-app/server":                                 true,
+		"app/server":                                    true,
+		"usr/bin/python3.11":                            true, // opened: an ELF, not Go
+		"usr/lib/google-cloud-sdk/bin/anthoscli":        true,
+		"usr/lib/google-cloud-sdk/bin/sub/gateway_main": true,
+		"opt/tf/registry.terraform.io/hashicorp/aws/5.31.0/linux_amd64/terraform-provider-aws_v5.31.0_x5": true,
+		"usr/lib/x86_64-linux-gnu/libc":  false,
+		"srv/data/server":                false,
+		"usr/bin/script.sh":              false,
+		"usr/bin/libfoo.so":              false,
+		"root/.cache/go-build/06/0612-d": false,
+		"opt/linux_amd64x/tool":          false,
 	} {
 		if got := (Collector{}).Wants(p); got != want {
 			t.Errorf("Wants(%q) = %v", p, got)
