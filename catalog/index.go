@@ -20,7 +20,41 @@ type Index struct {
 	prefix  map[Kind]map[string][]*Identifier // Go modules, image namespaces ('/'); e-mail domains ('.')
 	domain  map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
 	display map[string][]pattern              // first token of the normalised pattern
-	paths   []pattern
+	paths   pathIndex
+}
+
+// pathIndex holds path globs by a segment every matching path has: the
+// first one when the glob starts with literal segments (/opt/kaspersky/*),
+// else a literal segment anywhere in it (**/HCNetSDK.dll by
+// "hcnetsdk.dll"), so that a path is matched against the few globs that
+// can match it, not all of them.
+type pathIndex struct {
+	byFirst map[string][]pattern
+	bySeg   map[string][]pattern
+	always  []pattern // globs with no literal segment at all
+	n       int
+}
+
+func (pi *pathIndex) add(p pattern) {
+	pi.n++
+	if p.lit != "/" {
+		first, _, _ := strings.Cut(strings.TrimPrefix(p.lit, "/"), "/")
+		if pi.byFirst == nil {
+			pi.byFirst = map[string][]pattern{}
+		}
+		pi.byFirst[first] = append(pi.byFirst[first], p)
+		return
+	}
+	for i := len(p.segs) - 1; i >= 0; i-- {
+		if s := p.segs[i]; !strings.Contains(s, "*") {
+			if pi.bySeg == nil {
+				pi.bySeg = map[string][]pattern{}
+			}
+			pi.bySeg[s] = append(pi.bySeg[s], p)
+			return
+		}
+	}
+	pi.always = append(pi.always, p)
 }
 
 // pattern is an identifier with its value normalised once, at load (and,
@@ -101,7 +135,7 @@ func (ix *Index) add(id *Identifier) {
 		first = strings.TrimSuffix(first, "*")
 		ix.display[first] = append(ix.display[first], pattern{norm: n, ident: id})
 	case PathGlob:
-		ix.paths = append(ix.paths, pathPattern(NormalizePath(v), id))
+		ix.paths.add(pathPattern(NormalizePath(v), id))
 	default:
 		addTo(ix.exact, id.Kind, exactKey(id.Kind, v), id)
 	}
@@ -296,22 +330,43 @@ func (ix *Index) DisplayName(name string) []*Identifier {
 
 // Path returns path globs that the file path matches.
 func (ix *Index) Path(p string) []*Identifier {
-	if len(ix.paths) == 0 {
+	pi := &ix.paths
+	if pi.n == 0 {
 		return nil
 	}
 	np := NormalizePath(p)
-	var ss []string // split only when a literal start matches
+	var ss []string // split only when a candidate needs it
 	var out []*Identifier
-	for _, p := range ix.paths {
+	try := func(p pattern) {
 		if p.whole && np != p.lit || !p.whole && !strings.HasPrefix(np, p.lit) && !isFolderOf(np, p.lit) {
-			continue
+			return
 		}
 		if ss == nil {
 			ss = pathSegments(np)
 		}
 		if matchSegments(p.segs, ss) {
+			for _, id := range out {
+				if id == p.ident {
+					return // reached through two of the path's segments
+				}
+			}
 			out = append(out, p.ident)
 		}
+	}
+	rest := strings.TrimPrefix(np, "/")
+	first, _, _ := strings.Cut(rest, "/")
+	for _, p := range pi.byFirst[first] {
+		try(p)
+	}
+	if len(pi.bySeg) > 0 {
+		for seg := range strings.SplitSeq(rest, "/") {
+			for _, p := range pi.bySeg[seg] {
+				try(p)
+			}
+		}
+	}
+	for _, p := range pi.always {
+		try(p)
 	}
 	return out
 }
