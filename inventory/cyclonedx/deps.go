@@ -23,8 +23,8 @@ type graph struct {
 	names    map[int]string // names made so far, for paths
 }
 
-func newGraph(bom *cdx.BOM) *graph {
-	g := &graph{}
+func newGraph(bom *cdx.BOM, size int) *graph {
+	g := &graph{nodes: make([]Node, 0, size), nestedIn: make([]int, 0, size)}
 	if bom.Dependencies != nil && len(*bom.Dependencies) > 0 {
 		g.deps = make(map[string][]string, len(*bom.Dependencies))
 		for _, d := range *bom.Dependencies {

@@ -85,7 +85,7 @@ func collect(ctx context.Context, inv *inventory.Inventory, bom *cdx.BOM, lim in
 	total := 0
 	_ = Walk(bom, lim.MaxDepth, func(Node) error { total++; return nil })
 	inv.Items = make([]inventory.Item, 0, min(total, lim.MaxItems))
-	g := newGraph(bom)
+	g := newGraph(bom, min(total, lim.MaxItems))
 	n := 0
 	err := Walk(bom, lim.MaxDepth, func(nd Node) error {
 		if n%4096 == 0 {
