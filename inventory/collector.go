@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"context"
+	"errors"
+	"io"
 	"io/fs"
 )
 
@@ -82,4 +84,34 @@ func (t *Target) ReadFile(p string, limit int64, lim Limits) ([]byte, error) {
 		return nil, &InputError{Source: t.Display(p), Offset: -1, Err: err}
 	}
 	return data, nil
+}
+
+// RandomFile is a file of the target read at offsets (archives, programs).
+type RandomFile interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// OpenAt opens a file of the target for reading at offsets, and gives its
+// size.
+func (t *Target) OpenAt(p string) (RandomFile, int64, error) {
+	fh, err := t.FS.Open(p)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		fh.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	rf, ok := fh.(RandomFile)
+	if !ok {
+		fh.Close()
+		return nil, 0, errors.New("the file system cannot read this file at offsets")
+	}
+	return rf, st.Size(), nil
 }

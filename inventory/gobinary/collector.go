@@ -10,8 +10,6 @@ import (
 	"bytes"
 	"context"
 	"debug/buildinfo"
-	"errors"
-	"io"
 	"path"
 	"strings"
 
@@ -98,15 +96,11 @@ var magics = [][]byte{
 // Collect implements inventory.Collector. A file that is not an
 // executable, or an executable not built by Go, holds nothing to report.
 func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	fh, err := t.FS.Open(f.Path)
+	ra, _, err := t.OpenAt(f.Path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer fh.Close()
-	ra, ok := fh.(io.ReaderAt)
-	if !ok {
-		return nil, nil, errors.New("the file system cannot read this file at offsets")
-	}
+	defer ra.Close()
 	var head [4]byte
 	if n, _ := ra.ReadAt(head[:], 0); n < 2 || !isExecutable(head[:n]) {
 		return nil, nil, nil

@@ -10,9 +10,7 @@ package java
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -53,19 +51,11 @@ func isArchive(p string) bool {
 
 // Collect implements inventory.Collector.
 func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	fh, err := t.FS.Open(f.Path)
+	ra, size, err := t.OpenAt(f.Path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer fh.Close()
-	ra, ok := fh.(io.ReaderAt)
-	if !ok {
-		return nil, nil, errors.New("the file system cannot read this file at offsets")
-	}
-	size := f.Size
-	if st, err := fh.Stat(); err == nil {
-		size = st.Size()
-	}
+	defer ra.Close()
 	name := t.Display(f.Path)
 	if size > maxArchive {
 		return nil, nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("%w: %d bytes", inventory.ErrTooLarge, size)}

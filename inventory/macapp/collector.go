@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -88,17 +87,12 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 // returns why the signature could not be read, or "" (an unsigned or
 // missing executable is nothing to report).
 func addSignature(t *inventory.Target, exe string, it *inventory.Item) string {
-	fh, err := t.FS.Open(exe)
+	ra, size, err := t.OpenAt(exe)
 	if err != nil {
 		return ""
 	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	ra, ok := fh.(io.ReaderAt)
-	if err != nil || !ok || !st.Mode().IsRegular() {
-		return ""
-	}
-	sig, err := ReadSignature(ra, st.Size())
+	defer ra.Close()
+	sig, err := ReadSignature(ra, size)
 	switch {
 	case errors.Is(err, errUnsigned):
 		it.Add(inventory.SignatureStatus, "unsigned")

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/embargo-dev/embargo/inventory"
 )
@@ -18,19 +17,11 @@ const maxEgg = 1 << 30
 // `setup.py install` leaves in site-packages).
 func eggMetadata(t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]byte, error) {
 	name := t.Display(f.Path)
-	fh, err := t.FS.Open(f.Path)
+	ra, size, err := t.OpenAt(f.Path)
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	ra, ok := fh.(io.ReaderAt)
-	if !ok {
-		return nil, &inventory.InputError{Source: name, Offset: -1, Err: errors.New("the file system cannot read this file at offsets")}
-	}
-	size := f.Size
-	if st, err := fh.Stat(); err == nil {
-		size = st.Size()
-	}
+	defer ra.Close()
 	if size > maxEgg {
 		return nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("%w: %d bytes", inventory.ErrTooLarge, size)}
 	}
