@@ -21,7 +21,7 @@ func TestHostingTier(t *testing.T) {
 		entity string
 		tier   catalog.Tier
 	}{
-		{200350, "yandex-cloud", catalog.TierHosting},            // Yandex.Cloud LLC's cloud network
+		{200350, "yandex-cloud", catalog.TierHosting},             // Yandex.Cloud LLC's cloud network
 		{41983, "kaspersky-lab-switzerland", catalog.TierProduct}, // Kaspersky's own (KSN)
 	} {
 		a := egress.NewAttributor(cat, func(netip.Addr) egress.AddrInfo { return egress.AddrInfo{ASN: tc.asn, Country: "RU"} })
