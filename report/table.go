@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
 )
 
 // Table writes a human summary: restricted items grouped by supplier,
@@ -41,6 +42,7 @@ func (Table) Encode(w io.Writer, r *Report) error {
 		groups[id] = append(groups[id], e)
 	}
 	sort.Strings(suppliers)
+	bases := map[catalog.Kind]string{}
 	if r.Policy != nil && len(suppliers) > 0 {
 		fmt.Fprintf(bw, "Items attributed to restricted suppliers (%d)\n\n", r.Summary.Attributed)
 	}
@@ -58,8 +60,23 @@ func (Table) Encode(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), clip(product, 40),
 				a.Tier, a.Confidence, clip(decidedBy(a.Evidence[0]), 60), clip(where(e), 70))
+			bases[a.Evidence[0].Kind] = a.Evidence[0].Basis
 		}
 		tw.Flush()
+		fmt.Fprintln(bw)
+	}
+	if len(bases) > 0 {
+		fmt.Fprintln(bw, "What backs each kind of decision:")
+		kinds := make([]string, 0, len(bases))
+		for k := range bases {
+			kinds = append(kinds, string(k))
+		}
+		sort.Strings(kinds)
+		for _, k := range kinds {
+			if b := bases[catalog.Kind(k)]; b != "" {
+				fmt.Fprintf(bw, "  %s: %s\n", k, b)
+			}
+		}
 		fmt.Fprintln(bw)
 	}
 	if len(r.Unknowns) > 0 {
