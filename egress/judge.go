@@ -1,10 +1,8 @@
 package egress
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
-	"slices"
 	"sync"
 	"time"
 
@@ -157,7 +155,6 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 	for _, p := range e.Packs() {
 		titles[p.ID] = p.Title
 	}
-	sum := &report.FindingSummary{ByEffect: map[string]int{}}
 	var out []report.Finding
 	for i := range aggs {
 		a := &aggs[i]
@@ -173,19 +170,11 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 			if in := cat.Instrument(f.Instrument); in != nil {
 				rf.URL = in.URL
 			}
-			rf.Deadline = rf.DeadlineAfter(rf.FirstSeen)
-			rf.Due, rf.DaysLeft = report.DueAt(rf.Deadline, j.o.Now)
 			out = append(out, rf)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b report.Finding) int {
-		return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), cmp.Compare(a.System, b.System), cmp.Compare(a.Item, b.Item), cmp.Compare(a.Rule, b.Rule))
-	})
-	unused := report.Waive(out, j.o.Waivers, j.o.Now)
-	for i := range out {
-		sum.Add(&out[i], j.o.FailOn, j.o.OverdueIsReminder)
-	}
-	return out, sum, unused
+	fin := report.Finalizing{Waivers: j.o.Waivers, Now: j.o.Now, FailOn: j.o.FailOn, OverdueIsReminder: j.o.OverdueIsReminder}
+	return fin.Finalize(out)
 }
 
 // destinationOf rebuilds the destination's attribution for the engine.

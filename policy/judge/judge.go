@@ -6,8 +6,6 @@
 package judge
 
 import (
-	"cmp"
-	"slices"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -100,24 +98,13 @@ func (j *Judge) Apply(rep *report.Report) {
 		}
 	}
 	run.Unregistered, run.Ambiguous = hosts.unregistered, hosts.ambiguous
-	run.UnusedWaivers = report.Waive(out, j.Waivers, now)
-	sum := &report.FindingSummary{ByEffect: map[string]int{}}
-	for i := range out {
-		f := &out[i]
-		f.FirstSeen = now
-		if j.State != nil {
-			if t, ok := j.State.FirstSeen(f.ID); ok {
-				f.FirstSeen = t
-			}
-		}
-		f.Deadline = f.DeadlineAfter(f.FirstSeen)
-		f.Due, f.DaysLeft = report.DueAt(f.Deadline, now)
-		if j.State != nil {
-			j.State.put(*f, found[i], now)
-		}
-		sum.Add(f, j.FailOn, j.OverdueIsReminder)
+	fin := report.Finalizing{Waivers: j.Waivers, Now: now, FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder}
+	if j.State != nil {
+		fin.FirstSeen = j.State.FirstSeen
+		fin.Seen = func(i int, f *report.Finding) { j.State.put(*f, found[i], now) }
 	}
-	rep.Policy, rep.Findings, rep.Summary.Findings = run, sortFindings(out), sum
+	rep.Findings, rep.Summary.Findings, run.UnusedWaivers = fin.Finalize(out)
+	rep.Policy = run
 }
 
 // finding spells out one engine finding for the report.
@@ -142,45 +129,4 @@ func entityID(a *attribute.Attribution) string {
 		return ""
 	}
 	return a.Entity.ID
-}
-
-// sortFindings returns fs in compareFindings order. Findings are large;
-// sorting their indices and copying once is cheaper than moving them.
-func sortFindings(fs []report.Finding) []report.Finding {
-	idx := make([]int32, len(fs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int { return compareFindings(&fs[a], &fs[b]) })
-	out := make([]report.Finding, len(fs))
-	for i, j := range idx {
-		out[i] = fs[j]
-	}
-	return out
-}
-
-// compareFindings orders findings by instrument, then deadline (none
-// last), then system, item and rule; the id breaks what ties remain, so
-// the order is total.
-func compareFindings(a, b *report.Finding) int {
-	if c := cmp.Compare(a.Instrument, b.Instrument); c != 0 {
-		return c
-	}
-	if c := compareDeadline(a.Deadline, b.Deadline); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.ItemName, b.ItemName),
-		cmp.Compare(a.Item, b.Item), cmp.Compare(a.Pack, b.Pack), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.ID, b.ID))
-}
-
-func compareDeadline(a, b time.Time) int {
-	switch {
-	case a.Equal(b):
-		return 0
-	case a.IsZero():
-		return 1
-	case b.IsZero():
-		return -1
-	}
-	return a.Compare(b)
 }
