@@ -84,7 +84,7 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 			return nil, errors.New("no flow log could be read: " + inputs[0].Error)
 		}
 		rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
-			Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)},
+			Catalog: report.CatalogOf(cat),
 			Inputs:  inputs}
 		rep.Result = *j.Finish()
 		m := db.Meta()

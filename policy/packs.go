@@ -51,3 +51,38 @@ func BuiltinPack(id string) (*Pack, error) {
 	}
 	return nil, fmt.Errorf("no built-in policy pack %q (there are %s)", id, strings.Join(ids, ", "))
 }
+
+// Resolve turns pack names into packs: built-in ids, "all" (every
+// built-in pack), and, when readFile is given, files (a name with a path
+// separator or a .yaml/.yml extension), read with it. The CLI and the
+// fleet server choose packs through it.
+func Resolve(names []string, readFile func(string) ([]byte, error)) ([]*Pack, error) {
+	var out []*Pack
+	for _, n := range names {
+		switch {
+		case n == "all":
+			ps, err := Packs()
+			if err != nil {
+				return nil, fmt.Errorf("loading the built-in packs: %w", err)
+			}
+			out = append(out, ps...)
+		case readFile != nil && (strings.ContainsAny(n, `/\`) || strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")):
+			data, err := readFile(n)
+			if err != nil {
+				return nil, err
+			}
+			p, err := LoadPack(n, data)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		default:
+			p, err := BuiltinPack(n)
+			if err != nil {
+				return nil, fmt.Errorf("policy pack %q: %w", n, err)
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

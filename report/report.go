@@ -50,6 +50,19 @@ type Catalog struct {
 	Identifiers int    `json:"identifiers"`
 }
 
+// CatalogOf identifies cat for a report: its digest and how much it
+// holds.
+func CatalogOf(cat *catalog.Catalog) Catalog {
+	idents := 0
+	for _, p := range cat.Products {
+		idents += len(p.Identifiers)
+	}
+	for _, e := range cat.Entities {
+		idents += len(e.Identifiers)
+	}
+	return Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products), Identifiers: idents}
+}
+
 // Input is one input that was scanned, and what came of it.
 type Input struct {
 	Source   string `json:"source"`

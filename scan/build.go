@@ -20,17 +20,10 @@ func newBuilder(a *attribute.Attributor, opts Options) *builder {
 	if now.IsZero() {
 		now = time.Now().UTC()
 	}
-	idents := 0
-	for _, p := range cat.Products {
-		idents += len(p.Identifiers)
-	}
-	for _, e := range cat.Entities {
-		idents += len(e.Identifiers)
-	}
 	return &builder{a: a, r: &report.Report{
 		Tool:      report.Tool{Name: "embargo", Version: opts.Version},
 		Generated: now,
-		Catalog:   report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products), Identifiers: idents},
+		Catalog:   report.CatalogOf(cat),
 		Summary:   report.Summary{BySupplier: map[string]int{}, ByCountry: map[string]int{}},
 		Items:     []report.Entry{},
 		Unknowns:  []inventory.Unknown{},

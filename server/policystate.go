@@ -68,21 +68,9 @@ func (s *Server) forget() {
 // loadPacks returns the built-in packs by id; none means all of them.
 func loadPacks(ids []string) ([]*policy.Pack, error) {
 	if len(ids) == 0 {
-		ps, err := policy.Packs()
-		if err != nil {
-			return nil, fmt.Errorf("loading the built-in packs: %w", err)
-		}
-		return ps, nil
+		ids = []string{"all"}
 	}
-	var out []*policy.Pack
-	for _, id := range ids {
-		p, err := policy.BuiltinPack(id)
-		if err != nil {
-			return nil, fmt.Errorf("policy pack %q: %w", id, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return policy.Resolve(ids, nil) // built-in packs only: the server reads no files named by its API
 }
 
 // agentSystems assigns every host of an agent's report to a system: the

@@ -118,7 +118,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	now := time.Now().UTC()
 	opts := egress.Options{Catalog: cat, Lookup: ip, Now: now, FailOn: policy.Effect(o.failOn)}
 	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
-		Catalog: report.Catalog{Digest: cat.Digest(), Entities: len(cat.Entities), Products: len(cat.Products)}}
+		Catalog: report.CatalogOf(cat)}
 	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
 		return nil, nil, errors.New("--fail-on judges traffic by policy: give --policy too")
 	}

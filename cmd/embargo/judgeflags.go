@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -95,36 +94,7 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 
 // loadPacks resolves --policy: "all", built-in ids, or pack files (a
 // name with a path separator or a .yaml/.yml suffix).
-func loadPacks(names []string) ([]*policy.Pack, error) {
-	var out []*policy.Pack
-	for _, n := range names {
-		switch {
-		case n == "all":
-			ps, err := policy.Packs()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ps...)
-		case strings.ContainsAny(n, `/\`) || strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml"):
-			data, err := readBounded(n)
-			if err != nil {
-				return nil, err
-			}
-			p, err := policy.LoadPack(n, data)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, p)
-		default:
-			p, err := policy.BuiltinPack(n)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
+func loadPacks(names []string) ([]*policy.Pack, error) { return policy.Resolve(names, readBounded) }
 
 func readBounded(name string) ([]byte, error) {
 	f, err := os.Open(name)
