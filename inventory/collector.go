@@ -115,3 +115,33 @@ func (t *Target) OpenAt(p string) (RandomFile, int64, error) {
 	}
 	return rf, st.Size(), nil
 }
+
+// OnHost places what a reader made of one of the target's files on the
+// target's host and gives each item its id: what every collector that
+// wraps a document reader does.
+func (t *Target) OnHost(inv *Inventory) ([]Item, []Unknown) {
+	for i := range inv.Items {
+		inv.Items[i].Location.Host = t.Host
+		inv.Items[i].SetID()
+	}
+	for i := range inv.Unknowns {
+		inv.Unknowns[i].Location.Host = t.Host
+	}
+	return inv.Items, inv.Unknowns
+}
+
+// CollectWith reads one file of the target with a document reader (a
+// package database) and places its items on the target's host.
+func (t *Target) CollectWith(ctx context.Context, f TargetFile, lim Limits, read func(context.Context, string, io.Reader, Limits) (*Inventory, error)) ([]Item, []Unknown, error) {
+	fh, err := t.FS.Open(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	inv, err := read(ctx, t.Display(f.Path), fh, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, unknowns := t.OnHost(inv)
+	return items, unknowns, nil
+}

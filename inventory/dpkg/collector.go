@@ -27,18 +27,5 @@ func (Collector) Wants(p string) bool {
 
 // Collect implements inventory.Collector.
 func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	fh, err := t.FS.Open(f.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer fh.Close()
-	inv, err := Reader{}.Read(ctx, t.Display(f.Path), fh, lim)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range inv.Items {
-		inv.Items[i].Location.Host = t.Host
-		inv.Items[i].SetID()
-	}
-	return inv.Items, inv.Unknowns, nil
+	return t.CollectWith(ctx, f, lim, Reader{}.Read)
 }

@@ -66,14 +66,8 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := range inv.Items {
-		inv.Items[i].Location.Host = t.Host
-		inv.Items[i].SetID()
-	}
-	for i := range inv.Unknowns {
-		inv.Unknowns[i].Location.Host = t.Host
-	}
-	return inv.Items, inv.Unknowns, nil
+	items, unknowns := t.OnHost(inv)
+	return items, unknowns, nil
 }
 
 // copyOut copies a regular file of fsys to a new local file, failing
