@@ -42,16 +42,16 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 		case inventory.CPE:
 			m.idents(at, ix.CPE(at.Value))
 		case inventory.Publisher, inventory.Supplier, inventory.Manufacturer:
-			m.party(ix, at, false)
+			m.party(ix, at, orgField)
 		case inventory.Author, inventory.Maintainer, inventory.Packager:
-			m.party(ix, at, true)
+			m.party(ix, at, personField)
 		case inventory.Signer:
 			for _, name := range subjectNames(at.Value) {
-				m.orgs(at, ix.Org(name), catalog.SignerSubject, orgField)
+				m.orgs(at, ix.Org(name), catalog.SignerSubject, orgField, address{})
 			}
 		case inventory.CASubject:
 			for _, name := range subjectNames(at.Value) {
-				m.orgs(at, ix.Org(name), catalog.TLSInterceptCA, orgField)
+				m.orgs(at, ix.Org(name), catalog.TLSInterceptCA, orgField, address{})
 			}
 		case inventory.TeamID:
 			m.idents(at, ix.Exact(catalog.AppleTeamID, at.Value))

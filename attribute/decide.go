@@ -67,10 +67,23 @@ var factWeight = map[catalog.Confidence]int{catalog.High: 100, catalog.Medium: 9
 type matcher struct {
 	item *inventory.Item
 	ev   []Evidence
-	// While a party field is matched: the e-mail domain identifiers it
-	// carries, and whether it has an address at all.
-	corroborating []*catalog.Identifier
-	hasEmail      bool
+}
+
+// address is what a party field's e-mail address says: whether it has
+// one, and the catalogued domains it is at.
+type address struct {
+	present bool
+	domains []*catalog.Identifier
+}
+
+// of reports whether the address is at one of e's domains.
+func (a address) of(e *catalog.Entity) bool {
+	for _, id := range a.domains {
+		if id.Entity == e {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *matcher) idents(at inventory.Attr, ids []*catalog.Identifier) {
@@ -92,16 +105,13 @@ const (
 // party matches a publisher, supplier, maintainer, author or packager
 // field, as every reader fills them: the organisation name (without an
 // e-mail address) and the address's domain.
-func (m *matcher) party(ix *catalog.Index, at inventory.Attr, fk bool) {
-	var emailIDs []*catalog.Identifier
+func (m *matcher) party(ix *catalog.Index, at inventory.Attr, fk fieldKind) {
+	var addr address
 	if strings.IndexByte(at.Value, '@') >= 0 {
-		emailIDs = ix.Email(at.Value)
-		m.idents(at, emailIDs)
+		addr = address{present: catalog.EmailDomainOf(at.Value) != "", domains: ix.Email(at.Value)}
+		m.idents(at, addr.domains)
 	}
-	m.corroborating = emailIDs
-	m.hasEmail = catalog.EmailDomainOf(at.Value) != ""
-	m.orgs(at, ix.Org(stripEmail(at.Value)), catalog.OrgName, fieldKind(fk))
-	m.corroborating, m.hasEmail = nil, false
+	m.orgs(at, ix.Org(stripEmail(at.Value)), catalog.OrgName, fk, addr)
 }
 
 // orgs adds organisation-name hits for a field whose identifiers are of
@@ -113,7 +123,7 @@ func (m *matcher) party(ix *catalog.Index, at inventory.Attr, fk bool) {
 // a person's name never counts, and a name other than a legal name counts
 // only when the field has no e-mail address or one at the supplier's own
 // domain: "Dahua <dahua@example.org>" is a person.
-func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, fk fieldKind) {
+func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind, fk fieldKind, addr address) {
 	info, _ := catalog.LookupKind(as)
 	type accepted struct {
 		id       *catalog.Identifier
@@ -133,7 +143,7 @@ func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind
 			if id.PersonName {
 				continue
 			}
-			if (id.FromName == catalog.AliasName || !h.Exact) && m.hasEmail && !m.emailOf(id.Entity) {
+			if (id.FromName == catalog.AliasName || !h.Exact) && addr.present && !addr.of(id.Entity) {
 				continue
 			}
 		}
@@ -154,16 +164,6 @@ func (m *matcher) orgs(at inventory.Attr, hits []catalog.OrgHit, as catalog.Kind
 			m.add(at, a.id, a.strength, a.note)
 		}
 	}
-}
-
-// emailOf reports whether the field's e-mail domain is one of e's.
-func (m *matcher) emailOf(e *catalog.Entity) bool {
-	for _, id := range m.corroborating {
-		if id.Entity == e {
-			return true
-		}
-	}
-	return false
 }
 
 func joinNote(a, b string) string {
