@@ -3,7 +3,6 @@ package aimodel
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -75,7 +74,7 @@ func TestCollector(t *testing.T) {
 		"srv/models/DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf":                                          ggufFile(distill),
 		"srv/models/unnamed.gguf": ggufFile(map[string]string{"general.architecture": "llama"}),
 	})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root), Host: "h"}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	var got []string
 	for _, it := range res.Items {
 		s := string(it.Type) + " " + it.Ecosystem + " " + it.Name + "@" + it.Version
@@ -130,7 +129,7 @@ func TestHostileCaches(t *testing.T) {
 		"m/manifests/registry.ollama.ai/library/y/latest": []byte(`{`),
 		"hub/models--org--name/refs/main":                 []byte("not a commit"),
 	})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root)}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	if !strings.Contains(res.Errs["m/manifests/registry.ollama.ai/library/x/latest"], "not an Ollama model manifest") ||
 		!strings.Contains(res.Errs["m/manifests/registry.ollama.ai/library/y/latest"], "/m/manifests/registry.ollama.ai/library/y/latest:1:") {
 		t.Errorf("errs %v", res.Errs)

@@ -76,3 +76,10 @@ func Run(t testing.TB, tgt *inventory.Target, c inventory.Collector, lim invento
 	}
 	return res
 }
+
+// Root runs the collector over the folder root as the volume mounted at
+// "/" of host "h", within the default limits.
+func Root(t testing.TB, root string, c inventory.Collector) Result {
+	t.Helper()
+	return Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root), Host: "h"}, c, inventory.DefaultLimits)
+}

@@ -1,7 +1,6 @@
 package dotnet
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +35,7 @@ const depsJSON = `{
 
 func TestDeps(t *testing.T) {
 	root := collecttest.Volume(t, map[string][]byte{"opt/shop/Shop.deps.json": []byte(depsJSON)})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root)}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	var got []string
 	for _, it := range res.Items {
 		got = append(got, it.Get(inventory.PURL)+" via "+strings.Join(it.DependencyPath, " > "))
@@ -63,7 +62,7 @@ func TestHostile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := collecttest.Volume(t, map[string][]byte{"x.deps.json": []byte(tc.data)})
-			res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root)}, Collector{}, inventory.DefaultLimits)
+			res := collecttest.Root(t, root, Collector{})
 			if got := res.Errs["x.deps.json"]; tc.err != "" && !strings.Contains(got, tc.err) || tc.err == "" && got != "" {
 				t.Errorf("error %q, want %q", got, tc.err)
 			}

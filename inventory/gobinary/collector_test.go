@@ -96,7 +96,7 @@ func TestGoBuilt(t *testing.T) {
 		b, _ := os.ReadFile(ls)
 		collecttest.Write(t, root, map[string][]byte{"usr/bin/ls": b})
 	}
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root), Host: "h"}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	var got []string
 	for _, it := range res.Items {
 		got = append(got, it.Location.Source+" "+string(it.Type)+" "+it.Get(inventory.PURL)+" via "+strings.Join(it.DependencyPath, ","))
@@ -127,7 +127,7 @@ func TestTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := collecttest.Volume(t, map[string][]byte{"usr/bin/cut": b[:4096], "usr/bin/whole": b})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root)}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	if len(res.Unknowns) != 1 || res.Unknowns[0].Name != "cut" {
 		t.Errorf("unknowns %+v", res.Unknowns)
 	}

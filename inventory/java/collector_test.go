@@ -78,7 +78,7 @@ func TestFatJar(t *testing.T) {
 		"META-INF/maven/org.example/shop/pom.properties": pomProps("org.example", "shop", "7.1"),
 	})
 	root := collecttest.Volume(t, map[string][]byte{"srv/shop/shop-7.1.jar": app, "srv/shop/notes.txt": []byte("x")})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root), Host: "h"}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	want := []string{
 		"/srv/shop/shop-7.1.jar org.example:shop@7.1 pkg:maven/org.example/shop@7.1",
 		"/srv/shop/shop-7.1.jar!/BOOT-INF/lib/client-2.0.jar com.example.other:utils@9 pkg:maven/com.example.other/utils@9 via org.example:shop > org.example:client",
@@ -102,7 +102,7 @@ func TestHostile(t *testing.T) {
 	}
 	big := jarOf(t, map[string][]byte{"META-INF/maven/a/c/pom.properties": bytes.Repeat([]byte("#"), maxEntry+1)})
 	root := collecttest.Volume(t, map[string][]byte{"deep.jar": inner, "big.jar": big, "notzip.war": []byte("PK\x03\x04 broken")})
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root)}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, root, Collector{})
 	var reasons []string
 	for _, u := range res.Unknowns {
 		reasons = append(reasons, u.Reason)
@@ -137,7 +137,7 @@ func TestJarTool(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("jar: %v\n%s", err, b)
 	}
-	res := collecttest.Run(t, &inventory.Target{Name: "/", FS: os.DirFS(filepath.Join(dir, "root"))}, Collector{}, inventory.DefaultLimits)
+	res := collecttest.Root(t, filepath.Join(dir, "root"), Collector{})
 	want := []string{"/opt/app/lib/kaspresso-1.5.3.jar com.kaspersky.android-components:kaspresso@1.5.3 pkg:maven/com.kaspersky.android-components/kaspresso@1.5.3 supplier=Kaspersky Lab"}
 	if diff := cmp.Diff(want, summary(res)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
