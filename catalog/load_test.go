@@ -7,9 +7,7 @@ import (
 
 func TestLoadErrors(t *testing.T) {
 	const src = "sources:\n  - {id: s, url: \"https://example.org\"}\n"
-	tests := []struct {
-		name, doc, want string
-	}{
+	tests := []refusal{
 		{"unknown key", src + "entities:\n  - id: a\n    nmes: []\n", "f.yaml: line 5: unknown key \"nmes\""},
 		{"bad country", src + "entities:\n  - id: a\n    names: [{value: A, kind: legal, source: s, confidence: high}]\n    country: {code: UK, source: s, confidence: high}\n",
 			`f.yaml:4: entity "a": country "UK" is not an ISO 3166-1 alpha-2 code`},
@@ -35,17 +33,7 @@ func TestLoadErrors(t *testing.T) {
 			`entity "a" already defined at f.yaml:4`},
 		{"YAML alias", src + "entities:\n  - &x {id: a}\n  - *x\n", "aliases are not allowed"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := build([]namedFile{{"f.yaml", []byte(tc.doc)}})
-			if err == nil {
-				t.Fatal("loaded")
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q\ndoes not contain %q", err, tc.want)
-			}
-		})
-	}
+	checkRefused(t, tests)
 }
 
 func TestNormalize(t *testing.T) {
@@ -107,5 +95,24 @@ func TestMatchPath(t *testing.T) {
 		if got := len(ix.Path(tc.path)) == 1; got != tc.want {
 			t.Errorf("Index.Path with %q on %q = %v", tc.pattern, tc.path, got)
 		}
+	}
+}
+
+// refusal is a catalogue file that must not load, and part of the error
+// that says why.
+type refusal struct{ name, doc, want string }
+
+func checkRefused(t *testing.T, tests []refusal) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := build([]namedFile{{"f.yaml", []byte(tc.doc)}})
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q\ndoes not contain %q", err, tc.want)
+			}
+		})
 	}
 }
