@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -127,7 +128,7 @@ func parseFile(name string, data []byte) (*file, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var f file
-	if err := root.Decode(&f); err != nil {
+	if err := strictyaml.Decode(&root, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &f, nil

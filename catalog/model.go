@@ -54,7 +54,7 @@ type Fact struct {
 	Source     string     `json:"source" yaml:"source"` // key into Catalog.Sources
 	Confidence Confidence `json:"confidence" yaml:"confidence"`
 	Note       string     `json:"note,omitempty" yaml:"note"`
-	Pos        Position   `json:"-" yaml:"-"`
+	Pos        Position   `json:"-" yaml:"-" strictyaml:"line"`
 }
 
 // Source is a public document that facts cite.
@@ -62,7 +62,7 @@ type Source struct {
 	ID    string   `json:"id" yaml:"id"`
 	URL   string   `json:"url" yaml:"url"`
 	Title string   `json:"title,omitempty" yaml:"title"`
-	Pos   Position `yaml:"-"`
+	Pos   Position `yaml:"-" strictyaml:"line"`
 }
 
 // NameKind says what sort of name an entity name is.
@@ -125,7 +125,7 @@ type Entity struct {
 	Parents     []Parent     `json:"parents,omitempty" yaml:"parents"`
 	Identifiers []Identifier `json:"identifiers,omitempty" yaml:"identifiers"`
 	Notes       string       `json:"notes,omitempty" yaml:"notes"`
-	Pos         Position     `json:"-" yaml:"-"`
+	Pos         Position     `json:"-" yaml:"-" strictyaml:"line"`
 }
 
 // Product is something an entity makes or provides.

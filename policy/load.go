@@ -91,7 +91,7 @@ func parse(data []byte) (*rawPack, int, error) {
 		}
 	}
 	var f rawPack
-	if err := doc.Decode(&f); err != nil {
+	if err := strictyaml.Decode(doc, &f); err != nil {
 		return nil, 0, err
 	}
 	return &f, doc.Line, nil

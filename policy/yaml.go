@@ -21,7 +21,7 @@ type rawPack struct {
 }
 
 type rawRule struct {
-	Line     int          `yaml:"-"`
+	Line     int          `yaml:"-" strictyaml:"line"`
 	ID       lined        `yaml:"id"`
 	Clause   lined        `yaml:"clause"`
 	Effect   lined        `yaml:"effect"`
@@ -31,14 +31,14 @@ type rawRule struct {
 }
 
 type rawDeadline struct {
-	Line      int   `yaml:"-"`
+	Line      int   `yaml:"-" strictyaml:"line"`
 	Date      lined `yaml:"date"`
 	DaysAfter lined `yaml:"days_after"`
 	From      lined `yaml:"from"`
 }
 
 type rawExample struct {
-	Line     int          `yaml:"-"`
+	Line     int          `yaml:"-" strictyaml:"line"`
 	Name     lined        `yaml:"name"`
 	System   rawExSystem  `yaml:"system"`
 	Supplier rawExSupp    `yaml:"supplier"`
@@ -77,24 +77,6 @@ type rawExFlow struct {
 	RegisteredCountry lined   `yaml:"registered_country"`
 	BytesOut          lined   `yaml:"bytes_out"`
 	Names             []lined `yaml:"names"`
-}
-
-func (x *rawRule) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawRule
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
-}
-
-func (x *rawDeadline) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawDeadline
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
-}
-
-func (x *rawExample) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawExample
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
 }
 
 // lined is a string scalar and the line it was written on.

@@ -53,7 +53,7 @@ func parse(data []byte) (*rawFile, error) {
 		return nil, err
 	}
 	var f rawFile
-	if err := doc.Decode(&f); err != nil {
+	if err := strictyaml.Decode(doc, &f); err != nil {
 		return nil, err
 	}
 	return &f, nil

@@ -19,13 +19,13 @@ type rawFile struct {
 }
 
 type rawDefault struct {
-	Line           int     `yaml:"-"`
+	Line           int     `yaml:"-" strictyaml:"line"`
 	Classification lined   `yaml:"classification"`
 	Tags           []lined `yaml:"tags"`
 }
 
 type rawSystem struct {
-	Line           int      `yaml:"-"`
+	Line           int      `yaml:"-" strictyaml:"line"`
 	ID             lined    `yaml:"id"`
 	Name           string   `yaml:"name"`
 	Department     string   `yaml:"department"`
@@ -39,18 +39,6 @@ type rawRules struct {
 	Hosts     []lined `yaml:"hosts"`
 	Labels    []lined `yaml:"labels"`
 	Addresses []lined `yaml:"addresses"`
-}
-
-func (x *rawDefault) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawDefault
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
-}
-
-func (x *rawSystem) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawSystem
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
 }
 
 // lined is a string scalar and the line it was written on.

@@ -17,7 +17,7 @@ type rawFile struct {
 }
 
 type rawWaiver struct {
-	Line       int      `yaml:"-"`
+	Line       int      `yaml:"-" strictyaml:"line"`
 	ID         lined    `yaml:"id"`
 	Scope      rawScope `yaml:"scope"`
 	Instrument lined    `yaml:"instrument"`
@@ -30,21 +30,14 @@ type rawWaiver struct {
 }
 
 type rawScope struct {
-	Line    int   `yaml:"-"`
+	Line    int   `yaml:"-" strictyaml:"line"`
 	Finding lined `yaml:"finding"`
 	System  lined `yaml:"system"`
 	Product lined `yaml:"product"`
 }
 
-func (x *rawWaiver) UnmarshalYAML(n *yaml.Node) error {
-	type plain rawWaiver
-	x.Line = n.Line
-	return n.Decode((*plain)(x))
-}
-
 func (x *rawScope) UnmarshalYAML(n *yaml.Node) error {
 	type plain rawScope
-	x.Line = n.Line
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: a scope is a mapping: finding, system, product, or system and product", n.Line)
 	}
