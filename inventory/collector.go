@@ -116,22 +116,35 @@ func (t *Target) OpenAt(p string) (RandomFile, int64, error) {
 	return rf, st.Size(), nil
 }
 
-// OnHost places what a reader made of one of the target's files on the
-// target's host and gives each item its id: what every collector that
-// wraps a document reader does.
-func (t *Target) OnHost(inv *Inventory) ([]Item, []Unknown) {
-	for i := range inv.Items {
-		inv.Items[i].Location.Host = t.Host
-		inv.Items[i].SetID()
+// Place finishes what a collector made of one of the target's files, as
+// the walker does for every collector (so collectors need not): each item
+// and unknown is placed on the target's host and, where the collector did
+// not say, in the file and with the collector's name; each item then gets
+// its id, which depends on all of that.
+func (t *Target) Place(path, collector string, items []Item, unknowns []Unknown) {
+	src := t.Display(path)
+	place := func(l *Location) {
+		if l.Source == "" {
+			l.Source = src
+		}
+		if l.Reader == "" {
+			l.Reader = collector
+		}
+		if l.Host == "" {
+			l.Host = t.Host
+		}
 	}
-	for i := range inv.Unknowns {
-		inv.Unknowns[i].Location.Host = t.Host
+	for i := range items {
+		place(&items[i].Location)
+		items[i].SetID()
 	}
-	return inv.Items, inv.Unknowns
+	for i := range unknowns {
+		place(&unknowns[i].Location)
+	}
 }
 
 // CollectWith reads one file of the target with a document reader (a
-// package database) and places its items on the target's host.
+// package database).
 func (t *Target) CollectWith(ctx context.Context, f TargetFile, lim Limits, read func(context.Context, string, io.Reader, Limits) (*Inventory, error)) ([]Item, []Unknown, error) {
 	fh, err := t.FS.Open(f.Path)
 	if err != nil {
@@ -142,6 +155,5 @@ func (t *Target) CollectWith(ctx context.Context, f TargetFile, lim Limits, read
 	if err != nil {
 		return nil, nil, err
 	}
-	items, unknowns := t.OnHost(inv)
-	return items, unknowns, nil
+	return inv.Items, inv.Unknowns, nil
 }

@@ -109,21 +109,7 @@ func Walk(ctx context.Context, t *inventory.Target, collectors []inventory.Colle
 func run(ctx context.Context, t *inventory.Target, j job, lim inventory.Limits) result {
 	r := result{seq: j.seq}
 	items, unknowns, err := collectSafely(ctx, t, j, lim)
-	for i := range items {
-		it := &items[i]
-		if it.Location.Source == "" {
-			it.Location.Source = t.Display(j.f.Path)
-		}
-		if it.Location.Reader == "" {
-			it.Location.Reader = j.c.Name()
-		}
-		if it.Location.Host == "" {
-			it.Location.Host = t.Host
-		}
-		if it.ID == "" {
-			it.SetID()
-		}
-	}
+	t.Place(j.f.Path, j.c.Name(), items, unknowns)
 	r.items, r.unknowns = items, unknowns
 	if err != nil && ctx.Err() == nil {
 		r.unknowns = append(r.unknowns, inventory.Unknown{

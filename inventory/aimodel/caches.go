@@ -27,7 +27,7 @@ func hfItem(t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) (
 	}
 	repo := org + "/" + name
 	it := inventory.Item{Type: inventory.Model, Ecosystem: "huggingface", Name: repo, Version: rev,
-		Location: inventory.Location{Source: t.Display(f.Path), Host: t.Host, Reader: "aimodel"}}
+		Location: inventory.Location{Source: t.Display(f.Path), Reader: "aimodel"}}
 	p := "pkg:huggingface/" + org + "/" + name
 	if rev != "" {
 		p += "@" + rev
@@ -99,7 +99,7 @@ func ollamaItem(t *inventory.Target, f inventory.TargetFile, lim inventory.Limit
 			Err: errors.New("not an Ollama model manifest (schemaVersion 2 with a model layer)")}
 	}
 	it := inventory.Item{Type: inventory.Model, Ecosystem: "ollama", Version: r.tag,
-		Location: inventory.Location{Source: name, Host: t.Host, Reader: "aimodel"}}
+		Location: inventory.Location{Source: name, Reader: "aimodel"}}
 	switch {
 	case r.registry == "registry.ollama.ai" && r.namespace == "library":
 		it.Name = r.model

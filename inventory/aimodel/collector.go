@@ -58,7 +58,6 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if reason := inventory.CheckItem(&it, lim); reason != "" {
 		return nil, []inventory.Unknown{{Location: it.Location, Name: inventory.Clip(it.Name), Reason: reason}}, nil
 	}
-	it.SetID()
 	return []inventory.Item{it}, nil, nil
 }
 

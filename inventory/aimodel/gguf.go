@@ -260,7 +260,7 @@ func ggufItem(t *inventory.Target, f inventory.TargetFile, lim inventory.Limits)
 		return inventory.Item{}, err
 	}
 	it := inventory.Item{Type: inventory.Model, Ecosystem: "gguf", Name: md["general.name"], Version: md["general.version"],
-		Location: inventory.Location{Source: name, Host: t.Host, Reader: "aimodel"}}
+		Location: inventory.Location{Source: name, Reader: "aimodel"}}
 	if it.Name == "" {
 		it.Name = strings.TrimSuffix(path.Base(f.Path), ".gguf")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 // testdata/installed follows the format apk-tools writes
@@ -114,10 +115,11 @@ func TestCollect(t *testing.T) {
 			t.Errorf("Wants(%q) != %v", p, want)
 		}
 	}
-	items, unknowns, err := Collector{}.Collect(context.Background(), tg, inventory.TargetFile{Path: "lib/apk/db/installed"}, inventory.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
+	res := collecttest.Run(t, tg, Collector{}, inventory.DefaultLimits, "lib/apk/db")
+	if len(res.Errs) > 0 {
+		t.Fatal(res.Errs)
 	}
+	items, unknowns := res.Items, res.Unknowns
 	if len(items) != 4 || len(unknowns) != 1 || items[0].Location.Source != db || items[0].Location.Host != "h1" || unknowns[0].Location.Host != "h1" {
 		t.Fatalf("items %+v unknowns %+v", items, unknowns)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 const extID = "abcdefghijklmnopabcdefghijklmnop"
@@ -55,7 +56,7 @@ func TestChromiumLayouts(t *testing.T) {
 			}), inventory.DefaultLimits)
 			want := []inventory.Item{{
 				Type: inventory.Extension, Ecosystem: l.browser, Name: "Example Notes", Version: "3.1.4",
-				Location: inventory.Location{Source: "/mnt/disk/" + dir + "/manifest.json", Host: "pc1"},
+				Location: inventory.Location{Source: "/mnt/disk/" + dir + "/manifest.json", Host: "pc1", Reader: "browserext"},
 				Attrs: []inventory.Attr{
 					attr(inventory.ExtensionID, extID),
 					attr(inventory.Author, "dev@example.com"),
@@ -67,7 +68,7 @@ func TestChromiumLayouts(t *testing.T) {
 			if len(res.errs) > 0 || len(res.unknowns) > 0 {
 				t.Fatalf("errors %v, unknowns %v", res.errs, res.unknowns)
 			}
-			if diff := cmp.Diff(want, res.items); diff != "" {
+			if diff := cmp.Diff(collecttest.WithIDs(want), res.items); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
 			}
 		})

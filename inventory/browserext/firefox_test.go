@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 // TestFirefoxExtensionsJSON: extensions only, Mozilla's own built-ins
@@ -28,7 +29,7 @@ func TestFirefoxExtensionsJSON(t *testing.T) {
 			src := "/mnt/disk/" + profile + "/extensions.json"
 			want := []inventory.Item{{
 				Type: inventory.Extension, Ecosystem: "firefox", Name: "Example Notes", Version: "2.0.1",
-				Location: inventory.Location{Source: src, Ref: "/addons/0", Host: "pc1"},
+				Location: inventory.Location{Source: src, Ref: "/addons/0", Host: "pc1", Reader: "browserext"},
 				Attrs: []inventory.Attr{
 					attr(inventory.ExtensionID, "notes@example.com"),
 					attr(inventory.Author, "Example Ltd"),
@@ -38,13 +39,13 @@ func TestFirefoxExtensionsJSON(t *testing.T) {
 				},
 			}, {
 				Type: inventory.Extension, Ecosystem: "firefox", Name: "Kaspersky Protection", Version: "4.0.8.0",
-				Location: inventory.Location{Source: src, Ref: "/addons/4", Host: "pc1"},
+				Location: inventory.Location{Source: src, Ref: "/addons/4", Host: "pc1", Reader: "browserext"},
 				Attrs: []inventory.Attr{
 					attr(inventory.ExtensionID, "light_plugin_ACF0E80077C511E59DED005056C00008@kaspersky.com"),
 					attr(inventory.Path, `C:\ProgramData\Kaspersky Lab\KES\x\light_plugin_firefox\addon.xpi`),
 				},
 			}}
-			if diff := cmp.Diff(want, res.items); diff != "" {
+			if diff := cmp.Diff(collecttest.WithIDs(want), res.items); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
 			}
 			if len(res.errs) > 0 || len(res.unknowns) != 1 || res.unknowns[0].Location.Ref != "/addons/5" {

@@ -46,7 +46,7 @@ type Result struct {
 
 // Run offers every regular file below each of dirs (the whole target when
 // none) to the collector, as the walker does: symbolic links are passed
-// over, Wants decides, Collect reads.
+// over, Wants decides, Collect reads, Place finishes.
 func Run(t testing.TB, tgt *inventory.Target, c inventory.Collector, lim inventory.Limits, dirs ...string) Result {
 	t.Helper()
 	if len(dirs) == 0 {
@@ -63,6 +63,7 @@ func Run(t testing.TB, tgt *inventory.Target, c inventory.Collector, lim invento
 				size = fi.Size()
 			}
 			items, unknowns, err := c.Collect(context.Background(), tgt, inventory.TargetFile{Path: p, Size: size}, lim)
+			tgt.Place(p, c.Name(), items, unknowns)
 			if err != nil {
 				res.Errs[p] = err.Error()
 			}
@@ -82,4 +83,13 @@ func Run(t testing.TB, tgt *inventory.Target, c inventory.Collector, lim invento
 func Root(t testing.TB, root string, c inventory.Collector) Result {
 	t.Helper()
 	return Run(t, &inventory.Target{Name: "/", FS: os.DirFS(root), Host: "h"}, c, inventory.DefaultLimits)
+}
+
+// WithIDs gives each wanted item the id that Place gives it, so that a
+// test compares ids too.
+func WithIDs(items []inventory.Item) []inventory.Item {
+	for i := range items {
+		items[i].SetID()
+	}
+	return items
 }

@@ -48,7 +48,7 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if err != nil {
 		return nil, nil, err
 	}
-	return deps.Items(inventory.Location{Source: name, Host: t.Host, Reader: "dotnet"}, lim)
+	return deps.Items(inventory.Location{Source: name, Reader: "dotnet"}, lim)
 }
 
 // isDeps reports whether a file named *.deps.json is the .NET SDK's: a

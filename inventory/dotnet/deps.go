@@ -93,7 +93,6 @@ func (d *Deps) Items(loc inventory.Location, lim inventory.Limits) ([]inventory.
 			unknowns = append(unknowns, inventory.Unknown{Location: l, Name: inventory.Clip(k), Reason: reason})
 			continue
 		}
-		it.SetID()
 		items = append(items, it)
 	}
 	return items, unknowns, nil

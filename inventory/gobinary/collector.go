@@ -114,10 +114,10 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 		// A program that claims to be one format and cannot be read as
 		// it is not the scan's to judge, but what could not be read is
 		// said.
-		return nil, []inventory.Unknown{{Location: inventory.Location{Source: name, Host: t.Host, Reader: "gobinary"},
+		return nil, []inventory.Unknown{{Location: inventory.Location{Source: name, Reader: "gobinary"},
 			Name: path.Base(f.Path), Reason: "Go build information unreadable: " + err.Error()}}, nil
 	}
-	return Items(bi, name, t.Host, lim)
+	return Items(bi, name, lim)
 }
 
 func isExecutable(head []byte) bool {

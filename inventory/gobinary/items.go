@@ -14,8 +14,8 @@ import (
 // compiled into it, with the main module as its dependency path. A
 // replaced module is reported as its replacement: that is the code that
 // was compiled in.
-func Items(bi *buildinfo.BuildInfo, name, host string, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	loc := inventory.Location{Source: name, Host: host, Reader: "gobinary"}
+func Items(bi *buildinfo.BuildInfo, name string, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
+	loc := inventory.Location{Source: name, Reader: "gobinary"}
 	prog := inventory.Item{Type: inventory.Application, Ecosystem: "go", Name: path.Base(name), Version: bi.Main.Version, Location: loc}
 	if bi.Main.Path != "" {
 		prog.Add(inventory.PURL, purl(bi.Main.Path, bi.Main.Version))
@@ -37,7 +37,7 @@ func Items(bi *buildinfo.BuildInfo, name, host string, lim inventory.Limits) ([]
 			continue
 		}
 		it := inventory.Item{Type: inventory.Library, Ecosystem: "go", Name: m.Path, Version: m.Version, DependencyPath: []string{top},
-			Location: inventory.Location{Source: name, Host: host, Reader: "gobinary", Ref: "dep " + strconv.Itoa(i)}}
+			Location: inventory.Location{Source: name, Reader: "gobinary", Ref: "dep " + strconv.Itoa(i)}}
 		it.Add(inventory.PURL, purl(m.Path, m.Version))
 		items = append(items, it)
 	}
@@ -47,7 +47,6 @@ func Items(bi *buildinfo.BuildInfo, name, host string, lim inventory.Limits) ([]
 			unknowns = append(unknowns, inventory.Unknown{Location: it.Location, Name: inventory.Clip(it.Name), Reason: reason})
 			continue
 		}
-		it.SetID()
 		out = append(out, it)
 	}
 	return out, unknowns, nil

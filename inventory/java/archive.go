@@ -16,7 +16,6 @@ import (
 // reader collects the items of one archive and the archives inside it.
 type reader struct {
 	ctx      context.Context
-	host     string
 	lim      inventory.Limits
 	items    []inventory.Item
 	unknowns []inventory.Unknown
@@ -59,7 +58,7 @@ func (r *reader) archive(ra io.ReaderAt, size int64, name, file string, via []st
 		}
 	}
 	own := ownPOM(poms, file)
-	loc := inventory.Location{Source: name, Host: r.host, Reader: "java"}
+	loc := inventory.Location{Source: name, Reader: "java"}
 	// The archive itself: its own artifact when it has one, else what its
 	// manifest says.
 	self := inventory.Item{Type: inventory.Library, Ecosystem: "maven", Name: file, DependencyPath: via, Location: loc}
@@ -81,7 +80,7 @@ func (r *reader) archive(ra io.ReaderAt, size int64, name, file string, via []st
 		}
 		// Shaded into this archive: another artifact's classes.
 		it := inventory.Item{Type: inventory.Library, Ecosystem: "maven", Name: p.group + ":" + p.artifact, Version: p.version,
-			DependencyPath: inside, Location: inventory.Location{Source: name, Ref: p.entry, Host: r.host, Reader: "java"}}
+			DependencyPath: inside, Location: inventory.Location{Source: name, Ref: p.entry, Reader: "java"}}
 		it.Add(inventory.PURL, purl(p))
 		r.add(it)
 	}
@@ -98,7 +97,7 @@ func (r *reader) archive(ra io.ReaderAt, size int64, name, file string, via []st
 func (r *reader) nested(zf *zip.File, outer string, via []string, depth int) {
 	name := outer + "!/" + zf.Name
 	fail := func(reason string) {
-		r.unknowns = append(r.unknowns, inventory.Unknown{Location: inventory.Location{Source: name, Host: r.host, Reader: "java"}, Name: path.Base(zf.Name), Reason: reason})
+		r.unknowns = append(r.unknowns, inventory.Unknown{Location: inventory.Location{Source: name, Reader: "java"}, Name: path.Base(zf.Name), Reason: reason})
 	}
 	if depth+1 >= maxDepth {
 		fail(fmt.Sprintf("archive nested more than %d deep", maxDepth))
@@ -127,7 +126,7 @@ func (r *reader) nested(zf *zip.File, outer string, via []string, depth int) {
 // entry reads a small member of an archive.
 func (r *reader) entry(zf *zip.File, archive string) ([]byte, error) {
 	fail := func(err error) ([]byte, error) {
-		r.unknowns = append(r.unknowns, inventory.Unknown{Location: inventory.Location{Source: archive, Ref: zf.Name, Host: r.host, Reader: "java"},
+		r.unknowns = append(r.unknowns, inventory.Unknown{Location: inventory.Location{Source: archive, Ref: zf.Name, Reader: "java"},
 			Name: zf.Name, Reason: err.Error()})
 		return nil, err
 	}
@@ -154,7 +153,6 @@ func (r *reader) add(it inventory.Item) {
 		r.unknowns = append(r.unknowns, inventory.Unknown{Location: it.Location, Name: inventory.Clip(it.Name), Reason: reason})
 		return
 	}
-	it.SetID()
 	r.items = append(r.items, it)
 }
 

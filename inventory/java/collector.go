@@ -60,7 +60,7 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if size > maxArchive {
 		return nil, nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("%w: %d bytes", inventory.ErrTooLarge, size)}
 	}
-	r := reader{ctx: ctx, host: t.Host, lim: lim}
+	r := reader{ctx: ctx, lim: lim}
 	if err := r.archive(ra, size, name, path.Base(f.Path), nil, 0); err != nil {
 		return nil, nil, err
 	}

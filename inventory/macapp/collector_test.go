@@ -8,12 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 func app(source, name, version string, attrs ...inventory.Attr) inventory.Item {
 	return inventory.Item{
 		Type: inventory.Application, Ecosystem: "macos", Name: name, Version: version,
-		Location: inventory.Location{Source: "/mnt/mac/" + source, Host: "mac1"}, Attrs: attrs,
+		Location: inventory.Location{Source: "/mnt/mac/" + source, Host: "mac1", Reader: "macapp"}, Attrs: attrs,
 	}
 }
 
@@ -86,7 +87,7 @@ func TestInfoPlist(t *testing.T) {
 			if len(res.errs) > 0 || len(res.unknowns) > 0 {
 				t.Fatalf("errors %v, unknowns %v", res.errs, res.unknowns)
 			}
-			if diff := cmp.Diff(tc.want, res.items); diff != "" {
+			if diff := cmp.Diff(collecttest.WithIDs(tc.want), res.items); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
 			}
 		})
@@ -97,7 +98,7 @@ func TestLaunchd(t *testing.T) {
 	xml := testdata(t, "com.example.agent.plist")
 	job := func(source, label, prog string) inventory.Item {
 		it := inventory.Item{Type: inventory.Application, Ecosystem: "launchd", Name: label,
-			Location: inventory.Location{Source: "/mnt/mac/" + source, Host: "mac1"}}
+			Location: inventory.Location{Source: "/mnt/mac/" + source, Host: "mac1", Reader: "launchd"}}
 		it.Add(inventory.BundleID, label)
 		it.Add(inventory.Path, prog)
 		return it
@@ -132,7 +133,7 @@ func TestLaunchd(t *testing.T) {
 			if len(res.errs) > 0 || len(res.unknowns) > 0 {
 				t.Fatalf("errors %v, unknowns %v", res.errs, res.unknowns)
 			}
-			if diff := cmp.Diff(tc.want, res.items); diff != "" {
+			if diff := cmp.Diff(collecttest.WithIDs(tc.want), res.items); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
 			}
 		})

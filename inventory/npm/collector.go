@@ -99,7 +99,7 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if err != nil {
 		return nil, nil, err
 	}
-	loc := inventory.Location{Source: name, Host: t.Host, Reader: "npm"}
+	loc := inventory.Location{Source: name, Reader: "npm"}
 	it := m.Item(loc)
 	// The path from the project: the project's folder, then the packages
 	// this one is nested in (the package's own name is the item).
@@ -113,6 +113,5 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 		}
 		return nil, []inventory.Unknown{{Location: loc, Name: inventory.Clip(dirs[len(dirs)-1]), Reason: reason}}, nil
 	}
-	it.SetID()
 	return []inventory.Item{it}, nil, nil
 }

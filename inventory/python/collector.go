@@ -70,13 +70,12 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	} else if strings.HasSuffix(d, "/EGG-INFO") {
 		dist = path.Dir(d)
 	}
-	it := md.Item(inventory.Location{Source: name, Host: t.Host, Reader: "python"}, t.Display(dist))
+	it := md.Item(inventory.Location{Source: name, Reader: "python"}, t.Display(dist))
 	if reason := inventory.CheckItem(&it, lim); reason != "" || md.Name == "" {
 		if reason == "" {
 			reason = "no Name in the metadata"
 		}
 		return nil, []inventory.Unknown{{Location: it.Location, Name: inventory.Clip(md.Name), Reason: reason}}, nil
 	}
-	it.SetID()
 	return []inventory.Item{it}, nil, nil
 }

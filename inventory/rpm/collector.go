@@ -66,8 +66,7 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if err != nil {
 		return nil, nil, err
 	}
-	items, unknowns := t.OnHost(inv)
-	return items, unknowns, nil
+	return inv.Items, inv.Unknowns, nil
 }
 
 // copyOut copies a regular file of fsys to a new local file, failing

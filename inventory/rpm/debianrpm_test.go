@@ -14,6 +14,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
 
 type spec struct{ Name, Epoch, Version, Release, Vendor, URL string }
@@ -76,10 +77,11 @@ func TestDebianRPM(t *testing.T) {
 	if !(Collector{}).Wants(dbPath) {
 		t.Fatalf("the collector does not want %s", dbPath)
 	}
-	items, unknowns, err := Collector{}.Collect(context.Background(), tg, inventory.TargetFile{Path: dbPath}, inventory.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
+	res := collecttest.Run(t, tg, Collector{}, inventory.DefaultLimits, "var/lib/rpm")
+	if len(res.Errs) > 0 {
+		t.Fatal(res.Errs)
 	}
+	items, unknowns := res.Items, res.Unknowns
 	if len(unknowns) > 0 {
 		t.Errorf("unknowns: %+v", unknowns)
 	}
@@ -96,7 +98,7 @@ func TestDebianRPM(t *testing.T) {
 			t.Errorf("%s has no id", it.Name)
 		}
 	}
-	if diff := cmp.Diff(want, items, cmpIgnoreID); diff != "" {
+	if diff := cmp.Diff(collecttest.WithIDs(want), items); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
 	if got := rpmList(t, filepath.Join(root, "var/lib/rpm"), "sqlite"); len(got) != len(items) {
@@ -126,7 +128,6 @@ func TestDebianRPM(t *testing.T) {
 	}
 }
 
-var cmpIgnoreID = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".ID" }, cmp.Ignore())
 
 func hasEvidence(at *attribute.Attribution, kind catalog.Kind, value string) bool {
 	for _, e := range at.Evidence {

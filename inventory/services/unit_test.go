@@ -24,7 +24,7 @@ func collect(t *testing.T, tgt *inventory.Target, dirs ...string) ([]inventory.I
 
 func service(source string, line int, name, program string) inventory.Item {
 	it := inventory.Item{Type: inventory.Application, Ecosystem: "systemd", Name: name,
-		Location: inventory.Location{Source: "/mnt/root/" + source, Line: line, Host: "srv1"}}
+		Location: inventory.Location{Source: "/mnt/root/" + source, Line: line, Host: "srv1", Reader: "systemd"}}
 	it.Add(inventory.Service, name)
 	it.Add(inventory.Path, program)
 	return it
@@ -64,7 +64,7 @@ func TestUnits(t *testing.T) {
 	if len(errs) > 0 || len(unknowns) > 0 {
 		t.Fatalf("errors %v, unknowns %v", errs, unknowns)
 	}
-	if diff := cmp.Diff(want, items); diff != "" {
+	if diff := cmp.Diff(collecttest.WithIDs(want), items); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
 }
