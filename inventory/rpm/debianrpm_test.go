@@ -128,7 +128,6 @@ func TestDebianRPM(t *testing.T) {
 	}
 }
 
-
 func hasEvidence(at *attribute.Attribution, kind catalog.Kind, value string) bool {
 	for _, e := range at.Evidence {
 		if e.Kind == kind && e.Identifier == value {
