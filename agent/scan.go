@@ -48,6 +48,9 @@ func realScan(targets []string, version string) func(context.Context) ([]byte, e
 // the server matches the host to its register.
 func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 	return func(ctx context.Context, logs []string) ([]byte, error) {
+		if len(logs) == 0 {
+			return nil, errors.New("no flow log given")
+		}
 		cat, err := catalog.Embedded()
 		if err != nil {
 			return nil, fmt.Errorf("embedded catalogue: %w", err)
@@ -71,26 +74,14 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading flow logs: %w", err)
 		}
-		failed := 0
-		for _, in := range inputs {
-			if in.Error != "" {
-				failed++
-			}
-		}
-		if len(inputs) == 0 {
-			return nil, errors.New("no flow log given")
-		}
-		if failed == len(inputs) {
-			return nil, errors.New("no flow log could be read: " + inputs[0].Error)
-		}
 		rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
 			Catalog: report.CatalogOf(cat),
 			Inputs:  inputs}
-		rep.Result = *j.Finish()
-		m := db.Meta()
-		rep.IPData = &egress.IPData{Name: m.Name, Built: m.Built, Digest: m.Digest}
-		for _, s := range m.Sources {
-			rep.IPData.Sources = append(rep.IPData.Sources, egress.IPDataSource(s))
+		describe := func() (*egress.IPData, error) { return egress.IPDataOf(db.Meta()), nil }
+		if err := j.Complete(rep, describe); errors.Is(err, egress.ErrNothingRead) {
+			return nil, fmt.Errorf("flow logs: %w: %s", err, inputs[0].Error)
+		} else if err != nil {
+			return nil, err
 		}
 		var buf bytes.Buffer
 		if err := egress.Encode(&buf, "json", rep); err != nil {

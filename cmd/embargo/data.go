@@ -82,12 +82,7 @@ func openIPData(file string) (egress.AddrLookup, func() (*egress.IPData, error),
 		if err != nil {
 			return nil, err
 		}
-		m := db.Meta()
-		ref := &egress.IPData{Name: m.Name, Built: m.Built, Digest: m.Digest}
-		for _, s := range m.Sources {
-			ref.Sources = append(ref.Sources, egress.IPDataSource(s))
-		}
-		return ref, nil
+		return egress.IPDataOf(db.Meta()), nil
 	}
 	return lookup, describe, nil
 }

@@ -148,25 +148,13 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 // finish judges what was read, writes the report and maps the outcome to
 // the exit code.
 func (o *flowsOptions) finish(cmd *cobra.Command, j *egress.Judge, rep *egress.Report) error {
-	failed := 0
-	for _, in := range rep.Inputs {
-		if in.Error != "" {
-			failed++
+	if err := j.Complete(rep, o.describeIP); err != nil {
+		if errors.Is(err, egress.ErrNothingRead) {
+			for _, in := range rep.Inputs {
+				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
+			}
 		}
-	}
-	if failed > 0 && failed == len(rep.Inputs) {
-		for _, in := range rep.Inputs {
-			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
-		}
-		return errors.New("no input could be read")
-	}
-	rep.Result = *j.Finish()
-	var err error
-	if rep.IPData, err = o.describeIP(); err != nil {
-		return fmt.Errorf("IP data: %w", err)
-	}
-	if rep.Policy != nil {
-		rep.Policy.UnusedWaivers = rep.UnusedWaivers
+		return err
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {
