@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -66,7 +65,7 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 		now := time.Now().UTC()
 		j := egress.NewJudge(egress.Options{
 			Catalog: cat,
-			Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(a)) },
+			Lookup:  db.Lookup,
 			Sources: egress.OneOffSources(sys),
 			Now:     now,
 		})

@@ -6,15 +6,12 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress/ipdata"
 )
 
 // AddrInfo is what IP data says of an address: the country it is
-// registered in and its network owner. Field for field it is ipdata.Info.
-type AddrInfo struct {
-	Country string
-	ASN     uint32
-	ASOrg   string
-}
+// registered in and its network owner.
+type AddrInfo = ipdata.Info
 
 // AddrLookup answers AddrInfo for an address; it must be safe for
 // concurrent use.

@@ -26,7 +26,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := egress.NewAttributor(cat, func(x netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(x)) })
+	a := egress.NewAttributor(cat, db.Lookup)
 	type short struct {
 		Key, By, Country, Controlling string
 		ASN                           uint32
@@ -52,7 +52,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	}
 	// The whole path: a one-off system's flows to Kaspersky's Swiss
 	// network and to Google.
-	j := egress.NewJudge(egress.Options{Catalog: cat, Lookup: func(x netip.Addr) egress.AddrInfo { return egress.AddrInfo(db.Lookup(x)) },
+	j := egress.NewJudge(egress.Options{Catalog: cat, Lookup: db.Lookup,
 		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("91.103.64.10"), DstPort: 443, Proto: egress.TCP, BytesOut: 10})

@@ -75,7 +75,7 @@ func openIPData(file string) (egress.AddrLookup, func() (*egress.IPData, error),
 		if err != nil {
 			return egress.AddrInfo{}
 		}
-		return egress.AddrInfo(db.Lookup(a))
+		return db.Lookup(a)
 	}
 	describe := func() (*egress.IPData, error) {
 		db, err := load()
