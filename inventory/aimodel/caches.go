@@ -50,21 +50,28 @@ func isHex(s string) bool {
 	return true
 }
 
-// ollamaRef is the model reference an Ollama manifest path names:
-// .../manifests/REGISTRY/NAMESPACE/MODEL/TAG.
+// ref is an Ollama model reference.
 type ref struct{ registry, namespace, model, tag string }
 
+// ollamaRef is the model reference an Ollama manifest path names:
+// .../manifests/REGISTRY/NAMESPACE/MODEL/TAG. It runs on every file of a
+// walk, so the four segments are taken from the end, and the folder
+// before them must be the last "manifests".
 func ollamaRef(p string) (ref, bool) {
-	i := strings.LastIndex(p, "/manifests/")
-	if i < 0 {
-		return ref{}, false
+	var segs [4]string
+	end := len(p)
+	for k := 3; k >= 0; k-- {
+		i := strings.LastIndexByte(p[:end], '/')
+		if i < 0 {
+			return ref{}, false
+		}
+		segs[k], end = p[i+1:end], i
 	}
-	segs := strings.Split(p[i+len("/manifests/"):], "/")
-	if len(segs) != 4 || !strings.Contains(segs[0], ".") {
+	if !strings.HasSuffix(p[:end], "/manifests") || !strings.Contains(segs[0], ".") {
 		return ref{}, false
 	}
 	for _, s := range segs {
-		if s == "" || strings.HasPrefix(s, ".") {
+		if s == "" || s == "manifests" || strings.HasPrefix(s, ".") {
 			return ref{}, false
 		}
 	}

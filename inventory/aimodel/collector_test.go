@@ -155,3 +155,24 @@ func FuzzParseGGUF(f *testing.F) {
 		_ = md.Repos()
 	})
 }
+
+func TestWants(t *testing.T) {
+	for p, want := range map[string]bool{
+		"home/ann/.ollama/models/manifests/registry.ollama.ai/library/deepseek-r1/7b": true,
+		"m/manifests/hf.co/deepseek-ai/DeepSeek-V3-GGUF/Q4_K_M":                       true,
+		"manifests/registry.ollama.ai/library/x/latest":                               false, // no folder above
+		"m/manifests/library/deepseek-r1/7b":                                          false, // three segments
+		"m/manifests/registry.ollama.ai/library/deepseek-r1/7b/extra":                 false,
+		"m/manifests/registry/library/x/latest":                                       false, // not a host
+		"m/manifests/registry.ollama.ai/.library/x/latest":                            false,
+		"m/manifests/a.b/manifests/c/d":                                               false,
+		"m/manifests/registry.ollama.ai/library//latest":                              false,
+		"m/x.gguf": true,
+		"hub/models--deepseek-ai--DeepSeek-R1/refs/main": true,
+		"src/refs/main": false,
+	} {
+		if got := (Collector{}).Wants(p); got != want {
+			t.Errorf("Wants(%q) = %v", p, got)
+		}
+	}
+}

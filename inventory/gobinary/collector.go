@@ -28,11 +28,6 @@ func (Collector) Tags() []string { return []string{"language", "go", "binary", "
 // Requirements implements inventory.Collector: files only.
 func (Collector) Requirements() inventory.Requirements { return inventory.Requirements{} }
 
-// binDirs are the folders whose files are programs: every bin and sbin
-// (usr/bin, usr/local/bin, opt/x/bin, a user's go/bin and .local/bin, and
-// the folders below them), libexec, and ko's image layout.
-var binDirs = map[string]bool{"bin": true, "sbin": true, "libexec": true, "ko-app": true}
-
 // notPrograms are file name extensions of scripts, libraries and data,
 // which are not opened.
 var notPrograms = map[string]bool{
@@ -47,21 +42,48 @@ var notPrograms = map[string]bool{
 // plugin folder (Terraform providers: .../linux_amd64/terraform-provider-x),
 // unless its extension says it is a script, a library or data. Go's build
 // cache is not software anyone runs.
+//
+// It runs on every file of a walk, so it looks at the path's folders in
+// place rather than through path.Dir.
 func (Collector) Wants(p string) bool {
-	dir, file := path.Split(p)
-	dir = strings.TrimSuffix(dir, "/")
-	if file == "" || notPrograms[strings.ToLower(path.Ext(file))] || strings.Contains(dir, "/go-build/") {
+	dir, file := "", p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		dir, file = p[:i], p[i+1:]
+	}
+	if file == "" || !programFolder(dir) {
 		return false
 	}
-	if dir == "app" || platformDir(path.Base(dir)) {
+	return !notPrograms[strings.ToLower(path.Ext(file))] && !strings.Contains(dir, "/go-build/")
+}
+
+// binDir reports whether the files below a folder of this name are
+// programs: every bin and sbin (usr/bin, usr/local/bin, opt/x/bin, a
+// user's go/bin and .local/bin, and the folders below them), libexec, and
+// ko's image layout. A switch, not a map: it runs for each folder of each
+// file walked.
+func binDir(name string) bool {
+	switch name {
+	case "bin", "sbin", "libexec", "ko-app":
 		return true
 	}
-	for d := dir; d != "" && d != "."; d = path.Dir(d) {
-		if binDirs[path.Base(d)] {
+	return false
+}
+
+// programFolder reports whether dir is a folder programs are installed in.
+func programFolder(dir string) bool {
+	if dir == "app" || platformDir(dir[strings.LastIndexByte(dir, '/')+1:]) {
+		return true
+	}
+	// Most folders name none of them: a search of the whole path is
+	// cheaper than looking at each folder.
+	if !strings.Contains(dir, "bin") && !strings.Contains(dir, "libexec") && !strings.Contains(dir, "ko-app") {
+		return false
+	}
+	for rest := dir; rest != ""; {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, "/")
+		if binDir(seg) {
 			return true
-		}
-		if d == "/" {
-			break
 		}
 	}
 	return false

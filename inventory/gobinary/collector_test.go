@@ -34,6 +34,11 @@ func TestWants(t *testing.T) {
 		"usr/bin/libfoo.so":              false,
 		"root/.cache/go-build/06/0612-d": false,
 		"opt/linux_amd64x/tool":          false,
+		"/usr/bin/abs":                   true,
+		"usr/binx/tool":                  false,
+		"usr/bin/":                       false,
+		"kubectl":                        false,
+		"linux_amd64/tool":               true,
 	} {
 		if got := (Collector{}).Wants(p); got != want {
 			t.Errorf("Wants(%q) = %v", p, got)
