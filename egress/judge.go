@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/policy/waivers"
-	"github.com/embargo-dev/embargo/report"
 )
 
 // Sources says which system a flow's source address belongs to.
@@ -128,13 +128,13 @@ func (j *Judge) judgeOne(cv *Conversation) {
 type Result struct {
 	Stats Stats `json:"stats"`
 	// UnregisteredSources counts source addresses in no system's ranges.
-	UnregisteredSources uint64                 `json:"unregistered_sources,omitempty"`
-	Aggregates          []Aggregate            `json:"aggregates"`
-	Findings            []report.Finding       `json:"findings,omitempty"`
-	Summary             *report.FindingSummary `json:"findings_summary,omitempty"`
+	UnregisteredSources uint64            `json:"unregistered_sources,omitempty"`
+	Aggregates          []Aggregate       `json:"aggregates"`
+	Findings            []finding.Finding `json:"findings,omitempty"`
+	Summary             *finding.Summary  `json:"findings_summary,omitempty"`
 	// UnusedWaivers decide no finding of this run.
-	UnusedWaivers []report.WaiverRef `json:"-"`
-	Bads          []Bad              `json:"bad_records,omitempty"`
+	UnusedWaivers []finding.WaiverRef `json:"-"`
+	Bads          []Bad               `json:"bad_records,omitempty"`
 }
 
 // Finish attributes every conversation collected, aggregates them and,
@@ -148,22 +148,22 @@ func (j *Judge) Finish() *Result {
 	return r
 }
 
-func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSummary, []report.WaiverRef) {
+func (j *Judge) findings(aggs []Aggregate) ([]finding.Finding, *finding.Summary, []finding.WaiverRef) {
 	e := j.o.Engine
 	cat := e.Catalog()
 	titles := map[string]string{}
 	for _, p := range e.Packs() {
 		titles[p.ID] = p.Title
 	}
-	var out []report.Finding
+	var out []finding.Finding
 	for i := range aggs {
 		a := &aggs[i]
 		sys := a.sys
 		d := j.destinationOf(a)
 		for _, f := range e.EvaluateFlow(sys, FlowVars(a), d.Attribution(), a.Destination) {
-			rf := report.Finding{Finding: f, Title: titles[f.Pack], SystemName: a.SystemName, Classification: a.Classification,
+			rf := finding.Finding{Finding: f, Title: titles[f.Pack], SystemName: a.SystemName, Classification: a.Classification,
 				Tags: sys.Tags, Unregistered: a.Unregistered, ItemName: "traffic to " + destinationName(a),
-				Supplier: a.Entity, Country: a.ControllingCountry, State: report.Open, FirstSeen: j.o.Now}
+				Supplier: a.Entity, Country: a.ControllingCountry, State: finding.Open, FirstSeen: j.o.Now}
 			if !a.First.IsZero() {
 				rf.FirstSeen = a.First
 			}
@@ -173,7 +173,7 @@ func (j *Judge) findings(aggs []Aggregate) ([]report.Finding, *report.FindingSum
 			out = append(out, rf)
 		}
 	}
-	fin := report.Finalizing{Waivers: j.o.Waivers, Now: j.o.Now, FailOn: j.o.FailOn, OverdueIsReminder: j.o.OverdueIsReminder}
+	fin := finding.Finalizing{Waivers: j.o.Waivers, Now: j.o.Now, FailOn: j.o.FailOn, OverdueIsReminder: j.o.OverdueIsReminder}
 	return fin.Finalize(out)
 }
 

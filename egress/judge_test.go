@@ -8,9 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
-	"github.com/embargo-dev/embargo/report"
 )
 
 var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
@@ -190,7 +190,7 @@ func TestJudgeFindings(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 	if r.Summary.Failing != 1 || r.Findings[1].ID != policy.FindingID("secret-lan", p.ID, "ncsc-2017-egress-secret", "entity:kaspersky-ao") ||
-		r.Findings[1].State != report.Open || r.Findings[1].URL == "" {
+		r.Findings[1].State != finding.Open || r.Findings[1].URL == "" {
 		t.Errorf("summary %+v, finding %+v", r.Summary, r.Findings[1])
 	}
 }

@@ -3,6 +3,7 @@ package egress
 import (
 	"time"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -17,8 +18,8 @@ type Report struct {
 	IPData *IPData `json:"ipdata,omitempty"`
 	Inputs []Input `json:"inputs"`
 	Result
-	Policy *report.PolicyRun `json:"policy,omitempty"`
-	Notes  []string          `json:"notes,omitempty"`
+	Policy *finding.PolicyRun `json:"policy,omitempty"`
+	Notes  []string           `json:"notes,omitempty"`
 }
 
 // IPData names the IP data a report used: which snapshot, built when,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -147,7 +148,7 @@ func csvFindings(cw *csv.Writer, r *Report) error {
 		row[0], row[1], row[2], row[3] = f.ID, string(f.State), string(f.Effect), string(f.Severity)
 		row[4], row[5], row[6], row[7], row[8] = f.Instrument, f.Pack, f.Rule, f.Clause, f.URL
 		row[9], row[10] = ymd(f.Deadline), string(f.Due)
-		if f.Due != NoDeadline && f.Due != "" {
+		if f.Due != finding.NoDeadline && f.Due != "" {
 			row[11] = strconv.Itoa(f.DaysLeft)
 		}
 		if !f.FirstSeen.IsZero() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy"
 )
@@ -16,7 +17,7 @@ import (
 // country (as Explain), then the system, the rule, the instrument's clause
 // and URL, the deadline and the waiver, if any. it and v are the finding's
 // item and its attribution (nil when the item was not attributed).
-func ExplainFinding(w io.Writer, f Finding, it *inventory.Item, v *attribute.View) error {
+func ExplainFinding(w io.Writer, f finding.Finding, it *inventory.Item, v *attribute.View) error {
 	if err := explain(w, it, v); err != nil {
 		return err
 	}
@@ -26,7 +27,7 @@ func ExplainFinding(w io.Writer, f Finding, it *inventory.Item, v *attribute.Vie
 // FindingChain writes the part of a finding's explanation that follows
 // what it is about (an item, or traffic): the system, the rule, the
 // instrument's clause and URL, the deadline and the waiver.
-func FindingChain(w io.Writer, f Finding) error {
+func FindingChain(w io.Writer, f finding.Finding) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "\nSystem     %s", f.System)
 	if f.SystemName != "" {
@@ -74,7 +75,7 @@ func FindingChain(w io.Writer, f Finding) error {
 }
 
 // deadlineText says when f must be resolved and where it stands.
-func deadlineText(f Finding) string {
+func deadlineText(f finding.Finding) string {
 	seen := "first seen " + f.FirstSeen.UTC().Format(policy.DateLayout)
 	if f.Deadline.IsZero() {
 		return "none set by the instrument; " + seen
@@ -92,11 +93,11 @@ func deadlineText(f Finding) string {
 
 // DueText says where a deadline stands: "overdue by N days", "due in N
 // days", "due today".
-func DueText(d Due, days int) string {
+func DueText(d finding.Due, days int) string {
 	switch {
-	case d == NoDeadline:
+	case d == finding.NoDeadline:
 		return "no deadline"
-	case d == Overdue:
+	case d == finding.Overdue:
 		return fmt.Sprintf("overdue by %d %s", -days, plural(-days, "day"))
 	case days == 0:
 		return "due today"

@@ -4,25 +4,26 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 )
 
 // The words the encoders use for a finding's parts.
 
 // findingDueText says where a finding stands against its deadline.
-func findingDueText(f *Finding) string {
+func findingDueText(f *finding.Finding) string {
 	if f.Deadline.IsZero() {
-		return DueText(NoDeadline, 0)
+		return DueText(finding.NoDeadline, 0)
 	}
 	return DueText(f.Due, f.DaysLeft)
 }
 
 // findingStateText says whether a finding stands: "open", "waived by W
 // until DATE", "open — waiver W expired on DATE".
-func findingStateText(f *Finding) string {
+func findingStateText(f *finding.Finding) string {
 	w := f.Waiver
 	switch {
-	case f.State == Waived && w != nil:
+	case f.State == finding.Waived && w != nil:
 		return fmt.Sprintf("waived by %s until %s", w.ID, ymd(w.Expiry))
 	case w != nil && w.Expired:
 		return fmt.Sprintf("%s — waiver %s expired on %s", f.State, w.ID, ymd(w.Expiry))
@@ -32,7 +33,7 @@ func findingStateText(f *Finding) string {
 
 // findingProductText names what the item is: its product, or its
 // supplier when the product is not identified.
-func findingProductText(f *Finding) string {
+func findingProductText(f *finding.Finding) string {
 	switch {
 	case f.Product != "":
 		return "product " + f.Product
@@ -43,7 +44,7 @@ func findingProductText(f *Finding) string {
 }
 
 // findingItemText is the item's name and version.
-func findingItemText(f *Finding) string {
+func findingItemText(f *finding.Finding) string {
 	if f.ItemVersion == "" {
 		return f.ItemName
 	}

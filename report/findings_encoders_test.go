@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/report"
@@ -21,8 +22,8 @@ import (
 func noFindingsReport(t *testing.T) *report.Report {
 	t.Helper()
 	r := fixedReport(t)
-	r.Policy = &report.PolicyRun{Packs: packs[1:2], FailOn: policy.Prohibit, Systems: "one-off"}
-	r.Summary.Findings = &report.FindingSummary{ByEffect: map[string]int{}}
+	r.Policy = &finding.PolicyRun{Packs: packs[1:2], FailOn: policy.Prohibit, Systems: "one-off"}
+	r.Summary.Findings = &finding.Summary{ByEffect: map[string]int{}}
 	return r
 }
 
@@ -55,7 +56,7 @@ func TestTableFindings(t *testing.T) {
 	f.ItemName = strings.Repeat("An Application With A Long Name ", 4)
 	f.System, f.Unregistered = strings.Repeat("system-", 10), false
 	f.Error = "no such key: " + strings.Repeat("x", 200)
-	f.Waiver = &report.WaiverRef{ID: "W-1", Expired: true, Expiry: day("2025-01-01")}
+	f.Waiver = &finding.WaiverRef{ID: "W-1", Expired: true, Expiry: day("2025-01-01")}
 	long.Policy.UnusedWaivers[0].Note = "decides no finding of this scan (scope: " + strings.Repeat(`system "x", `, 20) + ")"
 	for _, tc := range []struct {
 		name  string
@@ -188,7 +189,7 @@ func TestCSVFindings(t *testing.T) {
 		}
 		return m
 	}
-	byRule := func(f *report.Finding) []string {
+	byRule := func(f *finding.Finding) []string {
 		return []string{"finding_id", f.ID, "effect", string(f.Effect), "severity", string(f.Severity), "instrument", f.Instrument,
 			"pack", f.Pack, "rule", f.Rule, "clause", f.Clause, "url", f.URL}
 	}
@@ -227,7 +228,7 @@ func TestCSVFindingsFormulaInjection(t *testing.T) {
 	r.Findings = r.Findings[3:4] // overdue, with an expired waiver
 	f := &r.Findings[0]
 	f.Clause, f.Host, f.ItemName, f.ItemVersion, f.Department, f.Owner = bad, "@host", bad, "+1", "-ops", "=owner"
-	f.Waiver = &report.WaiverRef{ID: "+W", Expired: true, Note: "@note", Expiry: day("2025-03-31")}
+	f.Waiver = &finding.WaiverRef{ID: "+W", Expired: true, Note: "@note", Expiry: day("2025-03-31")}
 	f.Error = "-2+3"
 	r.Unknowns = []inventory.Unknown{{Location: inventory.Location{Source: "=src", Host: "+h"}, Name: bad, Reason: "unreadable"}}
 	rows := readFindingsCSV(t, encode(t, report.CSV{}, r))
@@ -252,8 +253,8 @@ func TestJSONFindings(t *testing.T) {
 	r := policyReport(t)
 	var got struct {
 		Summary  report.Summary
-		Policy   *report.PolicyRun
-		Findings []report.Finding
+		Policy   *finding.PolicyRun
+		Findings []finding.Finding
 	}
 	unmarshal(t, encode(t, report.JSON{}, r), &got)
 	if diff := cmp.Diff(r.Findings, got.Findings); diff != "" {
@@ -280,14 +281,14 @@ func TestJSONSchemaBitesFindings(t *testing.T) {
 		name   string
 		breakf func(doc map[string]any)
 	}{
-		{"unknown effect", func(d map[string]any) { finding(d, 0)["effect"] = "ban" }},
-		{"bad finding id", func(d map[string]any) { finding(d, 0)["id"] = "F-1" }},
-		{"waived without a waiver", func(d map[string]any) { delete(finding(d, 4), "waiver") }},
-		{"overdue without a deadline", func(d map[string]any) { delete(finding(d, 5), "deadline") }},
-		{"no deadline with a deadline", func(d map[string]any) { finding(d, 1)["deadline"] = "2025-01-01T00:00:00Z" }},
-		{"unknown finding field", func(d map[string]any) { finding(d, 0)["status"] = "open" }},
+		{"unknown effect", func(d map[string]any) { findingAt(d, 0)["effect"] = "ban" }},
+		{"bad finding id", func(d map[string]any) { findingAt(d, 0)["id"] = "F-1" }},
+		{"waived without a waiver", func(d map[string]any) { delete(findingAt(d, 4), "waiver") }},
+		{"overdue without a deadline", func(d map[string]any) { delete(findingAt(d, 5), "deadline") }},
+		{"no deadline with a deadline", func(d map[string]any) { findingAt(d, 1)["deadline"] = "2025-01-01T00:00:00Z" }},
+		{"unknown finding field", func(d map[string]any) { findingAt(d, 0)["status"] = "open" }},
 		{"deadline rule without date or from", func(d map[string]any) {
-			finding(d, 0)["deadline_rule"] = map[string]any{"days_after": 3}
+			findingAt(d, 0)["deadline_rule"] = map[string]any{"days_after": 3}
 		}},
 		{"policy without findings", func(d map[string]any) { delete(d, "findings") }},
 		{"findings without policy", func(d map[string]any) { delete(d, "policy") }},
@@ -311,7 +312,7 @@ func TestJSONSchemaBitesFindings(t *testing.T) {
 	}
 }
 
-func finding(doc map[string]any, i int) map[string]any {
+func findingAt(doc map[string]any, i int) map[string]any {
 	return doc["findings"].([]any)[i].(map[string]any)
 }
 
@@ -329,20 +330,20 @@ func TestJSONSchemaCoversFindings(t *testing.T) {
 		slices.Sort(keys)
 		return keys
 	}
-	finding := defs["finding"].(map[string]any)
+	findingDef := defs["finding"].(map[string]any)
 	policyDef := defs["policy"].(map[string]any)
 	packsDef := policyDef["properties"].(map[string]any)["packs"].(map[string]any)["items"].(map[string]any)
-	deadlineDef := finding["properties"].(map[string]any)["deadline_rule"].(map[string]any)
+	deadlineDef := findingDef["properties"].(map[string]any)["deadline_rule"].(map[string]any)
 	for _, tc := range []struct {
 		name string
 		v    any
 		def  map[string]any
 	}{
-		{"finding", report.Finding{}, finding},
-		{"policy", report.PolicyRun{}, policyDef},
-		{"pack", report.PackRef{}, packsDef},
-		{"waiver", report.WaiverRef{}, defs["waiver"].(map[string]any)},
-		{"finding summary", report.FindingSummary{}, defs["finding_summary"].(map[string]any)},
+		{"finding", finding.Finding{}, findingDef},
+		{"policy", finding.PolicyRun{}, policyDef},
+		{"pack", finding.PackRef{}, packsDef},
+		{"waiver", finding.WaiverRef{}, defs["waiver"].(map[string]any)},
+		{"finding summary", finding.Summary{}, defs["finding_summary"].(map[string]any)},
 		{"deadline rule", policy.Deadline{}, deadlineDef},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

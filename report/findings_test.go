@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -24,7 +25,7 @@ var (
 	ncscURL = "https://www.ncsc.gov.uk/blog-post/managing-supply-chain-risk-cloud-enabled-products"
 	bodURL  = "https://www.cisa.gov/binding-operational-directive-17-01"
 	ndaaURL = "http://www.wifcon.com/dodauth18/dod18_1634.htm"
-	packs   = []report.PackRef{
+	packs   = []finding.PackRef{
 		{ID: "agency-ru-security", Title: "Agency standard: remove Russia-based security products within 30 days of discovery", Instrument: "uk-ncsc-2017-russia-av", URL: ncscURL},
 		{ID: "uk-ncsc-2017-russia-av", Title: "NCSC 2017, Russia-based anti-virus and security products on government systems", Instrument: "uk-ncsc-2017-russia-av", URL: ncscURL},
 		{ID: "us-bod-17-01", Title: "BOD 17-01, removal of Kaspersky-branded products from federal information systems", Instrument: "us-bod-17-01", URL: bodURL},
@@ -50,7 +51,7 @@ type fixtureFinding struct {
 	effective          time.Time // the pack's, for deadlines counted from it
 	onLab              bool      // on the unregistered lab host, not the ops desktop
 	firstSeen          time.Time
-	waiver             *report.WaiverRef
+	waiver             *finding.WaiverRef
 }
 
 // policyReport is the golden fixture judged by hand as policy/judge would
@@ -68,9 +69,9 @@ func policyReport(t *testing.T) *report.Report {
 	}
 	kesl.Location.Host, agent.Location.Host = opsHost, labHost
 
-	inForce := &report.WaiverRef{ID: "W-0007", Reason: "replacement EDR reaches the operations desktops in the Q3 change window",
+	inForce := &finding.WaiverRef{ID: "W-0007", Reason: "replacement EDR reaches the operations desktops in the Q3 change window",
 		Approver: "CISO (A. Moreau)", Expiry: day("2025-09-30"), Where: "testdata/waivers.yaml:12"}
-	expired := &report.WaiverRef{ID: "W-0003", Reason: "inventory reported to CISA late, accepted by the CIO",
+	expired := &finding.WaiverRef{ID: "W-0003", Reason: "inventory reported to CISA late, accepted by the CIO",
 		Approver: "CIO", Expiry: day("2025-03-31"), Expired: true, Note: "waiver W-0003 expired on 2025-03-31", Where: "testdata/waivers.yaml:4"}
 	fixture := []fixtureFinding{
 		{pack: "us-ndaa18-s1634", rule: "ndaa18-1634-prohibition", effect: policy.Prohibit, severity: policy.Critical,
@@ -90,18 +91,18 @@ func policyReport(t *testing.T) *report.Report {
 		{pack: "uk-ncsc-2017-russia-av", rule: "ncsc-2017-official", effect: policy.Warn, severity: policy.Medium,
 			clause: "Other systems: the choice of a Russia-based security product is an informed risk decision", onLab: true, firstSeen: day("2025-05-14")},
 	}
-	pack := map[string]report.PackRef{}
+	pack := map[string]finding.PackRef{}
 	for _, p := range packs {
 		pack[p.ID] = p
 	}
-	sum := &report.FindingSummary{ByEffect: map[string]int{}}
+	sum := &finding.Summary{ByEffect: map[string]int{}}
 	failOn := policy.RemoveBy
 	for _, x := range fixture {
 		p := pack[x.pack]
-		f := report.Finding{
+		f := finding.Finding{
 			Finding: policy.Finding{Pack: p.ID, Rule: x.rule, Instrument: p.Instrument, Clause: x.clause,
 				Effect: x.effect, Severity: x.severity, DeadlineRule: x.deadline},
-			Title: p.Title, URL: p.URL, FirstSeen: x.firstSeen, State: report.Open, Waiver: x.waiver,
+			Title: p.Title, URL: p.URL, FirstSeen: x.firstSeen, State: finding.Open, Waiver: x.waiver,
 		}
 		if x.onLab {
 			f.System, f.Host, f.Classification, f.Unregistered = labID, labHost, "OFFICIAL", true
@@ -121,22 +122,22 @@ func policyReport(t *testing.T) *report.Report {
 			}
 		}
 		f.Deadline = f.DeadlineAfter(f.FirstSeen)
-		f.Due, f.DaysLeft = report.NoDeadline, 0
+		f.Due, f.DaysLeft = finding.NoDeadline, 0
 		if !f.Deadline.IsZero() {
 			today := time.Date(generated.Year(), generated.Month(), generated.Day(), 0, 0, 0, 0, time.UTC)
 			f.DaysLeft = int(f.Deadline.Sub(today).Hours() / 24)
-			f.Due = report.DueIn
+			f.Due = finding.DueIn
 			if f.DaysLeft < 0 {
-				f.Due = report.Overdue
+				f.Due = finding.Overdue
 			}
 		}
 		if x.waiver != nil && !x.waiver.Expired {
-			f.State = report.Waived
+			f.State = finding.Waived
 			sum.Waived++
 		} else {
 			sum.Open++
 			sum.ByEffect[string(f.Effect)]++
-			if f.Due == report.Overdue {
+			if f.Due == finding.Overdue {
 				sum.Overdue++
 			}
 			if f.Fails(failOn, false) {
@@ -147,7 +148,7 @@ func policyReport(t *testing.T) *report.Report {
 	}
 	// As policy/judge orders them: instrument, deadline (none last),
 	// system, item.
-	slices.SortStableFunc(r.Findings, func(a, b report.Finding) int {
+	slices.SortStableFunc(r.Findings, func(a, b finding.Finding) int {
 		da, db := a.Deadline, b.Deadline
 		if da.IsZero() {
 			da = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -157,10 +158,10 @@ func policyReport(t *testing.T) *report.Report {
 		}
 		return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), da.Compare(db), cmp.Compare(a.System, b.System), cmp.Compare(a.ItemName, b.ItemName))
 	})
-	r.Policy = &report.PolicyRun{
+	r.Policy = &finding.PolicyRun{
 		Packs: packs, FailOn: failOn, Systems: "testdata/systems.yaml", Waivers: "testdata/waivers.yaml",
 		Unregistered: []string{labHost}, Ambiguous: []string{"build-07.agency.example"},
-		UnusedWaivers: []report.WaiverRef{{ID: "W-0011", Reason: "the malware lab keeps Kaspersky samples for analysis", Approver: "CISO (A. Moreau)",
+		UnusedWaivers: []finding.WaiverRef{{ID: "W-0011", Reason: "the malware lab keeps Kaspersky samples for analysis", Approver: "CISO (A. Moreau)",
 			Expiry: day("2025-12-31"), Note: `decides no finding of this scan (scope: system "malware-lab")`, Where: "testdata/waivers.yaml:20"}},
 		State: "testdata/state.json",
 	}

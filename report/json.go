@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+
+	"github.com/embargo-dev/embargo/finding"
 )
 
 // JSON writes the report as one JSON document following
@@ -20,14 +22,14 @@ const SchemaURL = "https://github.com/embargo-dev/embargo/blob/main/schema/repor
 
 // jsonHead is everything before the items, in schema order.
 type jsonHead struct {
-	Schema    string     `json:"$schema"`
-	Version   string     `json:"schema_version"`
-	Tool      Tool       `json:"tool"`
-	Generated any        `json:"generated"`
-	Catalog   Catalog    `json:"catalog"`
-	Inputs    []Input    `json:"inputs"`
-	Summary   Summary    `json:"summary"`
-	Policy    *PolicyRun `json:"policy,omitempty"`
+	Schema    string             `json:"$schema"`
+	Version   string             `json:"schema_version"`
+	Tool      Tool               `json:"tool"`
+	Generated any                `json:"generated"`
+	Catalog   Catalog            `json:"catalog"`
+	Inputs    []Input            `json:"inputs"`
+	Summary   Summary            `json:"summary"`
+	Policy    *finding.PolicyRun `json:"policy,omitempty"`
 }
 
 // Encode implements Encoder.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -27,8 +28,8 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 	// Policy and Findings are set when the scan was judged by policy
 	// packs; Findings are ordered by instrument, deadline and system.
-	Policy   *PolicyRun `json:"policy,omitempty"`
-	Findings []Finding  `json:"findings,omitempty"`
+	Policy   *finding.PolicyRun `json:"policy,omitempty"`
+	Findings []finding.Finding  `json:"findings,omitempty"`
 
 	// Documents are the decoded inputs, for writers that return them.
 	Documents []*inventory.Inventory `json:"-"`
@@ -83,7 +84,7 @@ type Summary struct {
 	BySupplier   map[string]int `json:"by_supplier"` // entity id → items
 	ByCountry    map[string]int `json:"by_country"`  // controlling country → items
 	// Findings is set when the scan was judged by policy packs.
-	Findings *FindingSummary `json:"findings,omitempty"`
+	Findings *finding.Summary `json:"findings,omitempty"`
 }
 
 // Entry is one item and, when a catalogued supplier matched, its

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy"
 )
@@ -56,7 +57,7 @@ func sarifFindings(r *Report, rule func(string, func() sarifRule) int) []sarifRe
 			PartialFingerprints: map[string]string{sarifFindingFingerprint: f.ID},
 			Properties:          findingProperties(f),
 		}
-		if f.State == Waived {
+		if f.State == finding.Waived {
 			res.Level = "note"
 			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: waiverJustification(f.Waiver)}}
 		}
@@ -67,7 +68,7 @@ func sarifFindings(r *Report, rule func(string, func() sarifRule) int) []sarifRe
 
 // findingLocation is where the finding's item was found; a finding whose
 // item is not in the report points at the first input.
-func findingLocation(f *Finding, it *inventory.Item, r *Report) sarifLocation {
+func findingLocation(f *finding.Finding, it *inventory.Item, r *Report) sarifLocation {
 	if it != nil {
 		return sarifItemLocation(it.Location, it.Name)
 	}
@@ -80,7 +81,7 @@ func findingLocation(f *Finding, it *inventory.Item, r *Report) sarifLocation {
 
 // findingMessage says what breaks which rule where, where it stands
 // against its deadline and what its waiver says.
-func findingMessage(f *Finding) string {
+func findingMessage(f *finding.Finding) string {
 	var b strings.Builder
 	b.WriteString(findingItemText(f))
 	if p := findingProductText(f); p != "" {
@@ -101,7 +102,7 @@ func findingMessage(f *Finding) string {
 		b.WriteString("no deadline")
 	}
 	switch w := f.Waiver; {
-	case f.State == Waived && w != nil:
+	case f.State == finding.Waived && w != nil:
 		fmt.Fprintf(&b, "; waived by %s (%s) until %s: %s; approved by %s", w.ID, w.Where, ymd(w.Expiry), w.Reason, w.Approver)
 	case w != nil && w.Expired:
 		note := w.Note
@@ -119,7 +120,7 @@ func findingMessage(f *Finding) string {
 
 // waiverJustification says why a waived finding is not acted on: the
 // waiver's reason, approver, expiry and place.
-func waiverJustification(w *WaiverRef) string {
+func waiverJustification(w *finding.WaiverRef) string {
 	if w == nil {
 		return "waived"
 	}
@@ -128,7 +129,7 @@ func waiverJustification(w *WaiverRef) string {
 
 // findingProperties are the finding's own fields, for tools that read
 // the log.
-func findingProperties(f *Finding) map[string]any {
+func findingProperties(f *finding.Finding) map[string]any {
 	p := map[string]any{
 		"finding_id":     f.ID,
 		"state":          f.State,
@@ -160,7 +161,7 @@ func findingProperties(f *Finding) map[string]any {
 	if len(f.Tags) > 0 {
 		p["system_tags"] = f.Tags
 	}
-	if f.Due != NoDeadline && f.Due != "" {
+	if f.Due != finding.NoDeadline && f.Due != "" {
 		p["days_left"] = f.DaysLeft
 	}
 	if !f.FirstSeen.IsZero() {
@@ -174,7 +175,7 @@ func findingProperties(f *Finding) map[string]any {
 
 // findingRule describes a policy rule by the first of its findings: the
 // clause, the instrument and its URL, the effect and the deadline.
-func findingRule(id string, f *Finding, r *Report) sarifRule {
+func findingRule(id string, f *finding.Finding, r *Report) sarifRule {
 	title, issued := f.Instrument, ""
 	if r.Cat != nil {
 		if in := r.Cat.Instrument(f.Instrument); in != nil {
@@ -254,7 +255,7 @@ func effectAdvice(e policy.Effect) string {
 // deadlineRuleText says how a rule sets its deadline: "2017-12-12", "90
 // days after the pack's effective date (2017-12-12)", "30 days after the
 // finding is first seen", "none".
-func deadlineRuleText(f *Finding) string {
+func deadlineRuleText(f *finding.Finding) string {
 	d := f.DeadlineRule
 	switch {
 	case d != nil && !d.Date.IsZero():

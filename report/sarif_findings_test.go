@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -60,7 +61,7 @@ func TestSARIFFindingsSchema(t *testing.T) {
 				}
 			}
 			for i, f := range r.Findings {
-				if waived := f.State == report.Waived; waived != (len(res[i].Suppressions) == 1) {
+				if waived := f.State == finding.Waived; waived != (len(res[i].Suppressions) == 1) {
 					t.Errorf("result %d (%s): %d suppressions, waived %v", i, f.ID, len(res[i].Suppressions), waived)
 				}
 			}
@@ -72,8 +73,8 @@ func TestSARIFFindingsSchema(t *testing.T) {
 // makes a note with an accepted external suppression, and an expired one
 // changes nothing.
 func TestSARIFFindingLevels(t *testing.T) {
-	inForce := &report.WaiverRef{ID: "W-1", Reason: "replacement scheduled", Approver: "CISO", Expiry: day("2025-09-30"), Where: "w.yaml:3"}
-	expired := &report.WaiverRef{ID: "W-2", Reason: "late report", Approver: "CIO", Expiry: day("2025-03-31"), Expired: true,
+	inForce := &finding.WaiverRef{ID: "W-1", Reason: "replacement scheduled", Approver: "CISO", Expiry: day("2025-09-30"), Where: "w.yaml:3"}
+	expired := &finding.WaiverRef{ID: "W-2", Reason: "late report", Approver: "CIO", Expiry: day("2025-03-31"), Expired: true,
 		Note: "waiver W-2 expired on 2025-03-31", Where: "w.yaml:9"}
 	accepted := []sarifSuppressionOut{{Kind: "external", Status: "accepted",
 		Justification: "replacement scheduled; approved by CISO; expires 2025-09-30 (waiver W-1, w.yaml:3)"}}
@@ -81,19 +82,19 @@ func TestSARIFFindingLevels(t *testing.T) {
 		name         string
 		effect       policy.Effect
 		severity     policy.Severity
-		state        report.FindingState
-		waiver       *report.WaiverRef
+		state        finding.State
+		waiver       *finding.WaiverRef
 		level        string
 		securitySev  string
 		suppressions []sarifSuppressionOut
 	}{
-		{"prohibit", policy.Prohibit, policy.Critical, report.Open, nil, "error", "9.5", nil},
-		{"remove-by", policy.RemoveBy, policy.High, report.Open, nil, "error", "8.0", nil},
-		{"warn", policy.Warn, policy.Medium, report.Open, nil, "warning", "5.5", nil},
-		{"warn low", policy.Warn, policy.Low, report.Open, nil, "warning", "3.0", nil},
-		{"prohibit waived", policy.Prohibit, policy.Critical, report.Waived, inForce, "note", "9.5", accepted},
-		{"warn waived", policy.Warn, policy.Low, report.Waived, inForce, "note", "3.0", accepted},
-		{"remove-by, waiver expired", policy.RemoveBy, policy.High, report.Open, expired, "error", "8.0", nil},
+		{"prohibit", policy.Prohibit, policy.Critical, finding.Open, nil, "error", "9.5", nil},
+		{"remove-by", policy.RemoveBy, policy.High, finding.Open, nil, "error", "8.0", nil},
+		{"warn", policy.Warn, policy.Medium, finding.Open, nil, "warning", "5.5", nil},
+		{"warn low", policy.Warn, policy.Low, finding.Open, nil, "warning", "3.0", nil},
+		{"prohibit waived", policy.Prohibit, policy.Critical, finding.Waived, inForce, "note", "9.5", accepted},
+		{"warn waived", policy.Warn, policy.Low, finding.Waived, inForce, "note", "3.0", accepted},
+		{"remove-by, waiver expired", policy.RemoveBy, policy.High, finding.Open, expired, "error", "8.0", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := policyReport(t)
@@ -124,7 +125,7 @@ func TestSARIFFindingLevels(t *testing.T) {
 			}
 			msg := got.Runs[0].Results[0].Message.Text
 			switch {
-			case tc.state == report.Waived && !strings.Contains(msg, "waived by W-1 (w.yaml:3) until 2025-09-30: replacement scheduled; approved by CISO"):
+			case tc.state == finding.Waived && !strings.Contains(msg, "waived by W-1 (w.yaml:3) until 2025-09-30: replacement scheduled; approved by CISO"):
 				t.Errorf("message of a waived finding: %s", msg)
 			case tc.waiver == expired && !strings.Contains(msg, "waiver W-2 expired on 2025-03-31, the finding stands again"):
 				t.Errorf("message of a finding whose waiver expired: %s", msg)
@@ -140,7 +141,7 @@ func TestSARIFFindings(t *testing.T) {
 	for _, f := range r.Findings {
 		level := map[policy.Effect]string{policy.Prohibit: "error", policy.RemoveBy: "error", policy.Warn: "warning"}[f.Effect]
 		var sup []sarifSuppressionOut
-		if f.State == report.Waived {
+		if f.State == finding.Waived {
 			level = "note"
 			sup = []sarifSuppressionOut{{"external", "accepted",
 				"replacement EDR reaches the operations desktops in the Q3 change window; approved by CISO (A. Moreau); expires 2025-09-30 (waiver W-0007, testdata/waivers.yaml:12)"}}

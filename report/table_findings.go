@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 )
 
@@ -36,7 +37,7 @@ func tableFindings(bw *bufio.Writer, r *Report) {
 	}
 	widths := fitColumns(append([][]string{head}, rows...), 2, tableWidth-len(indent))
 	detailAt := len(indent) + widths[0] + 2
-	for _, in := range groupFindings(r.Findings, func(f *Finding) string { return f.Instrument }) {
+	for _, in := range groupFindings(r.Findings, func(f *finding.Finding) string { return f.Instrument }) {
 		first := &r.Findings[in[0]]
 		for _, t := range packTitles(r, in) {
 			fmt.Fprintln(bw, clip(first.Instrument+" — "+t, tableWidth))
@@ -45,7 +46,7 @@ func tableFindings(bw *bufio.Writer, r *Report) {
 			fmt.Fprintln(bw, u)
 		}
 		ins := findingsAt(r.Findings, in)
-		for _, dl := range groupFindings(ins, func(f *Finding) string { return ymd(f.Deadline) }) {
+		for _, dl := range groupFindings(ins, func(f *finding.Finding) string { return ymd(f.Deadline) }) {
 			fmt.Fprintf(bw, "  %s\n", deadlineHeading(findingsAt(ins, dl)))
 			writeAligned(bw, indent, widths, head)
 			for _, j := range dl {
@@ -134,7 +135,7 @@ func hostList(bw *bufio.Writer, hosts []string, format, systems string) {
 func tablePolicySummary(bw *bufio.Writer, r *Report) {
 	s := r.Summary.Findings
 	if s == nil {
-		s = &FindingSummary{}
+		s = &finding.Summary{}
 	}
 	ids := make([]string, len(r.Policy.Packs))
 	for i, p := range r.Policy.Packs {
@@ -150,7 +151,7 @@ func tablePolicySummary(bw *bufio.Writer, r *Report) {
 }
 
 // findingCells is the first line of a finding in the table.
-func findingCells(f *Finding) []string {
+func findingCells(f *finding.Finding) []string {
 	sys := f.System
 	if f.Unregistered {
 		sys = "(unregistered)"
@@ -167,7 +168,7 @@ func findingCells(f *Finding) []string {
 
 // findingDetail is the second line of a finding in the table: state,
 // rule, severity and product, the longest last.
-func findingDetail(f *Finding) string {
+func findingDetail(f *finding.Finding) string {
 	parts := []string{findingStateText(f), "rule " + f.Rule}
 	if f.Error != "" {
 		parts = append(parts, "undecided: "+f.Error)
@@ -193,7 +194,7 @@ func writeAligned(bw *bufio.Writer, indent string, widths []int, cells []string)
 
 // groupFindings splits the indexes of fs into groups of equal key, in
 // order of first appearance.
-func groupFindings(fs []Finding, key func(*Finding) string) [][]int {
+func groupFindings(fs []finding.Finding, key func(*finding.Finding) string) [][]int {
 	var out [][]int
 	at := map[string]int{}
 	for i := range fs {
@@ -209,8 +210,8 @@ func groupFindings(fs []Finding, key func(*Finding) string) [][]int {
 	return out
 }
 
-func findingsAt(fs []Finding, idx []int) []Finding {
-	out := make([]Finding, len(idx))
+func findingsAt(fs []finding.Finding, idx []int) []finding.Finding {
+	out := make([]finding.Finding, len(idx))
 	for i, j := range idx {
 		out[i] = fs[j]
 	}
@@ -239,7 +240,7 @@ func packTitles(r *Report, idx []int) []string {
 	return titles
 }
 
-func packRef(r *Report, id string) PackRef {
+func packRef(r *Report, id string) finding.PackRef {
 	if r.Policy != nil {
 		for _, p := range r.Policy.Packs {
 			if p.ID == id {
@@ -247,10 +248,10 @@ func packRef(r *Report, id string) PackRef {
 			}
 		}
 	}
-	return PackRef{}
+	return finding.PackRef{}
 }
 
-func instrumentURL(r *Report, f *Finding) string {
+func instrumentURL(r *Report, f *finding.Finding) string {
 	if f.URL != "" {
 		return f.URL
 	}
@@ -259,7 +260,7 @@ func instrumentURL(r *Report, f *Finding) string {
 
 // deadlineHeading heads the findings of one deadline: "remove by
 // 2017-12-12 — overdue by 2728 days".
-func deadlineHeading(fs []Finding) string {
+func deadlineHeading(fs []finding.Finding) string {
 	f := &fs[0]
 	if f.Deadline.IsZero() {
 		return "no deadline"
@@ -275,7 +276,7 @@ func deadlineHeading(fs []Finding) string {
 
 // unusedWaiverText says that a waiver decides nothing, and until when
 // it is in force.
-func unusedWaiverText(w WaiverRef) (text, when string) {
+func unusedWaiverText(w finding.WaiverRef) (text, when string) {
 	note := w.Note
 	if note == "" {
 		note = "decides no finding of this scan"

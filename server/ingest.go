@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/judge"
 	"github.com/embargo-dev/embargo/report"
@@ -136,11 +137,11 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 		if t, ok := firstSeen[f.ID]; ok && !t.IsZero() {
 			f.FirstSeen = t
 			f.Deadline = f.DeadlineAfter(t)
-			f.Due, f.DaysLeft = report.DueAt(f.Deadline, now)
+			f.Due, f.DaysLeft = finding.DueAt(f.Deadline, now)
 		}
 		ev, err := json.Marshal(struct {
-			Finding report.Finding `json:"finding"`
-			Entry   *report.Entry  `json:"entry,omitempty"`
+			Finding finding.Finding `json:"finding"`
+			Entry   *report.Entry   `json:"entry,omitempty"`
 		}{f, entries[f.Item]})
 		if err != nil {
 			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)

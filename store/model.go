@@ -143,7 +143,7 @@ type Finding struct {
 	LastSeen   time.Time    `json:"last_seen"`
 	State      FindingState `json:"state"`
 	Changed    time.Time    `json:"changed"` // when State last changed
-	// Evidence is the report.Finding and the item's report.Entry as
+	// Evidence is the finding.Finding and the item's report.Entry as
 	// JSON, for the finding page's evidence chain.
 	Evidence json.RawMessage `json:"evidence,omitempty"`
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy/judge"
 	"github.com/embargo-dev/embargo/report"
@@ -32,7 +33,7 @@ func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) er
 	if agg != nil { // a finding on traffic, from 'embargo flows -o json'
 		if output == "json" {
 			return writeJSON(cmd.OutOrStdout(), struct {
-				Finding report.Finding    `json:"finding"`
+				Finding finding.Finding   `json:"finding"`
 				Traffic *egress.Aggregate `json:"traffic"`
 			}{rec.Finding, agg})
 		}
@@ -73,17 +74,17 @@ func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error
 		return nil, nil, err
 	}
 	var rep struct {
-		Findings   []report.Finding   `json:"findings"`
+		Findings   []finding.Finding  `json:"findings"`
 		Items      []json.RawMessage  `json:"items"`
 		Aggregates []egress.Aggregate `json:"aggregates"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return nil, nil, inventory.JSONError(file, data, err)
 	}
-	var matches []report.Finding
+	var matches []finding.Finding
 	for _, f := range rep.Findings {
 		if f.ID == id {
-			matches = []report.Finding{f}
+			matches = []finding.Finding{f}
 			break
 		}
 		if strings.HasPrefix(f.ID, id) {

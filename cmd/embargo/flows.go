@@ -15,6 +15,7 @@ import (
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/report"
@@ -128,7 +129,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 		return nil, nil, err
 	}
 	opts.FailOn, opts.Engine, opts.Waivers = ps.FailOn, ps.Engine, ps.Waivers
-	run := &report.PolicyRun{FailOn: ps.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
+	run := &finding.PolicyRun{FailOn: ps.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
 	if ps.Register != nil {
 		opts.Sources, run.Systems = egress.RegisterSources{Register: ps.Register}, o.systems
 	} else {
@@ -140,7 +141,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	if !ps.Engine.FlowRules() {
 		rep.Notes = append(rep.Notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
 	}
-	run.Packs = report.PackRefs(ps.Engine)
+	run.Packs = finding.PackRefs(ps.Engine)
 	rep.Policy = run
 	return egress.NewJudge(opts), rep, nil
 }

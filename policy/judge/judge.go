@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/policy/waivers"
@@ -60,18 +61,18 @@ func (j *Judge) Apply(rep *report.Report) {
 	if now.IsZero() {
 		now = rep.Generated
 	}
-	run := &report.PolicyRun{FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder, Systems: j.SystemsName, Waivers: j.WaiversName}
+	run := &finding.PolicyRun{FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder, Systems: j.SystemsName, Waivers: j.WaiversName}
 	if j.State != nil {
 		run.State = j.State.Path()
 	}
 	cat := j.Engine.Catalog()
-	run.Packs = report.PackRefs(j.Engine)
+	run.Packs = finding.PackRefs(j.Engine)
 	titles := map[string]string{}
 	for _, p := range run.Packs {
 		titles[p.ID] = p.Title
 	}
 	hosts := newHostTable(j.Systems, j.Engine)
-	var out []report.Finding
+	var out []finding.Finding
 	var found []*report.Entry // the entry of each finding
 	var last *hostEntry
 	var lastHost string
@@ -98,22 +99,22 @@ func (j *Judge) Apply(rep *report.Report) {
 		}
 	}
 	run.Unregistered, run.Ambiguous = hosts.unregistered, hosts.ambiguous
-	fin := report.Finalizing{Waivers: j.Waivers, Now: now, FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder}
+	fin := finding.Finalizing{Waivers: j.Waivers, Now: now, FailOn: j.FailOn, OverdueIsReminder: j.OverdueIsReminder}
 	if j.State != nil {
 		fin.FirstSeen = j.State.FirstSeen
-		fin.Seen = func(i int, f *report.Finding) { j.State.put(*f, found[i], now) }
+		fin.Seen = func(i int, f *finding.Finding) { j.State.put(*f, found[i], now) }
 	}
 	rep.Findings, rep.Summary.Findings, run.UnusedWaivers = fin.Finalize(out)
 	rep.Policy = run
 }
 
 // finding spells out one engine finding for the report.
-func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, e *report.Entry) report.Finding {
+func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, e *report.Entry) finding.Finding {
 	s := h.match.System
-	rf := report.Finding{
+	rf := finding.Finding{
 		Finding: f, Host: host, SystemName: s.Name, Department: s.Department, Owner: s.Owner,
 		Classification: s.Classification, Tags: s.Tags, Unregistered: h.match.Unregistered,
-		ItemName: e.Name, ItemVersion: e.Version, State: report.Open,
+		ItemName: e.Name, ItemVersion: e.Version, State: finding.Open,
 	}
 	if a := e.Attribution; a != nil {
 		rf.Supplier, rf.Country, rf.Tier = entityID(a), a.Chain.Country, string(a.Tier)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -88,14 +89,14 @@ type short struct {
 	System, Host, Rule string
 	Effect             policy.Effect
 	Deadline           string
-	Due                report.Due
+	Due                finding.Due
 	DaysLeft           int
-	State              report.FindingState
+	State              finding.State
 	Waiver             string
 	Expired            bool
 }
 
-func shorten(fs []report.Finding) []short {
+func shorten(fs []finding.Finding) []short {
 	var out []short
 	for _, f := range fs {
 		s := short{System: f.System, Host: f.Host, Rule: f.Rule, Effect: f.Effect, Due: f.Due, DaysLeft: f.DaysLeft, State: f.State}
@@ -114,18 +115,18 @@ func TestApply(t *testing.T) {
 	rep := testReport(t, now)
 	testJudge(t, policy.Prohibit, nil).Apply(rep)
 	want := []short{
-		{"vault", "vault.example", "secret-prohibit", policy.Prohibit, "2020-06-01", report.Overdue, -2370, report.Open, "", false},
-		{"office", "desk-7", "remove-later", policy.RemoveBy, "2026-12-27", report.DueIn, 30, report.Open, "", false},
-		{"unregistered:stray", "stray", "remove-later", policy.RemoveBy, "2026-12-27", report.DueIn, 30, report.Open, "", false},
-		{"vault", "vault.example", "remove-later", policy.RemoveBy, "2026-12-27", report.DueIn, 30, report.Open, "w-expired", true},
-		{"office", "desk-7", "note-any", policy.Warn, "", report.NoDeadline, 0, report.Waived, "w-office", false},
-		{"unregistered:stray", "stray", "note-any", policy.Warn, "", report.NoDeadline, 0, report.Open, "", false},
-		{"vault", "vault.example", "note-any", policy.Warn, "", report.NoDeadline, 0, report.Open, "", false},
+		{"vault", "vault.example", "secret-prohibit", policy.Prohibit, "2020-06-01", finding.Overdue, -2370, finding.Open, "", false},
+		{"office", "desk-7", "remove-later", policy.RemoveBy, "2026-12-27", finding.DueIn, 30, finding.Open, "", false},
+		{"unregistered:stray", "stray", "remove-later", policy.RemoveBy, "2026-12-27", finding.DueIn, 30, finding.Open, "", false},
+		{"vault", "vault.example", "remove-later", policy.RemoveBy, "2026-12-27", finding.DueIn, 30, finding.Open, "w-expired", true},
+		{"office", "desk-7", "note-any", policy.Warn, "", finding.NoDeadline, 0, finding.Waived, "w-office", false},
+		{"unregistered:stray", "stray", "note-any", policy.Warn, "", finding.NoDeadline, 0, finding.Open, "", false},
+		{"vault", "vault.example", "note-any", policy.Warn, "", finding.NoDeadline, 0, finding.Open, "", false},
 	}
 	if diff := cmp.Diff(want, shorten(rep.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	wantSum := &report.FindingSummary{Open: 6, Waived: 1, Overdue: 1, Failing: 1,
+	wantSum := &finding.Summary{Open: 6, Waived: 1, Overdue: 1, Failing: 1,
 		ByEffect: map[string]int{"prohibit": 1, "remove-by": 3, "warn": 2}}
 	if diff := cmp.Diff(wantSum, rep.Summary.Findings); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
@@ -184,7 +185,7 @@ func TestStateKeepsFirstSeen(t *testing.T) {
 		if f.Rule != "remove-later" || !f.FirstSeen.Equal(first) {
 			t.Fatalf("run %d: %s first seen %v, want %v", i, f.Rule, f.FirstSeen, first)
 		}
-		if i == 1 && (f.Due != report.Overdue || f.DaysLeft != -10) {
+		if i == 1 && (f.Due != finding.Overdue || f.DaysLeft != -10) {
 			t.Errorf("second run: %s %d, want overdue by 10 days", f.Due, f.DaysLeft)
 		}
 		if rep.Policy.State != path {
@@ -272,7 +273,7 @@ func TestOverdueRemovalFails(t *testing.T) {
 			}
 			overdue := 0
 			for _, f := range rep.Findings {
-				if f.Due == report.Overdue && f.Effect == policy.RemoveBy && f.State == report.Open {
+				if f.Due == finding.Overdue && f.Effect == policy.RemoveBy && f.State == finding.Open {
 					overdue++
 				}
 			}

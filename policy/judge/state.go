@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -46,7 +47,7 @@ type stateFile struct {
 type Record struct {
 	FirstSeen   time.Time       `json:"first_seen"`
 	LastSeen    time.Time       `json:"last_seen"`
-	Finding     report.Finding  `json:"finding"`
+	Finding     finding.Finding `json:"finding"`
 	Item        inventory.Item  `json:"item"`
 	Attribution *attribute.View `json:"attribution,omitempty"`
 }
@@ -134,7 +135,7 @@ func (s *State) Record(id string) (*Record, error) {
 }
 
 // put stores f as seen at now, with the entry it was found on.
-func (s *State) put(f report.Finding, e *report.Entry, now time.Time) {
+func (s *State) put(f finding.Finding, e *report.Entry, now time.Time) {
 	r := &Record{FirstSeen: f.FirstSeen, LastSeen: now, Finding: f, Item: *e.Item}
 	if e.Attribution != nil {
 		v := e.Attribution.View()

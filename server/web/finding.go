@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
@@ -92,11 +93,11 @@ func history(f store.Finding, ws []store.Waiver) []event {
 	return ev
 }
 
-// evidence is a finding's stored evidence: the report.Finding and either
+// evidence is a finding's stored evidence: the finding.Finding and either
 // the item's report.Entry ("entry", or "item" and "attribution" as the
 // judge's state keeps them) or, for traffic, the flows aggregate.
 type evidence struct {
-	Finding     report.Finding    `json:"finding"`
+	Finding     finding.Finding   `json:"finding"`
 	Entry       json.RawMessage   `json:"entry"`
 	Item        *inventory.Item   `json:"item"`
 	Attribution *attribute.View   `json:"attribution"`
@@ -127,7 +128,7 @@ func evidenceChain(raw []byte, now time.Time) (string, error) {
 		return "", fmt.Errorf("decoding it: %w", err)
 	}
 	if d := ev.Finding.DeadlineAfter(ev.Finding.FirstSeen); !d.IsZero() {
-		ev.Finding.Due, ev.Finding.DaysLeft = report.DueAt(d, now)
+		ev.Finding.Due, ev.Finding.DaysLeft = finding.DueAt(d, now)
 	}
 	var b bytes.Buffer
 	var err error

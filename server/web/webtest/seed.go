@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/store"
 	"github.com/embargo-dev/embargo/store/sqlstore"
 )
@@ -85,7 +85,7 @@ func SeedInto(t testing.TB, st *sqlstore.Store) Fleet {
 	Enroll(t, st, "HMRC", f.HMRCHost, "srv-01")
 
 	var rep struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []finding.Finding `json:"findings"`
 		Items    []json.RawMessage
 	}
 	if err := json.Unmarshal(scanJSON, &rep); err != nil {
@@ -165,7 +165,7 @@ func Flows(t testing.TB, st store.Store, id, digest string, fs ...store.FlowFind
 
 // FindingsFromReport turns a judged report's findings into the store's,
 // with the evidence ingest keeps: the finding and its item's entry.
-func FindingsFromReport(t testing.TB, fs []report.Finding, items []json.RawMessage) []store.Finding {
+func FindingsFromReport(t testing.TB, fs []finding.Finding, items []json.RawMessage) []store.Finding {
 	t.Helper()
 	byID := map[string]json.RawMessage{}
 	for _, raw := range items {

@@ -1,4 +1,4 @@
-package report
+package finding
 
 import (
 	"time"
@@ -46,7 +46,7 @@ func waiverRef(w *waivers.Waiver) WaiverRef {
 
 // Add counts f: waived, or open by effect, overdue and failing at
 // failOn.
-func (s *FindingSummary) Add(f *Finding, failOn policy.Effect, overdueIsReminder bool) {
+func (s *Summary) Add(f *Finding, failOn policy.Effect, overdueIsReminder bool) {
 	if s.ByEffect == nil {
 		s.ByEffect = map[string]int{}
 	}

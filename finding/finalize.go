@@ -1,4 +1,4 @@
-package report
+package finding
 
 import (
 	"cmp"
@@ -28,11 +28,11 @@ type Finalizing struct {
 }
 
 // Finalize completes fs in place and returns them in the report's order
-// (SortFindings), with their summary and the waivers that decided none of
+// (Sort), with their summary and the waivers that decided none of
 // them.
-func (o Finalizing) Finalize(fs []Finding) ([]Finding, *FindingSummary, []WaiverRef) {
+func (o Finalizing) Finalize(fs []Finding) ([]Finding, *Summary, []WaiverRef) {
 	unused := Waive(fs, o.Waivers, o.Now)
-	sum := &FindingSummary{ByEffect: map[string]int{}}
+	sum := &Summary{ByEffect: map[string]int{}}
 	for i := range fs {
 		f := &fs[i]
 		if f.FirstSeen.IsZero() {
@@ -50,19 +50,19 @@ func (o Finalizing) Finalize(fs []Finding) ([]Finding, *FindingSummary, []Waiver
 		}
 		sum.Add(f, o.FailOn, o.OverdueIsReminder)
 	}
-	return SortFindings(fs), sum, unused
+	return Sort(fs), sum, unused
 }
 
-// SortFindings returns fs in the report's order: by instrument, then
+// Sort returns fs in the report's order: by instrument, then
 // deadline (none last), then system, item and rule; the id breaks what
 // ties remain, so the order is total. Findings are large: their indices
 // are sorted and the findings copied once.
-func SortFindings(fs []Finding) []Finding {
+func Sort(fs []Finding) []Finding {
 	idx := make([]int32, len(fs))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(a, b int32) int { return compareFindings(&fs[a], &fs[b]) })
+	slices.SortFunc(idx, func(a, b int32) int { return compare(&fs[a], &fs[b]) })
 	out := make([]Finding, len(fs))
 	for i, j := range idx {
 		out[i] = fs[j]
@@ -70,7 +70,7 @@ func SortFindings(fs []Finding) []Finding {
 	return out
 }
 
-func compareFindings(a, b *Finding) int {
+func compare(a, b *Finding) int {
 	if c := cmp.Compare(a.Instrument, b.Instrument); c != 0 {
 		return c
 	}

@@ -1,4 +1,4 @@
-package report_test
+package finding_test
 
 import (
 	"testing"
@@ -6,9 +6,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/waivers"
-	"github.com/embargo-dev/embargo/report"
 )
 
 // Finalize completes findings the same way for every judge: first
@@ -17,11 +17,11 @@ import (
 // deadline (none last), then system and item — traffic findings included.
 func TestFinalize(t *testing.T) {
 	now := day("2026-12-07")
-	mk := func(id, instrument, system, item string, effect policy.Effect, deadline time.Time, rule *policy.Deadline) report.Finding {
-		return report.Finding{Finding: policy.Finding{ID: id, Instrument: instrument, System: system, Pack: "p", Rule: "r-" + id,
-			Effect: effect, Deadline: deadline, DeadlineRule: rule}, ItemName: item, State: report.Open}
+	mk := func(id, instrument, system, item string, effect policy.Effect, deadline time.Time, rule *policy.Deadline) finding.Finding {
+		return finding.Finding{Finding: policy.Finding{ID: id, Instrument: instrument, System: system, Pack: "p", Rule: "r-" + id,
+			Effect: effect, Deadline: deadline, DeadlineRule: rule}, ItemName: item, State: finding.Open}
 	}
-	fs := []report.Finding{
+	fs := []finding.Finding{
 		mk("F-none", "i1", "a", "x", policy.Warn, time.Time{}, nil),
 		mk("F-late", "i1", "b", "y", policy.RemoveBy, day("2027-01-01"), nil),
 		mk("F-past", "i1", "c", "z", policy.RemoveBy, day("2026-01-01"), nil),
@@ -34,16 +34,16 @@ func TestFinalize(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
-	fin := report.Finalizing{Waivers: ws, Now: now, FailOn: policy.Prohibit,
+	fin := finding.Finalizing{Waivers: ws, Now: now, FailOn: policy.Prohibit,
 		FirstSeen: func(id string) (time.Time, bool) { return day("2026-10-01"), id == "F-rel" },
-		Seen:      func(i int, f *report.Finding) { seen = append(seen, f.ID) }}
+		Seen:      func(i int, f *finding.Finding) { seen = append(seen, f.ID) }}
 	out, sum, unused := fin.Finalize(fs)
 	type row struct {
 		ID        string
 		FirstSeen string
 		Deadline  string
-		Due       report.Due
-		State     report.FindingState
+		Due       finding.Due
+		State     finding.State
 	}
 	var got []row
 	for _, f := range out {
@@ -54,11 +54,11 @@ func TestFinalize(t *testing.T) {
 		got = append(got, row{f.ID, f.FirstSeen.Format("2006-01-02"), d, f.Due, f.State})
 	}
 	want := []row{
-		{"F-other", "2026-12-07", "", report.NoDeadline, report.Open},
-		{"F-past", "2026-12-07", "2026-01-01", report.Overdue, report.Open},
-		{"F-rel", "2026-10-01", "2026-10-31", report.Overdue, report.Open},
-		{"F-late", "2026-06-01", "2027-01-01", report.DueIn, report.Open},
-		{"F-none", "2026-12-07", "", report.NoDeadline, report.Waived},
+		{"F-other", "2026-12-07", "", finding.NoDeadline, finding.Open},
+		{"F-past", "2026-12-07", "2026-01-01", finding.Overdue, finding.Open},
+		{"F-rel", "2026-10-01", "2026-10-31", finding.Overdue, finding.Open},
+		{"F-late", "2026-06-01", "2027-01-01", finding.DueIn, finding.Open},
+		{"F-none", "2026-12-07", "", finding.NoDeadline, finding.Waived},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -70,4 +70,12 @@ func TestFinalize(t *testing.T) {
 	if sum.Open != 4 || sum.Waived != 1 || sum.Overdue != 2 || sum.Failing != 3 || len(unused) != 0 {
 		t.Errorf("summary %+v, unused %v", sum, unused)
 	}
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(policy.DateLayout, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

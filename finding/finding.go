@@ -1,4 +1,4 @@
-package report
+package finding
 
 import (
 	"time"
@@ -41,17 +41,17 @@ type Finding struct {
 	Due      Due `json:"due"`
 	DaysLeft int `json:"days_left,omitempty"`
 
-	State  FindingState `json:"state"`
-	Waiver *WaiverRef   `json:"waiver,omitempty"`
+	State  State      `json:"state"`
+	Waiver *WaiverRef `json:"waiver,omitempty"`
 }
 
-// FindingState is whether a finding stands.
-type FindingState string
+// State is whether a finding stands.
+type State string
 
 // Finding states.
 const (
-	Open   FindingState = "open"
-	Waived FindingState = "waived"
+	Open   State = "open"
+	Waived State = "waived"
 )
 
 // Due is a finding's standing against its deadline.
@@ -107,8 +107,8 @@ type PackRef struct {
 	URL        string `json:"url,omitempty"`
 }
 
-// FindingSummary counts findings.
-type FindingSummary struct {
+// Summary counts findings.
+type Summary struct {
 	Open    int `json:"open"`
 	Waived  int `json:"waived"`
 	Overdue int `json:"overdue"`
