@@ -63,11 +63,10 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 			return nil, err
 		}
 		now := time.Now().UTC()
-		j := egress.NewJudge(egress.Options{
+		j := egress.NewAggregator(egress.Options{
 			Catalog: cat,
 			Lookup:  db.Lookup,
 			Sources: egress.OneOffSources(sys),
-			Now:     now,
 		})
 		inputs, err := j.ReadInputs(ctx, readers.All(), logs, "", nil)
 		if err != nil {

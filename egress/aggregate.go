@@ -58,6 +58,10 @@ type Aggregate struct {
 	sys systems.System
 }
 
+// SourceSystem is the system the traffic came from, as the aggregator's
+// sources said; an aggregate decoded from JSON has none.
+func (a *Aggregate) SourceSystem() systems.System { return a.sys }
+
 const (
 	maxListed  = 8
 	maxSamples = 3

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress/ipdata"
 )
@@ -69,15 +68,6 @@ func (d *Destination) Key() string {
 		return "country:??"
 	}
 	return "country:" + d.Country
-}
-
-// Attribution is the destination's entity as attribute.Attribution, for
-// the policy engine (nil without an entity).
-func (d *Destination) Attribution() *attribute.Attribution {
-	if d.Entity == nil {
-		return nil
-	}
-	return &attribute.Attribution{Candidate: attribute.Candidate{Entity: d.Entity}, Tier: d.Tier, Chain: d.Chain}
 }
 
 // Attributor attributes destinations to catalogued entities: by name

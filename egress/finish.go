@@ -29,7 +29,7 @@ type attributed struct {
 // caches, the aggregates' lists of first values) is done in order; the
 // rest, the most of the work at hundreds of thousands of destinations,
 // on every core.
-func (j *Judge) attributeAll() {
+func (j *Aggregator) attributeAll() {
 	c := j.coll
 	n := c.Len()
 	workers := runtime.GOMAXPROCS(0)

@@ -37,8 +37,7 @@ func BenchmarkFinish(b *testing.B) {
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "cores")
 	for b.Loop() {
 		b.StopTimer()
-		j := egress.NewJudge(egress.Options{Catalog: cat, Now: at,
-			Lookup:  db.Lookup,
+		j := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: db.Lookup,
 			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 		for i := range flows {
 			j.Sink().Flow(&flows[i])

@@ -37,11 +37,10 @@ func TestFinishOnCores(t *testing.T) {
 		}
 		return AddrInfo{Country: [...]string{"DE", "FR", "CH", "US"}[b[2]%4], ASN: 64600 + uint32(b[2]), ASOrg: "Example"}
 	}
-	judge := func() *Judge {
-		return NewJudge(Options{Catalog: cat, Lookup: lookup, Now: t0,
-			Sources: OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+	judge := func() *Aggregator {
+		return NewAggregator(Options{Catalog: cat, Lookup: lookup, Sources: OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	}
-	feed := func(j *Judge) {
+	feed := func(j *Aggregator) {
 		s := j.Sink()
 		s.DNS(&DNSAnswer{Time: t0, Client: addr("10.0.0.1"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("10.77.0.9"), TTL: time.Hour})
 		for i := range 3 * finishBlock {

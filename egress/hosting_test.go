@@ -29,8 +29,5 @@ func TestHostingTier(t *testing.T) {
 		if d.Entity == nil || d.Entity.ID != tc.entity || d.Tier != tc.tier || d.DecidedBy != egress.ByASN {
 			t.Errorf("AS%d: %+v", tc.asn, d)
 		}
-		if at := d.Attribution(); at == nil || at.Tier != tc.tier {
-			t.Errorf("AS%d: attribution %+v", tc.asn, at)
-		}
 	}
 }

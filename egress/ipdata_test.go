@@ -52,7 +52,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	}
 	// The whole path: a one-off system's flows to Kaspersky's Swiss
 	// network and to Google.
-	j := egress.NewJudge(egress.Options{Catalog: cat, Lookup: db.Lookup,
+	j := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: db.Lookup,
 		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("91.103.64.10"), DstPort: 443, Proto: egress.TCP, BytesOut: 10})

@@ -57,7 +57,7 @@ var MinSplit int64 = 32 << 20
 // into a collector of j's, merged into j's own in order when all are
 // done, its lines renumbered as lines of the file. data is f mapped, or
 // nil to read f.
-func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data []byte, parts []Part, j *Judge) error {
+func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data []byte, parts []Part, j *Aggregator) error {
 	prefix := countLines(parts[0].Prefix)
 	run := newPartRun(ctx, len(parts), prefix)
 	defer run.cancelAll()
@@ -99,7 +99,7 @@ func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data [
 // readRest reads the file in order from line k of part p's range (whose
 // lines are numbered by adding shift to their number in p's input) to its
 // end, with p's Prefix in front.
-func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []byte, p Part, k, shift int, j *Judge) error {
+func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []byte, p Part, k, shift int, j *Aggregator) error {
 	off := p.Off
 	if data != nil {
 		err := guard(name, data, func() error {
@@ -199,7 +199,7 @@ func countLines(b []byte) int {
 // part is a collector for one part of an input: it shares the judge's
 // source systems, under a lock, and hands what overflows its table to
 // overflow.
-func (j *Judge) part(overflow func(*Conversation)) *Collector {
+func (j *Aggregator) part(overflow func(*Conversation)) *Collector {
 	c := NewCollector(j.o.Limits, func(a netip.Addr) int32 {
 		j.mu.Lock()
 		defer j.mu.Unlock()
@@ -210,7 +210,7 @@ func (j *Judge) part(overflow func(*Conversation)) *Collector {
 }
 
 // judgeLocked is judgeOne for the parts' collectors.
-func (j *Judge) judgeLocked(cv *Conversation) {
+func (j *Aggregator) judgeLocked(cv *Conversation) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.judgeOne(cv)

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -45,8 +44,8 @@ func TestReadInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	judge := func() *egress.Judge {
-		return egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+	judge := func() *egress.Aggregator {
+		return egress.NewAggregator(egress.Options{Catalog: cat,
 			Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
 			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	}
@@ -147,8 +146,8 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 			if err := os.WriteFile(file, []byte(log), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			judge := func() *egress.Judge {
-				return egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+			judge := func() *egress.Aggregator {
+				return egress.NewAggregator(egress.Options{Catalog: cat,
 					Limits:  egress.CollectLimits{MaxConversations: tc.caps},
 					Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
 					Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
@@ -205,7 +204,7 @@ func TestMoreBadInParts(t *testing.T) {
 	}
 	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
 	egress.MinSplit = 1
-	j := egress.NewJudge(egress.Options{Catalog: cat, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+	j := egress.NewAggregator(egress.Options{Catalog: cat,
 		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	if _, err := j.ReadInputs(context.Background(), []egress.Reader{zeek.Reader{Limits: egress.Limits{MaxBad: 2}}}, []string{file}, "", nil); err != nil {
 		t.Fatal(err)

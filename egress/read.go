@@ -31,11 +31,11 @@ func ReadInputs(ctx context.Context, readers []Reader, names []string, forced st
 
 // ReadInputs is the package's ReadInputs into the judge, with large files
 // of a format that can be split read in parts, one per core.
-func (j *Judge) ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
+func (j *Aggregator) ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
 	return readInputs(ctx, readers, names, forced, stdin, j.coll, j)
 }
 
-func readInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink, j *Judge) ([]Input, error) {
+func readInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink, j *Aggregator) ([]Input, error) {
 	var out []Input
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
@@ -55,7 +55,7 @@ func readInputs(ctx context.Context, readers []Reader, names []string, forced st
 	return out, nil
 }
 
-func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink, j *Judge) (string, error) {
+func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink, j *Aggregator) (string, error) {
 	var r io.Reader = stdin
 	var file *os.File
 	var size int64

@@ -18,8 +18,10 @@ type Report struct {
 	IPData *IPData `json:"ipdata,omitempty"`
 	Inputs []Input `json:"inputs"`
 	Result
-	Policy *finding.PolicyRun `json:"policy,omitempty"`
-	Notes  []string           `json:"notes,omitempty"`
+	Findings []finding.Finding  `json:"findings,omitempty"`
+	Summary  *finding.Summary   `json:"findings_summary,omitempty"`
+	Policy   *finding.PolicyRun `json:"policy,omitempty"`
+	Notes    []string           `json:"notes,omitempty"`
 }
 
 // IPData names the IP data a report used: which snapshot, built when,
@@ -38,6 +40,11 @@ type IPDataSource struct {
 	License     string `json:"license,omitempty"`
 	Attribution string `json:"attribution,omitempty"`
 	URL         string `json:"url,omitempty"`
+}
+
+// SetVerdict records what a judge concluded of the report's traffic.
+func (r *Report) SetVerdict(v finding.Verdict) {
+	r.Policy, r.Findings, r.Summary = v.Policy, v.Findings, v.Summary
 }
 
 // Input is one input read, and what came of it.

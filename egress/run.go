@@ -11,10 +11,10 @@ import (
 // report would say nothing. Each input's error is in the report's inputs.
 var ErrNothingRead = errors.New("no input could be read")
 
-// Complete ends a run whose inputs are in rep: it judges what the judge
-// was given into rep.Result and names the IP data used, as every front
-// end (the command, its NetFlow listener, the agent) must.
-func (j *Judge) Complete(rep *Report, describeIP func() (*IPData, error)) error {
+// Complete ends a run whose inputs are in rep: it aggregates what the
+// aggregator was given into rep.Result and names the IP data used, as
+// every front end (the command, its NetFlow listener, the agent) must.
+func (j *Aggregator) Complete(rep *Report, describeIP func() (*IPData, error)) error {
 	failed := 0
 	for _, in := range rep.Inputs {
 		if in.Error != "" {
@@ -30,9 +30,6 @@ func (j *Judge) Complete(rep *Report, describeIP func() (*IPData, error)) error 
 		return fmt.Errorf("IP data: %w", err)
 	}
 	rep.IPData = ip
-	if rep.Policy != nil {
-		rep.Policy.UnusedWaivers = rep.UnusedWaivers
-	}
 	return nil
 }
 

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"iter"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -117,4 +118,21 @@ func (r *Report) Attributed() []Entry {
 		}
 	}
 	return out
+}
+
+// Entries yields every item with its attribution, in report order: what
+// the judge reads.
+func (r *Report) Entries() iter.Seq2[*inventory.Item, *attribute.Attribution] {
+	return func(yield func(*inventory.Item, *attribute.Attribution) bool) {
+		for i := range r.Items {
+			if !yield(r.Items[i].Item, r.Items[i].Attribution) {
+				return
+			}
+		}
+	}
+}
+
+// SetVerdict records what a judge concluded of the report.
+func (r *Report) SetVerdict(v finding.Verdict) {
+	r.Policy, r.Findings, r.Summary.Findings = v.Policy, v.Findings, v.Summary
 }

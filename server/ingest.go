@@ -9,7 +9,7 @@ import (
 
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
-	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -117,7 +117,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 	rep.Findings, rep.Policy = nil, nil
 	assign := agentSystems{reg: ps.reg, dept: a.Department}
 	j := &judge.Judge{Engine: ps.engine, Systems: assign, SystemsName: RegisterName, FailOn: policy.Warn, Host: a.Host, Now: now}
-	j.Apply(rep)
+	rep.SetVerdict(j.Items(rep.Entries()))
 
 	entries := make(map[string]*report.Entry, len(rep.Items))
 	for i := range rep.Items {

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -22,7 +24,7 @@ func (s *Server) applyFlows(ctx context.Context, a store.Agent, body []byte, dig
 	if err != nil {
 		return false, 0, err
 	}
-	fs, err := s.judgeFlows(ps, a, rep)
+	fs, err := s.judgeFlows(ps, a, rep, now)
 	if err != nil {
 		return false, 0, err
 	}
@@ -39,40 +41,32 @@ func (s *Server) applyFlows(ctx context.Context, a store.Agent, body []byte, dig
 // other packs, or none): the server's packs decide, on the system the
 // register gives the agent's host, with the destination attributed from
 // the server's catalogue by the entity id the agent reported.
-func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report) ([]store.FlowFinding, error) {
+func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report, now time.Time) ([]store.FlowFinding, error) {
 	sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
-	var out []store.FlowFinding
+	byDest := make(map[string]*egress.Aggregate, len(rep.Aggregates))
 	for i := range rep.Aggregates {
-		ag := &rep.Aggregates[i]
-		d := egress.Destination{DecidedBy: ag.DecidedBy, Tier: ag.Tier}
-		if ag.Entity != "" {
-			if e := s.cat.Entity(ag.Entity); e != nil {
-				d.Entity, d.Chain = e, s.cat.Chain(e)
-			}
+		byDest[rep.Aggregates[i].Destination] = &rep.Aggregates[i]
+	}
+	j := &judge.Judge{Engine: ps.engine, SystemsName: RegisterName, FailOn: policy.Warn, Now: now}
+	v := j.Traffic(rep.Aggregates, func(*egress.Aggregate) systems.System { return sys })
+	var out []store.FlowFinding
+	for _, f := range v.Findings {
+		ag := byDest[f.Item]
+		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, ag.Destination)
+		ev, err := json.Marshal(struct {
+			Finding   policy.Finding    `json:"finding"`
+			Aggregate *egress.Aggregate `json:"aggregate"`
+		}{f.Finding, ag})
+		if err != nil {
+			return nil, fmt.Errorf("encoding the evidence of flow finding %s: %w", f.ID, err)
 		}
-		fv := egress.FlowVars(ag)
-		if d.Entity == nil {
-			fv.Destination = "" // an entity this catalogue does not know
-		} else {
-			fv.ControllingCountry = d.Chain.Country
+		ff := store.FlowFinding{ID: f.ID, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule,
+			Instrument: f.Instrument, Effect: string(f.Effect), Destination: ag.Destination, Country: f.Country,
+			BytesOut: ag.BytesOut, BytesIn: ag.BytesIn, Flows: ag.Flows, First: ag.First, Last: ag.Last, Evidence: ev}
+		if len(ag.ASNs) > 0 {
+			ff.ASN = ag.ASNs[0]
 		}
-		for _, f := range ps.engine.EvaluateFlow(sys, fv, d.Attribution(), ag.Destination) {
-			f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, ag.Destination)
-			ev, err := json.Marshal(struct {
-				Finding   policy.Finding    `json:"finding"`
-				Aggregate *egress.Aggregate `json:"aggregate"`
-			}{f, ag})
-			if err != nil {
-				return nil, fmt.Errorf("encoding the evidence of flow finding %s: %w", f.ID, err)
-			}
-			ff := store.FlowFinding{ID: f.ID, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule,
-				Instrument: f.Instrument, Effect: string(f.Effect), Destination: ag.Destination, Country: fv.ControllingCountry,
-				BytesOut: ag.BytesOut, BytesIn: ag.BytesIn, Flows: ag.Flows, First: ag.First, Last: ag.Last, Evidence: ev}
-			if len(ag.ASNs) > 0 {
-				ff.ASN = ag.ASNs[0]
-			}
-			out = append(out, ff)
-		}
+		out = append(out, ff)
 	}
 	return out, nil
 }

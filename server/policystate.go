@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/embargo-dev/embargo/policy"
-	"github.com/embargo-dev/embargo/policy/judge"
+	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 

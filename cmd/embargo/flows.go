@@ -15,7 +15,7 @@ import (
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/readers"
-	"github.com/embargo-dev/embargo/finding"
+	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/report"
@@ -28,6 +28,8 @@ const flowsGCPercent = 400
 // flowsOptions are the flags of `embargo flows`.
 type flowsOptions struct {
 	describeIP func() (*egress.IPData, error)
+	// judge is set when --policy gives packs to judge the traffic by.
+	judge *judge.Judge
 
 	output, file, format, ipdata string
 	policies                     []string
@@ -101,7 +103,7 @@ reported, with the one that decided. Traffic is added up per source system (from
 }
 
 // setup checks the flags and loads everything before any input is read.
-func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report, error) {
+func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *egress.Report, error) {
 	if !contains(egress.Formats, o.output) {
 		return nil, nil, fmt.Errorf("unknown output format %q (want %s)", o.output, strings.Join(egress.Formats, ", "))
 	}
@@ -117,7 +119,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	}
 	o.describeIP = describeIP
 	now := time.Now().UTC()
-	opts := egress.Options{Catalog: cat, Lookup: ip, Now: now, FailOn: policy.Effect(o.failOn)}
+	opts := egress.Options{Catalog: cat, Lookup: ip}
 	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
 		Catalog: report.CatalogOf(cat)}
 	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
@@ -128,34 +130,35 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Judge, *egress.Report,
 	if err != nil {
 		return nil, nil, err
 	}
-	opts.FailOn, opts.Engine, opts.Waivers = ps.FailOn, ps.Engine, ps.Waivers
-	run := &finding.PolicyRun{FailOn: ps.FailOn, Systems: systems.OneOffID, Waivers: o.waivers}
+	sysName := systems.OneOffID
 	if ps.Register != nil {
-		opts.Sources, run.Systems = egress.RegisterSources{Register: ps.Register}, o.systems
+		opts.Sources, sysName = egress.RegisterSources{Register: ps.Register}, o.systems
 	} else {
 		opts.Sources = egress.OneOffSources(ps.OneOff)
 	}
 	if ps.Engine == nil {
-		return egress.NewJudge(opts), rep, nil
+		return egress.NewAggregator(opts), rep, nil
 	}
 	if !ps.Engine.FlowRules() {
 		rep.Notes = append(rep.Notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
 	}
-	run.Packs = finding.PackRefs(ps.Engine)
-	rep.Policy = run
-	return egress.NewJudge(opts), rep, nil
+	o.judge = &judge.Judge{Engine: ps.Engine, SystemsName: sysName, Waivers: ps.Waivers, WaiversName: o.waivers, FailOn: ps.FailOn, Now: now}
+	return egress.NewAggregator(opts), rep, nil
 }
 
-// finish judges what was read, writes the report and maps the outcome to
-// the exit code.
-func (o *flowsOptions) finish(cmd *cobra.Command, j *egress.Judge, rep *egress.Report) error {
-	if err := j.Complete(rep, o.describeIP); err != nil {
+// finish aggregates and judges what was read, writes the report and maps
+// the outcome to the exit code.
+func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *egress.Report) error {
+	if err := a.Complete(rep, o.describeIP); err != nil {
 		if errors.Is(err, egress.ErrNothingRead) {
 			for _, in := range rep.Inputs {
 				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
 			}
 		}
 		return err
+	}
+	if o.judge != nil {
+		rep.SetVerdict(o.judge.Traffic(rep.Aggregates, (*egress.Aggregate).SourceSystem))
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {

@@ -93,7 +93,8 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 		return scanErr
 	}
 	if j != nil {
-		j.Apply(rep)
+		j.Now = rep.Generated
+		rep.SetVerdict(j.Items(rep.Entries()))
 		if j.State != nil {
 			if err := j.State.Save(rep.Generated); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %v; first sightings of this scan are not kept\n", err)

@@ -8,8 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/finding"
-	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -31,7 +29,7 @@ func testLookup(a netip.Addr) AddrInfo {
 	return AddrInfo{}
 }
 
-func testJudge(t *testing.T, engine *policy.Engine, limits CollectLimits) *Judge {
+func testAggregator(t *testing.T, limits CollectLimits) *Aggregator {
 	t.Helper()
 	cat, err := catalog.Embedded()
 	if err != nil {
@@ -52,8 +50,7 @@ systems:
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewJudge(Options{Catalog: cat, Lookup: testLookup, Sources: RegisterSources{reg}, Engine: engine,
-		FailOn: policy.Prohibit, Now: t0.Add(time.Hour), Limits: limits})
+	return NewAggregator(Options{Catalog: cat, Lookup: testLookup, Sources: RegisterSources{reg}, Limits: limits})
 }
 
 func flow(src, dst string, port uint16, out, in uint64, at time.Time, names ...Name) *Flow {
@@ -65,8 +62,8 @@ func flow(src, dst string, port uint16, out, in uint64, at time.Time, names ...N
 // names the Swiss address as Kaspersky's; an address seen with no name
 // falls back to its registered country; a flow carrying its own SNI is
 // named by it.
-func TestJudgeAggregates(t *testing.T) {
-	j := testJudge(t, nil, CollectLimits{})
+func TestAggregates(t *testing.T) {
+	j := testAggregator(t, CollectLimits{})
 	s := j.Sink()
 	s.Flow(flow("10.8.1.5", "185.85.15.10", 443, 1000, 5000, t0))
 	s.Flow(flow("10.8.1.5", "185.85.15.10", 443, 500, 100, t0.Add(time.Minute)))
@@ -124,7 +121,7 @@ func TestDNSWindow(t *testing.T) {
 		{"another client's answer", DNSAnswer{Time: t0, Client: addr("10.8.9.9"), TTL: time.Minute}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			j := testJudge(t, nil, CollectLimits{})
+			j := testAggregator(t, CollectLimits{})
 			tt.answer.Name, tt.answer.Addr = "ksn-a-p.kaspersky-labs.com", addr("185.85.15.10")
 			j.Sink().DNS(&tt.answer)
 			j.Sink().Flow(flow("10.8.1.5", "185.85.15.10", 443, 1, 1, t0))
@@ -139,7 +136,7 @@ func TestDNSWindow(t *testing.T) {
 // Past MaxConversations, flows are judged as they come and nothing more
 // is kept; every byte is still counted.
 func TestConversationCap(t *testing.T) {
-	j := testJudge(t, nil, CollectLimits{MaxConversations: 2})
+	j := testAggregator(t, CollectLimits{MaxConversations: 2})
 	var total uint64
 	for i := range 1000 {
 		dst := netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 250)})
@@ -158,39 +155,5 @@ func TestConversationCap(t *testing.T) {
 	}
 	if sum != total {
 		t.Errorf("bytes out %d, want %d", sum, total)
-	}
-}
-
-// With the egress pack, the SECRET system's traffic to Kaspersky is a
-// prohibit finding and the OFFICIAL system's 2 MiB to Russian addresses
-// a warning.
-func TestJudgeFindings(t *testing.T) {
-	p, err := policy.BuiltinPack("uk-ncsc-2017-russia-egress")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, _ := catalog.Embedded()
-	e, err := policy.NewEngine(cat, systems.UKScale(), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := testJudge(t, e, CollectLimits{})
-	j.Sink().Flow(flow("10.8.1.5", "192.0.2.10", 443, 10, 10, t0, Name{"ksn-a-p.kaspersky-labs.com", ViaSNI}))
-	j.Sink().Flow(flow("10.1.2.3", "95.173.136.70", 443, 2<<20, 10, t0))
-	r := j.Finish()
-	var got [][3]string
-	for _, f := range r.Findings {
-		got = append(got, [3]string{f.System, f.Rule, string(f.Effect)})
-	}
-	want := [][3]string{
-		{"office-lan", "ncsc-2017-egress-volume", "warn"},
-		{"secret-lan", "ncsc-2017-egress-secret", "prohibit"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
-	}
-	if r.Summary.Failing != 1 || r.Findings[1].ID != policy.FindingID("secret-lan", p.ID, "ncsc-2017-egress-secret", "entity:kaspersky-ao") ||
-		r.Findings[1].State != finding.Open || r.Findings[1].URL == "" {
-		t.Errorf("summary %+v, finding %+v", r.Summary, r.Findings[1])
 	}
 }

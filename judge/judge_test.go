@@ -111,9 +111,9 @@ func shorten(fs []finding.Finding) []short {
 	return out
 }
 
-func TestApply(t *testing.T) {
+func TestItems(t *testing.T) {
 	rep := testReport(t, now)
-	testJudge(t, policy.Prohibit, nil).Apply(rep)
+	apply(testJudge(t, policy.Prohibit, nil), rep)
 	want := []short{
 		{"vault", "vault.example", "secret-prohibit", policy.Prohibit, "2020-06-01", finding.Overdue, -2370, finding.Open, "", false},
 		{"office", "desk-7", "remove-later", policy.RemoveBy, "2026-12-27", finding.DueIn, 30, finding.Open, "", false},
@@ -152,13 +152,13 @@ func TestApply(t *testing.T) {
 }
 
 // FailOn decides which open findings fail the scan; waived ones never do.
-func TestApplyFailOn(t *testing.T) {
+func TestItemsFailOn(t *testing.T) {
 	for _, tt := range []struct {
 		failOn policy.Effect
 		want   int
 	}{{policy.Prohibit, 1}, {policy.RemoveBy, 4}, {policy.Warn, 6}} {
 		rep := testReport(t, now)
-		testJudge(t, tt.failOn, nil).Apply(rep)
+		apply(testJudge(t, tt.failOn, nil), rep)
 		if got := rep.Summary.Findings.Failing; got != tt.want {
 			t.Errorf("fail on %s: %d failing, want %d", tt.failOn, got, tt.want)
 		}
@@ -177,7 +177,7 @@ func TestStateKeepsFirstSeen(t *testing.T) {
 			t.Fatal(err)
 		}
 		rep := testReport(t, at)
-		testJudge(t, policy.Prohibit, st).Apply(rep)
+		apply(testJudge(t, policy.Prohibit, st), rep)
 		if err := st.Save(at); err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +215,7 @@ func TestStateKeepsFirstSeen(t *testing.T) {
 func TestStateForgets(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "findings.json")
 	st, _ := LoadState(path)
-	testJudge(t, policy.Prohibit, st).Apply(testReport(t, now))
+	apply(testJudge(t, policy.Prohibit, st), testReport(t, now))
 	if err := st.Save(now.Add(Forget + time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestOverdueRemovalFails(t *testing.T) {
 			rep := testReport(t, at)
 			j := testJudge(t, policy.Prohibit, st)
 			j.OverdueIsReminder = tt.reminder
-			j.Apply(rep)
+			apply(j, rep)
 			if err := st.Save(at); err != nil {
 				t.Fatal(err)
 			}
@@ -286,4 +286,13 @@ func TestOverdueRemovalFails(t *testing.T) {
 			}
 		}
 	}
+}
+
+// apply judges rep's items as the scan command does, deadlines measured
+// at the report's time unless the judge says otherwise.
+func apply(j *Judge, rep *report.Report) {
+	if j.Now.IsZero() {
+		j.Now = rep.Generated
+	}
+	rep.SetVerdict(j.Items(rep.Entries()))
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
-	"github.com/embargo-dev/embargo/report"
 )
 
 // StateVersion is the version of the state file's layout.
@@ -134,11 +133,11 @@ func (s *State) Record(id string) (*Record, error) {
 	return nil, fmt.Errorf("%q matches %d findings in %s; give more of the id", id, n, s.path)
 }
 
-// put stores f as seen at now, with the entry it was found on.
-func (s *State) put(f finding.Finding, e *report.Entry, now time.Time) {
-	r := &Record{FirstSeen: f.FirstSeen, LastSeen: now, Finding: f, Item: *e.Item}
-	if e.Attribution != nil {
-		v := e.Attribution.View()
+// put stores f as seen at now, with the item it was found on.
+func (s *State) put(f finding.Finding, it *inventory.Item, a *attribute.Attribution, now time.Time) {
+	r := &Record{FirstSeen: f.FirstSeen, LastSeen: now, Finding: f, Item: *it}
+	if a != nil {
+		v := a.View()
 		r.Attribution = &v
 	}
 	s.file.Findings[f.ID] = r

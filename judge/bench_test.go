@@ -44,7 +44,7 @@ func BenchmarkApplyEstate(b *testing.B) {
 	var findings int
 	for b.Loop() {
 		rep.Findings, rep.Policy, rep.Summary.Findings = nil, nil, nil
-		j.Apply(rep)
+		apply(j, rep)
 		findings = len(rep.Findings)
 	}
 	b.ReportMetric(float64(findings), "findings")

@@ -1,0 +1,131 @@
+package egress
+
+import (
+	"net/netip"
+	"sync"
+
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/finding"
+	"github.com/embargo-dev/embargo/policy/systems"
+)
+
+// Sources says which system a flow's source address belongs to.
+type Sources interface {
+	// ForSource returns the system of a, and whether a is registered.
+	ForSource(a netip.Addr) (systems.System, bool)
+}
+
+// RegisterSources assigns sources by the register's address ranges; an
+// address in none is judged as the register's default, as the one
+// system "unregistered".
+type RegisterSources struct{ *systems.Register }
+
+// ForSource implements Sources.
+func (r RegisterSources) ForSource(a netip.Addr) (systems.System, bool) {
+	if s, ok := r.ForAddr(a); ok {
+		return s, true
+	}
+	d := r.Default
+	d.ID, d.Name = "unregistered", "sources in no system's address ranges"
+	return d, false
+}
+
+// OneOffSources judges every source as one system.
+type OneOffSources systems.System
+
+// ForSource implements Sources.
+func (o OneOffSources) ForSource(netip.Addr) (systems.System, bool) { return systems.System(o), true }
+
+// Options set up an Aggregator.
+type Options struct {
+	Catalog *catalog.Catalog
+	Lookup  AddrLookup // IP data; nil: names decide alone
+	Sources Sources
+	Limits  CollectLimits
+}
+
+// Aggregator collects flows from readers (through Sink), then attributes
+// them and adds them up per source system and destination (Finish); the
+// judge judges the aggregates.
+type Aggregator struct {
+	o    Options
+	coll *Collector
+	attr *Attributor
+	agg  aggregates
+	// systems are the source systems seen, by the index the collector
+	// keeps; sysIndex finds a system's index by id.
+	systems    []srcSystem
+	sysIndex   map[string]int32
+	unregAddrs uint64
+	// unregSeen keeps unregistered sources counted, so that one seen in
+	// several parts of an input counts once (up to maxSourceCache).
+	unregSeen map[netip.Addr]struct{}
+	// mu guards the above, and aggregation, while parts are read.
+	mu sync.Mutex
+}
+
+type srcSystem struct {
+	sys        systems.System
+	registered bool
+}
+
+// NewAggregator returns an aggregator ready to collect.
+func NewAggregator(o Options) *Aggregator {
+	j := &Aggregator{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
+	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
+	j.coll.one = j.oneSystem()
+	return j
+}
+
+// oneSystem reports whether every source is judged as one system.
+func (j *Aggregator) oneSystem() bool {
+	_, one := j.o.Sources.(OneOffSources)
+	return one
+}
+
+// sourceIndex is the index of the system source address a belongs to.
+func (j *Aggregator) sourceIndex(a netip.Addr) int32 {
+	sys, ok := j.o.Sources.ForSource(a)
+	if _, seen := j.unregSeen[a]; !ok && !seen {
+		j.unregAddrs++
+		if len(j.unregSeen) < maxSourceCache {
+			j.unregSeen[a] = struct{}{}
+		}
+	}
+	i, seen := j.sysIndex[sys.ID]
+	if !seen {
+		i = int32(len(j.systems))
+		j.systems = append(j.systems, srcSystem{sys, ok})
+		j.sysIndex[sys.ID] = i
+	}
+	return i
+}
+
+// Sink is where readers write.
+func (j *Aggregator) Sink() Sink { return j.coll }
+
+// judgeOne attributes and aggregates one conversation.
+func (j *Aggregator) judgeOne(cv *Conversation) {
+	s := j.systems[cv.Sys]
+	d := j.attr.Attribute(cv.Dst, cv.Names)
+	j.agg.add(s.sys, !s.registered, &d, cv)
+}
+
+// Result is what the flows came to.
+type Result struct {
+	Stats Stats `json:"stats"`
+	// UnregisteredSources counts source addresses in no system's ranges.
+	UnregisteredSources uint64            `json:"unregistered_sources,omitempty"`
+	Aggregates          []Aggregate       `json:"aggregates"`
+	Findings            []finding.Finding `json:"findings,omitempty"`
+	Summary             *finding.Summary  `json:"findings_summary,omitempty"`
+	// UnusedWaivers decide no finding of this run.
+	UnusedWaivers []finding.WaiverRef `json:"-"`
+	Bads          []Bad               `json:"bad_records,omitempty"`
+}
+
+// Finish attributes every conversation collected and aggregates them.
+func (j *Aggregator) Finish() *Result {
+	j.attributeAll()
+	return &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
+}
