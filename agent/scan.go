@@ -72,17 +72,16 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading flow logs: %w", err)
 		}
-		rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
-			Catalog: report.CatalogOf(cat),
-			Inputs:  inputs}
-		describe := func() (*egress.IPData, error) { return egress.IPDataOf(db.Meta()), nil }
-		if err := j.Complete(rep, describe); errors.Is(err, egress.ErrNothingRead) {
+		res, err := j.Complete(inputs)
+		if errors.Is(err, egress.ErrNothingRead) {
 			return nil, fmt.Errorf("flow logs: %w: %s", err, inputs[0].Error)
 		} else if err != nil {
 			return nil, err
 		}
+		rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now, Catalog: report.CatalogOf(cat)}
+		rep.SetTraffic(inputs, res, report.IPDataOf(db.Meta()))
 		var buf bytes.Buffer
-		if err := egress.Encode(&buf, "json", rep); err != nil {
+		if err := (report.JSON{}).Encode(&buf, rep); err != nil {
 			return nil, fmt.Errorf("encoding the flows report: %w", err)
 		}
 		return buf.Bytes(), nil

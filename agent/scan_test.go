@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/agent/agenttest"
-	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -105,12 +104,12 @@ func TestAgentRealScanAndFlowsAreUploaded(t *testing.T) {
 	if diff := cmp.Diff([]string{"kesl", "libfoo1"}, names); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
-	var flows egress.Report
+	var flows report.Report
 	if err := json.Unmarshal(ups[1].Body, &flows); err != nil {
 		t.Fatal(err)
 	}
-	if len(flows.Inputs) != 2 || flows.Stats.Flows == 0 {
-		t.Errorf("flows report: inputs %+v, stats %+v", flows.Inputs, flows.Stats)
+	if len(flows.Inputs) != 2 || flows.Traffic == nil || flows.Traffic.Stats.Flows == 0 || flows.Inputs[0].Items == 0 {
+		t.Errorf("flows report: inputs %+v, traffic %+v", flows.Inputs, flows.Traffic)
 	}
 	// A second run of the unchanged host and logs uploads nothing.
 	if err := Once(ctx, cfg); err != nil {

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -115,13 +114,11 @@ func (j *Aggregator) judgeOne(cv *Conversation) {
 type Result struct {
 	Stats Stats `json:"stats"`
 	// UnregisteredSources counts source addresses in no system's ranges.
-	UnregisteredSources uint64            `json:"unregistered_sources,omitempty"`
-	Aggregates          []Aggregate       `json:"aggregates"`
-	Findings            []finding.Finding `json:"findings,omitempty"`
-	Summary             *finding.Summary  `json:"findings_summary,omitempty"`
-	// UnusedWaivers decide no finding of this run.
-	UnusedWaivers []finding.WaiverRef `json:"-"`
-	Bads          []Bad               `json:"bad_records,omitempty"`
+	UnregisteredSources uint64      `json:"unregistered_sources,omitempty"`
+	Aggregates          []Aggregate `json:"aggregates"`
+	// Bads are the bad records kept (Stats.Bad counts them all); a
+	// report lists them as its unknowns.
+	Bads []Bad `json:"-"`
 }
 
 // Finish attributes every conversation collected and aggregates them.

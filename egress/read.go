@@ -35,6 +35,16 @@ func (j *Aggregator) ReadInputs(ctx context.Context, readers []Reader, names []s
 	return readInputs(ctx, readers, names, forced, stdin, j.coll, j)
 }
 
+// Input is one input read, and what came of it.
+type Input struct {
+	Source string
+	Reader string
+	Error  string
+	// Records and Bad count the records read from the input (flows and
+	// DNS answers) and the bad ones, when read into an Aggregator.
+	Records, Bad uint64
+}
+
 func readInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink, j *Aggregator) ([]Input, error) {
 	var out []Input
 	for _, name := range names {
@@ -42,8 +52,17 @@ func readInputs(ctx context.Context, readers []Reader, names []string, forced st
 			return out, err
 		}
 		in := Input{Source: name}
+		var before Stats
+		if j != nil {
+			before = j.coll.Stats
+		}
 		reader, err := readOne(ctx, readers, name, forced, stdin, sink, j)
 		in.Reader = reader
+		if j != nil {
+			after := j.coll.Stats
+			in.Records = after.Flows + after.DNSAnswers - before.Flows - before.DNSAnswers
+			in.Bad = after.Bad - before.Bad
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return out, ctx.Err()

@@ -73,8 +73,11 @@ func (CSV) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
 	write := csvItems
-	if r.Policy != nil {
+	switch {
+	case r.Policy != nil:
 		write = csvFindings
+	case r.Traffic != nil:
+		write = csvTraffic
 	}
 	if err := write(cw, r); err != nil {
 		return err

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -67,8 +68,13 @@ const (
 	PropNote               = "embargo:note"
 )
 
+func (CycloneDX) softwareOnly() {}
+
 // Encode implements Encoder.
 func (CycloneDX) Encode(w io.Writer, r *Report) error {
+	if r.Traffic != nil {
+		return errors.New("CycloneDX output describes software; a report of traffic has none (use json, csv, sarif or table)")
+	}
 	var bom *cdx.BOM
 	var err error
 	if doc := singleBOM(r); doc != nil {

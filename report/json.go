@@ -60,7 +60,10 @@ func (JSON) Encode(w io.Writer, r *Report) error {
 		key string
 		v   any
 	}
-	tails := []field{{"unknowns", r.Unknowns}}
+	tails := []field{{"unknowns", nonNil(r.Unknowns)}}
+	if r.Traffic != nil {
+		tails = append(tails, field{"traffic", r.Traffic})
+	}
 	if len(r.Notes) > 0 {
 		tails = append(tails, field{"notes", r.Notes})
 	}

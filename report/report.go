@@ -25,6 +25,9 @@ type Report struct {
 	Summary   Summary             `json:"summary"`
 	Items     []Entry             `json:"items"`
 	Unknowns  []inventory.Unknown `json:"unknowns"`
+	// Traffic is set when the report is of network traffic (`embargo
+	// flows`): its items are empty, and its summary counts aggregates.
+	Traffic *Traffic `json:"traffic,omitempty"`
 	// Notes say what a scan covered and did not, in words.
 	Notes []string `json:"notes,omitempty"`
 	// Policy and Findings are set when the scan was judged by policy

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -57,6 +58,9 @@ const (
 
 // Encode implements Encoder.
 func (SARIF) Encode(w io.Writer, r *Report) error {
+	if r.Traffic != nil && r.Policy == nil {
+		return errors.New("SARIF output of flows lists policy findings: give --policy")
+	}
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "embargo", Version: r.Tool.Version, InformationURI: ToolURL, Rules: []sarifRule{},

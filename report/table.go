@@ -25,6 +25,9 @@ func (Table) Name() string { return "table" }
 
 // Encode implements Encoder.
 func (Table) Encode(w io.Writer, r *Report) error {
+	if r.Traffic != nil {
+		return trafficTable(w, r)
+	}
 	bw := bufio.NewWriter(w)
 	if r.Policy != nil {
 		tableFindings(bw, r)

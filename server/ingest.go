@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/finding"
-	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/judge"
+	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )

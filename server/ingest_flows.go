@@ -10,6 +10,7 @@ import (
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -41,14 +42,14 @@ func (s *Server) applyFlows(ctx context.Context, a store.Agent, body []byte, dig
 // other packs, or none): the server's packs decide, on the system the
 // register gives the agent's host, with the destination attributed from
 // the server's catalogue by the entity id the agent reported.
-func (s *Server) judgeFlows(ps *policyState, a store.Agent, rep *egress.Report, now time.Time) ([]store.FlowFinding, error) {
+func (s *Server) judgeFlows(ps *policyState, a store.Agent, tr *report.Traffic, now time.Time) ([]store.FlowFinding, error) {
 	sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
-	byDest := make(map[string]*egress.Aggregate, len(rep.Aggregates))
-	for i := range rep.Aggregates {
-		byDest[rep.Aggregates[i].Destination] = &rep.Aggregates[i]
+	byDest := make(map[string]*egress.Aggregate, len(tr.Aggregates))
+	for i := range tr.Aggregates {
+		byDest[tr.Aggregates[i].Destination] = &tr.Aggregates[i]
 	}
 	j := &judge.Judge{Engine: ps.engine, SystemsName: RegisterName, FailOn: policy.Warn, Now: now}
-	v := j.Traffic(rep.Aggregates, func(*egress.Aggregate) systems.System { return sys })
+	v := j.Traffic(tr.Aggregates, func(*egress.Aggregate) systems.System { return sys })
 	var out []store.FlowFinding
 	for _, f := range v.Findings {
 		ag := byDest[f.Item]

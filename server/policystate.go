@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/judge"
+	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 

@@ -18,7 +18,6 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -184,8 +183,8 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	if err := decodeStrict(body, &doc); err != nil {
 		return nil, err
 	}
-	if major, _, _ := strings.Cut(doc.Version, "."); doc.Version != "" && major != strings.Split(report.SchemaVersion, ".")[0] {
-		return nil, errorf(http.StatusBadRequest, "report schema version %q: this server reads %s", doc.Version, report.SchemaVersion)
+	if err := checkSchemaVersion(doc.Version); err != nil {
+		return nil, err
 	}
 	rep := &report.Report{Tool: doc.Tool, Generated: doc.Generated, Catalog: doc.Catalog, Inputs: doc.Inputs,
 		Summary: doc.Summary, Unknowns: doc.Unknowns, Notes: doc.Notes, Items: make([]report.Entry, len(doc.Items))}
@@ -198,11 +197,48 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	return rep, nil
 }
 
-// decodeFlowsReport decodes the JSON of `embargo flows -o json`.
-func decodeFlowsReport(body []byte) (*egress.Report, error) {
-	var rep egress.Report
-	if err := decodeStrict(body, &rep); err != nil {
+// flowsDoc is the JSON of `embargo flows -o json` as the server reads
+// it: a report whose traffic section holds the aggregates, with the
+// agent's findings kept raw, since the server judges again.
+type flowsDoc struct {
+	Schema    string              `json:"$schema"`
+	Version   string              `json:"schema_version"`
+	Tool      report.Tool         `json:"tool"`
+	Generated time.Time           `json:"generated"`
+	Catalog   report.Catalog      `json:"catalog"`
+	Inputs    []report.Input      `json:"inputs"`
+	Summary   report.Summary      `json:"summary"`
+	Items     []json.RawMessage   `json:"items"`
+	Unknowns  []inventory.Unknown `json:"unknowns"`
+	Traffic   *report.Traffic     `json:"traffic"`
+	Notes     []string            `json:"notes,omitempty"`
+	Policy    json.RawMessage     `json:"policy,omitempty"`
+	Findings  json.RawMessage     `json:"findings,omitempty"`
+}
+
+// decodeFlowsReport decodes the JSON of `embargo flows -o json`: a report
+// with a traffic section and no items.
+func decodeFlowsReport(body []byte) (*report.Traffic, error) {
+	var doc flowsDoc
+	if err := decodeStrict(body, &doc); err != nil {
 		return nil, err
 	}
-	return &rep, nil
+	if err := checkSchemaVersion(doc.Version); err != nil {
+		return nil, err
+	}
+	if doc.Traffic == nil {
+		return nil, errorf(http.StatusBadRequest, "not a report of traffic: no traffic section (upload scans to /api/v1/inventory)")
+	}
+	if len(doc.Items) > 0 {
+		return nil, errorf(http.StatusBadRequest, "a report of traffic lists no items, this one lists %d", len(doc.Items))
+	}
+	return doc.Traffic, nil
+}
+
+// checkSchemaVersion refuses a report of another major schema version.
+func checkSchemaVersion(v string) error {
+	if major, _, _ := strings.Cut(v, "."); v != "" && major != strings.Split(report.SchemaVersion, ".")[0] {
+		return errorf(http.StatusBadRequest, "report schema version %q: this server reads %s", v, report.SchemaVersion)
+	}
+	return nil
 }

@@ -26,7 +26,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -304,19 +303,15 @@ func readBody(r *http.Request) ([]byte, int, error) {
 // decodeReport checks the body is the report its kind promises and
 // counts its findings.
 func decodeReport(kind string, body []byte) (int, error) {
-	if kind == "flows" {
-		var rep egress.Report
-		if err := json.Unmarshal(body, &rep); err != nil {
-			return 0, fmt.Errorf("not a flows report: %w", err)
-		}
-		return len(rep.Findings), nil
-	}
 	var rep report.Report
 	if err := json.Unmarshal(body, &rep); err != nil {
-		return 0, fmt.Errorf("not a scan report: %w", err)
+		return 0, fmt.Errorf("not a %s report: %w", kind, err)
 	}
 	if rep.Tool.Name == "" {
-		return 0, errors.New("not a scan report: no tool")
+		return 0, fmt.Errorf("not a %s report: no tool", kind)
+	}
+	if (kind == "flows") != (rep.Traffic != nil) {
+		return 0, fmt.Errorf("a %s upload with a traffic section: %v", kind, rep.Traffic != nil)
 	}
 	return len(rep.Findings), nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/report"
 )
 
 // ipDataFile is where 'embargo data update' keeps a refreshed snapshot;
@@ -61,7 +62,7 @@ func ipDB(file string) (ipdata.DB, error) {
 // is read; otherwise the data is loaded on another goroutine (about
 // 70 ms to decode, 4 ms from the table cache), overlapping the reading
 // of the inputs, since destinations are looked up when they are judged.
-func openIPData(file string) (egress.AddrLookup, func() (*egress.IPData, error), error) {
+func openIPData(file string) (egress.AddrLookup, func() (*report.IPData, error), error) {
 	load := sync.OnceValues(func() (ipdata.DB, error) { return ipDB(file) })
 	if file != "" {
 		if _, err := load(); err != nil {
@@ -77,12 +78,12 @@ func openIPData(file string) (egress.AddrLookup, func() (*egress.IPData, error),
 		}
 		return db.Lookup(a)
 	}
-	describe := func() (*egress.IPData, error) {
+	describe := func() (*report.IPData, error) {
 		db, err := load()
 		if err != nil {
 			return nil, err
 		}
-		return egress.IPDataOf(db.Meta()), nil
+		return report.IPDataOf(db.Meta()), nil
 	}
 	return lookup, describe, nil
 }

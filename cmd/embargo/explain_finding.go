@@ -37,7 +37,7 @@ func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) er
 				Traffic *egress.Aggregate `json:"traffic"`
 			}{rec.Finding, agg})
 		}
-		if err := egress.ExplainAggregate(cmd.OutOrStdout(), agg); err != nil {
+		if err := report.ExplainAggregate(cmd.OutOrStdout(), agg); err != nil {
 			return err
 		}
 		return report.FindingChain(cmd.OutOrStdout(), rec.Finding)
@@ -74,9 +74,9 @@ func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error
 		return nil, nil, err
 	}
 	var rep struct {
-		Findings   []finding.Finding  `json:"findings"`
-		Items      []json.RawMessage  `json:"items"`
-		Aggregates []egress.Aggregate `json:"aggregates"`
+		Findings []finding.Finding `json:"findings"`
+		Items    []json.RawMessage `json:"items"`
+		Traffic  *report.Traffic   `json:"traffic"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return nil, nil, inventory.JSONError(file, data, err)
@@ -95,8 +95,12 @@ func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error
 		return nil, nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
 	}
 	rec := &judge.Record{Finding: matches[0], FirstSeen: matches[0].FirstSeen}
-	for i := range rep.Aggregates {
-		if a := &rep.Aggregates[i]; a.System == rec.Finding.System && a.Destination == rec.Finding.Item {
+	var aggs []egress.Aggregate
+	if rep.Traffic != nil {
+		aggs = rep.Traffic.Aggregates
+	}
+	for i := range aggs {
+		if a := &aggs[i]; a.System == rec.Finding.System && a.Destination == rec.Finding.Item {
 			return rec, a, nil
 		}
 	}

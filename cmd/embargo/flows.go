@@ -27,9 +27,10 @@ const flowsGCPercent = 400
 
 // flowsOptions are the flags of `embargo flows`.
 type flowsOptions struct {
-	describeIP func() (*egress.IPData, error)
+	describeIP func() (*report.IPData, error)
 	// judge is set when --policy gives packs to judge the traffic by.
-	judge *judge.Judge
+	judge   *judge.Judge
+	encoder report.Encoder
 
 	output, file, format, ipdata string
 	policies                     []string
@@ -40,7 +41,7 @@ type flowsOptions struct {
 }
 
 func (o *flowsOptions) register(f *pflag.FlagSet) {
-	f.StringVarP(&o.output, "output", "o", "table", "output format: "+strings.Join(egress.Formats, "|"))
+	f.StringVarP(&o.output, "output", "o", "table", "output format: "+strings.Join(report.Names(report.TrafficEncoders()), "|"))
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+readerNames())
 	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
@@ -93,8 +94,7 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if err != nil {
 				return err
 			}
-			rep.Inputs = inputs
-			return o.finish(cmd, j, rep)
+			return o.finish(cmd, j, rep, inputs)
 		},
 	}
 	o.register(cmd.PersistentFlags())
@@ -103,10 +103,12 @@ reported, with the one that decided. Traffic is added up per source system (from
 }
 
 // setup checks the flags and loads everything before any input is read.
-func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *egress.Report, error) {
-	if !contains(egress.Formats, o.output) {
-		return nil, nil, fmt.Errorf("unknown output format %q (want %s)", o.output, strings.Join(egress.Formats, ", "))
+func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *report.Report, error) {
+	enc, err := report.LookupTraffic(o.output)
+	if err != nil {
+		return nil, nil, err
 	}
+	o.encoder = enc
 	// The IP data first: the embedded snapshot is decoded on another
 	// goroutine, which then overlaps the catalogue's loading too.
 	ip, describeIP, err := openIPData(o.ipdata)
@@ -120,8 +122,8 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *egress.Re
 	o.describeIP = describeIP
 	now := time.Now().UTC()
 	opts := egress.Options{Catalog: cat, Lookup: ip}
-	rep := &egress.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
-		Catalog: report.CatalogOf(cat)}
+	rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
+		Catalog: report.CatalogOf(cat), Cat: cat}
 	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
 		return nil, nil, errors.New("--fail-on judges traffic by policy: give --policy too")
 	}
@@ -148,17 +150,23 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *egress.Re
 
 // finish aggregates and judges what was read, writes the report and maps
 // the outcome to the exit code.
-func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *egress.Report) error {
-	if err := a.Complete(rep, o.describeIP); err != nil {
+func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *report.Report, inputs []egress.Input) error {
+	res, err := a.Complete(inputs)
+	if err != nil {
 		if errors.Is(err, egress.ErrNothingRead) {
-			for _, in := range rep.Inputs {
+			for _, in := range inputs {
 				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
 			}
 		}
 		return err
 	}
+	ip, err := o.describeIP()
+	if err != nil {
+		return fmt.Errorf("IP data: %w", err)
+	}
+	rep.SetTraffic(inputs, res, ip)
 	if o.judge != nil {
-		rep.SetVerdict(o.judge.Traffic(rep.Aggregates, (*egress.Aggregate).SourceSystem))
+		rep.SetVerdict(o.judge.Traffic(res.Aggregates, (*egress.Aggregate).SourceSystem))
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {
@@ -169,7 +177,7 @@ func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *egr
 		defer fh.Close()
 		out = fh
 	}
-	if err := egress.Encode(out, o.output, rep); err != nil {
+	if err := o.encoder.Encode(out, rep); err != nil {
 		return fmt.Errorf("writing %s output: %w", o.output, err)
 	}
 	for _, in := range rep.Inputs {

@@ -36,7 +36,7 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 			if err != nil {
 				return err
 			}
-			rep.Inputs = []egress.Input{{Source: "udp://" + l.Addr().String(), Reader: "netflow"}}
+			inputs := []egress.Input{{Source: "udp://" + l.Addr().String(), Reader: "netflow"}}
 			ctx, stop := context.WithCancel(cmd.Context())
 			defer stop()
 			if duration > 0 {
@@ -50,12 +50,13 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 			}
 			runErr := l.Run(ctx, sink)
 			c := l.Counters()
+			inputs[0].Records, inputs[0].Bad = c.Flows, c.Bad
 			rep.Notes = append(rep.Notes, fmt.Sprintf("NetFlow listener: %d datagrams, %d flows, %d bad, %d without their template, %d dropped",
 				c.Packets, c.Flows, c.Bad, c.NoTemplate, c.Dropped))
 			if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 				return runErr
 			}
-			return o.finish(cmd, j, rep)
+			return o.finish(cmd, j, rep, inputs)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "netflow", "", "UDP address to receive NetFlow/IPFIX on, e.g. 127.0.0.1:2055")

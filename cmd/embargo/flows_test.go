@@ -17,6 +17,14 @@ import (
 const zeekDir = "../../egress/zeek/testdata/"
 
 type flowsReport struct {
+	Traffic  flowsTraffic `json:"traffic"`
+	Findings []struct {
+		System, Rule, Effect string
+	} `json:"findings"`
+	Unknowns []struct{ Reason string } `json:"unknowns"`
+}
+
+type flowsTraffic struct {
 	Stats struct {
 		Flows, Bad int
 	} `json:"stats"`
@@ -25,9 +33,6 @@ type flowsReport struct {
 		DecidedBy                   string `json:"decided_by"`
 		BytesOut                    int    `json:"bytes_out"`
 	} `json:"aggregates"`
-	Findings []struct {
-		System, Rule, Effect string
-	} `json:"findings"`
 	IPData struct{ Name string } `json:"ipdata"`
 }
 
@@ -48,11 +53,11 @@ func TestFlowsZeek(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (traffic to a catalogued entity)", code)
 	}
-	if r.Stats.Flows == 0 || r.Stats.Bad == 0 || r.IPData.Name == "" {
-		t.Errorf("stats %+v, ipdata %q", r.Stats, r.IPData.Name)
+	if r.Traffic.Stats.Flows == 0 || r.Traffic.Stats.Bad == 0 || len(r.Unknowns) == 0 || r.Traffic.IPData.Name == "" {
+		t.Errorf("stats %+v, ipdata %q", r.Traffic.Stats, r.Traffic.IPData.Name)
 	}
-	if len(r.Aggregates) == 0 || r.Aggregates[0].Entity != "deepseek-hangzhou" && !strings.Contains(r.Aggregates[0].Entity, "deepseek") {
-		t.Errorf("first aggregate %+v, want DeepSeek's", r.Aggregates)
+	if len(r.Traffic.Aggregates) == 0 || r.Traffic.Aggregates[0].Entity != "deepseek-hangzhou" && !strings.Contains(r.Traffic.Aggregates[0].Entity, "deepseek") {
+		t.Errorf("first aggregate %+v, want DeepSeek's", r.Traffic.Aggregates)
 	}
 	for _, format := range []string{"table", "csv"} {
 		out, _, code := run(t, "flows", "-o", format, zeekDir+"conn.log")
@@ -141,8 +146,8 @@ func TestDataUpdate(t *testing.T) {
 		t.Errorf("data show with the embedded data: %v\n%s", err, o)
 	}
 	r, _ := flowsJSON(t, zeekDir+"conn.log", "--ipdata", snap)
-	if !strings.Contains(r.IPData.Name, "updated") {
-		t.Errorf("flows --ipdata used %q", r.IPData.Name)
+	if !strings.Contains(r.Traffic.IPData.Name, "updated") {
+		t.Errorf("flows --ipdata used %q", r.Traffic.IPData.Name)
 	}
 	// From a URL, as users refresh from the source.
 	srv := httptest.NewServer(http.FileServer(http.Dir("../../egress/ipdata/testdata")))
@@ -186,7 +191,7 @@ func TestFlowsListen(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if r.Stats.Flows == 0 || len(r.Aggregates) != 1 || r.Aggregates[0].Entity != "kaspersky-lab-switzerland" || r.Aggregates[0].DecidedBy != "asn" {
+	if r.Traffic.Stats.Flows == 0 || len(r.Traffic.Aggregates) != 1 || r.Traffic.Aggregates[0].Entity != "kaspersky-lab-switzerland" || r.Traffic.Aggregates[0].DecidedBy != "asn" {
 		t.Errorf("report %+v", r)
 	}
 }
@@ -219,12 +224,12 @@ func TestFlowsSystems(t *testing.T) {
 	r, _ := flowsJSON(t, zeekDir+"conn.log", zeekDir+"dns.log", zeekDir+"ssl.log", "testdata/zeek-ru/conn.log", "--systems", "testdata/flow-systems.yaml",
 		"--policy", "uk-ncsc-2017-russia-egress")
 	systems := map[string]bool{}
-	for _, a := range r.Aggregates {
+	for _, a := range r.Traffic.Aggregates {
 		systems[a.System] = true
 	}
 	for _, want := range []string{"secure-lan", "office-lan", "unregistered"} {
 		if !systems[want] {
-			t.Errorf("no traffic from %s: %+v", want, r.Aggregates)
+			t.Errorf("no traffic from %s: %+v", want, r.Traffic.Aggregates)
 		}
 	}
 	for _, f := range r.Findings {

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -90,7 +90,7 @@ func egressData(p Page, flows []store.FlowFinding) egressPage {
 		if i == topDestinations {
 			break
 		}
-		bars = append(bars, Bar{Label: x.Name, Value: float64(x.BytesOut), Text: egress.Bytes(x.BytesOut)})
+		bars = append(bars, Bar{Label: x.Name, Value: float64(x.BytesOut), Text: report.Bytes(x.BytesOut)})
 	}
 	m, missing := worldMap("Bytes sent to restricted destinations, by country", byCountry)
 	countries := make([]CountryBytes, 0, len(byCountry))

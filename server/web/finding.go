@@ -134,7 +134,7 @@ func evidenceChain(raw []byte, now time.Time) (string, error) {
 	var err error
 	switch {
 	case ev.Traffic != nil:
-		if err = egress.ExplainAggregate(&b, ev.Traffic); err == nil {
+		if err = report.ExplainAggregate(&b, ev.Traffic); err == nil {
 			err = report.FindingChain(&b, ev.Finding)
 		}
 	case len(ev.Entry) > 0 && string(ev.Entry) != "null":

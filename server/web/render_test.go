@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -145,7 +145,7 @@ func FuzzEvidenceChain(f *testing.F) {
 }
 
 func TestBytesText(t *testing.T) {
-	got := []string{egress.Bytes(0), egress.Bytes(1023), egress.Bytes(1536), egress.Bytes(5 << 20), egress.Bytes(1 << 62)}
+	got := []string{report.Bytes(0), report.Bytes(1023), report.Bytes(1536), report.Bytes(5 << 20), report.Bytes(1 << 62)}
 	want := []string{"0 B", "1023 B", "1.5 KiB", "5.0 MiB", "4.0 EiB"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -90,7 +90,7 @@ var funcs = template.FuncMap{
 	},
 	"datetime": func(t time.Time) string { return timeText(t, "2006-01-02 15:04 UTC") },
 	"ago":      agoText,
-	"bytes":    egress.Bytes,
+	"bytes":    report.Bytes,
 	"open":     func(s store.FindingState) bool { return s == store.Open || s == store.Reopened },
 	"due":      dueText,
 	"join":     strings.Join,

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
 )
 
 // worldSVG is the country shapes, one path per country with its ISO
@@ -65,7 +65,7 @@ func worldMap(title string, bytesByCountry map[string]uint64) (template.HTML, []
 		label := c.Title + ": no restricted traffic"
 		if n > 0 {
 			class = fmt.Sprintf("c%d", shade(float64(n), max))
-			label = c.Title + ": " + egress.Bytes(n)
+			label = c.Title + ": " + report.Bytes(n)
 			drawn[c.ID] = true
 		}
 		fmt.Fprintf(&s, `<path class="country %s" id="map-%s" d="%s"><title>%s</title></path>`, class, esc(c.ID), esc(c.D), esc(label))

@@ -1,4 +1,4 @@
-package egress
+package report
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // ExplainAggregate writes what a traffic finding is about, for a person:
@@ -14,7 +15,7 @@ import (
 // the destination's three answers (names, network, registered country)
 // and which decided, the entity and its control chain up to the
 // controlling country.
-func ExplainAggregate(w io.Writer, a *Aggregate) error {
+func ExplainAggregate(w io.Writer, a *egress.Aggregate) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "Traffic    from system %s to %s\n", a.System, a.Destination)
 	fmt.Fprintf(b, "  sent %s in %d packets, received %s in %d packets, %d flows", Bytes(a.BytesOut), a.PacketsOut,
@@ -24,13 +25,13 @@ func ExplainAggregate(w io.Writer, a *Aggregate) error {
 	}
 	fmt.Fprintf(b, "\n  first seen %s, last seen %s\n", when(a.First), when(a.Last))
 	if len(a.Sources) > 0 {
-		fmt.Fprintf(b, "  from %s\n", joinAddrs(a.Sources))
+		fmt.Fprintf(b, "  from %s\n", joinStrings(a.Sources))
 	}
 	for _, s := range a.Samples {
 		fmt.Fprintf(b, "  read at %s\n", s)
 	}
 	fmt.Fprintln(b, "\nDestination")
-	fmt.Fprintf(b, "  addresses  %s\n", joinAddrs(a.Addrs))
+	fmt.Fprintf(b, "  addresses  %s\n", joinStrings(a.Addrs))
 	fmt.Fprintf(b, "  names      %s\n", orNone(strings.Join(a.Names, ", ")))
 	var nets []string
 	for i, n := range a.ASNs {
@@ -63,7 +64,7 @@ func ExplainAggregate(w io.Writer, a *Aggregate) error {
 	return b.Flush()
 }
 
-func joinAddrs[T fmt.Stringer](as []T) string {
+func joinStrings[T fmt.Stringer](as []T) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
 		parts[i] = a.String()
