@@ -193,12 +193,3 @@ func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *rep
 	}
 	return nil
 }
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

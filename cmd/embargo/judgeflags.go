@@ -11,8 +11,8 @@ import (
 
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
-	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/judge"
+	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
