@@ -1,16 +1,14 @@
 package egress
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
+
+	"github.com/embargo-dev/embargo/input"
 )
 
 // mapInputs lets tests read large files through ReadAt, as where they
@@ -75,48 +73,23 @@ func readInputs(ctx context.Context, readers []Reader, names []string, forced st
 }
 
 func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink, j *Aggregator) (string, error) {
-	var r io.Reader = stdin
-	var file *os.File
-	var size int64
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return "", err
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err == nil && st.IsDir() {
-			return "", fmt.Errorf("%s is a directory; name the log files", name)
-		}
-		if err == nil && st.Mode().IsRegular() {
-			file, size = f, st.Size()
-		}
-		r = f
+	in, err := input.Open(name, input.Options{HeadSize: SniffSize, MaxDecompressed: MaxDecompressed, Stdin: stdin})
+	if errors.Is(err, input.ErrIsDir) {
+		return "", fmt.Errorf("%w; name the log files", err)
 	}
-	br := bufio.NewReaderSize(r, SniffSize)
-	head, err := br.Peek(SniffSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return "", err
-	}
-	var src io.Reader = br
-	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return "", fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		defer zr.Close()
-		zb := bufio.NewReaderSize(&limited{r: zr, n: MaxDecompressed, name: name}, SniffSize)
-		if head, err = zb.Peek(SniffSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return "", fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		src = zb
-		file = nil // a compressed stream is read in one piece
-	}
-	rd, err := choose(readers, name, forced, head)
 	if err != nil {
 		return "", err
 	}
-	if sp, ok := rd.(Splitter); ok && file != nil && size >= MinSplit {
+	defer in.Close()
+	rd, ok := input.Choose(readers, in, forced)
+	switch {
+	case !ok && forced != "":
+		return "", fmt.Errorf("no flow reader %q (there are %s)", forced, strings.Join(input.Names(readers), ", "))
+	case !ok:
+		return "", fmt.Errorf("%s: not a format embargo flows reads (%s); --format forces one", name, strings.Join(input.Names(readers), ", "))
+	}
+	if sp, ok := rd.(Splitter); ok && in.File != nil && in.Size >= MinSplit {
+		file, size := in.File, in.Size
 		var data []byte
 		if mapInputs {
 			var unmap func()
@@ -140,49 +113,5 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 			return rd.Name(), readMapped(func(r io.Reader) error { return rd.Read(ctx, name, r, sink) }, name, data, nil, 0, size)
 		}
 	}
-	return rd.Name(), rd.Read(ctx, name, src, sink)
-}
-
-func choose(readers []Reader, name, forced string, head []byte) (Reader, error) {
-	var names []string
-	for _, rd := range readers {
-		names = append(names, rd.Name())
-		if forced != "" {
-			if rd.Name() == forced {
-				return rd, nil
-			}
-			continue
-		}
-		if rd.Sniff(name, head) {
-			return rd, nil
-		}
-	}
-	if forced != "" {
-		return nil, fmt.Errorf("no flow reader %q (there are %s)", forced, strings.Join(names, ", "))
-	}
-	return nil, fmt.Errorf("%s: not a format embargo flows reads (%s); --format forces one", name, strings.Join(names, ", "))
-}
-
-// limited fails once more than n bytes were read: a decompression bomb is
-// an error, not a full disk of work.
-type limited struct {
-	r    io.Reader
-	n    int64
-	name string
-}
-
-func (l *limited) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		var one [1]byte
-		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
-			return 0, err // the end came exactly at the limit
-		}
-		return 0, fmt.Errorf("%s: decompresses to more than %d bytes", l.name, int64(MaxDecompressed))
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
+	return rd.Name(), rd.Read(ctx, name, in.R, sink)
 }

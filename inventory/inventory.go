@@ -46,8 +46,9 @@ var DefaultLimits = Limits{
 type Reader interface {
 	// Name is the reader's short name, used in --format and in output.
 	Name() string
-	// Sniff reports whether the start of an input looks like this format.
-	Sniff(head []byte) bool
+	// Sniff reports whether an input named name whose content starts with
+	// head looks like this format (input.Sniffer).
+	Sniff(name string, head []byte) bool
 	// Read decodes the input named name. An input that cannot be decoded
 	// at all is an error naming the input and the position; parts that
 	// cannot be read become Unknowns.

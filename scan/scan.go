@@ -4,15 +4,14 @@
 package scan
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/input"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -110,60 +109,19 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 const headSize = 8 << 10
 
 func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (*inventory.Inventory, string, error) {
-	var f io.Reader
-	size := int64(-1)
-	if name == "-" {
-		f = os.Stdin
-	} else {
-		fh, err := os.Open(name)
-		if err != nil {
-			return nil, "", err
-		}
-		defer fh.Close()
-		if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size()
-		}
-		f = fh
-	}
-	br := bufio.NewReaderSize(f, headSize)
-	head, err := br.Peek(headSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, "", fmt.Errorf("%s: %w", name, err)
-	}
-	r, err := pick(name, head, forced)
+	in, err := input.Open(name, input.Options{HeadSize: headSize, MaxDecompressed: lim.MaxBytes + 1, Stdin: os.Stdin})
 	if err != nil {
 		return nil, "", err
 	}
-	var in io.Reader = br
-	if size >= 0 {
-		in = sizedReader{br, size}
+	defer in.Close()
+	readers := Readers()
+	r, ok := input.Choose(readers, in, forced)
+	switch {
+	case !ok && forced != "":
+		return nil, "", fmt.Errorf("no reader named %q (readers: %s)", forced, ReaderNames())
+	case !ok:
+		return nil, "", &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("not a recognised inventory format (%s)", ReaderNames())}
 	}
-	inv, err := r.Read(ctx, name, in, lim)
+	inv, err := r.Read(ctx, name, in.R, lim)
 	return inv, r.Name(), err
 }
-
-func pick(name string, head []byte, forced string) (inventory.Reader, error) {
-	for _, r := range Readers() {
-		if forced != "" {
-			if r.Name() == forced {
-				return r, nil
-			}
-			continue
-		}
-		if r.Sniff(head) {
-			return r, nil
-		}
-	}
-	if forced != "" {
-		return nil, fmt.Errorf("no reader named %q (readers: %s)", forced, ReaderNames())
-	}
-	return nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("not a recognised inventory format (%s)", ReaderNames())}
-}
-
-// sizedReader tells readers the size of a regular file behind a buffer.
-type sizedReader struct {
-	*bufio.Reader
-	size int64
-}
-
-func (s sizedReader) Size() int64 { return s.size }

@@ -1,13 +1,18 @@
 package scan
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
 )
 
 func TestRunRecordsFailedInputsAndGoesOn(t *testing.T) {
@@ -48,5 +53,46 @@ func TestDirectoryTarget(t *testing.T) {
 	}
 	if got := rep.Items[0].Location.Source; got != root+"/var/lib/dpkg/status" {
 		t.Errorf("location %q", got)
+	}
+}
+
+// A gzip-compressed SBOM (as CI systems archive them) is read as the SBOM
+// it holds, and one that expands past the input bound is refused by name.
+func TestCompressedInput(t *testing.T) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := attribute.New(cat)
+	const sbom = "testdata/real/gateway.cdx.json"
+	data, err := os.ReadFile(sbom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	gz := filepath.Join(t.TempDir(), "gateway.cdx.json.gz")
+	if err := os.WriteFile(gz, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Run(context.Background(), a, []string{sbom}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	packed, err := Run(context.Background(), a, []string{gz}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Summary.Items == 0 || packed.Summary.Items != plain.Summary.Items || packed.Summary.Attributed != plain.Summary.Attributed ||
+		packed.Inputs[0].Reader != plain.Inputs[0].Reader {
+		t.Errorf("compressed %+v %+v, plain %+v %+v", packed.Summary, packed.Inputs, plain.Summary, plain.Inputs)
+	}
+	lim := inventory.DefaultLimits
+	lim.MaxBytes = int64(len(data)) / 2
+	rep, err := Run(context.Background(), a, []string{gz}, Options{Limits: lim})
+	if !errors.Is(err, ErrNothingRead) || rep.Summary.FailedInputs != 1 || !strings.Contains(rep.Inputs[0].Error, "gateway.cdx.json.gz") {
+		t.Errorf("past the bound: %v, inputs %+v", err, rep.Inputs)
 	}
 }

@@ -26,7 +26,7 @@ func (Reader) Name() string { return "cyclonedx" }
 
 // Sniff implements inventory.Reader: a JSON object with a bomFormat key,
 // or XML in a CycloneDX namespace.
-func (Reader) Sniff(head []byte) bool {
+func (Reader) Sniff(_ string, head []byte) bool {
 	h := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	if len(h) == 0 {
 		return false

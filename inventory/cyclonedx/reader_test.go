@@ -29,7 +29,7 @@ func readFile(t *testing.T, path string) *inventory.Inventory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(Reader{}).Sniff(data) {
+	if !(Reader{}).Sniff("", data) {
 		t.Fatalf("%s: not recognised as CycloneDX", path)
 	}
 	inv, err := read(t, path, data, inventory.DefaultLimits)

@@ -21,7 +21,7 @@ type Reader struct{}
 func (Reader) Name() string { return "dpkg" }
 
 // Sniff implements inventory.Reader: a stanza that starts with Package:.
-func (Reader) Sniff(head []byte) bool {
+func (Reader) Sniff(_ string, head []byte) bool {
 	h := bytes.TrimLeft(head, "\n")
 	return bytes.HasPrefix(h, []byte("Package: ")) && (bytes.Contains(h, []byte("\nStatus: ")) || bytes.Contains(h, []byte("\nVersion: ")))
 }

@@ -58,7 +58,7 @@ var markers = [][]byte{
 
 // Sniff implements inventory.Reader: the first line is a JSON object with
 // a key of a results line.
-func (Reader) Sniff(head []byte) bool {
+func (Reader) Sniff(_ string, head []byte) bool {
 	h := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	if len(h) == 0 || h[0] != '{' {
 		return false

@@ -164,7 +164,7 @@ func TestSniff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !(Reader{}).Sniff(data[:min(len(data), 8<<10)]) {
+		if !(Reader{}).Sniff("", data[:min(len(data), 8<<10)]) {
 			t.Errorf("%s not recognised", name)
 		}
 	}
@@ -175,7 +175,7 @@ func TestSniff(t *testing.T) {
 		"I0101 12:00:00.000000 1234 scheduler.cpp:100] {\"hostIdentifier\":",
 		"{\"severity\":0,\"message\":\"x\"}\n{\"hostIdentifier\":\"h\"}",
 	} {
-		if (Reader{}).Sniff([]byte(head)) {
+		if (Reader{}).Sniff("", []byte(head)) {
 			t.Errorf("%q recognised", head)
 		}
 	}

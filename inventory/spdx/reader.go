@@ -33,7 +33,7 @@ func (Reader) Name() string { return "spdx" }
 
 // Sniff implements inventory.Reader: a JSON object with an spdxVersion
 // key, or tag-value text whose first tag is SPDXVersion.
-func (Reader) Sniff(head []byte) bool {
+func (Reader) Sniff(_ string, head []byte) bool {
 	h := trimStart(head)
 	if len(h) == 0 {
 		return false

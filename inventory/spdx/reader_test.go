@@ -162,7 +162,7 @@ func TestSniff(t *testing.T) {
 		{"   \n", false},
 	}
 	for _, tc := range tests {
-		if got := (Reader{}).Sniff([]byte(tc.head)); got != tc.want {
+		if got := (Reader{}).Sniff("", []byte(tc.head)); got != tc.want {
 			t.Errorf("Sniff(%q) = %v, want %v", tc.head, got, tc.want)
 		}
 	}
