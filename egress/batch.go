@@ -2,8 +2,6 @@ package egress
 
 import (
 	"net/netip"
-
-	"github.com/embargo-dev/embargo/egress/internal/connflow"
 )
 
 // Flows are added up in batches because adding one costs, at hundreds of
@@ -80,9 +78,8 @@ func (c *Collector) Flow(f *Flow) {
 	}
 }
 
-// AddConn implements connflow.Adder: the Flow c stands for, added as
-// Flow adds it.
-func (c *Collector) AddConn(f *connflow.Conn) {
+// Conn implements Sink: the Flow f stands for, added as Flow adds it.
+func (c *Collector) Conn(f *Conn) {
 	c.Stats.Flows++
 	if !f.Src.IsValid() || !f.Dst.IsValid() {
 		c.Stats.InvalidAddr++
@@ -91,7 +88,7 @@ func (c *Collector) AddConn(f *connflow.Conn) {
 	p := &c.batch.p[c.batch.n]
 	dst := f.Dst.Unmap()
 	p.key.dst, p.src, p.dst, p.names = dst.As16(), f.Src.Unmap(), dst, nil
-	p.where = Location{Source: f.Source, Line: f.Line}
+	p.where = f.Where
 	p.bytesOut, p.bytesIn, p.pktsOut, p.pktsIn = f.BytesOut, f.BytesIn, f.PktsOut, f.PktsIn
 	p.port, p.proto, p.rejected = f.DstPort, f.Proto, false
 	p.timed, p.start, p.end = true, f.Start, f.End

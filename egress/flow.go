@@ -108,13 +108,44 @@ type Bad struct {
 	Reason string
 }
 
-// Sink receives what a reader decodes. Flow and DNS may keep nothing of
-// the value passed after they return except by copying: readers reuse
-// their buffers (a Flow's Names slice included).
+// Conn is a Flow without names and never rejected, its times as Unix
+// nanoseconds: what a reader of connection logs (Zeek's conn.log) emits,
+// so that a collector, which adds times up as nanoseconds, does not
+// convert them back from the time.Time a Flow would carry.
+type Conn struct {
+	Start, End                         int64 // UnixNano
+	Src, Dst                           netip.Addr
+	SrcPort, DstPort                   uint16
+	Proto                              uint8
+	BytesOut, BytesIn, PktsOut, PktsIn uint64
+	Where                              Location
+}
+
+// Flow fills f with the Flow c stands for.
+func (c *Conn) Flow(f *Flow) {
+	f.Start, f.End = time.Unix(0, c.Start).UTC(), time.Unix(0, c.End).UTC()
+	f.Src, f.Dst, f.SrcPort, f.DstPort, f.Proto = c.Src, c.Dst, c.SrcPort, c.DstPort, c.Proto
+	f.BytesOut, f.BytesIn, f.PktsOut, f.PktsIn = c.BytesOut, c.BytesIn, c.PktsOut, c.PktsIn
+	f.Rejected, f.Names, f.Where = false, nil, c.Where
+}
+
+// Sink receives what a reader decodes. Flow, Conn and DNS may keep
+// nothing of the value passed after they return except by copying:
+// readers reuse their buffers (a Flow's Names slice included). Adding a
+// Conn is adding the Flow it stands for; a sink with nothing faster to
+// do calls Flow with it (AsFlow).
 type Sink interface {
 	Flow(*Flow)
+	Conn(*Conn)
 	DNS(*DNSAnswer)
 	Bad(Bad)
+}
+
+// AsFlow hands c to s as the Flow it stands for, in f (a buffer the
+// caller keeps, to spare an allocation per connection).
+func AsFlow(s Sink, c *Conn, f *Flow) {
+	c.Flow(f)
+	s.Flow(f)
 }
 
 // Reader decodes one input format.

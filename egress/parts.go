@@ -10,8 +10,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-
-	"github.com/embargo-dev/embargo/egress/internal/connflow"
 )
 
 // Part is a byte range of a file that a reader can read on its own: the
@@ -145,13 +143,7 @@ func (s *shiftSink) at(l *Location) {
 
 func (s *shiftSink) Flow(f *Flow) { s.at(&f.Where); s.s.Flow(f) }
 
-// AddConn implements connflow.Adder.
-func (s *shiftSink) AddConn(c *connflow.Conn) {
-	if c.Line > s.prefix {
-		c.Line += s.shift
-	}
-	s.s.AddConn(c)
-}
+func (s *shiftSink) Conn(c *Conn) { s.at(&c.Where); s.s.Conn(c) }
 
 func (s *shiftSink) DNS(a *DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
 

@@ -74,6 +74,8 @@ type lockedSink struct {
 
 func (l *lockedSink) Flow(f *egress.Flow) { l.mu.Lock(); l.s.Flow(f); l.mu.Unlock() }
 
+func (l *lockedSink) Conn(c *egress.Conn) { l.mu.Lock(); l.s.Conn(c); l.mu.Unlock() }
+
 func (l *lockedSink) DNS(a *egress.DNSAnswer) { l.mu.Lock(); l.s.DNS(a); l.mu.Unlock() }
 
 func (l *lockedSink) Bad(b egress.Bad) { l.mu.Lock(); l.s.Bad(b); l.mu.Unlock() }

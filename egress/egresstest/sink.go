@@ -38,6 +38,13 @@ func (s *Sink) Flow(f *egress.Flow) {
 	s.Flows = append(s.Flows, c)
 }
 
+// Conn implements egress.Sink: the Flow c stands for.
+func (s *Sink) Conn(c *egress.Conn) {
+	var f egress.Flow
+	c.Flow(&f)
+	s.Flows = append(s.Flows, f)
+}
+
 // DNS implements egress.Sink.
 func (s *Sink) DNS(a *egress.DNSAnswer) { s.Answers = append(s.Answers, *a) }
 
@@ -52,6 +59,9 @@ type Discard struct {
 
 // Flow implements egress.Sink.
 func (d *Discard) Flow(*egress.Flow) { d.Flows++ }
+
+// Conn implements egress.Sink.
+func (d *Discard) Conn(*egress.Conn) { d.Flows++ }
 
 // DNS implements egress.Sink.
 func (d *Discard) DNS(*egress.DNSAnswer) { d.Answers++ }

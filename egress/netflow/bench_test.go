@@ -18,6 +18,7 @@ import (
 type nopSink struct{}
 
 func (nopSink) Flow(*egress.Flow)     {}
+func (nopSink) Conn(*egress.Conn)     {}
 func (nopSink) DNS(*egress.DNSAnswer) {}
 func (nopSink) Bad(egress.Bad)        {}
 

@@ -127,6 +127,7 @@ type collect struct {
 }
 
 func (c *collect) Flow(f *egress.Flow)   { c.flows = append(c.flows, *f) }
+func (c *collect) Conn(x *egress.Conn)   { var f egress.Flow; egress.AsFlow(c, x, &f) }
 func (c *collect) DNS(*egress.DNSAnswer) {}
 func (c *collect) Bad(b egress.Bad)      { c.bad = append(c.bad, b) }
 

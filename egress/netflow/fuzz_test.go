@@ -67,3 +67,8 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func (s *countSink) Conn(x *egress.Conn) {
+	var f egress.Flow
+	egress.AsFlow(s, x, &f)
+}

@@ -213,3 +213,8 @@ func TestExportersForgetIdle(t *testing.T) {
 		t.Errorf("the idle exporter was not forgotten: %v", x.m)
 	}
 }
+
+func (s *blockingSink) Conn(x *egress.Conn) {
+	var f egress.Flow
+	egress.AsFlow(s, x, &f)
+}

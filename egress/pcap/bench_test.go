@@ -56,6 +56,7 @@ func benchCapture(b *testing.B, n int) []byte {
 type count struct{ flows, dns, bads int }
 
 func (c *count) Flow(*egress.Flow)     { c.flows++ }
+func (c *count) Conn(*egress.Conn)     { c.flows++ }
 func (c *count) DNS(*egress.DNSAnswer) { c.dns++ }
 func (c *count) Bad(egress.Bad)        { c.bads++ }
 

@@ -76,3 +76,8 @@ func tsharkFields(t testing.TB, file string, extra []string, fields ...string) m
 	}
 	return set
 }
+
+func (c *collect) Conn(x *egress.Conn) {
+	var f egress.Flow
+	egress.AsFlow(c, x, &f)
+}

@@ -115,22 +115,23 @@ func (d *decoder) stdConn(line []byte, where egress.Location) bool {
 	return true
 }
 
-// fastEmit hands on the connection the fast path read into d.fastConnBuf, with
-// its start (sec, nsec), duration (when timed) and source port: to a
-// collector as it is, when the sink is one, else as a Flow.
+// fastEmit hands on the connection the fast path read into
+// d.fastConnBuf, with its start (sec, nsec), duration (when timed) and
+// source port: as a Conn, which a collector takes as it is, when its
+// times fit Unix nanoseconds (years 1678 to 2262), else as a Flow.
 func (d *decoder) fastEmit(sec, nsec int64, dur time.Duration, timed bool, sport uint16, where egress.Location) {
 	d.fastLines++
 	c := &d.fastConnBuf
-	if d.adder != nil {
-		// time.Unix(sec, nsec).UnixNano(), and End's, as the collector
-		// would take them from a Flow (nsec is below a second).
+	if sec > -maxConnSec && sec < maxConnSec && (!timed || dur < maxConnSec*time.Second) {
+		// time.Unix(sec, nsec).UnixNano(), and End's (nsec is below a
+		// second).
 		c.Start = sec*1e9 + nsec
 		c.End = c.Start
 		if timed {
 			c.End += int64(dur)
 		}
-		c.Source, c.Line = where.Source, where.Line
-		d.adder.AddConn(c)
+		c.SrcPort, c.Where = sport, where
+		d.sink.Conn(c)
 		return
 	}
 	// Every field is set, one by one: assigning a whole Flow copied it
@@ -146,6 +147,10 @@ func (d *decoder) fastEmit(sec, nsec int64, dur time.Duration, timed bool, sport
 	f.Rejected, f.Names, f.Where = false, nil, where
 	d.sink.Flow(f)
 }
+
+// maxConnSec bounds the seconds of a Conn's times, and its duration, so
+// that start and end stay within int64 nanoseconds.
+const maxConnSec = 4_000_000_000
 
 // fastPort reads a port as parsePort does.
 func fastPort(line []byte, i int) (uint16, int, bool) {

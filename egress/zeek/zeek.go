@@ -28,7 +28,6 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/egress/internal/connflow"
 	"github.com/embargo-dev/embargo/egress/internal/textlog"
 )
 
@@ -76,18 +75,14 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, sink egress
 func (rd Reader) decoder(name string, sink egress.Sink) *decoder {
 	d := &decoder{name: name, sink: sink, hdr: defaultHeader()}
 	d.bad = textlog.Bads{Sink: sink, Max: textlog.WithDefaults(rd.Limits).MaxBad}
-	d.adder, _ = sink.(connflow.Adder)
 	return d
 }
 
 // decoder holds one Read's state; its buffers are reused line to line.
 type decoder struct {
-	name string
-	sink egress.Sink
-	// adder is sink, when it takes the fast path's connections as they
-	// are (a collector).
-	adder       connflow.Adder
-	fastConnBuf connflow.Conn
+	name        string
+	sink        egress.Sink
+	fastConnBuf egress.Conn
 	bad         textlog.Bads
 	hdr         header
 	rec         record
