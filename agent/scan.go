@@ -5,13 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/ipdata"
-	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/scan"
@@ -62,24 +61,14 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		now := time.Now().UTC()
-		j := egress.NewAggregator(egress.Options{
-			Catalog: cat,
-			Lookup:  db.Lookup,
-			Sources: egress.OneOffSources(sys),
+		rep, err := flows.Run(ctx, logs, flows.Options{
+			Options: egress.Options{Catalog: cat, Lookup: db.Lookup, Sources: egress.OneOffSources(sys)},
+			IPData:  func() (*report.IPData, error) { return report.IPDataOf(db.Meta()), nil },
+			Version: version,
 		})
-		inputs, err := j.ReadInputs(ctx, readers.All(), logs, "", nil)
 		if err != nil {
-			return nil, fmt.Errorf("reading flow logs: %w", err)
+			return nil, fmt.Errorf("flow logs: %w", err)
 		}
-		res, err := j.Complete(inputs)
-		if errors.Is(err, egress.ErrNothingRead) {
-			return nil, fmt.Errorf("flow logs: %w: %s", err, inputs[0].Error)
-		} else if err != nil {
-			return nil, err
-		}
-		rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now, Catalog: report.CatalogOf(cat)}
-		rep.SetTraffic(inputs, res, report.IPDataOf(db.Meta()))
 		var buf bytes.Buffer
 		if err := (report.JSON{}).Encode(&buf, rep); err != nil {
 			return nil, fmt.Errorf("encoding the flows report: %w", err)

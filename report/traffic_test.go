@@ -15,7 +15,7 @@ import (
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/ipdata"
-	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -40,8 +40,8 @@ func trafficLookup(a netip.Addr) egress.AddrInfo {
 	return egress.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
 }
 
-// trafficReport runs the real traffic pipeline (readers, aggregator,
-// and with packs the judge) over the Zeek logs, as from a SECRET system,
+// trafficReport runs the real traffic pipeline (flows.Run, and with
+// packs the judge) over the Zeek logs, as from a SECRET system,
 // at a fixed time.
 func trafficReport(t *testing.T, packs ...string) *report.Report {
 	t.Helper()
@@ -50,18 +50,16 @@ func trafficReport(t *testing.T, packs ...string) *report.Report {
 		t.Fatal(err)
 	}
 	sys := systems.System{ID: "one-off", Classification: "SECRET"}
-	a := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: trafficLookup, Sources: egress.OneOffSources(sys)})
-	inputs, err := a.ReadInputs(context.Background(), readers.All(), append(slices.Clone(zeekLogs), "testdata/missing.log"), "", nil)
+	meta := ipdata.Meta{Name: "test-ipdata", Built: generated.Add(-24 * time.Hour), Digest: "sha256:" + strings.Repeat("0", 64),
+		Sources: []ipdata.Source{{Name: "test", License: "CC0-1.0"}}}
+	r, err := flows.Run(context.Background(), append(slices.Clone(zeekLogs), "testdata/missing.log"), flows.Options{
+		Options: egress.Options{Catalog: cat, Lookup: trafficLookup, Sources: egress.OneOffSources(sys)},
+		IPData:  func() (*report.IPData, error) { return report.IPDataOf(meta), nil },
+		Version: "1.0.0-test", Now: generated,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Complete(inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &report.Report{Tool: report.Tool{Name: "embargo", Version: "1.0.0-test"}, Generated: generated, Catalog: report.CatalogOf(cat), Cat: cat}
-	r.SetTraffic(inputs, res, report.IPDataOf(ipdata.Meta{Name: "test-ipdata", Built: generated.Add(-24 * time.Hour),
-		Digest: "sha256:" + strings.Repeat("0", 64), Sources: []ipdata.Source{{Name: "test", License: "CC0-1.0"}}}))
 	if len(packs) > 0 {
 		var ps []*policy.Pack
 		for _, id := range packs {
@@ -76,7 +74,7 @@ func trafficReport(t *testing.T, packs ...string) *report.Report {
 			t.Fatal(err)
 		}
 		j := &judge.Judge{Engine: e, SystemsName: systems.OneOffID, FailOn: policy.Prohibit, Now: generated}
-		r.SetVerdict(j.Traffic(res.Aggregates, (*egress.Aggregate).SourceSystem))
+		r.SetVerdict(j.Traffic(r.Traffic.Aggregates, (*egress.Aggregate).SourceSystem))
 	}
 	return r
 }

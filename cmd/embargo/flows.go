@@ -14,7 +14,7 @@ import (
 
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/egress/readers"
+	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -27,7 +27,8 @@ const flowsGCPercent = 400
 
 // flowsOptions are the flags of `embargo flows`.
 type flowsOptions struct {
-	describeIP func() (*report.IPData, error)
+	// notes are set up for the report.
+	notes []string
 	// judge is set when --policy gives packs to judge the traffic by.
 	judge   *judge.Judge
 	encoder report.Encoder
@@ -43,7 +44,7 @@ type flowsOptions struct {
 func (o *flowsOptions) register(f *pflag.FlagSet) {
 	f.StringVarP(&o.output, "output", "o", "table", "output format: "+strings.Join(report.Names(report.TrafficEncoders()), "|"))
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+readerNames())
+	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+flows.ReaderNames())
 	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
 	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, pack files, or "all"`)
 	f.StringVar(&o.classification, "classification", "", "describe the sources: their classification, when no --systems register is given")
@@ -52,14 +53,6 @@ func (o *flowsOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.waivers, "waivers", "", "waivers file (YAML)")
 	f.StringVar(&o.failOn, "fail-on", string(policy.Prohibit), "exit 1 when an unwaived finding has this effect or a stronger one: prohibit|remove-by|warn")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summaries on standard error")
-}
-
-func readerNames() string {
-	var names []string
-	for _, r := range readers.All() {
-		names = append(names, r.Name())
-	}
-	return strings.Join(names, ", ")
 }
 
 func newFlowsCmd() *cobra.Command {
@@ -86,15 +79,15 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if os.Getenv("GOGC") == "" {
 				defer debug.SetGCPercent(debug.SetGCPercent(flowsGCPercent))
 			}
-			j, rep, err := o.setup(cmd)
+			opts, err := o.setup(cmd)
 			if err != nil {
 				return err
 			}
-			inputs, err := j.ReadInputs(cmd.Context(), readers.All(), args, o.format, cmd.InOrStdin())
+			rep, err := flows.Run(cmd.Context(), args, opts)
 			if err != nil {
 				return err
 			}
-			return o.finish(cmd, j, rep, inputs)
+			return o.finish(cmd, rep)
 		},
 	}
 	o.register(cmd.PersistentFlags())
@@ -103,34 +96,32 @@ reported, with the one that decided. Traffic is added up per source system (from
 }
 
 // setup checks the flags and loads everything before any input is read.
-func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *report.Report, error) {
+func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
+	var opts flows.Options
 	enc, err := report.LookupTraffic(o.output)
 	if err != nil {
-		return nil, nil, err
+		return opts, err
 	}
 	o.encoder = enc
 	// The IP data first: the embedded snapshot is decoded on another
 	// goroutine, which then overlaps the catalogue's loading too.
 	ip, describeIP, err := openIPData(o.ipdata)
 	if err != nil {
-		return nil, nil, err
+		return opts, err
 	}
 	cat, err := catalog.Embedded()
 	if err != nil {
-		return nil, nil, fmt.Errorf("embedded catalogue: %w", err)
+		return opts, fmt.Errorf("embedded catalogue: %w", err)
 	}
-	o.describeIP = describeIP
-	now := time.Now().UTC()
-	opts := egress.Options{Catalog: cat, Lookup: ip}
-	rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: version}, Generated: now,
-		Catalog: report.CatalogOf(cat), Cat: cat}
+	opts = flows.Options{Options: egress.Options{Catalog: cat, Lookup: ip}, Format: o.format, Stdin: cmd.InOrStdin(),
+		IPData: describeIP, Version: version, Now: time.Now().UTC()}
 	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
-		return nil, nil, errors.New("--fail-on judges traffic by policy: give --policy too")
+		return opts, errors.New("--fail-on judges traffic by policy: give --policy too")
 	}
 	ps, err := loadPolicy(cat, policyFlags{policies: o.policies, systems: o.systems, classify: o.classification,
 		tags: o.tags, waivers: o.waivers, failOn: o.failOn, what: "sources"})
 	if err != nil {
-		return nil, nil, err
+		return opts, err
 	}
 	sysName := systems.OneOffID
 	if ps.Register != nil {
@@ -139,34 +130,21 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (*egress.Aggregator, *report.Re
 		opts.Sources = egress.OneOffSources(ps.OneOff)
 	}
 	if ps.Engine == nil {
-		return egress.NewAggregator(opts), rep, nil
+		return opts, nil
 	}
 	if !ps.Engine.FlowRules() {
-		rep.Notes = append(rep.Notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
+		o.notes = append(o.notes, "none of the chosen packs has rules about traffic (rules that read flow); 'embargo policy list' shows uk-ncsc-2017-russia-egress")
 	}
-	o.judge = &judge.Judge{Engine: ps.Engine, SystemsName: sysName, Waivers: ps.Waivers, WaiversName: o.waivers, FailOn: ps.FailOn, Now: now}
-	return egress.NewAggregator(opts), rep, nil
+	o.judge = &judge.Judge{Engine: ps.Engine, SystemsName: sysName, Waivers: ps.Waivers, WaiversName: o.waivers, FailOn: ps.FailOn, Now: opts.Now}
+	return opts, nil
 }
 
-// finish aggregates and judges what was read, writes the report and maps
-// the outcome to the exit code.
-func (o *flowsOptions) finish(cmd *cobra.Command, a *egress.Aggregator, rep *report.Report, inputs []egress.Input) error {
-	res, err := a.Complete(inputs)
-	if err != nil {
-		if errors.Is(err, egress.ErrNothingRead) {
-			for _, in := range inputs {
-				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
-			}
-		}
-		return err
-	}
-	ip, err := o.describeIP()
-	if err != nil {
-		return fmt.Errorf("IP data: %w", err)
-	}
-	rep.SetTraffic(inputs, res, ip)
+// finish judges the report of what was read, writes it and maps the
+// outcome to the exit code.
+func (o *flowsOptions) finish(cmd *cobra.Command, rep *report.Report) error {
+	rep.Notes = append(rep.Notes, o.notes...)
 	if o.judge != nil {
-		rep.SetVerdict(o.judge.Traffic(res.Aggregates, (*egress.Aggregate).SourceSystem))
+		rep.SetVerdict(o.judge.Traffic(rep.Traffic.Aggregates, (*egress.Aggregate).SourceSystem))
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {

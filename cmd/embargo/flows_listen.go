@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/netflow"
+	"github.com/embargo-dev/embargo/flows"
 )
 
 func newFlowsListenCmd(o *flowsOptions) *cobra.Command {
@@ -28,10 +29,11 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 			if addr == "" {
 				return errors.New("give --netflow ADDR (e.g. 127.0.0.1:2055)")
 			}
-			j, rep, err := o.setup(cmd)
+			opts, err := o.setup(cmd)
 			if err != nil {
 				return err
 			}
+			a := egress.NewAggregator(opts.Options)
 			l, err := netflow.Listen(addr, netflow.Limits{})
 			if err != nil {
 				return err
@@ -43,7 +45,7 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 				ctx, stop = context.WithTimeout(ctx, duration)
 				defer stop()
 			}
-			sink := &lockedSink{s: j.Sink()}
+			sink := &lockedSink{s: a.Sink()}
 			if !o.quiet {
 				fmt.Fprintf(cmd.ErrOrStderr(), "listening for NetFlow/IPFIX on %s\n", l.Addr())
 				go summaries(ctx, cmd, l, interval)
@@ -51,12 +53,16 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 			runErr := l.Run(ctx, sink)
 			c := l.Counters()
 			inputs[0].Records, inputs[0].Bad = c.Flows, c.Bad
-			rep.Notes = append(rep.Notes, fmt.Sprintf("NetFlow listener: %d datagrams, %d flows, %d bad, %d without their template, %d dropped",
+			o.notes = append(o.notes, fmt.Sprintf("NetFlow listener: %d datagrams, %d flows, %d bad, %d without their template, %d dropped",
 				c.Packets, c.Flows, c.Bad, c.NoTemplate, c.Dropped))
 			if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 				return runErr
 			}
-			return o.finish(cmd, j, rep, inputs)
+			rep, err := flows.Finish(a, inputs, opts)
+			if err != nil {
+				return err
+			}
+			return o.finish(cmd, rep)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "netflow", "", "UDP address to receive NetFlow/IPFIX on, e.g. 127.0.0.1:2055")

@@ -1,4 +1,4 @@
-package readers
+package flows
 
 import (
 	"os"
@@ -12,13 +12,13 @@ import (
 var sniffs = regexp.MustCompile(`(?m)^func \([^)]*\) Sniff\(`)
 
 // TestEveryReaderRegistered: each package under egress/ that implements
-// a Reader is in All (a new reader is one folder plus one line here).
+// a Reader is in Readers (a new reader is one folder plus one line there).
 func TestEveryReaderRegistered(t *testing.T) {
 	registered := map[string]bool{}
-	for _, r := range All() {
+	for _, r := range Readers() {
 		registered[r.Name()] = true
 	}
-	dirs, err := os.ReadDir("..")
+	dirs, err := os.ReadDir("../egress")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestEveryReaderRegistered(t *testing.T) {
 		if !d.IsDir() {
 			continue
 		}
-		files, _ := filepath.Glob(filepath.Join("..", d.Name(), "*.go"))
+		files, _ := filepath.Glob(filepath.Join("../egress", d.Name(), "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {
 				continue
@@ -36,7 +36,7 @@ func TestEveryReaderRegistered(t *testing.T) {
 				t.Fatal(err)
 			}
 			if sniffs.Match(src) && !registered[d.Name()] {
-				t.Errorf("package egress/%s implements a reader but All does not list it", d.Name())
+				t.Errorf("package egress/%s implements a reader but Readers does not list it", d.Name())
 			}
 		}
 	}

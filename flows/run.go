@@ -1,0 +1,81 @@
+// Package flows runs the traffic pipeline over the inputs a user names,
+// as package scan runs the software pipeline: read each input with the
+// flow reader that recognises it, attribute every destination, add the
+// traffic up per source system and destination, and assemble the report
+// (which the judge then judges, when a policy is given).
+package flows
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/report"
+)
+
+// Options control a run.
+type Options struct {
+	egress.Options
+	// Format forces a reader by name instead of sniffing each input.
+	Format string
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+	// IPData names the IP data used, for the report; nil names none.
+	IPData func() (*report.IPData, error)
+	// Version is written into the report.
+	Version string
+	// Now is the report's time; zero means time.Now.
+	Now time.Time
+}
+
+// Run reads every input ("-" is standard input) and returns the report of
+// the traffic. An input that cannot be read is recorded in the report and
+// the run goes on; Run fails only when no input could be read
+// (egress.ErrNothingRead, with each input's error).
+func Run(ctx context.Context, inputs []string, o Options) (*report.Report, error) {
+	a := egress.NewAggregator(o.Options)
+	read, err := a.ReadInputs(ctx, Readers(), inputs, o.Format, o.Stdin)
+	if err != nil {
+		return nil, err
+	}
+	return Finish(a, read, o)
+}
+
+// Finish ends a run whose flows a reached some other way (a NetFlow
+// listener's), from inputs.
+func Finish(a *egress.Aggregator, inputs []egress.Input, o Options) (*report.Report, error) {
+	res, err := a.Complete(inputs)
+	if err != nil {
+		var why []string
+		for _, in := range inputs {
+			why = append(why, in.Error)
+		}
+		return nil, fmt.Errorf("%w: %s", err, strings.Join(why, "; "))
+	}
+	var ip *report.IPData
+	if o.IPData != nil {
+		if ip, err = o.IPData(); err != nil {
+			return nil, fmt.Errorf("IP data: %w", err)
+		}
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: o.Version}, Generated: now,
+		Catalog: report.CatalogOf(o.Catalog), Cat: o.Catalog}
+	rep.SetTraffic(inputs, res, ip)
+	return rep, nil
+}
+
+// ReaderNames lists the readers' names for messages and help.
+func ReaderNames() string {
+	var names []string
+	for _, r := range Readers() {
+		names = append(names, r.Name())
+	}
+	return strings.Join(names, ", ")
+}
