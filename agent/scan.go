@@ -9,7 +9,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/report"

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 // AddrInfo is what IP data says of an address: the country it is

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/inventory"
 )
 

@@ -18,7 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/report"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/enforce"
 )
 

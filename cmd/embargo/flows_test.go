@@ -136,7 +136,7 @@ func TestEnforceNFTables(t *testing.T) {
 func TestDataUpdate(t *testing.T) {
 	dir := t.TempDir()
 	snap := filepath.Join(dir, "ip.snapshot")
-	out, stderr, code := run(t, "data", "update", "--from", "../../egress/ipdata/testdata/ip2asn-combined-sample.tsv", "--output", snap)
+	out, stderr, code := run(t, "data", "update", "--from", "../../ipdata/testdata/ip2asn-combined-sample.tsv", "--output", snap)
 	if code != 0 || !strings.Contains(out, "sha256:") {
 		t.Fatalf("update: exit %d: %s%s", code, out, stderr)
 	}
@@ -150,7 +150,7 @@ func TestDataUpdate(t *testing.T) {
 		t.Errorf("flows --ipdata used %q", r.Traffic.IPData.Name)
 	}
 	// From a URL, as users refresh from the source.
-	srv := httptest.NewServer(http.FileServer(http.Dir("../../egress/ipdata/testdata")))
+	srv := httptest.NewServer(http.FileServer(http.Dir("../../ipdata/testdata")))
 	defer srv.Close()
 	snap2 := filepath.Join(dir, "from-url.snapshot")
 	if out, stderr, code := run(t, "data", "update", "--from", srv.URL+"/ip2asn-combined-sample.tsv", "--output", snap2); code != 0 {

@@ -1,7 +1,7 @@
 // Command gen rebuilds the embedded IP snapshot of package ipdata from
 // the ip-location-db packages on npm, and rewrites data/NOTICE and the
 // CSV excerpts the tests check the snapshot against. Run it from
-// egress/ipdata with `go generate` (it needs npm and the npm registry):
+// ipdata with `go generate` (it needs npm and the npm registry):
 //
 //	go run ./internal/gen -out data/embargo-ipdata.snap -notice data/NOTICE -excerpt testdata
 package main
@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress/ipdata"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 // pkg is one npm package the snapshot is built from, and the CSVs used.

@@ -31,7 +31,7 @@
 // Rebuild the embedded snapshot (needs npm and the network to the npm
 // registry) with
 //
-//	go generate ./egress/ipdata
+//	go generate ./ipdata
 //
 // which runs internal/gen: it fetches the packages with `npm pack` into
 // a temporary directory, builds data/embargo-ipdata.snap and rewrites
