@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -20,12 +21,12 @@ type Aggregate struct {
 	Unregistered   bool   `json:"unregistered,omitempty"`
 
 	// Destination is "entity:ID" or "country:CC".
-	Destination        string    `json:"destination"`
-	Entity             string    `json:"entity,omitempty"`
-	EntityName         string    `json:"entity_name,omitempty"`
-	ControllingCountry string    `json:"controlling_country,omitempty"`
-	Chain              []string  `json:"chain,omitempty"`
-	DecidedBy          DecidedBy `json:"decided_by"`
+	Destination        string                `json:"destination"`
+	Entity             string                `json:"entity,omitempty"`
+	EntityName         string                `json:"entity_name,omitempty"`
+	ControllingCountry string                `json:"controlling_country,omitempty"`
+	Chain              []string              `json:"chain,omitempty"`
+	DecidedBy          destination.DecidedBy `json:"decided_by"`
 	// Tier is "hosting" when the destination is a network the entity runs
 	// for others, "product" when it is the entity's own service.
 	Tier     catalog.Tier `json:"tier,omitempty"`
@@ -78,7 +79,7 @@ type aggregates struct {
 // unknown).
 type aggKey struct{ sys, entity, country string }
 
-func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, cv *Conversation) *Aggregate {
+func (g *aggregates) add(sys systems.System, unregistered bool, d *destination.Destination, cv *Conversation) *Aggregate {
 	k := aggKey{sys: sys.ID, country: d.Country}
 	if d.Entity != nil {
 		k.entity, k.country = d.Entity.ID, ""
@@ -142,13 +143,13 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *Destination, 
 	return a
 }
 
-func rank(b DecidedBy) int {
+func rank(b destination.DecidedBy) int {
 	switch b {
-	case ByName:
+	case destination.ByName:
 		return 3
-	case ByASN:
+	case destination.ByASN:
 		return 2
-	case ByASOrg:
+	case destination.ByASOrg:
 		return 1
 	}
 	return 0

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -38,7 +39,7 @@ func (o OneOffSources) ForSource(netip.Addr) (systems.System, bool) { return sys
 // Options set up an Aggregator.
 type Options struct {
 	Catalog *catalog.Catalog
-	Lookup  AddrLookup // IP data; nil: names decide alone
+	Lookup  destination.AddrLookup // IP data; nil: names decide alone
 	Sources Sources
 	Limits  CollectLimits
 }
@@ -49,8 +50,11 @@ type Options struct {
 type Aggregator struct {
 	o    Options
 	coll *Collector
-	attr *Attributor
-	agg  aggregates
+	attr *destination.Attributor
+	// names is the buffer of a conversation's names, as the attributor
+	// takes them.
+	names []string
+	agg   aggregates
 	// systems are the source systems seen, by the index the collector
 	// keeps; sysIndex finds a system's index by id.
 	systems    []srcSystem
@@ -70,7 +74,7 @@ type srcSystem struct {
 
 // NewAggregator returns an aggregator ready to collect.
 func NewAggregator(o Options) *Aggregator {
-	j := &Aggregator{o: o, attr: NewAttributor(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
+	j := &Aggregator{o: o, attr: destination.New(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
 	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
 	j.coll.one = j.oneSystem()
 	return j
@@ -106,7 +110,7 @@ func (j *Aggregator) Sink() Sink { return j.coll }
 // judgeOne attributes and aggregates one conversation.
 func (j *Aggregator) judgeOne(cv *Conversation) {
 	s := j.systems[cv.Sys]
-	d := j.attr.Attribute(cv.Dst, cv.Names)
+	d := j.attribute(cv.Dst, j.attr.Lookup(cv.Dst.Unmap()), cv.Names, nil)
 	j.agg.add(s.sys, !s.registered, &d, cv)
 }
 
@@ -125,4 +129,19 @@ type Result struct {
 func (j *Aggregator) Finish() *Result {
 	j.attributeAll()
 	return &Result{Stats: j.coll.Stats, UnregisteredSources: j.unregAddrs, Aggregates: j.agg.sorted(), Bads: j.coll.Bads}
+}
+
+// attribute attributes a conversation's destination dst, under names,
+// with its IP data info and, when net is not nil, its network worked out
+// already; the evidence of a name says how the name was learnt.
+func (j *Aggregator) attribute(dst netip.Addr, info destination.AddrInfo, names []Name, net *destination.Net) destination.Destination {
+	j.names = j.names[:0]
+	for _, n := range names {
+		j.names = append(j.names, n.Name)
+	}
+	d := j.attr.AttributeWith(dst, info, j.names, net)
+	if d.DecidedBy == destination.ByName {
+		d.Evidence = string(names[d.Name].Via) + " " + d.Evidence
+	}
+	return d
 }

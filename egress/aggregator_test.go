@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -17,16 +18,16 @@ func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 // testLookup stands in for IP data: a few addresses and where they are
 // registered.
-func testLookup(a netip.Addr) AddrInfo {
+func testLookup(a netip.Addr) destination.AddrInfo {
 	switch a.String() {
 	case "185.85.15.10": // Kaspersky KSN hosts have been served from Swiss addresses
-		return AddrInfo{Country: "CH", ASN: 64500, ASOrg: "Example Hosting AG"}
+		return destination.AddrInfo{Country: "CH", ASN: 64500, ASOrg: "Example Hosting AG"}
 	case "95.173.136.70":
-		return AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
+		return destination.AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
 	case "192.0.2.10":
-		return AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
+		return destination.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
 	}
-	return AddrInfo{}
+	return destination.AddrInfo{}
 }
 
 func testAggregator(t *testing.T, limits CollectLimits) *Aggregator {

@@ -3,6 +3,8 @@ package egress
 import (
 	"runtime"
 	"sync"
+
+	"github.com/embargo-dev/embargo/attribute/destination"
 )
 
 // finishBlock is how many conversations Finish attributes at a time: a
@@ -11,17 +13,17 @@ import (
 // work on the next.
 const finishBlock = 8192
 
-// netMemo is netOf's answer for an ASN and organisation.
+// netMemo is NetOf's answer for an ASN and organisation.
 type netMemo struct {
 	org string
-	hit netHit
+	hit destination.Net
 }
 
 // attributed is a conversation with what the cores worked out for it.
 type attributed struct {
 	cv   Conversation
-	info AddrInfo
-	net  netHit
+	info destination.AddrInfo
+	net  destination.Net
 }
 
 // attributeAll attributes and aggregates every conversation collected,
@@ -57,11 +59,11 @@ func (j *Aggregator) attributeAll() {
 				for k := lo; k < hi; k++ {
 					b := &block[k]
 					c.conversationAt(int32(start+k), &b.cv)
-					b.info = j.attr.lookup(b.cv.Dst.Unmap())
+					b.info = j.attr.Lookup(b.cv.Dst.Unmap())
 					m, ok := nets[w][b.info.ASN]
 					if !ok || m.org != b.info.ASOrg {
-						m = netMemo{b.info.ASOrg, j.attr.netOf(b.info)}
-						if len(nets[w]) < maxNameCache {
+						m = netMemo{b.info.ASOrg, j.attr.NetOf(b.info)}
+						if len(nets[w]) < destination.MaxNameCache {
 							nets[w][b.info.ASN] = m
 						}
 					}
@@ -82,7 +84,7 @@ func (j *Aggregator) attributeAll() {
 		for i := range block {
 			b := &block[i]
 			s := j.systems[b.cv.Sys]
-			d := j.attr.attribute(b.cv.Dst, b.info, b.cv.Names, &b.net)
+			d := j.attribute(b.cv.Dst, b.info, b.cv.Names, &b.net)
 			j.agg.add(s.sys, !s.registered, &d, &b.cv)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -23,19 +24,19 @@ func TestFinishOnCores(t *testing.T) {
 	}
 	// Networks: catalogued ASNs (ByteDance, Dr.Web), an ASN seen with two
 	// organisation names, and plain ones.
-	lookup := func(a netip.Addr) AddrInfo {
+	lookup := func(a netip.Addr) destination.AddrInfo {
 		b := a.As4()
 		switch b[3] % 8 {
 		case 0:
-			return AddrInfo{Country: "CN", ASN: 396986, ASOrg: "Bytedance Inc."}
+			return destination.AddrInfo{Country: "CN", ASN: 396986, ASOrg: "Bytedance Inc."}
 		case 1:
-			return AddrInfo{Country: "RU", ASN: 49238, ASOrg: "Doctor Web Ltd"}
+			return destination.AddrInfo{Country: "RU", ASN: 49238, ASOrg: "Doctor Web Ltd"}
 		case 2:
-			return AddrInfo{Country: "NL", ASN: 64512, ASOrg: [...]string{"Org A", "Org B"}[b[2]%2]}
+			return destination.AddrInfo{Country: "NL", ASN: 64512, ASOrg: [...]string{"Org A", "Org B"}[b[2]%2]}
 		case 3:
-			return AddrInfo{}
+			return destination.AddrInfo{}
 		}
-		return AddrInfo{Country: [...]string{"DE", "FR", "CH", "US"}[b[2]%4], ASN: 64600 + uint32(b[2]), ASOrg: "Example"}
+		return destination.AddrInfo{Country: [...]string{"DE", "FR", "CH", "US"}[b[2]%4], ASN: 64600 + uint32(b[2]), ASOrg: "Example"}
 	}
 	judge := func() *Aggregator {
 		return NewAggregator(Options{Catalog: cat, Lookup: lookup, Sources: OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})

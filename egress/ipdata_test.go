@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/ipdata"
@@ -26,14 +27,14 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := egress.NewAttributor(cat, db.Lookup)
+	a := destination.New(cat, db.Lookup)
 	type short struct {
 		Key, By, Country, Controlling string
 		ASN                           uint32
 	}
 	for _, tt := range []struct {
 		addr  string
-		names []egress.Name
+		names []string
 		want  short
 	}{
 		// AS41983 is registered to Kaspersky Lab Switzerland GmbH, a
@@ -42,7 +43,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 		{"2a03:2480::1", nil, short{"entity:kaspersky-lab-switzerland", "asn", "CH", "RU", 41983}},
 		{"82.202.186.7", nil, short{"entity:kaspersky-ao", "asn", "RU", "RU", 209030}},
 		{"8.8.8.8", nil, short{"country:US", "country", "US", "US", 15169}},
-		{"8.8.8.8", []egress.Name{{Name: "www.tiktok.com", Via: egress.ViaSNI}}, short{"entity:bytedance-ltd", "name", "US", "CN", 15169}},
+		{"8.8.8.8", []string{"www.tiktok.com"}, short{"entity:bytedance-ltd", "name", "US", "CN", 15169}},
 	} {
 		d := a.Attribute(netip.MustParseAddr(tt.addr), tt.names)
 		got := short{d.Key(), string(d.DecidedBy), d.Country, d.ControllingCountry(), d.ASN}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/zeek"
@@ -46,7 +47,7 @@ func TestReadInParts(t *testing.T) {
 	}
 	judge := func() *egress.Aggregator {
 		return egress.NewAggregator(egress.Options{Catalog: cat,
-			Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
+			Lookup:  func(a netip.Addr) destination.AddrInfo { return destination.AddrInfo{Country: "CH", ASN: 41983} },
 			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	}
 	readers := []egress.Reader{zeek.Reader{}}
@@ -149,7 +150,7 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 			judge := func() *egress.Aggregator {
 				return egress.NewAggregator(egress.Options{Catalog: cat,
 					Limits:  egress.CollectLimits{MaxConversations: tc.caps},
-					Lookup:  func(a netip.Addr) egress.AddrInfo { return egress.AddrInfo{Country: "CH", ASN: 41983} },
+					Lookup:  func(a netip.Addr) destination.AddrInfo { return destination.AddrInfo{Country: "CH", ASN: 41983} },
 					Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 			}
 			readers := []egress.Reader{zeek.Reader{}}

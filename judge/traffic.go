@@ -23,7 +23,7 @@ func (j *Judge) Traffic(aggs []egress.Aggregate, systemOf func(*egress.Aggregate
 	for i := range aggs {
 		a := &aggs[i]
 		sys := systemOf(a)
-		at, fv := destination(cat, a)
+		at, fv := destinationOf(cat, a)
 		for _, f := range j.Engine.EvaluateFlow(sys, fv, at, a.Destination) {
 			out = append(out, finding.Finding{Finding: f, SystemName: a.SystemName, Classification: a.Classification,
 				Tags: sys.Tags, Unregistered: a.Unregistered, ItemName: "traffic to " + destinationName(a),
@@ -36,10 +36,10 @@ func (j *Judge) Traffic(aggs []egress.Aggregate, systemOf func(*egress.Aggregate
 	return v
 }
 
-// destination is an aggregate's destination as the rules read it: its
+// destinationOf is an aggregate's destination as the rules read it: its
 // entity's attribution from cat (nil when there is none, or cat does not
 // know it) and the traffic.
-func destination(cat *catalog.Catalog, a *egress.Aggregate) (*attribute.Attribution, *policy.FlowVars) {
+func destinationOf(cat *catalog.Catalog, a *egress.Aggregate) (*attribute.Attribution, *policy.FlowVars) {
 	fv := flowVars(a)
 	e := cat.Entity(a.Entity)
 	if a.Entity == "" || e == nil {

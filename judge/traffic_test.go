@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/finding"
@@ -33,11 +34,11 @@ systems:
 	if err != nil {
 		t.Fatal(err)
 	}
-	lookup := func(a netip.Addr) egress.AddrInfo {
+	lookup := func(a netip.Addr) destination.AddrInfo {
 		if a == netip.MustParseAddr("95.173.136.70") {
-			return egress.AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
+			return destination.AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
 		}
-		return egress.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
+		return destination.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
 	}
 	a := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: lookup, Sources: egress.RegisterSources{Register: reg}})
 	for _, f := range flows {
@@ -112,14 +113,14 @@ func TestTrafficDestination(t *testing.T) {
 		destination string
 		country     string
 	}{
-		{"catalogued", egress.Aggregate{Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao", ControllingCountry: "CH", DecidedBy: egress.ByName},
+		{"catalogued", egress.Aggregate{Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao", ControllingCountry: "CH", DecidedBy: destination.ByName},
 			"kaspersky-ao", "kaspersky-ao", "RU"},
-		{"not catalogued", egress.Aggregate{Destination: "entity:nobody", Entity: "nobody", ControllingCountry: "RU", DecidedBy: egress.ByName},
+		{"not catalogued", egress.Aggregate{Destination: "entity:nobody", Entity: "nobody", ControllingCountry: "RU", DecidedBy: destination.ByName},
 			"", "", "RU"},
-		{"a country", egress.Aggregate{Destination: "country:DE", ControllingCountry: "DE", DecidedBy: egress.ByCountry}, "", "", "DE"},
+		{"a country", egress.Aggregate{Destination: "country:DE", ControllingCountry: "DE", DecidedBy: destination.ByCountry}, "", "", "DE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			at, fv := destination(cat, &tc.agg)
+			at, fv := destinationOf(cat, &tc.agg)
 			entity := ""
 			if at != nil {
 				entity = at.Entity.ID

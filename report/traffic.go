@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 // Traffic is what a report of network traffic (`embargo flows`) holds

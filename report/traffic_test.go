@@ -12,10 +12,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/flows"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -30,14 +31,14 @@ var zeekLogs = []string{"../egress/zeek/testdata/conn.log", "../egress/zeek/test
 // trafficLookup stands in for IP data, so that the goldens do not move
 // with the embedded snapshot: Kaspersky's Swiss network, a Russian
 // address, and everything else registered in Germany.
-func trafficLookup(a netip.Addr) egress.AddrInfo {
+func trafficLookup(a netip.Addr) destination.AddrInfo {
 	switch {
 	case a.Is4() && a.As4()[0] == 91:
-		return egress.AddrInfo{Country: "CH", ASN: 41983, ASOrg: "Kaspersky Lab Switzerland GmbH"}
+		return destination.AddrInfo{Country: "CH", ASN: 41983, ASOrg: "Kaspersky Lab Switzerland GmbH"}
 	case a.Is4() && a.As4()[0] == 95:
-		return egress.AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
+		return destination.AddrInfo{Country: "RU", ASN: 64501, ASOrg: "Example Telecom"}
 	}
-	return egress.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
+	return destination.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
 }
 
 // trafficReport runs the real traffic pipeline (flows.Run, and with

@@ -17,7 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/report"
 )
@@ -62,7 +62,7 @@ func ipDB(file string) (ipdata.DB, error) {
 // is read; otherwise the data is loaded on another goroutine (about
 // 70 ms to decode, 4 ms from the table cache), overlapping the reading
 // of the inputs, since destinations are looked up when they are judged.
-func openIPData(file string) (egress.AddrLookup, func() (*report.IPData, error), error) {
+func openIPData(file string) (destination.AddrLookup, func() (*report.IPData, error), error) {
 	load := sync.OnceValues(func() (ipdata.DB, error) { return ipDB(file) })
 	if file != "" {
 		if _, err := load(); err != nil {
@@ -71,10 +71,10 @@ func openIPData(file string) (egress.AddrLookup, func() (*report.IPData, error),
 	} else {
 		go load()
 	}
-	lookup := func(a netip.Addr) egress.AddrInfo {
+	lookup := func(a netip.Addr) destination.AddrInfo {
 		db, err := load()
 		if err != nil {
-			return egress.AddrInfo{}
+			return destination.AddrInfo{}
 		}
 		return db.Lookup(a)
 	}

@@ -1,4 +1,9 @@
-package egress
+// Package destination attributes a network destination (an address, and
+// the names its traffic carried or resolved) to the catalogued entity
+// that controls it, as package attribute does for items: by name first,
+// then by the network's ASN, then its organisation's name, with the
+// country the address is registered in kept beside.
+package destination
 
 import (
 	"fmt"
@@ -47,6 +52,9 @@ type Destination struct {
 	Evidence string       `json:"evidence,omitempty"`
 	// Source is the catalogue source of the deciding identifier.
 	Source string `json:"source,omitempty"`
+	// Name is the index of the name that decided, when DecidedBy is
+	// ByName (its Evidence begins with that name).
+	Name int `json:"-"`
 }
 
 // ControllingCountry is the destination entity's controlling country, or
@@ -79,36 +87,44 @@ type Attributor struct {
 	ix     *catalog.Index
 	lookup AddrLookup
 	names  map[string]*catalog.Identifier // name → identifier (nil: none)
-	nets   map[uint32]netHit              // ASN → entity by ASN or organisation
+	nets   map[uint32]Net                 // ASN → entity by ASN or organisation
 }
 
-type netHit struct {
+// Net is the entity a network was attributed to (none when id is nil),
+// and how: by ASN or by organisation name.
+type Net struct {
 	id *catalog.Identifier
 	by DecidedBy
 }
 
-// NewAttributor attributes with cat and the IP data lookup (nil: no IP
-// data; only names decide).
-func NewAttributor(cat *catalog.Catalog, lookup AddrLookup) *Attributor {
+// New attributes with cat and the IP data lookup (nil: no IP data; only
+// names decide).
+func New(cat *catalog.Catalog, lookup AddrLookup) *Attributor {
 	if lookup == nil {
 		lookup = func(netip.Addr) AddrInfo { return AddrInfo{} }
 	}
-	return &Attributor{cat: cat, ix: cat.Index(), lookup: lookup, names: map[string]*catalog.Identifier{}, nets: map[uint32]netHit{}}
+	return &Attributor{cat: cat, ix: cat.Index(), lookup: lookup, names: map[string]*catalog.Identifier{}, nets: map[uint32]Net{}}
 }
 
-// Attribute attributes addr, reached under names (the first that
-// matches decides).
-func (a *Attributor) Attribute(addr netip.Addr, names []Name) Destination {
-	return a.attribute(addr, a.lookup(addr.Unmap()), names, nil)
+// Attribute attributes addr, reached under names (lower case, no
+// trailing dot; the first that matches decides).
+func (a *Attributor) Attribute(addr netip.Addr, names []string) Destination {
+	return a.AttributeWith(addr, a.Lookup(addr.Unmap()), names, nil)
 }
 
-// attribute is Attribute with addr's IP data looked up, and, when net is
-// not nil, a.netOf(info) worked out.
-func (a *Attributor) attribute(addr netip.Addr, info AddrInfo, names []Name, net *netHit) Destination {
+// Lookup is what the IP data says of addr. It may run on several
+// goroutines at once.
+func (a *Attributor) Lookup(addr netip.Addr) AddrInfo { return a.lookup(addr) }
+
+// AttributeWith is Attribute with addr's IP data already looked up
+// (Lookup), and, when net is not nil, NetOf(info) worked out: the parts
+// that may run on several goroutines at once, done beforehand.
+func (a *Attributor) AttributeWith(addr netip.Addr, info AddrInfo, names []string, net *Net) Destination {
 	d := Destination{Addr: addr, Country: info.Country, ASN: info.ASN, ASOrg: info.ASOrg, DecidedBy: ByCountry}
-	for _, n := range names {
-		if id := a.byName(n.Name); id != nil {
-			a.decide(&d, id, ByName, fmt.Sprintf("%s %s matches domain %s", n.Via, n.Name, id.Value))
+	for i, n := range names {
+		if id := a.byName(n); id != nil {
+			a.decide(&d, id, ByName, fmt.Sprintf("%s matches domain %s", n, id.Value))
+			d.Name = i
 			return d
 		}
 	}
@@ -145,30 +161,31 @@ func (a *Attributor) byName(name string) *catalog.Identifier {
 	if ids := a.ix.Domain(name); len(ids) > 0 {
 		id = ids[0]
 	}
-	if len(a.names) < maxNameCache {
+	if len(a.names) < MaxNameCache {
 		a.names[name] = id
 	}
 	return id
 }
 
-// maxNameCache bounds the name cache: a log of random names (DGA
-// malware, scanners) must not grow it without end.
-const maxNameCache = 1 << 20
+// MaxNameCache bounds the name cache: a log of random names (DGA
+// malware, scanners) must not grow it without end. Callers that cache
+// beside the Attributor bound theirs alike.
+const MaxNameCache = 1 << 20
 
 // byNet is the entity of a network, cached by ASN: the first answer for
-// an ASN stands for it. net, when not nil, is a.netOf(info).
-func (a *Attributor) byNet(info AddrInfo, net *netHit) netHit {
+// an ASN stands for it. net, when not nil, is a.NetOf(info).
+func (a *Attributor) byNet(info AddrInfo, net *Net) Net {
 	if info.ASN == 0 && info.ASOrg == "" {
-		return netHit{}
+		return Net{}
 	}
 	if h, ok := a.nets[info.ASN]; ok && info.ASN != 0 {
 		return h
 	}
-	var h netHit
+	var h Net
 	if net != nil {
 		h = *net
 	} else {
-		h = a.netOf(info)
+		h = a.NetOf(info)
 	}
 	if info.ASN != 0 {
 		a.nets[info.ASN] = h
@@ -176,20 +193,20 @@ func (a *Attributor) byNet(info AddrInfo, net *netHit) netHit {
 	return h
 }
 
-// netOf finds the entity of a network by its ASN, else by its
+// NetOf finds the entity of a network by its ASN, else by its
 // organisation's name. It reads the catalogue only, so that it may run on
 // several goroutines at once.
-func (a *Attributor) netOf(info AddrInfo) netHit {
+func (a *Attributor) NetOf(info AddrInfo) Net {
 	if info.ASN == 0 && info.ASOrg == "" {
-		return netHit{}
+		return Net{}
 	}
 	if ids := a.ix.Exact(catalog.ASN, fmt.Sprintf("AS%d", info.ASN)); info.ASN != 0 && len(ids) > 0 {
-		return netHit{ids[0], ByASN}
+		return Net{ids[0], ByASN}
 	}
 	for _, hit := range a.ix.Org(info.ASOrg) {
 		if hit.Ident.Kind == catalog.ASOrg && hit.Exact {
-			return netHit{hit.Ident, ByASOrg}
+			return Net{hit.Ident, ByASOrg}
 		}
 	}
-	return netHit{}
+	return Net{}
 }

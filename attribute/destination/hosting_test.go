@@ -1,11 +1,11 @@
-package egress_test
+package destination_test
 
 import (
 	"net/netip"
 	"testing"
 
+	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
 )
 
 // A destination on a network the entity runs for others (a cloud
@@ -24,9 +24,9 @@ func TestHostingTier(t *testing.T) {
 		{200350, "yandex-cloud", catalog.TierHosting},             // Yandex.Cloud LLC's cloud network
 		{41983, "kaspersky-lab-switzerland", catalog.TierProduct}, // Kaspersky's own (KSN)
 	} {
-		a := egress.NewAttributor(cat, func(netip.Addr) egress.AddrInfo { return egress.AddrInfo{ASN: tc.asn, Country: "RU"} })
+		a := destination.New(cat, func(netip.Addr) destination.AddrInfo { return destination.AddrInfo{ASN: tc.asn, Country: "RU"} })
 		d := a.Attribute(netip.MustParseAddr("198.51.100.7"), nil)
-		if d.Entity == nil || d.Entity.ID != tc.entity || d.Tier != tc.tier || d.DecidedBy != egress.ByASN {
+		if d.Entity == nil || d.Entity.ID != tc.entity || d.Tier != tc.tier || d.DecidedBy != destination.ByASN {
 			t.Errorf("AS%d: %+v", tc.asn, d)
 		}
 	}
