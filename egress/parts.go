@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/embargo-dev/embargo/input"
 )
 
 // Part is a byte range of a file that a reader can read on its own: the
@@ -71,7 +73,7 @@ func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data [
 			}
 			var err error
 			if data != nil {
-				err = readMapped(read, name, data, p.Prefix, p.Off, p.End)
+				err = input.ReadMapped(read, name, data, p.Prefix, p.Off, p.End)
 			} else {
 				err = read(io.MultiReader(bytes.NewReader(p.Prefix), io.NewSectionReader(f, p.Off, p.End-p.Off)))
 			}
@@ -100,7 +102,7 @@ func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data [
 func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []byte, p Part, k, shift int, j *Aggregator) error {
 	off := p.Off
 	if data != nil {
-		err := guard(name, data, func() error {
+		err := input.NewMappedFile(name, data).Guard(func() error {
 			off = lineStart(data[p.Off:p.End], k) + p.Off
 			return nil
 		})
@@ -118,7 +120,7 @@ func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []by
 	sink := &shiftSink{s: j.coll, shift: shift + k - 1, prefix: prefix}
 	if data != nil {
 		size := int64(len(data))
-		return readMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, off, size)
+		return input.ReadMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, off, size)
 	}
 	st, err := f.Stat()
 	if err != nil {

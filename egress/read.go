@@ -93,13 +93,13 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 		var data []byte
 		if mapInputs {
 			var unmap func()
-			data, unmap = mapFile(file, size)
+			data, unmap = input.MapFile(file, size)
 			defer unmap()
 		}
 		if n := runtime.GOMAXPROCS(0); n > 1 && j != nil {
 			var at io.ReaderAt = file
 			if data != nil {
-				at = NewMappedFile(name, data)
+				at = input.NewMappedFile(name, data)
 			}
 			parts, err := sp.Split(at, size, n)
 			if err != nil {
@@ -110,7 +110,7 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 			}
 		}
 		if data != nil {
-			return rd.Name(), readMapped(func(r io.Reader) error { return rd.Read(ctx, name, r, sink) }, name, data, nil, 0, size)
+			return rd.Name(), input.ReadMapped(func(r io.Reader) error { return rd.Read(ctx, name, r, sink) }, name, data, nil, 0, size)
 		}
 	}
 	return rd.Name(), rd.Read(ctx, name, in.R, sink)

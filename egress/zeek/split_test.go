@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/input"
 )
 
 // Split plans the same parts from a mapped file, read in place, as from
@@ -46,7 +46,7 @@ func TestSplitMapped(t *testing.T) {
 			defer f.Close()
 			for n := 1; n <= 5; n++ {
 				read, err1 := Reader{}.Split(f, int64(len(tc.log)), n)
-				mapped, err2 := Reader{}.Split(egress.NewMappedFile(file, []byte(tc.log)), int64(len(tc.log)), n)
+				mapped, err2 := Reader{}.Split(input.NewMappedFile(file, []byte(tc.log)), int64(len(tc.log)), n)
 				if err1 != nil || err2 != nil {
 					t.Fatal(err1, err2)
 				}

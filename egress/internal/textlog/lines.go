@@ -11,6 +11,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/input"
 )
 
 // readSize is how much is asked of the input at a time; the buffer starts
@@ -156,7 +157,7 @@ const CtxEvery = 4096
 // each and its position. A non-empty reason from line, an overlong line,
 // or a cut-short last line is reported to bad; an I/O error or a done ctx
 // ends the read with an error naming the format, the input and the line.
-// An *egress.Mapped input is read in place.
+// An *input.Mapped input is read in place.
 func Each(ctx context.Context, format, name string, r io.Reader, lim egress.Limits, bad *Bads,
 	line func(b []byte, where egress.Location) (reason string)) error {
 	_, err := EachCounted(ctx, format, name, r, lim, bad, line)
@@ -174,7 +175,7 @@ const Stop = "\x00stop"
 func EachCounted(ctx context.Context, format, name string, r io.Reader, lim egress.Limits, bad *Bads,
 	line func(b []byte, where egress.Location) (reason string)) (int, error) {
 	e := each{format: format, name: name, lim: lim, bad: bad, line: line}
-	if m, ok := r.(*egress.Mapped); ok {
+	if m, ok := r.(*input.Mapped); ok {
 		err := e.mapped(ctx, m)
 		return e.lines, err
 	}
@@ -230,7 +231,7 @@ func (e *each) one(ctx context.Context, b []byte, n int, long, final bool) error
 // mapped reads the lines of m where they lie, as a LineReader would
 // return them. A line that runs from one segment into the next (which
 // egress does not make) is joined in a buffer.
-func (e *each) mapped(ctx context.Context, m *egress.Mapped) error {
+func (e *each) mapped(ctx context.Context, m *input.Mapped) error {
 	n := 0
 	var carry []byte // the start of a line a segment ended in
 	over := false    // carry passed the limit and was dropped

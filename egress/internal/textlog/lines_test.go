@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/egresstest"
+	"github.com/embargo-dev/embargo/input"
 )
 
 // seen is what Each passed on: every line with its position, and the bad
@@ -72,7 +73,7 @@ func TestMappedAgrees(t *testing.T) {
 			want := eachOf(t, strings.NewReader(tc.data), 32)
 			for range 50 {
 				segs := cuts([]byte(tc.data), rng.Float64(), rng.Float64())
-				got := eachOf(t, egress.NewMapped(segs...), 32)
+				got := eachOf(t, input.NewMapped(segs...), 32)
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Fatalf("cut into %q (-reader +mapped):\n%s", segs, diff)
 				}
@@ -89,7 +90,7 @@ func FuzzMapped(f *testing.F) {
 		i, j := int(a)%(len(data)+1), int(b)%(len(data)+1)
 		i, j = min(i, j), max(i, j)
 		want := eachOf(t, bytes.NewReader(data), 32)
-		got := eachOf(t, egress.NewMapped(data[:i], data[i:j], data[j:]), 32)
+		got := eachOf(t, input.NewMapped(data[:i], data[i:j], data[j:]), 32)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("(-reader +mapped):\n%s", diff)
 		}

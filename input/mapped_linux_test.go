@@ -1,6 +1,6 @@
 //go:build linux
 
-package egress
+package input
 
 import (
 	"os"
@@ -22,7 +22,7 @@ func TestMappedFileShrinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	b, unmap := mapFile(f, int64(len(data)))
+	b, unmap := MapFile(f, int64(len(data)))
 	if b == nil {
 		t.Fatal("the file was not mapped")
 	}
@@ -50,7 +50,7 @@ func TestMappedFileShrinks(t *testing.T) {
 			t.Errorf("a nil pointer read under Guard did not panic")
 		}
 	}()
-	var nilp *Location
+	var nilp *struct{ Line int }
 	_ = m.Guard(func() error {
 		sum += nilp.Line
 		return nil

@@ -1,6 +1,6 @@
 //go:build linux
 
-package egress
+package input
 
 import (
 	"math"
@@ -8,11 +8,11 @@ import (
 	"syscall"
 )
 
-// mapFile maps the regular file f (of size bytes) read-only: the readers
+// MapFile maps the regular file f (of size bytes) read-only: the readers
 // then take its lines in place, where reading it would copy every byte
 // once through the kernel and once more into a line buffer. It returns
 // nil when the file cannot be mapped (the caller reads it instead).
-func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
+func MapFile(f *os.File, size int64) (data []byte, unmap func()) {
 	if size <= 0 || size > math.MaxInt {
 		return nil, func() {}
 	}

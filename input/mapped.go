@@ -1,4 +1,4 @@
-package egress
+package input
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // it. A line reader that knows the type takes its lines where they lie
 // instead of copying them into a buffer of its own; so a reader given a
 // Mapped must keep nothing of a line once it has handled it, which the
-// readers of egress (whose Sink may keep nothing either) do. Read serves
+// flow readers (whose Sink may keep nothing either) do. Read serves
 // the others.
 type Mapped struct {
 	segs    [][]byte
@@ -80,7 +80,8 @@ func mappedRange(prefix, data []byte, off, end int64) *Mapped {
 // released.
 const releaseSize = 16 << 20
 
-// MappedFile is a file mapped read-only, as a Splitter is given it:
+// MappedFile is a file mapped read-only, as a flow reader's Split is
+// given it:
 // ReadAt copies from it, and Bytes is the whole of it, to be read in
 // place under Guard.
 type MappedFile struct {
@@ -89,7 +90,7 @@ type MappedFile struct {
 }
 
 // NewMappedFile returns data, the contents of the input named name, as
-// a Splitter is given a mapped file.
+// a mapped file.
 func NewMappedFile(name string, data []byte) MappedFile { return MappedFile{data: data, name: name} }
 
 // Bytes returns the file's bytes. Reading them faults if the file shrank
@@ -138,9 +139,9 @@ func guard(name string, data []byte, read func() error) (err error) {
 	return read()
 }
 
-// readMapped reads prefix and data[off:end], data being the input name
-// mapped, with rd, under a guard (finding where the segments end reads
-// the mapping too).
-func readMapped(rd func(io.Reader) error, name string, data, prefix []byte, off, end int64) error {
+// ReadMapped reads prefix and data[off:end], data being the input name
+// mapped (MapFile), with rd, under a guard (finding where the segments
+// end reads the mapping too).
+func ReadMapped(rd func(io.Reader) error, name string, data, prefix []byte, off, end int64) error {
 	return guard(name, data, func() error { return rd(mappedRange(prefix, data, off, end)) })
 }
