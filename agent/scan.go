@@ -8,9 +8,9 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
-	"github.com/embargo-dev/embargo/ipdata"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/flows"
+	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/scan"
@@ -62,7 +62,7 @@ func realFlows(version string) func(context.Context, []string) ([]byte, error) {
 			return nil, err
 		}
 		rep, err := flows.Run(ctx, logs, flows.Options{
-			Options: egress.Options{Catalog: cat, Lookup: db.Lookup, Sources: egress.OneOffSources(sys)},
+			Options: collect.Options{Catalog: cat, Lookup: db.Lookup, Sources: collect.OneOffSources(sys)},
 			IPData:  func() (*report.IPData, error) { return report.IPDataOf(db.Meta()), nil },
 			Version: version,
 		})

@@ -1,13 +1,14 @@
-// Package egress is the network side of Embargo: flows and DNS answers
-// read from logs, captures and flow exports; each destination attributed
-// to the entity that controls it (by name, by network owner) and to the
-// country its address is registered in; flows judged by policy and
-// aggregated per source system and destination.
+// Package egress is the model of the network side of Embargo: the Flow
+// (and the Conn, a Flow as a connection log has it), the DNS answer, the
+// Bad record, the Sink they go to and the Reader interface (with
+// Splitter, for formats a large file of which can be read in parts).
 //
 // Readers (egress/zeek, egress/eve, egress/pcap, egress/vpcflow,
 // egress/netflow) decode one format each into Flows and DNSAnswers and
 // hand them to a Sink; what they cannot decode they report as Bad, with
-// its position, and go on.
+// its position, and go on. egress/collect adds them up per source system
+// and destination, attribute/destination attributes each destination,
+// and package flows runs the whole over the inputs a user names.
 package egress
 
 import (

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/report"
 )
 
 // Options control a run.
 type Options struct {
-	egress.Options
+	collect.Options
 	// Format forces a reader by name instead of sniffing each input.
 	Format string
 	// Stdin is read for the input "-".
@@ -34,9 +34,9 @@ type Options struct {
 // Run reads every input ("-" is standard input) and returns the report of
 // the traffic. An input that cannot be read is recorded in the report and
 // the run goes on; Run fails only when no input could be read
-// (egress.ErrNothingRead, with each input's error).
+// (collect.ErrNothingRead, with each input's error).
 func Run(ctx context.Context, inputs []string, o Options) (*report.Report, error) {
-	a := egress.NewAggregator(o.Options)
+	a := collect.NewAggregator(o.Options)
 	read, err := a.ReadInputs(ctx, Readers(), inputs, o.Format, o.Stdin)
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func Run(ctx context.Context, inputs []string, o Options) (*report.Report, error
 
 // Finish ends a run whose flows a reached some other way (a NetFlow
 // listener's), from inputs.
-func Finish(a *egress.Aggregator, inputs []egress.Input, o Options) (*report.Report, error) {
+func Finish(a *collect.Aggregator, inputs []collect.Input, o Options) (*report.Report, error) {
 	res, err := a.Complete(inputs)
 	if err != nil {
 		var why []string

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -18,7 +18,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Options: egress.Options{Catalog: cat, Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})},
+	o := Options{Options: collect.Options{Catalog: cat, Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})},
 		Version: "test"}
 	rep, err := Run(context.Background(), []string{"../egress/zeek/testdata/conn.log", "../egress/zeek/testdata/ssl.log", "testdata/missing.log"}, o)
 	if err != nil {
@@ -30,7 +30,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("report: inputs %+v, summary %+v, traffic %+v", rep.Inputs, rep.Summary, tr)
 	}
 	_, err = Run(context.Background(), []string{"testdata/missing.log", "testdata/gone.log"}, o)
-	if !errors.Is(err, egress.ErrNothingRead) || !strings.Contains(err.Error(), "missing.log") || !strings.Contains(err.Error(), "gone.log") {
+	if !errors.Is(err, collect.ErrNothingRead) || !strings.Contains(err.Error(), "missing.log") || !strings.Contains(err.Error(), "gone.log") {
 		t.Errorf("nothing read: %v", err)
 	}
 }

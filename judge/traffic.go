@@ -5,7 +5,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -16,7 +16,7 @@ import (
 // again from the judge's catalogue by the entity id the aggregate names,
 // so that an uploaded aggregate cannot bring its own attribution: an
 // entity the catalogue does not know is judged as no entity.
-func (j *Judge) Traffic(aggs []egress.Aggregate, systemOf func(*egress.Aggregate) systems.System) finding.Verdict {
+func (j *Judge) Traffic(aggs []collect.Aggregate, systemOf func(*collect.Aggregate) systems.System) finding.Verdict {
 	now := j.now()
 	cat := j.Engine.Catalog()
 	var out []finding.Finding
@@ -39,7 +39,7 @@ func (j *Judge) Traffic(aggs []egress.Aggregate, systemOf func(*egress.Aggregate
 // destinationOf is an aggregate's destination as the rules read it: its
 // entity's attribution from cat (nil when there is none, or cat does not
 // know it) and the traffic.
-func destinationOf(cat *catalog.Catalog, a *egress.Aggregate) (*attribute.Attribution, *policy.FlowVars) {
+func destinationOf(cat *catalog.Catalog, a *collect.Aggregate) (*attribute.Attribution, *policy.FlowVars) {
 	fv := flowVars(a)
 	e := cat.Entity(a.Entity)
 	if a.Entity == "" || e == nil {
@@ -51,7 +51,7 @@ func destinationOf(cat *catalog.Catalog, a *egress.Aggregate) (*attribute.Attrib
 	return &attribute.Attribution{Candidate: attribute.Candidate{Entity: e}, Tier: a.Tier, Chain: chain}, fv
 }
 
-func destinationName(a *egress.Aggregate) string {
+func destinationName(a *collect.Aggregate) string {
 	if a.EntityName != "" && a.Tier == catalog.TierHosting {
 		return fmt.Sprintf("a host on the network of %s (controlled from %s)", a.EntityName, a.ControllingCountry)
 	}
@@ -65,7 +65,7 @@ func destinationName(a *egress.Aggregate) string {
 }
 
 // flowVars is an aggregate as the policy engine's flow variable.
-func flowVars(a *egress.Aggregate) *policy.FlowVars {
+func flowVars(a *collect.Aggregate) *policy.FlowVars {
 	f := &policy.FlowVars{Destination: a.Entity, Tier: string(a.Tier), ControllingCountry: a.ControllingCountry, Names: a.Names, ASOrgs: a.ASOrgs,
 		BytesOut: clamp(a.BytesOut), BytesIn: clamp(a.BytesIn), PacketsOut: clamp(a.PacketsOut), PacketsIn: clamp(a.PacketsIn), Flows: clamp(a.Flows),
 		RejectedFlows: clamp(a.RejectedFlows)}

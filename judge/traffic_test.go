@@ -10,6 +10,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -17,7 +18,7 @@ import (
 
 // trafficOf aggregates flows as `embargo flows` does, sources assigned
 // by a register of a SECRET and an OFFICIAL network.
-func trafficOf(t *testing.T, cat *catalog.Catalog, flows ...*egress.Flow) []egress.Aggregate {
+func trafficOf(t *testing.T, cat *catalog.Catalog, flows ...*egress.Flow) []collect.Aggregate {
 	t.Helper()
 	reg, err := systems.Load("systems.yaml", []byte(`default:
   classification: OFFICIAL
@@ -40,7 +41,7 @@ systems:
 		}
 		return destination.AddrInfo{Country: "DE", ASN: 64502, ASOrg: "Example GmbH"}
 	}
-	a := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: lookup, Sources: egress.RegisterSources{Register: reg}})
+	a := collect.NewAggregator(collect.Options{Catalog: cat, Lookup: lookup, Sources: collect.RegisterSources{Register: reg}})
 	for _, f := range flows {
 		a.Sink().Flow(f)
 	}
@@ -74,7 +75,7 @@ func TestTraffic(t *testing.T) {
 		testFlow("10.8.1.5", "192.0.2.10", 10, t0, egress.Name{Name: "ksn-a-p.kaspersky-labs.com", Via: egress.ViaSNI}),
 		testFlow("10.1.2.3", "95.173.136.70", 2<<20, t0.Add(time.Minute)))
 	j := &Judge{Engine: e, FailOn: policy.Prohibit, SystemsName: "systems.yaml", Now: t0.Add(time.Hour)}
-	v := j.Traffic(aggs, (*egress.Aggregate).SourceSystem)
+	v := j.Traffic(aggs, (*collect.Aggregate).SourceSystem)
 	type short struct{ System, Rule, Effect, Item, Country string }
 	var got []short
 	for _, f := range v.Findings {
@@ -108,16 +109,16 @@ func TestTrafficDestination(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name        string
-		agg         egress.Aggregate
+		agg         collect.Aggregate
 		entity      string
 		destination string
 		country     string
 	}{
-		{"catalogued", egress.Aggregate{Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao", ControllingCountry: "CH", DecidedBy: destination.ByName},
+		{"catalogued", collect.Aggregate{Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao", ControllingCountry: "CH", DecidedBy: destination.ByName},
 			"kaspersky-ao", "kaspersky-ao", "RU"},
-		{"not catalogued", egress.Aggregate{Destination: "entity:nobody", Entity: "nobody", ControllingCountry: "RU", DecidedBy: destination.ByName},
+		{"not catalogued", collect.Aggregate{Destination: "entity:nobody", Entity: "nobody", ControllingCountry: "RU", DecidedBy: destination.ByName},
 			"", "", "RU"},
-		{"a country", egress.Aggregate{Destination: "country:DE", ControllingCountry: "DE", DecidedBy: destination.ByCountry}, "", "", "DE"},
+		{"a country", collect.Aggregate{Destination: "country:DE", ControllingCountry: "DE", DecidedBy: destination.ByCountry}, "", "", "DE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at, fv := destinationOf(cat, &tc.agg)

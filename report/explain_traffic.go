@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 )
 
 // ExplainAggregate writes what a traffic finding is about, for a person:
@@ -15,7 +15,7 @@ import (
 // the destination's three answers (names, network, registered country)
 // and which decided, the entity and its control chain up to the
 // controlling country.
-func ExplainAggregate(w io.Writer, a *egress.Aggregate) error {
+func ExplainAggregate(w io.Writer, a *collect.Aggregate) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "Traffic    from system %s to %s\n", a.System, a.Destination)
 	fmt.Fprintf(b, "  sent %s in %d packets, received %s in %d packets, %d flows", Bytes(a.BytesOut), a.PacketsOut,

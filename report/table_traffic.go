@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 )
 
 // trafficTable writes a traffic report for people: the traffic by
@@ -71,7 +71,7 @@ func trafficTable(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-func network(a *egress.Aggregate) string {
+func network(a *collect.Aggregate) string {
 	var parts []string
 	if len(a.Names) > 0 {
 		parts = append(parts, strings.Join(a.Names, ","))

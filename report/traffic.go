@@ -3,7 +3,7 @@ package report
 import (
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/ipdata"
 )
@@ -14,7 +14,7 @@ import (
 type Traffic struct {
 	// IPData names the IP data used, or is nil when none was.
 	IPData *IPData `json:"ipdata,omitempty"`
-	egress.Result
+	collect.Result
 }
 
 // IPData names the IP data a report used: which snapshot, built when,
@@ -51,7 +51,7 @@ func IPDataOf(m ipdata.Meta) *IPData {
 // each input's items are the records read from it (flows and DNS
 // answers), its unknowns its bad records; the report's unknowns are the
 // bad records kept.
-func (r *Report) SetTraffic(inputs []egress.Input, res *egress.Result, ip *IPData) {
+func (r *Report) SetTraffic(inputs []collect.Input, res *collect.Result, ip *IPData) {
 	r.Traffic = &Traffic{IPData: ip, Result: *res}
 	r.Items = []Entry{}
 	s := Summary{BySupplier: map[string]int{}, ByCountry: map[string]int{}, Unknown: int(min(res.Stats.Bad, 1<<31-1)),

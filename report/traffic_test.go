@@ -15,6 +15,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/judge"
@@ -54,7 +55,7 @@ func trafficReport(t *testing.T, packs ...string) *report.Report {
 	meta := ipdata.Meta{Name: "test-ipdata", Built: generated.Add(-24 * time.Hour), Digest: "sha256:" + strings.Repeat("0", 64),
 		Sources: []ipdata.Source{{Name: "test", License: "CC0-1.0"}}}
 	r, err := flows.Run(context.Background(), append(slices.Clone(zeekLogs), "testdata/missing.log"), flows.Options{
-		Options: egress.Options{Catalog: cat, Lookup: trafficLookup, Sources: egress.OneOffSources(sys)},
+		Options: collect.Options{Catalog: cat, Lookup: trafficLookup, Sources: collect.OneOffSources(sys)},
 		IPData:  func() (*report.IPData, error) { return report.IPDataOf(meta), nil },
 		Version: "1.0.0-test", Now: generated,
 	})
@@ -75,7 +76,7 @@ func trafficReport(t *testing.T, packs ...string) *report.Report {
 			t.Fatal(err)
 		}
 		j := &judge.Judge{Engine: e, SystemsName: systems.OneOffID, FailOn: policy.Prohibit, Now: generated}
-		r.SetVerdict(j.Traffic(r.Traffic.Aggregates, (*egress.Aggregate).SourceSystem))
+		r.SetVerdict(j.Traffic(r.Traffic.Aggregates, (*collect.Aggregate).SourceSystem))
 	}
 	return r
 }
@@ -164,8 +165,8 @@ func TestTrafficSchema(t *testing.T) {
 		def  any
 	}{
 		{"traffic", report.Traffic{}, defs["traffic"]},
-		{"stats", egress.Stats{}, traffic["stats"]},
-		{"aggregate", egress.Aggregate{}, defs["aggregate"]},
+		{"stats", collect.Stats{}, traffic["stats"]},
+		{"aggregate", collect.Aggregate{}, defs["aggregate"]},
 		{"sample", egress.Location{}, defs["aggregate"].(map[string]any)["properties"].(map[string]any)["samples"].(map[string]any)["items"]},
 		{"ipdata", report.IPData{}, defs["ipdata"]},
 		{"ipdata source", report.IPDataSource{}, ipd["sources"].(map[string]any)["items"]},

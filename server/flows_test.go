@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -17,8 +17,8 @@ func flowsReport(t *testing.T, bytesOut uint64) []byte {
 	t.Helper()
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	rep := &report.Report{Tool: report.Tool{Name: "embargo", Version: "test"}, Generated: at}
-	res := &egress.Result{Stats: egress.Stats{Flows: 4}}
-	res.Aggregates = []egress.Aggregate{
+	res := &collect.Result{Stats: collect.Stats{Flows: 4}}
+	res.Aggregates = []collect.Aggregate{
 		{System: "one-off", Classification: "OFFICIAL", Destination: "entity:kaspersky-ao", Entity: "kaspersky-ao",
 			EntityName: "AO Kaspersky Lab", ControllingCountry: "RU", DecidedBy: "name", RegisteredCountries: []string{"CH"},
 			ASNs: []uint32{200107}, Names: []string{"ksn-a-p.kaspersky-labs.com"}, BytesOut: bytesOut, BytesIn: 100, Flows: 3,
@@ -26,7 +26,7 @@ func flowsReport(t *testing.T, bytesOut uint64) []byte {
 		{System: "one-off", Classification: "OFFICIAL", Destination: "country:DE", ControllingCountry: "DE", DecidedBy: "country",
 			RegisteredCountries: []string{"DE"}, BytesOut: 5 << 20, Flows: 1, First: at, Last: at},
 	}
-	rep.SetTraffic([]egress.Input{{Source: "conn.log", Reader: "zeek", Records: 4}}, res, nil)
+	rep.SetTraffic([]collect.Input{{Source: "conn.log", Reader: "zeek", Records: 4}}, res, nil)
 	var buf bytes.Buffer
 	if err := (report.JSON{}).Encode(&buf, rep); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -44,19 +44,19 @@ func (s *Server) applyFlows(ctx context.Context, a store.Agent, body []byte, dig
 // the server's catalogue by the entity id the agent reported.
 func (s *Server) judgeFlows(ps *policyState, a store.Agent, tr *report.Traffic, now time.Time) ([]store.FlowFinding, error) {
 	sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
-	byDest := make(map[string]*egress.Aggregate, len(tr.Aggregates))
+	byDest := make(map[string]*collect.Aggregate, len(tr.Aggregates))
 	for i := range tr.Aggregates {
 		byDest[tr.Aggregates[i].Destination] = &tr.Aggregates[i]
 	}
 	j := &judge.Judge{Engine: ps.engine, SystemsName: RegisterName, FailOn: policy.Warn, Now: now}
-	v := j.Traffic(tr.Aggregates, func(*egress.Aggregate) systems.System { return sys })
+	v := j.Traffic(tr.Aggregates, func(*collect.Aggregate) systems.System { return sys })
 	var out []store.FlowFinding
 	for _, f := range v.Findings {
 		ag := byDest[f.Item]
 		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, ag.Destination)
 		ev, err := json.Marshal(struct {
-			Finding   policy.Finding    `json:"finding"`
-			Aggregate *egress.Aggregate `json:"aggregate"`
+			Finding   policy.Finding     `json:"finding"`
+			Aggregate *collect.Aggregate `json:"aggregate"`
 		}{f.Finding, ag})
 		if err != nil {
 			return nil, fmt.Errorf("encoding the evidence of flow finding %s: %w", f.ID, err)

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/enforce"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 func newEnforceCmd() *cobra.Command {

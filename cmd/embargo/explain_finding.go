@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/judge"
@@ -20,7 +20,7 @@ import (
 // when one is given, otherwise from the state file.
 func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) error {
 	var rec *judge.Record
-	var agg *egress.Aggregate
+	var agg *collect.Aggregate
 	var err error
 	if reportFile != "" {
 		rec, agg, err = findingFromReport(reportFile, id)
@@ -33,8 +33,8 @@ func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) er
 	if agg != nil { // a finding on traffic, from 'embargo flows -o json'
 		if output == "json" {
 			return writeJSON(cmd.OutOrStdout(), struct {
-				Finding finding.Finding   `json:"finding"`
-				Traffic *egress.Aggregate `json:"traffic"`
+				Finding finding.Finding    `json:"finding"`
+				Traffic *collect.Aggregate `json:"traffic"`
 			}{rec.Finding, agg})
 		}
 		if err := report.ExplainAggregate(cmd.OutOrStdout(), agg); err != nil {
@@ -68,7 +68,7 @@ func findingFromState(path, id string) (*judge.Record, error) {
 // findingFromReport finds a finding, and the item it was raised on (a
 // scan report) or the traffic it is about (a flows report), in a JSON
 // report.
-func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error) {
+func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, error) {
 	data, err := readBounded(file)
 	if err != nil {
 		return nil, nil, err
@@ -95,7 +95,7 @@ func findingFromReport(file, id string) (*judge.Record, *egress.Aggregate, error
 		return nil, nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
 	}
 	rec := &judge.Record{Finding: matches[0], FirstSeen: matches[0].FirstSeen}
-	var aggs []egress.Aggregate
+	var aggs []collect.Aggregate
 	if rep.Traffic != nil {
 		aggs = rep.Traffic.Aggregates
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/embargo-dev/embargo/catalog"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
@@ -113,7 +113,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 	if err != nil {
 		return opts, fmt.Errorf("embedded catalogue: %w", err)
 	}
-	opts = flows.Options{Options: egress.Options{Catalog: cat, Lookup: ip}, Format: o.format, Stdin: cmd.InOrStdin(),
+	opts = flows.Options{Options: collect.Options{Catalog: cat, Lookup: ip}, Format: o.format, Stdin: cmd.InOrStdin(),
 		IPData: describeIP, Version: version, Now: time.Now().UTC()}
 	if len(o.policies) == 0 && cmd.Flags().Changed("fail-on") {
 		return opts, errors.New("--fail-on judges traffic by policy: give --policy too")
@@ -125,9 +125,9 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 	}
 	sysName := systems.OneOffID
 	if ps.Register != nil {
-		opts.Sources, sysName = egress.RegisterSources{Register: ps.Register}, o.systems
+		opts.Sources, sysName = collect.RegisterSources{Register: ps.Register}, o.systems
 	} else {
-		opts.Sources = egress.OneOffSources(ps.OneOff)
+		opts.Sources = collect.OneOffSources(ps.OneOff)
 	}
 	if ps.Engine == nil {
 		return opts, nil
@@ -144,7 +144,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 func (o *flowsOptions) finish(cmd *cobra.Command, rep *report.Report) error {
 	rep.Notes = append(rep.Notes, o.notes...)
 	if o.judge != nil {
-		rep.SetVerdict(o.judge.Traffic(rep.Traffic.Aggregates, (*egress.Aggregate).SourceSystem))
+		rep.SetVerdict(o.judge.Traffic(rep.Traffic.Aggregates, (*collect.Aggregate).SourceSystem))
 	}
 	var out io.Writer = cmd.OutOrStdout()
 	if o.file != "" {

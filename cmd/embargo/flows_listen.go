@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/egress/netflow"
 	"github.com/embargo-dev/embargo/flows"
 )
@@ -33,12 +34,12 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 			if err != nil {
 				return err
 			}
-			a := egress.NewAggregator(opts.Options)
+			a := collect.NewAggregator(opts.Options)
 			l, err := netflow.Listen(addr, netflow.Limits{})
 			if err != nil {
 				return err
 			}
-			inputs := []egress.Input{{Source: "udp://" + l.Addr().String(), Reader: "netflow"}}
+			inputs := []collect.Input{{Source: "udp://" + l.Addr().String(), Reader: "netflow"}}
 			ctx, stop := context.WithCancel(cmd.Context())
 			defer stop()
 			if duration > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/egress/egresstest"
 )
 
@@ -188,8 +189,8 @@ func TestFastDigits(t *testing.T) {
 
 // collected is what a collector holds after a read.
 type collected struct {
-	Convs []egress.Conversation
-	Stats egress.Stats
+	Convs []collect.Conversation
+	Stats collect.Stats
 	Bads  []egress.Bad
 }
 
@@ -201,15 +202,15 @@ type flowsOnly struct{ egress.Sink }
 // connections to, and into one it hands Flows.
 func collectBoth(t *testing.T, data []byte) (direct, viaFlows collected) {
 	t.Helper()
-	read := func(sink func(*egress.Collector) egress.Sink) collected {
-		c := egress.NewCollector(egress.CollectLimits{MaxConversations: 50}, func(a netip.Addr) int32 { return int32(a.As16()[15] % 3) },
-			func(*egress.Conversation) {})
+	read := func(sink func(*collect.Collector) egress.Sink) collected {
+		c := collect.NewCollector(collect.CollectLimits{MaxConversations: 50}, func(a netip.Addr) int32 { return int32(a.As16()[15] % 3) },
+			func(*collect.Conversation) {})
 		r := Reader{Limits: egress.Limits{MaxLine: 4096, MaxBad: 1 << 20}}
 		if err := r.Read(context.Background(), "conn.log", bytes.NewReader(data), sink(c)); err != nil {
 			t.Fatal(err)
 		}
 		var out collected
-		c.EachConversation(func(cv *egress.Conversation) {
+		c.EachConversation(func(cv *collect.Conversation) {
 			x := *cv
 			x.Ports, x.Protos, x.Names = slices.Clone(cv.Ports), slices.Clone(cv.Protos), slices.Clone(cv.Names)
 			out.Convs = append(out.Convs, x)
@@ -217,8 +218,8 @@ func collectBoth(t *testing.T, data []byte) (direct, viaFlows collected) {
 		out.Stats, out.Bads = c.Stats, c.Bads
 		return out
 	}
-	direct = read(func(c *egress.Collector) egress.Sink { return c })
-	viaFlows = read(func(c *egress.Collector) egress.Sink { return flowsOnly{c} })
+	direct = read(func(c *collect.Collector) egress.Sink { return c })
+	viaFlows = read(func(c *collect.Collector) egress.Sink { return flowsOnly{c} })
 	return direct, viaFlows
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
@@ -97,11 +97,11 @@ func history(f store.Finding, ws []store.Waiver) []event {
 // the item's report.Entry ("entry", or "item" and "attribution" as the
 // judge's state keeps them) or, for traffic, the flows aggregate.
 type evidence struct {
-	Finding     finding.Finding   `json:"finding"`
-	Entry       json.RawMessage   `json:"entry"`
-	Item        *inventory.Item   `json:"item"`
-	Attribution *attribute.View   `json:"attribution"`
-	Traffic     *egress.Aggregate `json:"traffic"`
+	Finding     finding.Finding    `json:"finding"`
+	Entry       json.RawMessage    `json:"entry"`
+	Item        *inventory.Item    `json:"item"`
+	Attribution *attribute.View    `json:"attribution"`
+	Traffic     *collect.Aggregate `json:"traffic"`
 }
 
 // entry is report.Entry as it reads back from JSON: the attribution

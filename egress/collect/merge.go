@@ -1,4 +1,4 @@
-package egress
+package collect
 
 // Merge adds what o collected into c: its entries (counts added, lists
 // joined; past c's cap, handed to c's overflow), DNS answers, counts and

@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"net/netip"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -54,9 +55,9 @@ systems:
 	return NewAggregator(Options{Catalog: cat, Lookup: testLookup, Sources: RegisterSources{reg}, Limits: limits})
 }
 
-func flow(src, dst string, port uint16, out, in uint64, at time.Time, names ...Name) *Flow {
-	return &Flow{Start: at, End: at.Add(time.Second), Src: addr(src), Dst: addr(dst), SrcPort: 50000, DstPort: port, Proto: TCP,
-		BytesOut: out, BytesIn: in, PktsOut: 1, PktsIn: 1, Names: names, Where: Location{Source: "conn.log", Line: 9}}
+func flow(src, dst string, port uint16, out, in uint64, at time.Time, names ...egress.Name) *egress.Flow {
+	return &egress.Flow{Start: at, End: at.Add(time.Second), Src: addr(src), Dst: addr(dst), SrcPort: 50000, DstPort: port, Proto: egress.TCP,
+		BytesOut: out, BytesIn: in, PktsOut: 1, PktsIn: 1, Names: names, Where: egress.Location{Source: "conn.log", Line: 9}}
 }
 
 // The three ways of attributing: a DNS answer the same client received
@@ -69,13 +70,13 @@ func TestAggregates(t *testing.T) {
 	s.Flow(flow("10.8.1.5", "185.85.15.10", 443, 1000, 5000, t0))
 	s.Flow(flow("10.8.1.5", "185.85.15.10", 443, 500, 100, t0.Add(time.Minute)))
 	s.Flow(flow("10.1.2.3", "95.173.136.70", 443, 2<<20, 10, t0))
-	s.Flow(flow("10.1.2.3", "192.0.2.10", 443, 70, 80, t0, Name{"activation-v2.kaspersky.com", ViaSNI}))
+	s.Flow(flow("10.1.2.3", "192.0.2.10", 443, 70, 80, t0, egress.Name{Name: "activation-v2.kaspersky.com", Via: egress.ViaSNI}))
 	refused := flow("172.16.0.9", "192.0.2.10", 80, 1, 2, t0)
 	refused.Rejected = true // an attempt a firewall refused
 	s.Flow(refused)
 	// The answer comes after the flows (dns.log read after conn.log).
-	s.DNS(&DNSAnswer{Time: t0.Add(-time.Second), Client: addr("10.8.1.5"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("185.85.15.10"), TTL: time.Minute})
-	s.Bad(Bad{Where: Location{Source: "conn.log", Line: 3}, Reason: "bad address"})
+	s.DNS(&egress.DNSAnswer{Time: t0.Add(-time.Second), Client: addr("10.8.1.5"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("185.85.15.10"), TTL: time.Minute})
+	s.Bad(egress.Bad{Where: egress.Location{Source: "conn.log", Line: 3}, Reason: "bad address"})
 	r := j.Finish()
 
 	type short struct {
@@ -113,13 +114,13 @@ func TestAggregates(t *testing.T) {
 func TestDNSWindow(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
-		answer DNSAnswer
+		answer egress.DNSAnswer
 		want   bool
 	}{
-		{"valid", DNSAnswer{Time: t0, Client: addr("10.8.1.5"), TTL: time.Minute}, true},
-		{"expired long before", DNSAnswer{Time: t0.Add(-time.Hour), Client: addr("10.8.1.5"), TTL: time.Minute}, false},
-		{"answered after the flow ended", DNSAnswer{Time: t0.Add(time.Hour), Client: addr("10.8.1.5"), TTL: time.Minute}, false},
-		{"another client's answer", DNSAnswer{Time: t0, Client: addr("10.8.9.9"), TTL: time.Minute}, true},
+		{"valid", egress.DNSAnswer{Time: t0, Client: addr("10.8.1.5"), TTL: time.Minute}, true},
+		{"expired long before", egress.DNSAnswer{Time: t0.Add(-time.Hour), Client: addr("10.8.1.5"), TTL: time.Minute}, false},
+		{"answered after the flow ended", egress.DNSAnswer{Time: t0.Add(time.Hour), Client: addr("10.8.1.5"), TTL: time.Minute}, false},
+		{"another client's answer", egress.DNSAnswer{Time: t0, Client: addr("10.8.9.9"), TTL: time.Minute}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			j := testAggregator(t, CollectLimits{})

@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -54,7 +55,7 @@ type Aggregate struct {
 	First         time.Time `json:"first_seen,omitzero"`
 	Last          time.Time `json:"last_seen,omitzero"`
 	// Samples are where some of the flows were read (file and line).
-	Samples []Location `json:"samples"`
+	Samples []egress.Location `json:"samples"`
 
 	sys systems.System
 }

@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"bytes"
@@ -8,46 +8,11 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"strings"
 	"sync"
 
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/input"
 )
-
-// Part is a byte range of a file that a reader can read on its own: the
-// Prefix (a header the range needs) is read first, then Off to End.
-type Part struct {
-	Off, End int64
-	Prefix   []byte
-}
-
-// Splitter is a Reader that can plan the reading of a large file in
-// parts, one per core. Split returns nil when the file cannot be split (a
-// format it cannot tell apart). f is a MappedFile when the file is
-// mapped: its Bytes may be read in place, under its Guard.
-//
-// The parts are planned without reading the file through: they are read
-// at once, each as if the lines before it held nothing that changes how
-// it is read, and ReadPart must stop, with a *PartStop, at the first line
-// of a part that would (a Zeek header directive past the Prefix). The
-// parts before it, and its lines before that one, stand; the rest of the
-// file is then read in order.
-type Splitter interface {
-	Reader
-	Split(f io.ReaderAt, size int64, n int) ([]Part, error)
-	// ReadPart reads in (p's Prefix, then its range; an *Mapped when the
-	// file is mapped) into sink as Read does, and returns how many lines
-	// of in it read, the Prefix's included.
-	ReadPart(ctx context.Context, name string, p Part, in io.Reader, sink Sink) (lines int, err error)
-}
-
-// PartStop is the error of a ReadPart that stopped at line Line of its
-// input, which it did not read.
-type PartStop struct{ Line int }
-
-func (s *PartStop) Error() string {
-	return fmt.Sprintf("line %d of a part changes how the lines after it are read", s.Line)
-}
 
 // MinSplit is the smallest file worth reading in parts (a variable so
 // that tests can split small files).
@@ -57,7 +22,7 @@ var MinSplit int64 = 32 << 20
 // into a collector of j's, merged into j's own in order when all are
 // done, its lines renumbered as lines of the file. data is f mapped, or
 // nil to read f.
-func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data []byte, parts []Part, j *Aggregator) error {
+func readParts(ctx context.Context, rd egress.Splitter, name string, f *os.File, data []byte, parts []egress.Part, j *Aggregator) error {
 	prefix := countLines(parts[0].Prefix)
 	run := newPartRun(ctx, len(parts), prefix)
 	defer run.cancelAll()
@@ -85,7 +50,7 @@ func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data [
 		c.renumber(prefix, run.shift(i))
 		j.coll.Merge(c)
 		err := run.errs[i]
-		var stop *PartStop
+		var stop *egress.PartStop
 		if errors.As(err, &stop) {
 			return readRest(ctx, rd, name, f, data, parts[i], stop.Line-prefix, run.shift(i), j)
 		}
@@ -99,7 +64,7 @@ func readParts(ctx context.Context, rd Splitter, name string, f *os.File, data [
 // readRest reads the file in order from line k of part p's range (whose
 // lines are numbered by adding shift to their number in p's input) to its
 // end, with p's Prefix in front.
-func readRest(ctx context.Context, rd Reader, name string, f *os.File, data []byte, p Part, k, shift int, j *Aggregator) error {
+func readRest(ctx context.Context, rd egress.Reader, name string, f *os.File, data []byte, p egress.Part, k, shift int, j *Aggregator) error {
 	off := p.Off
 	if data != nil {
 		err := input.NewMappedFile(name, data).Guard(func() error {
@@ -137,47 +102,32 @@ type shiftSink struct {
 	prefix int
 }
 
-func (s *shiftSink) at(l *Location) {
+func (s *shiftSink) at(l *egress.Location) {
 	if l.Line > s.prefix {
 		l.Line += s.shift
 	}
 }
 
-func (s *shiftSink) Flow(f *Flow) { s.at(&f.Where); s.s.Flow(f) }
+func (s *shiftSink) Flow(f *egress.Flow) { s.at(&f.Where); s.s.Flow(f) }
 
-func (s *shiftSink) Conn(c *Conn) { s.at(&c.Where); s.s.Conn(c) }
+func (s *shiftSink) Conn(c *egress.Conn) { s.at(&c.Where); s.s.Conn(c) }
 
-func (s *shiftSink) DNS(a *DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
+func (s *shiftSink) DNS(a *egress.DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
 
-func (s *shiftSink) Bad(b Bad) { s.s.Bad(shiftBad(b, s.prefix, s.shift)) }
+func (s *shiftSink) Bad(b egress.Bad) { s.s.Bad(shiftBad(b, s.prefix, s.shift)) }
 
 // shiftBad renumbers a bad line past prefix, and the line that a count
 // of bad lines not listed names in its reason (its own Where.Line).
-func shiftBad(b Bad, prefix, shift int) Bad {
+func shiftBad(b egress.Bad, prefix, shift int) egress.Bad {
 	line := b.Where.Line
 	if line <= prefix {
 		return b
 	}
 	b.Where.Line += shift
-	if n, first, ok := parseMoreBad(b.Reason); ok && first == line {
-		b.Reason = MoreBad(n, b.Where.Line)
+	if n, first, ok := egress.ParseMoreBad(b.Reason); ok && first == line {
+		b.Reason = egress.MoreBad(n, b.Where.Line)
 	}
 	return b
-}
-
-// MoreBad is the reason of the Bad that a text reader reports at the end
-// for the bad lines past its MaxBad: n of them, the first at line first.
-func MoreBad(n, first int) string {
-	return fmt.Sprintf("%d more bad lines not listed, the first at line %d", n, first)
-}
-
-// parseMoreBad reads a reason written by MoreBad.
-func parseMoreBad(reason string) (n, first int, ok bool) {
-	if !strings.Contains(reason, " more bad lines not listed, the first at line ") {
-		return 0, 0, false
-	}
-	k, err := fmt.Sscanf(reason, "%d more bad lines not listed, the first at line %d", &n, &first)
-	return n, first, err == nil && k == 2 && MoreBad(n, first) == reason
 }
 
 func countLines(b []byte) int {

@@ -1,8 +1,10 @@
-package egress
+package collect
 
 import (
 	"net/netip"
 	"time"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // DNSGrace is how long after an answer's TTL ends a conversation may
@@ -33,7 +35,7 @@ func newDNSIndex(max int) dnsIndex {
 }
 
 // add keeps a; it reports false when the index is full.
-func (x *dnsIndex) add(a *DNSAnswer) bool {
+func (x *dnsIndex) add(a *egress.DNSAnswer) bool {
 	if !a.Addr.IsValid() || a.Name == "" {
 		return true
 	}
@@ -104,7 +106,7 @@ func (x *dnsIndex) name(cv *Conversation) {
 			return
 		}
 		if overlaps(a, cv.First, cv.Last) && !hasName(cv.Names, a.name) {
-			cv.Names = append(cv.Names, Name{Name: a.name, Via: ViaDNS})
+			cv.Names = append(cv.Names, egress.Name{Name: a.name, Via: egress.ViaDNS})
 		}
 	}
 }

@@ -1,16 +1,18 @@
-package egress
+package collect
 
 import (
 	"math/rand/v2"
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // zipfFlows are n flows from 2000 clients to dests destinations drawn
 // Zipf (s=1.05), as bench/conngen writes them: the load of the
 // (system, destination) table on a large conn.log.
-func zipfFlows(n, dests int) []Flow {
+func zipfFlows(n, dests int) []egress.Flow {
 	r := rand.New(rand.NewPCG(1, 2))
 	dst := make([]netip.Addr, dests)
 	for i := range dst {
@@ -18,13 +20,13 @@ func zipfFlows(n, dests int) []Flow {
 		dst[i] = netip.AddrFrom4([4]byte{byte(v>>24)%223 + 1, byte(v >> 16), byte(v >> 8), byte(v)})
 	}
 	zipf := rand.NewZipf(r, 1.05, 1, uint64(dests-1))
-	flows := make([]Flow, n)
+	flows := make([]egress.Flow, n)
 	for i := range flows {
 		c := r.IntN(2000)
 		at := t0.Add(time.Duration(i) * time.Millisecond)
-		flows[i] = Flow{Start: at, End: at.Add(time.Second), Src: netip.AddrFrom4([4]byte{10, 0, byte(c >> 8), byte(c)}),
-			Dst: dst[zipf.Uint64()], SrcPort: 40000, DstPort: 443, Proto: TCP, BytesOut: 100, BytesIn: 1000, PktsOut: 2, PktsIn: 3,
-			Where: Location{Source: "conn.log", Line: i + 1}}
+		flows[i] = egress.Flow{Start: at, End: at.Add(time.Second), Src: netip.AddrFrom4([4]byte{10, 0, byte(c >> 8), byte(c)}),
+			Dst: dst[zipf.Uint64()], SrcPort: 40000, DstPort: 443, Proto: egress.TCP, BytesOut: 100, BytesIn: 1000, PktsOut: 2, PktsIn: 3,
+			Where: egress.Location{Source: "conn.log", Line: i + 1}}
 	}
 	return flows
 }
@@ -77,7 +79,7 @@ func TestMergePastCap(t *testing.T) {
 	}
 	a, b := newColl(), newColl()
 	for i := range 100 {
-		f := Flow{Start: t0, Src: addr("10.0.0.1"), Dst: netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 5)}), DstPort: 443, BytesOut: 1}
+		f := egress.Flow{Start: t0, Src: addr("10.0.0.1"), Dst: netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 5)}), DstPort: 443, BytesOut: 1}
 		if i < 50 {
 			a.Flow(&f)
 		} else {

@@ -1,4 +1,4 @@
-package egress_test
+package collect_test
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -53,13 +54,13 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 	}
 	// The whole path: a one-off system's flows to Kaspersky's Swiss
 	// network and to Google.
-	j := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: db.Lookup,
-		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+	j := collect.NewAggregator(collect.Options{Catalog: cat, Lookup: db.Lookup,
+		Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	at := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("91.103.64.10"), DstPort: 443, Proto: egress.TCP, BytesOut: 10})
 	j.Sink().Flow(&egress.Flow{Start: at, Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("8.8.8.8"), DstPort: 53, Proto: egress.UDP, BytesOut: 10})
 	// One input read and one not: the run completes.
-	r, err := j.Complete([]egress.Input{{Source: "conn.log"}, {Source: "missing.log", Error: "open missing.log: no such file"}})
+	r, err := j.Complete([]collect.Input{{Source: "conn.log"}, {Source: "missing.log", Error: "open missing.log: no such file"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestAttributeWithEmbeddedIPData(t *testing.T) {
 		t.Errorf("aggregates = %+v", r.Aggregates)
 	}
 	// No input read: nothing to report.
-	if _, err := j.Complete([]egress.Input{{Source: "missing.log", Error: "open missing.log: no such file"}}); !errors.Is(err, egress.ErrNothingRead) {
+	if _, err := j.Complete([]collect.Input{{Source: "missing.log", Error: "open missing.log: no such file"}}); !errors.Is(err, collect.ErrNothingRead) {
 		t.Errorf("Complete with nothing read = %v", err)
 	}
 }

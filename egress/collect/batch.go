@@ -1,7 +1,9 @@
-package egress
+package collect
 
 import (
 	"net/netip"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // Flows are added up in batches because adding one costs, at hundreds of
@@ -24,8 +26,8 @@ type pending struct {
 	src, dst                           netip.Addr
 	start, end                         int64 // Unix nanoseconds, when timed
 	bytesOut, bytesIn, pktsOut, pktsIn uint64
-	where                              Location
-	names                              []Name
+	where                              egress.Location
+	names                              []egress.Name
 	port                               uint16
 	proto                              uint8
 	rejected, timed                    bool
@@ -40,7 +42,7 @@ type batch struct {
 }
 
 // Flow implements Sink.
-func (c *Collector) Flow(f *Flow) {
+func (c *Collector) Flow(f *egress.Flow) {
 	c.Stats.Flows++
 	if !f.Src.IsValid() || !f.Dst.IsValid() {
 		c.Stats.InvalidAddr++
@@ -79,7 +81,7 @@ func (c *Collector) Flow(f *Flow) {
 }
 
 // Conn implements Sink: the Flow f stands for, added as Flow adds it.
-func (c *Collector) Conn(f *Conn) {
+func (c *Collector) Conn(f *egress.Conn) {
 	c.Stats.Flows++
 	if !f.Src.IsValid() || !f.Dst.IsValid() {
 		c.Stats.InvalidAddr++

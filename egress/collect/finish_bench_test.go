@@ -1,4 +1,4 @@
-package egress_test
+package collect_test
 
 import (
 	"math/rand/v2"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -37,8 +38,8 @@ func BenchmarkFinish(b *testing.B) {
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "cores")
 	for b.Loop() {
 		b.StopTimer()
-		j := egress.NewAggregator(egress.Options{Catalog: cat, Lookup: db.Lookup,
-			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+		j := collect.NewAggregator(collect.Options{Catalog: cat, Lookup: db.Lookup,
+			Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 		for i := range flows {
 			j.Sink().Flow(&flows[i])
 		}

@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"net/netip"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -105,7 +106,7 @@ func (j *Aggregator) sourceIndex(a netip.Addr) int32 {
 }
 
 // Sink is where readers write.
-func (j *Aggregator) Sink() Sink { return j.coll }
+func (j *Aggregator) Sink() egress.Sink { return j.coll }
 
 // judgeOne attributes and aggregates one conversation.
 func (j *Aggregator) judgeOne(cv *Conversation) {
@@ -122,7 +123,7 @@ type Result struct {
 	Aggregates          []Aggregate `json:"aggregates"`
 	// Bads are the bad records kept (Stats.Bad counts them all); a
 	// report lists them as its unknowns.
-	Bads []Bad `json:"-"`
+	Bads []egress.Bad `json:"-"`
 }
 
 // Finish attributes every conversation collected and aggregates them.
@@ -134,7 +135,7 @@ func (j *Aggregator) Finish() *Result {
 // attribute attributes a conversation's destination dst, under names,
 // with its IP data info and, when net is not nil, its network worked out
 // already; the evidence of a name says how the name was learnt.
-func (j *Aggregator) attribute(dst netip.Addr, info destination.AddrInfo, names []Name, net *destination.Net) destination.Destination {
+func (j *Aggregator) attribute(dst netip.Addr, info destination.AddrInfo, names []egress.Name, net *destination.Net) destination.Destination {
 	j.names = j.names[:0]
 	for _, n := range names {
 		j.names = append(j.names, n.Name)

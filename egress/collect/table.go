@@ -1,10 +1,12 @@
-package egress
+package collect
 
 import (
 	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
 	"net/netip"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // convTable holds the (system, destination) entries of a Collector. The
@@ -49,7 +51,7 @@ type entry struct {
 // flow brings something the entry cannot hold inline.
 type coldEntry struct {
 	src, dst netip.Addr // the first seen (dst with its zone, if any)
-	where    Location
+	where    egress.Location
 	more     *extra
 }
 
@@ -58,7 +60,7 @@ type coldEntry struct {
 type extra struct {
 	ports  []uint16
 	protos []uint8
-	names  []Name
+	names  []egress.Name
 }
 
 const (

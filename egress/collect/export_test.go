@@ -1,4 +1,4 @@
-package egress
+package collect
 
 // MapInputs lets the external tests read files without mapping them.
 var MapInputs = &mapInputs

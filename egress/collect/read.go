@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/input"
 )
 
@@ -23,13 +24,13 @@ const MaxDecompressed = 64 << 30
 // inputs (rotated Zeek logs, VPC Flow Logs as delivered) are decompressed
 // first. An input that cannot be read is recorded with its error and the
 // others are still read; only a cancelled ctx stops the loop.
-func ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink) ([]Input, error) {
+func ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink) ([]Input, error) {
 	return readInputs(ctx, readers, names, forced, stdin, sink, nil)
 }
 
 // ReadInputs is the package's ReadInputs into the judge, with large files
 // of a format that can be split read in parts, one per core.
-func (j *Aggregator) ReadInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
+func (j *Aggregator) ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
 	return readInputs(ctx, readers, names, forced, stdin, j.coll, j)
 }
 
@@ -43,7 +44,7 @@ type Input struct {
 	Records, Bad uint64
 }
 
-func readInputs(ctx context.Context, readers []Reader, names []string, forced string, stdin io.Reader, sink Sink, j *Aggregator) ([]Input, error) {
+func readInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink, j *Aggregator) ([]Input, error) {
 	var out []Input
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
@@ -72,8 +73,8 @@ func readInputs(ctx context.Context, readers []Reader, names []string, forced st
 	return out, nil
 }
 
-func readOne(ctx context.Context, readers []Reader, name, forced string, stdin io.Reader, sink Sink, j *Aggregator) (string, error) {
-	in, err := input.Open(name, input.Options{HeadSize: SniffSize, MaxDecompressed: MaxDecompressed, Stdin: stdin})
+func readOne(ctx context.Context, readers []egress.Reader, name, forced string, stdin io.Reader, sink egress.Sink, j *Aggregator) (string, error) {
+	in, err := input.Open(name, input.Options{HeadSize: egress.SniffSize, MaxDecompressed: MaxDecompressed, Stdin: stdin})
 	if errors.Is(err, input.ErrIsDir) {
 		return "", fmt.Errorf("%w; name the log files", err)
 	}
@@ -88,7 +89,7 @@ func readOne(ctx context.Context, readers []Reader, name, forced string, stdin i
 	case !ok:
 		return "", fmt.Errorf("%s: not a format embargo flows reads (%s); --format forces one", name, strings.Join(input.Names(readers), ", "))
 	}
-	if sp, ok := rd.(Splitter); ok && in.File != nil && in.Size >= MinSplit {
+	if sp, ok := rd.(egress.Splitter); ok && in.File != nil && in.Size >= MinSplit {
 		file, size := in.File, in.Size
 		var data []byte
 		if mapInputs {

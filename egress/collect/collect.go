@@ -1,8 +1,10 @@
-package egress
+package collect
 
 import (
 	"net/netip"
 	"time"
+
+	"github.com/embargo-dev/embargo/egress"
 )
 
 // CollectLimits bound the memory a Collector holds, whatever the input.
@@ -41,9 +43,9 @@ type Conversation struct {
 	BytesOut, BytesIn uint64
 	PktsOut, PktsIn   uint64
 	Flows             uint64
-	Rejected          uint64   // flows the source says were refused
-	Names             []Name   // names the flows carried, at most maxConvNames
-	Sample            Location // the first flow's position
+	Rejected          uint64          // flows the source says were refused
+	Names             []egress.Name   // names the flows carried, at most maxConvNames
+	Sample            egress.Location // the first flow's position
 }
 
 const maxConvNames = 4
@@ -69,7 +71,7 @@ type Collector struct {
 	// overflow receives flows past MaxConversations.
 	overflow func(*Conversation)
 	batch    batch
-	Bads     []Bad
+	Bads     []egress.Bad
 	// Stats are complete once the flows are added up: after
 	// EachConversation, Merge or Len.
 	Stats Stats
@@ -198,7 +200,7 @@ func conversation(cv *Conversation, e *entry, cold *coldEntry) {
 	}
 }
 
-func hasName(ns []Name, name string) bool {
+func hasName(ns []egress.Name, name string) bool {
 	for _, n := range ns {
 		if n.Name == name {
 			return true
@@ -208,7 +210,7 @@ func hasName(ns []Name, name string) bool {
 }
 
 // DNS implements Sink.
-func (c *Collector) DNS(a *DNSAnswer) {
+func (c *Collector) DNS(a *egress.DNSAnswer) {
 	c.Stats.DNSAnswers++
 	if !c.dns.add(a) {
 		c.Stats.DNSDropped++
@@ -216,7 +218,7 @@ func (c *Collector) DNS(a *DNSAnswer) {
 }
 
 // Bad implements Sink.
-func (c *Collector) Bad(b Bad) {
+func (c *Collector) Bad(b egress.Bad) {
 	c.Stats.Bad++
 	if len(c.Bads) < c.limits.MaxBad {
 		c.Bads = append(c.Bads, b)

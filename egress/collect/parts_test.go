@@ -1,4 +1,4 @@
-package egress_test
+package collect_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/egress/zeek"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -45,18 +46,18 @@ func TestReadInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	judge := func() *egress.Aggregator {
-		return egress.NewAggregator(egress.Options{Catalog: cat,
+	judge := func() *collect.Aggregator {
+		return collect.NewAggregator(collect.Options{Catalog: cat,
 			Lookup:  func(a netip.Addr) destination.AddrInfo { return destination.AddrInfo{Country: "CH", ASN: 41983} },
-			Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+			Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	}
 	readers := []egress.Reader{zeek.Reader{}}
 	one := judge()
-	if _, err := egress.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+	if _, err := collect.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
-	egress.MinSplit = 1
+	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
+	collect.MinSplit = 1
 	parts := judge()
 	if _, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil); err != nil {
 		t.Fatal(err)
@@ -65,8 +66,8 @@ func TestReadInParts(t *testing.T) {
 		t.Fatalf("split into %d parts, want 4", len(n))
 	}
 	a, b := one.Finish(), parts.Finish()
-	opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(egress.Aggregate{}),
-		cmpopts.IgnoreFields(egress.Aggregate{}, "Samples", "Addrs", "Sources", "Ports"),
+	opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(collect.Aggregate{}),
+		cmpopts.IgnoreFields(collect.Aggregate{}, "Samples", "Addrs", "Sources", "Ports"),
 		cmpopts.SortSlices(func(x, y egress.Bad) bool { return x.Where.Line < y.Where.Line })}
 	if diff := cmp.Diff(a, b, opts); diff != "" {
 		t.Errorf("read in parts (-one piece +parts):\n%s", diff)
@@ -117,8 +118,8 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
-	egress.MinSplit = 1
+	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
+	collect.MinSplit = 1
 	const total = 8000
 	for _, tc := range []struct {
 		name   string
@@ -147,19 +148,19 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 			if err := os.WriteFile(file, []byte(log), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			judge := func() *egress.Aggregator {
-				return egress.NewAggregator(egress.Options{Catalog: cat,
-					Limits:  egress.CollectLimits{MaxConversations: tc.caps},
+			judge := func() *collect.Aggregator {
+				return collect.NewAggregator(collect.Options{Catalog: cat,
+					Limits:  collect.CollectLimits{MaxConversations: tc.caps},
 					Lookup:  func(a netip.Addr) destination.AddrInfo { return destination.AddrInfo{Country: "CH", ASN: 41983} },
-					Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+					Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 			}
 			readers := []egress.Reader{zeek.Reader{}}
 			one := judge()
-			if _, err := egress.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+			if _, err := collect.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
 				t.Fatal(err)
 			}
-			defer func(m bool) { *egress.MapInputs = m }(*egress.MapInputs)
-			*egress.MapInputs = tc.mapped
+			defer func(m bool) { *collect.MapInputs = m }(*collect.MapInputs)
+			*collect.MapInputs = tc.mapped
 			parts := judge()
 			ins, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil)
 			if err != nil || len(ins) != 1 || ins[0].Error != "" {
@@ -172,8 +173,8 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 			if tc.caps > 0 && a.Stats.OverflowFlow == 0 {
 				t.Fatal("nothing overflowed")
 			}
-			opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(egress.Aggregate{}),
-				cmpopts.IgnoreFields(egress.Aggregate{}, "Addrs", "Sources", "Ports"),
+			opts := cmp.Options{cmpopts.EquateComparable(netip.Addr{}), cmpopts.IgnoreUnexported(collect.Aggregate{}),
+				cmpopts.IgnoreFields(collect.Aggregate{}, "Addrs", "Sources", "Ports"),
 				cmpopts.SortSlices(func(x, y egress.Bad) bool { return x.Where.Line < y.Where.Line })}
 			if diff := cmp.Diff(a, b, opts); diff != "" {
 				t.Errorf("read in parts (-one piece +parts):\n%s", diff)
@@ -203,10 +204,10 @@ func TestMoreBadInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { egress.MinSplit = n; runtime.GOMAXPROCS(p) }(egress.MinSplit, runtime.GOMAXPROCS(4))
-	egress.MinSplit = 1
-	j := egress.NewAggregator(egress.Options{Catalog: cat,
-		Sources: egress.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
+	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
+	collect.MinSplit = 1
+	j := collect.NewAggregator(collect.Options{Catalog: cat,
+		Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
 	if _, err := j.ReadInputs(context.Background(), []egress.Reader{zeek.Reader{Limits: egress.Limits{MaxBad: 2}}}, []string{file}, "", nil); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package egress
+package collect
 
 import (
 	"net/netip"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -43,14 +44,14 @@ func TestFinishOnCores(t *testing.T) {
 	}
 	feed := func(j *Aggregator) {
 		s := j.Sink()
-		s.DNS(&DNSAnswer{Time: t0, Client: addr("10.0.0.1"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("10.77.0.9"), TTL: time.Hour})
+		s.DNS(&egress.DNSAnswer{Time: t0, Client: addr("10.0.0.1"), Name: "ksn-a-p.kaspersky-labs.com", Addr: addr("10.77.0.9"), TTL: time.Hour})
 		for i := range 3 * finishBlock {
 			dst := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 			src := netip.AddrFrom4([4]byte{10, 0, 0, byte(1 + i%7)})
-			f := &Flow{Start: t0.Add(time.Duration(i) * time.Second), End: t0.Add(time.Duration(i+3) * time.Second),
-				Src: src, Dst: dst, DstPort: uint16(i % 11), Proto: TCP, BytesOut: uint64(i), PktsOut: 1, Where: Location{Source: "x", Line: i + 1}}
+			f := &egress.Flow{Start: t0.Add(time.Duration(i) * time.Second), End: t0.Add(time.Duration(i+3) * time.Second),
+				Src: src, Dst: dst, DstPort: uint16(i % 11), Proto: egress.TCP, BytesOut: uint64(i), PktsOut: 1, Where: egress.Location{Source: "x", Line: i + 1}}
 			if i%1000 == 0 {
-				f.Names = []Name{{Name: "www.tiktok.com", Via: ViaSNI}}
+				f.Names = []egress.Name{{Name: "www.tiktok.com", Via: egress.ViaSNI}}
 			}
 			s.Flow(f)
 			if i%3 == 0 {
@@ -58,7 +59,7 @@ func TestFinishOnCores(t *testing.T) {
 				s.Flow(f)
 			}
 		}
-		s.Flow(&Flow{Start: t0, Src: addr("10.0.0.1"), Dst: addr("10.77.0.9"), DstPort: 443, Proto: TCP, Where: Location{Source: "x", Line: 1}})
+		s.Flow(&egress.Flow{Start: t0, Src: addr("10.0.0.1"), Dst: addr("10.77.0.9"), DstPort: 443, Proto: egress.TCP, Where: egress.Location{Source: "x", Line: 1}})
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	one := judge()

@@ -1,0 +1,7 @@
+// Package collect adds traffic up: the Collector keeps each conversation
+// (source, destination, port, protocol) in a table of its own, with the
+// DNS answers its client received; the Aggregator reads inputs into it
+// (large files in parts, one per core), attributes each destination
+// (attribute/destination) and adds the conversations up per source system
+// and destination into Aggregates, the subject of the traffic judge.
+package collect
