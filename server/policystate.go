@@ -28,31 +28,29 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 	if s.policy != nil {
 		return s.policy, nil
 	}
-	ps := &policyState{}
 	data, err := s.st.Register(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the systems register: %w", err)
-	}
-	scale := systems.UKScale()
-	if len(data) > 0 {
-		if ps.reg, err = systems.Load(RegisterName, data); err != nil {
-			return nil, fmt.Errorf("the stored systems register: %w", err)
-		}
-		scale = ps.reg.Scale
 	}
 	ids, err := s.st.Policies(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the policies in force: %w", err)
 	}
-	packs, err := loadPacks(ids)
+	if len(ids) == 0 {
+		ids = []string{"all"}
+	}
+	// Built-in packs only: the server reads no files named by its API.
+	src := judge.Source{Packs: ids}
+	if len(data) > 0 {
+		src.RegisterName, src.RegisterData = RegisterName, data
+	}
+	p, err := judge.Setup(s.cat, src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the policy in force: %w", err)
 	}
-	for _, p := range packs {
-		ps.packIDs = append(ps.packIDs, p.ID)
-	}
-	if ps.engine, err = policy.NewEngine(s.cat, scale, packs...); err != nil {
-		return nil, fmt.Errorf("building the policy engine: %w", err)
+	ps := &policyState{reg: p.Register, engine: p.Engine}
+	for _, pk := range p.Engine.Packs() {
+		ps.packIDs = append(ps.packIDs, pk.ID)
 	}
 	s.policy = ps
 	return ps, nil
@@ -63,14 +61,6 @@ func (s *Server) forget() {
 	s.mu.Lock()
 	s.policy = nil
 	s.mu.Unlock()
-}
-
-// loadPacks returns the built-in packs by id; none means all of them.
-func loadPacks(ids []string) ([]*policy.Pack, error) {
-	if len(ids) == 0 {
-		ids = []string{"all"}
-	}
-	return policy.Resolve(ids, nil) // built-in packs only: the server reads no files named by its API
 }
 
 // agentSystems assigns every host of an agent's report to a system: the

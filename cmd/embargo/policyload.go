@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 	"github.com/embargo-dev/embargo/policy/waivers"
@@ -35,45 +36,34 @@ func loadPolicy(cat *catalog.Catalog, fl policyFlags) (*policySetup, error) {
 	if s.FailOn.Rank() == 0 {
 		return nil, fmt.Errorf("--fail-on %q: want prohibit, remove-by or warn", fl.failOn)
 	}
-	scale := systems.UKScale()
-	switch {
-	case fl.systems != "" && (fl.classify != "" || len(fl.tags) > 0):
+	if fl.systems != "" && (fl.classify != "" || len(fl.tags) > 0) {
 		return nil, fmt.Errorf("--classification and --tag describe a one-off %s; with --systems, give the default for what the register does not list in the register", fl.what)
-	case fl.systems != "":
-		data, err := readBounded(fl.systems)
-		if err != nil {
+	}
+	if len(fl.policies) == 0 && fl.waivers != "" {
+		return nil, errors.New("--waivers excuse findings of a policy: give --policy too")
+	}
+	src := judge.Source{Packs: fl.policies, ReadPack: readBounded}
+	var err error
+	if fl.systems != "" {
+		if src.RegisterData, err = readBounded(fl.systems); err != nil {
 			return nil, err
 		}
-		if s.Register, err = systems.Load(fl.systems, data); err != nil {
+		src.RegisterName = fl.systems
+	}
+	if fl.waivers != "" {
+		if src.WaiversData, err = readBounded(fl.waivers); err != nil {
 			return nil, err
 		}
-		scale = s.Register.Scale
-	default:
-		var err error
-		if s.OneOff, err = systems.OneOff(scale, fl.classify, fl.tags); err != nil {
-			return nil, fmt.Errorf("describing the %s: %w", fl.what, err)
-		}
+		src.WaiversName = fl.waivers
 	}
-	if len(fl.policies) == 0 {
-		if fl.waivers != "" {
-			return nil, errors.New("--waivers excuse findings of a policy: give --policy too")
-		}
-		return s, nil
-	}
-	packs, err := loadPacks(fl.policies)
+	p, err := judge.Setup(cat, src)
 	if err != nil {
 		return nil, err
 	}
-	if s.Engine, err = policy.NewEngine(cat, scale, packs...); err != nil {
-		return nil, err
-	}
-	if fl.waivers != "" {
-		data, err := readBounded(fl.waivers)
-		if err != nil {
-			return nil, err
-		}
-		if s.Waivers, err = waivers.Load(fl.waivers, data); err != nil {
-			return nil, err
+	s.Register, s.Engine, s.Waivers = p.Register, p.Engine, p.Waivers
+	if p.Register == nil {
+		if s.OneOff, err = systems.OneOff(p.Scale, fl.classify, fl.tags); err != nil {
+			return nil, fmt.Errorf("describing the %s: %w", fl.what, err)
 		}
 	}
 	return s, nil
