@@ -68,20 +68,7 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 			return nil, err
 		}
 		progress(Event{Source: in, Stage: "read"})
-		var inv *inventory.Inventory
-		var reader string
-		var err error
-		var notes []string
-		switch {
-		case isDir(in):
-			inv, notes, err = scanTarget(ctx, in, opts)
-			reader = "host"
-		case isImage(in, opts.Reader):
-			inv, notes, err = scanImage(ctx, in, opts)
-			reader = imageReader
-		default:
-			inv, reader, err = readInput(ctx, in, opts.Reader, opts.Limits)
-		}
+		inv, notes, reader, err := sourceOf(in, opts.Reader).Scan(ctx, in, opts)
 		for _, n := range notes {
 			b.note(in, n)
 		}
@@ -103,6 +90,17 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 		return b.report(), fmt.Errorf("%w: %w", ErrNothingRead, errors.Join(errs...))
 	}
 	return b.report(), nil
+}
+
+// sourceOf is the first source that accepts input.
+func sourceOf(input, forced string) Source {
+	srcs := Sources()
+	for _, s := range srcs {
+		if s.Accepts(input, forced) {
+			return s
+		}
+	}
+	return srcs[len(srcs)-1]
 }
 
 // headSize is how much of an input readers see to recognise it.
