@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +65,13 @@ func testUploadFlows(t *testing.T, e engine) {
 	}
 	if code, resp, _ := a.upload("flows", []byte(`{"aggregates": 7}`), nil); code != http.StatusBadRequest {
 		t.Fatalf("malformed flows: %d %s; want 400", code, resp)
+	}
+	// Each route takes its own kind of report: a scan is no traffic, and
+	// traffic is no scan.
+	if code, resp, _ := a.upload("flows", scanReport(t), nil); code != http.StatusBadRequest || !strings.Contains(string(resp), "no traffic section") {
+		t.Errorf("a scan uploaded as flows: %d %s; want 400", code, resp)
+	}
+	if code, resp, _ := a.upload("inventory", flowsReport(t, 1), nil); code != http.StatusBadRequest || !strings.Contains(string(resp), "upload flows to") {
+		t.Errorf("flows uploaded as a scan: %d %s; want 400", code, resp)
 	}
 }

@@ -153,10 +153,11 @@ func decodeStrict(body []byte, v any) error {
 	return errorf(http.StatusBadRequest, "JSON at offset %d: %v", off, err)
 }
 
-// scanDoc is the JSON of `embargo scan -o json` as the server reads it:
-// the schema's URL and version first, and the agent's attributions and
-// findings kept raw, since the server attributes and judges again.
-type scanDoc struct {
+// reportDoc is the JSON of `embargo scan -o json` or `embargo flows -o
+// json` as the server reads it: the schema's URL and version first, the
+// items as I, and the agent's findings kept raw, since the server judges
+// again.
+type reportDoc[I any] struct {
 	Schema    string              `json:"$schema"`
 	Version   string              `json:"schema_version"`
 	Tool      report.Tool         `json:"tool"`
@@ -164,13 +165,37 @@ type scanDoc struct {
 	Catalog   report.Catalog      `json:"catalog"`
 	Inputs    []report.Input      `json:"inputs"`
 	Summary   report.Summary      `json:"summary"`
-	Items     []scanEntry         `json:"items"`
+	Items     []I                 `json:"items"`
 	Unknowns  []inventory.Unknown `json:"unknowns"`
+	Traffic   *report.Traffic     `json:"traffic"`
 	Notes     []string            `json:"notes,omitempty"`
 	Policy    json.RawMessage     `json:"policy,omitempty"`
 	Findings  json.RawMessage     `json:"findings,omitempty"`
 }
 
+// decodeReport decodes body strictly as a report of the schema's major
+// version, with a traffic section or without.
+func decodeReport[I any](body []byte, traffic bool) (*reportDoc[I], error) {
+	var doc reportDoc[I]
+	if err := decodeStrict(body, &doc); err != nil {
+		return nil, err
+	}
+	if err := checkSchemaVersion(doc.Version); err != nil {
+		return nil, err
+	}
+	switch {
+	case traffic && doc.Traffic == nil:
+		return nil, errorf(http.StatusBadRequest, "not a report of traffic: no traffic section (upload scans to /api/v1/inventory)")
+	case traffic && len(doc.Items) > 0:
+		return nil, errorf(http.StatusBadRequest, "a report of traffic lists no items, this one lists %d", len(doc.Items))
+	case !traffic && doc.Traffic != nil:
+		return nil, errorf(http.StatusBadRequest, "a report of traffic, not of a scan (upload flows to /api/v1/flows)")
+	}
+	return &doc, nil
+}
+
+// scanEntry is an item of a scan as the server reads it: the agent's
+// attribution kept raw, since the server attributes again.
 type scanEntry struct {
 	*inventory.Item
 	Attribution json.RawMessage `json:"attribution,omitempty"`
@@ -179,11 +204,8 @@ type scanEntry struct {
 // decodeScanReport decodes the JSON of `embargo scan -o json` and checks
 // what the judge relies on. The items come back unattributed.
 func decodeScanReport(body []byte) (*report.Report, error) {
-	var doc scanDoc
-	if err := decodeStrict(body, &doc); err != nil {
-		return nil, err
-	}
-	if err := checkSchemaVersion(doc.Version); err != nil {
+	doc, err := decodeReport[scanEntry](body, false)
+	if err != nil {
 		return nil, err
 	}
 	rep := &report.Report{Tool: doc.Tool, Generated: doc.Generated, Catalog: doc.Catalog, Inputs: doc.Inputs,
@@ -197,40 +219,12 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	return rep, nil
 }
 
-// flowsDoc is the JSON of `embargo flows -o json` as the server reads
-// it: a report whose traffic section holds the aggregates, with the
-// agent's findings kept raw, since the server judges again.
-type flowsDoc struct {
-	Schema    string              `json:"$schema"`
-	Version   string              `json:"schema_version"`
-	Tool      report.Tool         `json:"tool"`
-	Generated time.Time           `json:"generated"`
-	Catalog   report.Catalog      `json:"catalog"`
-	Inputs    []report.Input      `json:"inputs"`
-	Summary   report.Summary      `json:"summary"`
-	Items     []json.RawMessage   `json:"items"`
-	Unknowns  []inventory.Unknown `json:"unknowns"`
-	Traffic   *report.Traffic     `json:"traffic"`
-	Notes     []string            `json:"notes,omitempty"`
-	Policy    json.RawMessage     `json:"policy,omitempty"`
-	Findings  json.RawMessage     `json:"findings,omitempty"`
-}
-
 // decodeFlowsReport decodes the JSON of `embargo flows -o json`: a report
 // with a traffic section and no items.
 func decodeFlowsReport(body []byte) (*report.Traffic, error) {
-	var doc flowsDoc
-	if err := decodeStrict(body, &doc); err != nil {
+	doc, err := decodeReport[json.RawMessage](body, true)
+	if err != nil {
 		return nil, err
-	}
-	if err := checkSchemaVersion(doc.Version); err != nil {
-		return nil, err
-	}
-	if doc.Traffic == nil {
-		return nil, errorf(http.StatusBadRequest, "not a report of traffic: no traffic section (upload scans to /api/v1/inventory)")
-	}
-	if len(doc.Items) > 0 {
-		return nil, errorf(http.StatusBadRequest, "a report of traffic lists no items, this one lists %d", len(doc.Items))
 	}
 	return doc.Traffic, nil
 }

@@ -99,7 +99,7 @@ func FuzzUpload(f *testing.F) {
 	body := []byte(`{"tool":{"name":"embargo","version":"t"},"items":[{"id":"I-1","type":"package","name":"kesl","location":{"source":"s"}}]}`)
 	f.Add(gz(f, body), true, true)
 	f.Add(body, false, true)
-	f.Add([]byte(`{"aggregates":[{"destination":"entity:kaspersky","bytes_out":5}]}`), false, false)
+	f.Add([]byte(`{"traffic":{"stats":{"flows":1,"dns_answers":0,"bad":0},"aggregates":[{"destination":"entity:kaspersky","bytes_out":5}]}}`), false, false)
 	f.Add(gz(f, make([]byte, 1<<16)), true, true)
 	f.Fuzz(func(t *testing.T, data []byte, gzipped, scan bool) {
 		r := httptest.NewRequest("POST", "/u", bytes.NewReader(data))
