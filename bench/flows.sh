@@ -29,6 +29,11 @@
 # JSON report included.
 #
 #   bench/flows.sh            (ROUNDS=5 LINES=3000000 DESTS=200000)
+#
+# BASE=REV also builds the embargo of git revision REV and runs it in every
+# round ("embargo-base", every core), for a same-run ratio of this tree's
+# embargo to it: what a change did to the speed, free of the machine's
+# drift between sessions.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}
@@ -42,6 +47,11 @@ if ! "$TIME" -f %M true >/dev/null 2>&1; then
 	exit 2
 fi
 go build -o "$OUT/embargo" ./cmd/embargo
+if [ -n "${BASE:-}" ]; then
+	git worktree add --detach -f "$OUT/base-tree" "$BASE" > /dev/null 2>&1
+	(cd "$OUT/base-tree" && go build -o "$OUT/embargo-base" ./cmd/embargo)
+	git worktree remove --force "$OUT/base-tree"
+fi
 go build -o "$OUT/benchratio" ./bench/benchratio
 go build -o "$OUT/connfloor" ./bench/connfloor
 go run ./bench/conngen -n "$LINES" -dests "$DESTS" > "$OUT/conn.log"
@@ -78,9 +88,17 @@ while [ "$i" -lt "$ROUNDS" ]; do
 	measure embargo-1core "$OUT/embargo" flows "$OUT/conn.log" -o json --quiet | tee -a "$OUT/flows.txt"
 	measure embargo "$OUT/embargo" flows "$OUT/conn.log" -o json --quiet | tee -a "$OUT/flows.txt"
 	measure floor "$OUT/connfloor" "$OUT/conn.log" | tee -a "$OUT/flows.txt"
+	if [ -n "${BASE:-}" ]; then
+		measure embargo-base "$OUT/embargo-base" flows "$OUT/conn.log" -o json --quiet | tee -a "$OUT/flows.txt"
+	fi
 	i=$((i + 1))
 done
 echo
-"$OUT/benchratio" -unit wall-s "$OUT/flows.txt" ConnLog/embargo-1core:ConnLog/wc ConnLog/embargo:ConnLog/wc ConnLog/floor:ConnLog/wc ConnLog/embargo:ConnLog/floor
+ratios="ConnLog/embargo-1core:ConnLog/wc ConnLog/embargo:ConnLog/wc ConnLog/floor:ConnLog/wc ConnLog/embargo:ConnLog/floor"
+if [ -n "${BASE:-}" ]; then
+	ratios="$ratios ConnLog/embargo:ConnLog/embargo-base"
+fi
+# shellcheck disable=SC2086 # the pairs are words
+"$OUT/benchratio" -unit wall-s "$OUT/flows.txt" $ratios
 echo "# report: $(grep -o '"flows": *[0-9]*' "$OUT/embargo.out" | head -1); aggregates: $(grep -c '"destination":' "$OUT/embargo.out")"
 echo "# done $(date -u +%Y-%m-%dT%H:%M:%SZ); load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -30,6 +30,13 @@ const (
 // Location says where a record was read: the input as the user named
 // it, and a 1-based line (text formats) or byte offset (binary ones) or
 // a packet or record number within it.
+//
+// It is not inventory.Location on purpose: every Flow and conversation
+// carries one, and inventory.Location's host and reader (the same for a
+// whole input, and said once in the report's inputs) would add a third
+// to its size on the hottest path. A report lists a bad record as an
+// unknown at the inventory.Location with Record as its Ref
+// (report.SetTraffic).
 type Location struct {
 	Source string `json:"source"`
 	Line   int    `json:"line,omitempty"`
