@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -146,28 +145,5 @@ func (o *flowsOptions) finish(cmd *cobra.Command, rep *report.Report) error {
 	if o.judge != nil {
 		rep.SetVerdict(o.judge.Traffic(rep.Traffic.Aggregates, (*collect.Aggregate).SourceSystem))
 	}
-	var out io.Writer = cmd.OutOrStdout()
-	if o.file != "" {
-		fh, err := os.Create(o.file)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		out = fh
-	}
-	if err := o.encoder.Encode(out, rep); err != nil {
-		return fmt.Errorf("writing %s output: %w", o.output, err)
-	}
-	for _, in := range rep.Inputs {
-		if in.Error != "" {
-			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s\n", in.Error)
-		}
-	}
-	switch {
-	case rep.Restricted():
-		return errRestricted
-	case rep.Incomplete():
-		return errIncomplete
-	}
-	return nil
+	return writeReport(cmd, o.encoder, rep, o.file)
 }

@@ -101,9 +101,16 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 			}
 		}
 	}
+	return writeReport(cmd, enc, rep, o.file)
+}
+
+// writeReport writes rep with enc to file (standard output when empty),
+// says on standard error which inputs could not be read, and maps the
+// report to the exit code: what `embargo scan` and `embargo flows` share.
+func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, file string) error {
 	out := cmd.OutOrStdout()
-	if o.file != "" {
-		fh, err := os.Create(o.file)
+	if file != "" {
+		fh, err := os.Create(file)
 		if err != nil {
 			return err
 		}
