@@ -56,3 +56,18 @@ func ParseMoreBad(reason string) (n, first int, ok bool) {
 	k, err := fmt.Sscanf(reason, "%d more bad lines not listed, the first at line %d", &n, &first)
 	return n, first, err == nil && k == 2 && MoreBad(n, first) == reason
 }
+
+// ShiftBad renumbers a bad line past prefix by shift, and the line that
+// a count of bad lines not listed names in its reason (its own
+// Where.Line): a part's lines become the whole file's.
+func ShiftBad(b Bad, prefix, shift int) Bad {
+	line := b.Where.Line
+	if line <= prefix {
+		return b
+	}
+	b.Where.Line += shift
+	if n, first, ok := ParseMoreBad(b.Reason); ok && first == line {
+		b.Reason = MoreBad(n, b.Where.Line)
+	}
+	return b
+}

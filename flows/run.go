@@ -37,7 +37,7 @@ type Options struct {
 // (collect.ErrNothingRead, with each input's error).
 func Run(ctx context.Context, inputs []string, o Options) (*report.Report, error) {
 	a := collect.NewAggregator(o.Options)
-	read, err := a.ReadInputs(ctx, Readers(), inputs, o.Format, o.Stdin)
+	read, err := ReadInputs(ctx, Readers(), inputs, o.Format, o.Stdin, a)
 	if err != nil {
 		return nil, err
 	}

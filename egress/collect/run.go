@@ -24,3 +24,13 @@ func (j *Aggregator) Complete(inputs []Input) (*Result, error) {
 	}
 	return j.Finish(), nil
 }
+
+// Input is one input read, and what came of it.
+type Input struct {
+	Source string
+	Reader string
+	Error  string
+	// Records and Bad count the records read from the input (flows and
+	// DNS answers) and the bad ones, when read into an Aggregator.
+	Records, Bad uint64
+}

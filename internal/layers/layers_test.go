@@ -14,7 +14,7 @@ const module = "github.com/embargo-dev/embargo"
 var stages = [][]string{
 	{"internal", "input", "catalog", "ipdata", "inventory", "egress"}, // models, data and opening
 	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers"},
-	{"policy", "egress/collect"},
+	{"policy", "egress/collect", "egress/parts"},
 	{"finding"},
 	{"judge"},
 	{"report"},

@@ -1,4 +1,4 @@
-package collect_test
+package flows_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/embargo-dev/embargo/egress"
 	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/egress/zeek"
+	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
 
@@ -53,13 +54,13 @@ func TestReadInParts(t *testing.T) {
 	}
 	readers := []egress.Reader{zeek.Reader{}}
 	one := judge()
-	if _, err := collect.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+	if _, err := flows.ReadInputsTo(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
-	collect.MinSplit = 1
+	defer func(n int64, p int) { flows.MinSplit = n; runtime.GOMAXPROCS(p) }(flows.MinSplit, runtime.GOMAXPROCS(4))
+	flows.MinSplit = 1
 	parts := judge()
-	if _, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil); err != nil {
+	if _, err := flows.ReadInputs(context.Background(), readers, []string{file}, "", nil, parts); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := (zeek.Reader{}).Split(mustOpen(t, file), int64(sb.Len()), 4); len(n) != 4 {
@@ -118,8 +119,8 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
-	collect.MinSplit = 1
+	defer func(n int64, p int) { flows.MinSplit = n; runtime.GOMAXPROCS(p) }(flows.MinSplit, runtime.GOMAXPROCS(4))
+	flows.MinSplit = 1
 	const total = 8000
 	for _, tc := range []struct {
 		name   string
@@ -156,13 +157,13 @@ func TestReadInPartsPastAHeader(t *testing.T) {
 			}
 			readers := []egress.Reader{zeek.Reader{}}
 			one := judge()
-			if _, err := collect.ReadInputs(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
+			if _, err := flows.ReadInputsTo(context.Background(), readers, []string{file}, "", nil, one.Sink()); err != nil {
 				t.Fatal(err)
 			}
-			defer func(m bool) { *collect.MapInputs = m }(*collect.MapInputs)
-			*collect.MapInputs = tc.mapped
+			defer func(m bool) { *flows.MapInputs = m }(*flows.MapInputs)
+			*flows.MapInputs = tc.mapped
 			parts := judge()
-			ins, err := parts.ReadInputs(context.Background(), readers, []string{file}, "", nil)
+			ins, err := flows.ReadInputs(context.Background(), readers, []string{file}, "", nil, parts)
 			if err != nil || len(ins) != 1 || ins[0].Error != "" {
 				t.Fatal(ins, err)
 			}
@@ -204,11 +205,11 @@ func TestMoreBadInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int64, p int) { collect.MinSplit = n; runtime.GOMAXPROCS(p) }(collect.MinSplit, runtime.GOMAXPROCS(4))
-	collect.MinSplit = 1
+	defer func(n int64, p int) { flows.MinSplit = n; runtime.GOMAXPROCS(p) }(flows.MinSplit, runtime.GOMAXPROCS(4))
+	flows.MinSplit = 1
 	j := collect.NewAggregator(collect.Options{Catalog: cat,
 		Sources: collect.OneOffSources(systems.System{ID: "one-off", Classification: "OFFICIAL"})})
-	if _, err := j.ReadInputs(context.Background(), []egress.Reader{zeek.Reader{Limits: egress.Limits{MaxBad: 2}}}, []string{file}, "", nil); err != nil {
+	if _, err := flows.ReadInputs(context.Background(), []egress.Reader{zeek.Reader{Limits: egress.Limits{MaxBad: 2}}}, []string{file}, "", nil, j); err != nil {
 		t.Fatal(err)
 	}
 	counts := 0

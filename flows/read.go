@@ -1,4 +1,4 @@
-package collect
+package flows
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
+	"github.com/embargo-dev/embargo/egress/parts"
 	"github.com/embargo-dev/embargo/input"
 )
 
@@ -16,49 +18,44 @@ import (
 // cannot be mapped.
 var mapInputs = true
 
+// MinSplit is the smallest file worth reading in parts (a variable so
+// that tests can split small files).
+var MinSplit int64 = 32 << 20
+
 // MaxDecompressed bounds what a gzip-compressed input may expand to.
 const MaxDecompressed = 64 << 30
 
-// ReadInputs reads each input ("-" is standard input) with the reader
+// ReadInputsTo reads each input ("-" is standard input) with the reader
 // that recognises it, or the one named forced, into sink. Gzip-compressed
 // inputs (rotated Zeek logs, VPC Flow Logs as delivered) are decompressed
 // first. An input that cannot be read is recorded with its error and the
 // others are still read; only a cancelled ctx stops the loop.
-func ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink) ([]Input, error) {
+func ReadInputsTo(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink) ([]collect.Input, error) {
 	return readInputs(ctx, readers, names, forced, stdin, sink, nil)
 }
 
-// ReadInputs is the package's ReadInputs into the judge, with large files
-// of a format that can be split read in parts, one per core.
-func (j *Aggregator) ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader) ([]Input, error) {
-	return readInputs(ctx, readers, names, forced, stdin, j.coll, j)
+// ReadInputs is ReadInputsTo into the aggregator j, with large files of
+// a format that can be split read in parts, one per core (egress/parts),
+// and each input's records and bad records counted.
+func ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, j *collect.Aggregator) ([]collect.Input, error) {
+	return readInputs(ctx, readers, names, forced, stdin, j.Sink(), j)
 }
 
-// Input is one input read, and what came of it.
-type Input struct {
-	Source string
-	Reader string
-	Error  string
-	// Records and Bad count the records read from the input (flows and
-	// DNS answers) and the bad ones, when read into an Aggregator.
-	Records, Bad uint64
-}
-
-func readInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink, j *Aggregator) ([]Input, error) {
-	var out []Input
+func readInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink, j *collect.Aggregator) ([]collect.Input, error) {
+	var out []collect.Input
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		in := Input{Source: name}
-		var before Stats
+		in := collect.Input{Source: name}
+		var before collect.Stats
 		if j != nil {
-			before = j.coll.Stats
+			before = j.Collector().Stats
 		}
 		reader, err := readOne(ctx, readers, name, forced, stdin, sink, j)
 		in.Reader = reader
 		if j != nil {
-			after := j.coll.Stats
+			after := j.Collector().Stats
 			in.Records = after.Flows + after.DNSAnswers - before.Flows - before.DNSAnswers
 			in.Bad = after.Bad - before.Bad
 		}
@@ -73,7 +70,7 @@ func readInputs(ctx context.Context, readers []egress.Reader, names []string, fo
 	return out, nil
 }
 
-func readOne(ctx context.Context, readers []egress.Reader, name, forced string, stdin io.Reader, sink egress.Sink, j *Aggregator) (string, error) {
+func readOne(ctx context.Context, readers []egress.Reader, name, forced string, stdin io.Reader, sink egress.Sink, j *collect.Aggregator) (string, error) {
 	in, err := input.Open(name, input.Options{HeadSize: egress.SniffSize, MaxDecompressed: MaxDecompressed, Stdin: stdin})
 	if errors.Is(err, input.ErrIsDir) {
 		return "", fmt.Errorf("%w; name the log files", err)
@@ -102,12 +99,12 @@ func readOne(ctx context.Context, readers []egress.Reader, name, forced string, 
 			if data != nil {
 				at = input.NewMappedFile(name, data)
 			}
-			parts, err := sp.Split(at, size, n)
+			plan, err := sp.Split(at, size, n)
 			if err != nil {
 				return rd.Name(), err
 			}
-			if len(parts) > 1 {
-				return rd.Name(), readParts(ctx, sp, name, file, data, parts, j)
+			if len(plan) > 1 {
+				return rd.Name(), parts.Read(ctx, sp, name, file, data, plan, j)
 			}
 		}
 		if data != nil {

@@ -1,4 +1,4 @@
-package collect
+package parts
 
 import (
 	"bytes"
@@ -6,30 +6,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"sync"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/input"
 )
 
-// MinSplit is the smallest file worth reading in parts (a variable so
-// that tests can split small files).
-var MinSplit int64 = 32 << 20
-
-// readParts reads the parts of f with rd on goroutines of their own, each
-// into a collector of j's, merged into j's own in order when all are
-// done, its lines renumbered as lines of the file. data is f mapped, or
-// nil to read f.
-func readParts(ctx context.Context, rd egress.Splitter, name string, f *os.File, data []byte, parts []egress.Part, j *Aggregator) error {
+// Read reads the parts of f with rd on goroutines of their own, each into
+// a part collector of j's, merged into j's own collector in order when
+// all are done, its lines renumbered as lines of the file. data is f
+// mapped (input.MapFile), or nil to read f. A part that stops at a line
+// that changes how the lines after it are read (egress.PartStop) ends the
+// parts: the rest of the file is read in order.
+func Read(ctx context.Context, rd egress.Splitter, name string, f *os.File, data []byte, parts []egress.Part, j *collect.Aggregator) error {
 	prefix := countLines(parts[0].Prefix)
 	run := newPartRun(ctx, len(parts), prefix)
 	defer run.cancelAll()
-	cols := make([]*Collector, len(parts))
+	cols := make([]*collect.Collector, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
-		cols[i] = j.part(run.overflow(i, j.judgeLocked))
+		cols[i] = j.PartCollector(run.overflow(i, j.AddLocked))
 		wg.Go(func() {
 			read := func(in io.Reader) error {
 				var err error
@@ -47,8 +45,8 @@ func readParts(ctx context.Context, rd egress.Splitter, name string, f *os.File,
 	}
 	wg.Wait()
 	for i, c := range cols {
-		c.renumber(prefix, run.shift(i))
-		j.coll.Merge(c)
+		c.Renumber(prefix, run.shift(i))
+		j.Collector().Merge(c)
 		err := run.errs[i]
 		var stop *egress.PartStop
 		if errors.As(err, &stop) {
@@ -64,7 +62,7 @@ func readParts(ctx context.Context, rd egress.Splitter, name string, f *os.File,
 // readRest reads the file in order from line k of part p's range (whose
 // lines are numbered by adding shift to their number in p's input) to its
 // end, with p's Prefix in front.
-func readRest(ctx context.Context, rd egress.Reader, name string, f *os.File, data []byte, p egress.Part, k, shift int, j *Aggregator) error {
+func readRest(ctx context.Context, rd egress.Reader, name string, f *os.File, data []byte, p egress.Part, k, shift int, j *collect.Aggregator) error {
 	off := p.Off
 	if data != nil {
 		err := input.NewMappedFile(name, data).Guard(func() error {
@@ -82,7 +80,7 @@ func readRest(ctx context.Context, rd egress.Reader, name string, f *os.File, da
 	}
 	prefix := countLines(p.Prefix)
 	// Line k of the range is line prefix+1 of the input read now.
-	sink := &shiftSink{s: j.coll, shift: shift + k - 1, prefix: prefix}
+	sink := &shiftSink{s: j.Collector(), shift: shift + k - 1, prefix: prefix}
 	if data != nil {
 		size := int64(len(data))
 		return input.ReadMapped(func(in io.Reader) error { return rd.Read(ctx, name, in, sink) }, name, data, p.Prefix, off, size)
@@ -97,7 +95,7 @@ func readRest(ctx context.Context, rd egress.Reader, name string, f *os.File, da
 
 // shiftSink renumbers the lines of a part as lines of the whole file.
 type shiftSink struct {
-	s      *Collector
+	s      *collect.Collector
 	shift  int
 	prefix int
 }
@@ -114,21 +112,7 @@ func (s *shiftSink) Conn(c *egress.Conn) { s.at(&c.Where); s.s.Conn(c) }
 
 func (s *shiftSink) DNS(a *egress.DNSAnswer) { s.at(&a.Where); s.s.DNS(a) }
 
-func (s *shiftSink) Bad(b egress.Bad) { s.s.Bad(shiftBad(b, s.prefix, s.shift)) }
-
-// shiftBad renumbers a bad line past prefix, and the line that a count
-// of bad lines not listed names in its reason (its own Where.Line).
-func shiftBad(b egress.Bad, prefix, shift int) egress.Bad {
-	line := b.Where.Line
-	if line <= prefix {
-		return b
-	}
-	b.Where.Line += shift
-	if n, first, ok := egress.ParseMoreBad(b.Reason); ok && first == line {
-		b.Reason = egress.MoreBad(n, b.Where.Line)
-	}
-	return b
-}
+func (s *shiftSink) Bad(b egress.Bad) { s.s.Bad(egress.ShiftBad(b, s.prefix, s.shift)) }
 
 func countLines(b []byte) int {
 	n := 0
@@ -138,41 +122,4 @@ func countLines(b []byte) int {
 		}
 	}
 	return n
-}
-
-// part is a collector for one part of an input: it shares the judge's
-// source systems, under a lock, and hands what overflows its table to
-// overflow.
-func (j *Aggregator) part(overflow func(*Conversation)) *Collector {
-	c := NewCollector(j.o.Limits, func(a netip.Addr) int32 {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		return j.sourceIndex(a)
-	}, overflow)
-	c.one = j.oneSystem()
-	return c
-}
-
-// judgeLocked is judgeOne for the parts' collectors.
-func (j *Aggregator) judgeLocked(cv *Conversation) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.judgeOne(cv)
-}
-
-// renumber makes the lines of a part's input (past its prefix lines) the
-// file's, by adding shift: the samples of the entries and the bad lines.
-func (c *Collector) renumber(prefix, shift int) {
-	if shift == 0 {
-		return
-	}
-	c.flush()
-	for i := range int32(c.table.n) {
-		if w := &c.table.coldAt(i).where; w.Line > prefix {
-			w.Line += shift
-		}
-	}
-	for k := range c.Bads {
-		c.Bads[k] = shiftBad(c.Bads[k], prefix, shift)
-	}
 }

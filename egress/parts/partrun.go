@@ -1,10 +1,12 @@
-package collect
+package parts
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/embargo-dev/embargo/egress/collect"
 )
 
 // partRun is the state of the parts of a file being read at once.
@@ -61,9 +63,9 @@ func (r *partRun) shift(i int) int {
 // read again (or not at all): it is cancelled, and what overflows is
 // dropped with the rest of it. Otherwise the conversation's sample is
 // renumbered as a line of the file, and judged.
-func (r *partRun) overflow(i int, judge func(*Conversation)) func(*Conversation) {
+func (r *partRun) overflow(i int, judge func(*collect.Conversation)) func(*collect.Conversation) {
 	waited, ok, shift := false, true, 0
-	return func(cv *Conversation) {
+	return func(cv *collect.Conversation) {
 		if !waited {
 			waited = true
 			for k := range i {
