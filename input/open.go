@@ -82,7 +82,7 @@ func Open(name string, o Options) (*Input, error) {
 		zb := bufio.NewReaderSize(&limited{r: zr, n: o.MaxDecompressed, max: o.MaxDecompressed, name: name}, o.HeadSize)
 		if head, err = peek(zb, o.HeadSize); err != nil {
 			in.Close()
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, err // limited names the input
 		}
 		in.Head, in.R, in.Compressed = head, zb, true
 		in.File, in.Size = nil, -1 // a compressed stream is read in one piece
@@ -135,8 +135,10 @@ type limited struct {
 func (l *limited) Read(p []byte) (int, error) {
 	if l.n <= 0 {
 		var one [1]byte
-		if n, err := l.r.Read(one[:]); n == 0 && err != nil {
+		if n, err := l.r.Read(one[:]); n == 0 && errors.Is(err, io.EOF) {
 			return 0, err // the end came exactly at the limit
+		} else if n == 0 && err != nil {
+			return 0, fmt.Errorf("%s: gzip: %w", l.name, err)
 		}
 		return 0, fmt.Errorf("%s: decompresses to more than %d bytes", l.name, l.max)
 	}
@@ -145,5 +147,10 @@ func (l *limited) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		// A stream cut short or corrupt is said of the input, not as a
+		// bare "unexpected EOF".
+		err = fmt.Errorf("%s: gzip: %w", l.name, err)
+	}
 	return n, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -118,6 +119,20 @@ func TestOpenRefused(t *testing.T) {
 	n, err := io.Copy(io.Discard, in.R)
 	if err == nil || !strings.Contains(err.Error(), "bomb.gz: decompresses to more than 1024 bytes") || n > 1<<10 {
 		t.Errorf("read %d bytes, error %v", n, err)
+	}
+	// A gzip stream cut short is an error naming the input when read.
+	var log strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&log, "%d\t10.0.%d.%d\n", i*7919, i%256, i*31%256)
+	}
+	whole := gz(t, []byte(log.String()))
+	cut, err := Open(write(t, "cut.gz", whole[:len(whole)/2]), Options{HeadSize: 64, MaxDecompressed: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cut.Close()
+	if _, err := io.Copy(io.Discard, cut.R); err == nil || !strings.HasSuffix(err.Error(), "cut.gz: gzip: unexpected EOF") || strings.Count(err.Error(), "cut.gz") != 1 {
+		t.Errorf("a cut gzip stream read: %v", err)
 	}
 	// Exactly at the bound is no bomb.
 	at, err := Open(write(t, "exact.gz", gz(t, make([]byte, 1<<10))), Options{HeadSize: 64, MaxDecompressed: 1 << 10})
