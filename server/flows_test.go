@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -65,6 +66,28 @@ func testUploadFlows(t *testing.T, e engine) {
 	}
 	if code, resp, _ := a.upload("flows", []byte(`{"aggregates": 7}`), nil); code != http.StatusBadRequest {
 		t.Fatalf("malformed flows: %d %s; want 400", code, resp)
+	}
+	// A counter past what a store keeps is refused by name, and the
+	// dashboard stays up (issue 14: 2^64-1 bytes made every page fail).
+	for _, n := range []uint64{math.MaxUint64, math.MaxInt64, store.MaxCounter + 1} {
+		code, resp, _ := a.upload("flows", flowsReport(t, n), nil)
+		if code != http.StatusBadRequest || !strings.Contains(string(resp), "traffic.aggregates[0].bytes_out") {
+			t.Errorf("bytes_out %d: %d %s; want 400 naming the field", n, code, resp)
+		}
+	}
+	if code, resp, _ := a.upload("flows", flowsReport(t, store.MaxCounter), nil); code != http.StatusCreated {
+		t.Errorf("bytes_out at the cap: %d %s; want 201", code, resp)
+	}
+	admin := f.login("admin")
+	admin.getJSON("/api/v1/overview", http.StatusOK, nil)
+	for _, page := range []string{"/", "/egress", "/hosts/" + a.id} {
+		if code, body := admin.do("GET", page, nil, nil); code != http.StatusOK {
+			t.Errorf("%s after a counter at the cap: %d %.200s", page, code, body)
+		}
+	}
+	admin.getJSON("/api/v1/flows?host="+a.id, http.StatusOK, &fs)
+	if len(fs) != 1 || fs[0].BytesOut != store.MaxCounter {
+		t.Errorf("after a counter at the cap: %+v; want bytes out saturated at %d", fs, store.MaxCounter)
 	}
 	// Each route takes its own kind of report: a scan is no traffic, and
 	// traffic is no scan.

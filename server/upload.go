@@ -20,6 +20,7 @@ import (
 
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
 )
 
 // Upload limits. A scan of a large server is a few megabytes of JSON and
@@ -226,7 +227,31 @@ func decodeFlowsReport(body []byte) (*report.Traffic, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCounters(doc.Traffic); err != nil {
+		return nil, err
+	}
 	return doc.Traffic, nil
+}
+
+// checkCounters refuses traffic counters past what a store keeps
+// (store.MaxCounter, about 9 PB): no agent measures that much, and one
+// that says so would otherwise saturate a department's figures.
+func checkCounters(tr *report.Traffic) error {
+	for i := range tr.Aggregates {
+		a := &tr.Aggregates[i]
+		for _, c := range []struct {
+			field string
+			n     uint64
+		}{
+			{"bytes_out", a.BytesOut}, {"bytes_in", a.BytesIn}, {"packets_out", a.PacketsOut}, {"packets_in", a.PacketsIn},
+			{"flows", a.Flows}, {"rejected_flows", a.RejectedFlows}, {"conversations", a.Conversations},
+		} {
+			if c.n > store.MaxCounter {
+				return errorf(http.StatusBadRequest, "traffic.aggregates[%d].%s: %d is more than a counter holds (%d)", i, c.field, c.n, store.MaxCounter)
+			}
+		}
+	}
+	return nil
 }
 
 // checkSchemaVersion refuses a report of another major schema version.

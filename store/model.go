@@ -148,6 +148,18 @@ type Finding struct {
 	Evidence json.RawMessage `json:"evidence,omitempty"`
 }
 
+// MaxCounter is the most a stored traffic counter (bytes, flows) holds:
+// 2^53-1, about 9 PB, exact as a float64. Stores add counters up to it and
+// no further, and sum them without overflow, so that no upload can make a
+// page fail; the server refuses an upload whose counter is larger.
+const MaxCounter uint64 = 1<<53 - 1
+
+// AddCounters adds traffic counters, saturating at MaxCounter.
+func AddCounters(a, b uint64) uint64 {
+	a, b = min(a, MaxCounter), min(b, MaxCounter)
+	return min(a+b, MaxCounter)
+}
+
 // FlowFinding is traffic from one host to one restricted destination,
 // added up over what the host's agent uploaded.
 type FlowFinding struct {

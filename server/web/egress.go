@@ -63,17 +63,17 @@ func egressData(p Page, flows []store.FlowFinding) egressPage {
 			byDest[k] = dst
 			hosts[k] = map[string]bool{}
 		}
-		dst.BytesOut += f.BytesOut
-		dst.BytesIn += f.BytesIn
-		dst.Flows += f.Flows
+		dst.BytesOut = store.AddCounters(dst.BytesOut, f.BytesOut)
+		dst.BytesIn = store.AddCounters(dst.BytesIn, f.BytesIn)
+		dst.Flows = store.AddCounters(dst.Flows, f.Flows)
 		if !hosts[k][f.HostID] {
 			hosts[k][f.HostID] = true
 			dst.Hosts++
 		}
 		if f.Country != "" {
-			byCountry[f.Country] += f.BytesOut
+			byCountry[f.Country] = store.AddCounters(byCountry[f.Country], f.BytesOut)
 		}
-		total += f.BytesOut
+		total = store.AddCounters(total, f.BytesOut)
 	}
 	dests := make([]Destination, 0, len(byDest))
 	for _, x := range byDest {

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,9 +94,9 @@ func (s *Store) ApplyFlows(ctx context.Context, f store.FlowUpload) (bool, error
 			ON CONFLICT (id) DO UPDATE SET
 				pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument, effect = excluded.effect,
 				destination = excluded.destination, country = excluded.country, asn = excluded.asn,
-				bytes_out = flow_findings.bytes_out + excluded.bytes_out,
-				bytes_in = flow_findings.bytes_in + excluded.bytes_in,
-				flows = flow_findings.flows + excluded.flows,
+				bytes_out = ` + s.d.least + `(flow_findings.bytes_out + excluded.bytes_out, ` + maxCounter + `),
+				bytes_in = ` + s.d.least + `(flow_findings.bytes_in + excluded.bytes_in, ` + maxCounter + `),
+				flows = ` + s.d.least + `(flow_findings.flows + excluded.flows, ` + maxCounter + `),
 				first_at = ` + s.d.least + `(flow_findings.first_at, excluded.first_at),
 				last_at = ` + s.d.greatest + `(flow_findings.last_at, excluded.last_at),
 				evidence = excluded.evidence
@@ -170,12 +170,12 @@ func dedupe[T any](xs []T, id func(T) string) []T {
 	return out
 }
 
-func clamp(n uint64) int64 {
-	if n > math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return int64(n)
-}
+// clamp is a traffic counter as stored: at most store.MaxCounter, so that
+// the sum of two stored counters never overflows.
+func clamp(n uint64) int64 { return int64(min(n, store.MaxCounter)) }
+
+// maxCounter is store.MaxCounter as an SQL literal.
+var maxCounter = strconv.FormatUint(store.MaxCounter, 10)
 
 // inList is "?, ?, ?" for n values.
 func inList(n int) string {

@@ -85,11 +85,13 @@ func (s *Store) Overview(ctx context.Context, v store.Viewer, now time.Time) (st
 			return err
 		}
 		o.ByInstrument, o.ByDepartment = sorted(byInst), sorted(byDept)
-		var out int64
-		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT CAST(COALESCE(SUM(bytes_out), 0) AS BIGINT) FROM flow_findings WHERE 1 = 1`+cond), args...).Scan(&out); err != nil {
+		// Summed as floating point, which cannot overflow, and saturated:
+		// each counter is at most store.MaxCounter, their sum need not be.
+		var out float64
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(SUM(CAST(bytes_out AS DOUBLE PRECISION)), 0) FROM flow_findings WHERE 1 = 1`+cond), args...).Scan(&out); err != nil {
 			return fmt.Errorf("sum egress: %w", err)
 		}
-		o.EgressBytesOut = uint64(out)
+		o.EgressBytesOut = saturate(out)
 		return nil
 	})
 	if err != nil {
@@ -198,4 +200,15 @@ func (s *Store) Trend(ctx context.Context, v store.Viewer, days int, now time.Ti
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// saturate is a non-negative sum as a counter: at most store.MaxCounter.
+func saturate(f float64) uint64 {
+	switch {
+	case f <= 0 || f != f:
+		return 0
+	case f >= float64(store.MaxCounter):
+		return store.MaxCounter
+	}
+	return uint64(f)
 }

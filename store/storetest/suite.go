@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdempotentUploads", testIdempotentUploads},
 		{"FindingLifecycle", testFindingLifecycle},
 		{"Flows", testFlows},
+		{"CounterOverflow", testCounterOverflow},
 		{"WaiverLifecycle", testWaiverLifecycle},
 		{"WaiverRules", testWaiverRules},
 		{"AuditorChangesNothing", testAuditorChangesNothing},
