@@ -139,3 +139,27 @@ func (r *Report) Entries() iter.Seq2[*inventory.Item, *attribute.Attribution] {
 func (r *Report) SetVerdict(v finding.Verdict) {
 	r.Policy, r.Findings, r.Summary.Findings = v.Policy, v.Findings, v.Summary
 }
+
+// Recount computes the summary again from what the report holds (its
+// items and their attributions, its unknowns and its inputs' errors), so
+// that a report read from elsewhere (an agent's upload) says only what
+// its contents show. The findings' summary is kept.
+func (r *Report) Recount() {
+	s := Summary{BySupplier: map[string]int{}, ByCountry: map[string]int{}, Findings: r.Summary.Findings,
+		Items: len(r.Items), Unknown: len(r.Unknowns)}
+	for _, e := range r.Items {
+		if e.Attribution == nil || e.Attribution.Entity == nil {
+			s.Unattributed++
+			continue
+		}
+		s.Attributed++
+		s.BySupplier[e.Attribution.Entity.ID]++
+		s.ByCountry[e.Attribution.Chain.Country]++
+	}
+	for _, in := range r.Inputs {
+		if in.Error != "" {
+			s.FailedInputs++
+		}
+	}
+	r.Summary = s
+}

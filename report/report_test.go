@@ -245,3 +245,15 @@ func validateErr(s *jsonschema.Schema, out []byte) error {
 	}
 	return s.Validate(inst)
 }
+
+// Recount gives back the summary a scan computed as it went, from the
+// report's contents alone.
+func TestRecount(t *testing.T) {
+	r := scanReport(t, fixture, garbage(t))
+	want := r.Summary
+	r.Summary = report.Summary{Items: -3}
+	r.Recount()
+	if diff := cmp.Diff(want, r.Summary); diff != "" {
+		t.Errorf("summary (-scan +recounted):\n%s", diff)
+	}
+}

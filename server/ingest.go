@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -96,7 +97,19 @@ func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, dige
 	if err != nil {
 		return false, 0, err
 	}
-	up.Digest, up.Report = digest, body
+	// The stored report is the server's: the items as the agent listed
+	// them, attributed and counted here (the agent's own summary and
+	// attributions are not shown), without the judge's findings, which
+	// the store keeps under the fleet's ids.
+	stored := *rep
+	stored.Policy, stored.Findings = nil, nil
+	stored.Recount()
+	stored.Summary.Findings = nil
+	var buf bytes.Buffer
+	if err := (report.JSON{}).Encode(&buf, &stored); err != nil {
+		return false, 0, fmt.Errorf("encoding the scan of %q: %w", a.Host, err)
+	}
+	up.Digest, up.Report = digest, buf.Bytes()
 	dup, err := s.st.ApplyScan(ctx, up)
 	if err != nil {
 		return false, 0, fmt.Errorf("storing the scan of %q: %w", a.Host, err)

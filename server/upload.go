@@ -209,6 +209,11 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i, in := range doc.Inputs {
+		if in.Items < 0 || in.Unknowns < 0 {
+			return nil, errorf(http.StatusBadRequest, "inputs[%d]: negative counts (%d items, %d unknowns)", i, in.Items, in.Unknowns)
+		}
+	}
 	rep := &report.Report{Tool: doc.Tool, Generated: doc.Generated, Catalog: doc.Catalog, Inputs: doc.Inputs,
 		Summary: doc.Summary, Unknowns: doc.Unknowns, Notes: doc.Notes, Items: make([]report.Entry, len(doc.Items))}
 	for i, e := range doc.Items {
