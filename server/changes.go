@@ -12,11 +12,17 @@ import (
 	"github.com/embargo-dev/embargo/store"
 )
 
-// getRegister returns the systems register YAML (empty when none).
+// getRegister returns the systems register YAML (empty when none); an
+// officer reads only the systems of their department.
 func (s *Server) getRegister(w http.ResponseWriter, r *http.Request) error {
 	data, err := s.st.Register(r.Context())
 	if err != nil {
 		return err
+	}
+	if v := viewer(r); v.Role == store.Officer && len(data) > 0 {
+		if data, err = registerOf(data, v.Department); err != nil {
+			return fmt.Errorf("the stored systems register: %w", err)
+		}
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	w.Header().Set("Cache-Control", "no-store")

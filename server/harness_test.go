@@ -66,6 +66,8 @@ var apiTests = []struct {
 	{"OfficerSeesOwnDepartment", testOfficerSeesOwnDepartment},
 	{"WaiverFlowAndAudit", testWaiverFlowAndAudit},
 	{"UploadFlows", testUploadFlows},
+	{"ForgedSummary", testForgedSummary},
+	{"RegisterByDepartment", testRegisterByDepartment},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a
