@@ -68,6 +68,7 @@ var apiTests = []struct {
 	{"UploadFlows", testUploadFlows},
 	{"ForgedSummary", testForgedSummary},
 	{"RegisterByDepartment", testRegisterByDepartment},
+	{"StalledUploads", testStalledUploads},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -32,17 +32,37 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string,
 		s.metrics.uploads.WithLabelValues(kind, "rate_limited").Inc()
 		return &rateError{wait: wait, msg: "too many uploads from this agent"}
 	}
+	// One upload at a time per agent, and its body read whole, under a
+	// deadline and a minimum rate, before it takes one of the slots that
+	// bound the uploads being decoded and judged: an agent that stalls
+	// holds its own turn only.
+	if !s.claimAgent(a.ID) {
+		s.metrics.uploads.WithLabelValues(kind, "rate_limited").Inc()
+		return &rateError{wait: time.Second, msg: "an upload from this agent is already in progress"}
+	}
+	defer s.releaseAgent(a.ID)
+	refuse := func(err error) error {
+		s.metrics.uploads.WithLabelValues(kind, "rejected").Inc()
+		s.log.WarnContext(r.Context(), "upload refused", "kind", kind, "agent", a.ID, "host", a.Host, "reason", err.Error())
+		return err
+	}
+	if err := checkUploadHeaders(r, s.cfg.MaxUpload); err != nil {
+		return refuse(err)
+	}
+	raw, err := readUploadBody(w, r, s.cfg.MaxUpload.Compressed, s.cfg.UploadBody)
+	if err != nil {
+		return refuse(err)
+	}
 	select {
 	case s.uploads <- struct{}{}:
 		defer func() { <-s.uploads }()
 	case <-r.Context().Done():
 		return r.Context().Err()
 	}
-	body, digest, err := readUpload(r, s.cfg.MaxUpload)
+	body, digest, err := openUpload(r, raw, s.cfg.MaxUpload)
+	raw = nil
 	if err != nil {
-		s.metrics.uploads.WithLabelValues(kind, "rejected").Inc()
-		s.log.WarnContext(r.Context(), "upload refused", "kind", kind, "agent", a.ID, "host", a.Host, "reason", err.Error())
-		return err
+		return refuse(err)
 	}
 	dup, n, err := apply(r.Context(), a, body, digest, now)
 	if err != nil {

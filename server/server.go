@@ -60,6 +60,9 @@ type Config struct {
 	EnrollRate int
 	// Upload limits; zero: MaxCompressedUpload and MaxUncompressedUpload.
 	MaxUpload UploadLimits
+	// UploadBody bounds how an upload's body must arrive; zero:
+	// DefaultBodyLimits.
+	UploadBody BodyLimits
 	// AgentInterval is the scan interval agents are told; 0: 6 h.
 	AgentInterval time.Duration
 }
@@ -79,6 +82,9 @@ type Server struct {
 	// enrollLim is per client address, apart from logins.
 	enrollLim *limiter
 	uploads   chan struct{} // semaphore of uploads in flight
+	// busy holds the agents with an upload in progress (one each).
+	busyMu sync.Mutex
+	busy   map[string]bool
 
 	mu     sync.Mutex
 	policy *policyState // nil until first needed, and after a change
@@ -125,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	s.loginLim = newLimiter(s.cfg.LoginRate, s.cfg.LoginRate)
 	s.enrollLim = newLimiter(s.cfg.EnrollRate, s.cfg.EnrollRate)
 	s.uploads = make(chan struct{}, maxUploadsInFlight)
+	s.busy = map[string]bool{}
 	s.metrics = newMetrics()
 	s.handler = s.routes()
 	return s, nil

@@ -54,24 +54,14 @@ type UploadLimits struct {
 	Compressed, Uncompressed int64
 }
 
-// readUpload reads an upload body: at most lim.Compressed bytes on the
-// wire, gunzipped (Content-Encoding gzip) to at most lim.Uncompressed,
-// and checked against the digest header. It returns the uncompressed
-// body and its hex digest.
-func readUpload(r *http.Request, lim UploadLimits) ([]byte, string, error) {
+// openUpload checks an upload's body, raw as read (at most
+// lim.Compressed bytes): gunzipped (Content-Encoding gzip) to at most
+// lim.Uncompressed, and checked against the digest header. It returns the
+// uncompressed body and its hex digest.
+func openUpload(r *http.Request, raw []byte, lim UploadLimits) ([]byte, string, error) {
 	want, err := parseDigest(r.Header.Get(DigestHeader))
 	if err != nil {
 		return nil, "", err
-	}
-	if r.ContentLength > lim.Compressed {
-		return nil, "", errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over the %d-byte limit", r.ContentLength, lim.Compressed)
-	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, lim.Compressed+1))
-	if err != nil {
-		return nil, "", errorf(http.StatusBadRequest, "reading the body: %v", err)
-	}
-	if int64(len(raw)) > lim.Compressed {
-		return nil, "", errorf(http.StatusRequestEntityTooLarge, "body is over the %d-byte limit", lim.Compressed)
 	}
 	var body []byte
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
@@ -89,6 +79,18 @@ func readUpload(r *http.Request, lim UploadLimits) ([]byte, string, error) {
 		return nil, "", errorf(http.StatusBadRequest, "%s does not match the body (body sha256=%s)", DigestHeader, hex.EncodeToString(sum[:]))
 	}
 	return body, hex.EncodeToString(sum[:]), nil
+}
+
+// checkUploadHeaders refuses, before the body is read, an upload whose
+// headers already say it cannot be taken.
+func checkUploadHeaders(r *http.Request, lim UploadLimits) error {
+	if _, err := parseDigest(r.Header.Get(DigestHeader)); err != nil {
+		return err
+	}
+	if r.ContentLength > lim.Compressed {
+		return errorf(http.StatusRequestEntityTooLarge, "body of %d bytes is over the %d-byte limit", r.ContentLength, lim.Compressed)
+	}
+	return nil
 }
 
 // parseDigest reads "sha256=<64 hex digits>".

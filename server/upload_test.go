@@ -128,3 +128,17 @@ func FuzzUpload(f *testing.F) {
 		}
 	})
 }
+
+// readUpload is what an upload route does with a request before judging
+// it: the headers checked, the body read under DefaultBodyLimits, then
+// decompressed and checked against its digest.
+func readUpload(r *http.Request, lim UploadLimits) ([]byte, string, error) {
+	if err := checkUploadHeaders(r, lim); err != nil {
+		return nil, "", err
+	}
+	raw, err := readUploadBody(httptest.NewRecorder(), r, lim.Compressed, BodyLimits{})
+	if err != nil {
+		return nil, "", err
+	}
+	return openUpload(r, raw, lim)
+}
