@@ -69,6 +69,7 @@ var apiTests = []struct {
 	{"ForgedSummary", testForgedSummary},
 	{"RegisterByDepartment", testRegisterByDepartment},
 	{"StalledUploads", testStalledUploads},
+	{"HostNameClash", testHostNameClash},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

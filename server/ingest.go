@@ -165,6 +165,9 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 		up.Host.SystemID, up.Host.SystemName, up.Host.Owner = m.System.ID, m.System.Name, m.System.Owner
 	}
 	up.Host.Classification, up.Host.Tags = m.System.Classification, m.System.Tags
+	if up.Host.Clash = assign.clash(a.Host); up.Host.Clash != "" {
+		s.log.Warn("host name clash", "agent", a.ID, "host", a.Host, "department", a.Department, "clash", up.Host.Clash)
+	}
 	for _, f := range rep.Findings {
 		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, f.Item)
 		if t, ok := firstSeen[f.ID]; ok && !t.IsZero() {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
@@ -72,10 +73,15 @@ type agentSystems struct {
 	dept string
 }
 
-// ForHost implements judge.Assigner.
+// ForHost implements judge.Assigner. A host matches only systems of its
+// own department (or of none): a name that matches another department's
+// system is that department's clash, not this host's system.
 func (a agentSystems) ForHost(host string, labels map[string]string) systems.Match {
 	if a.reg != nil {
 		m := a.reg.ForHost(host, labels)
+		if !m.Unregistered && a.foreign(m.System) {
+			m = systems.Match{System: a.reg.Default, Unregistered: true, By: systems.ByDefault}
+		}
 		if m.Unregistered {
 			m.System.Department = a.dept
 		}
@@ -83,6 +89,26 @@ func (a agentSystems) ForHost(host string, labels map[string]string) systems.Mat
 	}
 	sys := systems.System{Classification: systems.UKScale().Lowest(), Department: a.dept}
 	return systems.Match{System: sys, Unregistered: true, By: systems.ByDefault}
+}
+
+// foreign reports whether sys belongs to another department than the
+// agent's.
+func (a agentSystems) foreign(sys systems.System) bool {
+	return sys.Department != "" && !strings.EqualFold(sys.Department, a.dept)
+}
+
+// clash names the other department's system host's name matches, if it
+// does: what an admin is shown.
+func (a agentSystems) clash(host string) string {
+	if a.reg == nil {
+		return ""
+	}
+	m := a.reg.ForHost(host, nil)
+	if m.Unregistered || !a.foreign(m.System) {
+		return ""
+	}
+	return fmt.Sprintf("the name matches system %s of department %s (by %s %s); judged as department %s's default instead",
+		m.System.ID, m.System.Department, m.By, m.Rule, a.dept)
 }
 
 // systemFor is the system of an agent's host, with the id findings use

@@ -99,7 +99,12 @@ type Host struct {
 	Owner          string    `json:"owner"`
 	Classification string    `json:"classification"`
 	Tags           []string  `json:"tags"`
-	LastScan       time.Time `json:"last_scan"` // zero: never scanned
+	// Clash names the register entry of another department that the
+	// host's name matched, when it did: the host is judged as its own
+	// department's default instead. Admins and auditors see it; officers
+	// read it empty.
+	Clash    string    `json:"clash,omitempty"`
+	LastScan time.Time `json:"last_scan"` // zero: never scanned
 	LastFlows      time.Time `json:"last_flows"`
 	Items          int       `json:"items"`
 	Unknowns       int       `json:"unknowns"`

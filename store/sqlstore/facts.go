@@ -62,6 +62,9 @@ func (s *Store) DepartmentFacts(ctx context.Context, v store.Viewer, dept string
 			` AND last_scan < ? ORDER BY last_scan, host, id LIMIT ?`, args(ts(now.Add(-store.FactsWindow)), limit), scanHost); err != nil {
 			return fmt.Errorf("list stale hosts: %w", err)
 		}
+		for i := range x.StaleHosts {
+			hideClash(v, &x.StaleHosts[i])
+		}
 		if err := s.countFindings(ctx, tx, &x, cond, args, n, ts(now.Add(store.FactsWindow))); err != nil {
 			return err
 		}

@@ -58,13 +58,13 @@ func one[T any](ctx context.Context, s *Store, query string, args []any, scan fu
 	return x, err
 }
 
-const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
+const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, clash, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
 
 func scanHost(row interface{ Scan(...any) error }) (store.Host, error) {
 	var h store.Host
 	var tags string
 	var scan, flows int64
-	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags,
+	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags, &h.Clash,
 		&scan, &flows, &h.Items, &h.Unknowns, &h.Open, &h.Waived, &h.Overdue)
 	if err == nil {
 		if jerr := json.Unmarshal([]byte(tags), &h.Tags); jerr != nil {
@@ -95,6 +95,9 @@ func (s *Store) Hosts(ctx context.Context, v store.Viewer, f store.HostFilter) (
 	if err != nil {
 		return nil, fmt.Errorf("list hosts: %w", err)
 	}
+	for i := range hs {
+		hideClash(v, &hs[i])
+	}
 	return hs, nil
 }
 
@@ -105,7 +108,16 @@ func (s *Store) Host(ctx context.Context, v store.Viewer, id string) (store.Host
 	if err != nil {
 		return store.Host{}, fmt.Errorf("host %q: %w", id, err)
 	}
+	hideClash(v, &h)
 	return h, nil
+}
+
+// hideClash keeps from an officer the other department's system a host's
+// name matched.
+func hideClash(v store.Viewer, h *store.Host) {
+	if v.Role == store.Officer {
+		h.Clash = ""
+	}
 }
 
 // Inventory returns the last scan report of a host v may see.

@@ -132,8 +132,8 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 		}
 		h := u.Host
 		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET system_id = ?, system_name = ?, owner = ?, classification = ?, tags = ?,
-			last_scan = ?, items = ?, unknowns = ?, open_count = ?, waived_count = ?, overdue_count = ? WHERE id = ?`),
-			h.SystemID, h.SystemName, h.Owner, h.Classification, string(tags), lastScan, h.Items, h.Unknowns,
+			clash = ?, last_scan = ?, items = ?, unknowns = ?, open_count = ?, waived_count = ?, overdue_count = ? WHERE id = ?`),
+			h.SystemID, h.SystemName, h.Owner, h.Classification, string(tags), h.Clash, lastScan, h.Items, h.Unknowns,
 			now.open, now.waived, now.overdue, u.AgentID); err != nil {
 			return fmt.Errorf("update host: %w", err)
 		}
