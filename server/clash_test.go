@@ -20,7 +20,7 @@ func testHostNameClash(t *testing.T, e engine) {
 	if code, body := admin.do("PUT", "/api/v1/register", []byte(twoDepartments), map[string]string{"Content-Type": "application/yaml"}); code != http.StatusNoContent {
 		t.Fatalf("PUT register: %d %s", code, body)
 	}
-	own := f.enroll("vault-7", "HMRC")   // HMRC's own system
+	own := f.enroll("vault-7", "HMRC")    // HMRC's own system
 	posing := f.enroll("ws-0001", "HMRC") // named like DWP's desks
 	for _, a := range []*agentClient{own, posing} {
 		if code, body, _ := a.upload("inventory", scanReport(t), nil); code != http.StatusCreated {

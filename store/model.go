@@ -94,20 +94,20 @@ type Host struct {
 	// SystemID, Name, Owner, Classification and Tags are the register's
 	// system the host matched (empty SystemID: unregistered, judged as
 	// the register's default).
-	SystemID       string    `json:"system_id"`
-	SystemName     string    `json:"system_name"`
-	Owner          string    `json:"owner"`
-	Classification string    `json:"classification"`
-	Tags           []string  `json:"tags"`
+	SystemID       string   `json:"system_id"`
+	SystemName     string   `json:"system_name"`
+	Owner          string   `json:"owner"`
+	Classification string   `json:"classification"`
+	Tags           []string `json:"tags"`
 	// Clash names the register entry of another department that the
 	// host's name matched, when it did: the host is judged as its own
 	// department's default instead. Admins and auditors see it; officers
 	// read it empty.
-	Clash    string    `json:"clash,omitempty"`
-	LastScan time.Time `json:"last_scan"` // zero: never scanned
-	LastFlows      time.Time `json:"last_flows"`
-	Items          int       `json:"items"`
-	Unknowns       int       `json:"unknowns"`
+	Clash     string    `json:"clash,omitempty"`
+	LastScan  time.Time `json:"last_scan"` // zero: never scanned
+	LastFlows time.Time `json:"last_flows"`
+	Items     int       `json:"items"`
+	Unknowns  int       `json:"unknowns"`
 	// Counts of this host's findings, kept up to date by ingest.
 	Open    int `json:"open"`
 	Waived  int `json:"waived"`
