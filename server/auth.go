@@ -22,9 +22,6 @@ const (
 	CSRFHeader      = "X-CSRF-Token"
 	csrfField       = "csrf"
 	sessionLifetime = 12 * time.Hour
-	// maxLoginFailures failed logins lock an account for lockDuration.
-	maxLoginFailures = 5
-	lockDuration     = 15 * time.Minute
 	// maxFormBody bounds a form or JSON request body.
 	maxFormBody = 1 << 20
 )
@@ -169,27 +166,30 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// login checks a username and password under both rate limits: per client
-// address in memory, per account in the store (locked after
-// maxLoginFailures for lockDuration, across restarts).
+// login checks a username and password under the per-address rate limit
+// and the back-off per account name and address (loginBackoff). Unknown
+// and known names answer alike; no account is ever locked.
 func (s *Server) login(r *http.Request, username, password string) (store.User, error) {
 	now := s.now()
-	if ok, wait := s.loginLim.allow("ip:"+clientIP(r), now); !ok {
+	ip := clientIP(r)
+	if ok, wait := s.loginLim.allow("ip:"+ip, now); !ok {
 		s.metrics.loginFailures.WithLabelValues("rate").Inc()
 		return store.User{}, &rateError{wait: wait, msg: "too many login attempts from this address"}
+	}
+	key := backoffKey(username, ip)
+	if wait := s.backoff.wait(key, now); wait > 0 {
+		s.metrics.loginFailures.WithLabelValues("backoff").Inc()
+		return store.User{}, &rateError{wait: wait, msg: "too many failed logins for this name from this address"}
 	}
 	u, err := s.st.UserByName(r.Context(), username)
 	if errors.Is(err, store.ErrNotFound) {
 		CheckPassword(dummyHash(), password) // as slow as a real check
 		s.metrics.loginFailures.WithLabelValues("password").Inc()
+		s.backoff.failed(key, now)
 		return store.User{}, errorf(http.StatusUnauthorized, "wrong username or password")
 	}
 	if err != nil {
 		return store.User{}, fmt.Errorf("looking up user %q: %w", username, err)
-	}
-	if u.LockedUntil.After(now) {
-		s.metrics.loginFailures.WithLabelValues("locked").Inc()
-		return store.User{}, &rateError{wait: u.LockedUntil.Sub(now), msg: "account locked after repeated failed logins"}
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
@@ -197,11 +197,13 @@ func (s *Server) login(r *http.Request, username, password string) (store.User, 
 	}
 	if !ok {
 		s.metrics.loginFailures.WithLabelValues("password").Inc()
-		if err := s.st.LoginFailed(r.Context(), u.ID, maxLoginFailures, now.Add(lockDuration)); err != nil {
+		s.backoff.failed(key, now)
+		if err := s.st.LoginFailed(r.Context(), u.ID); err != nil {
 			return store.User{}, fmt.Errorf("counting a failed login: %w", err)
 		}
 		return store.User{}, errorf(http.StatusUnauthorized, "wrong username or password")
 	}
+	s.backoff.succeeded(key)
 	if err := s.st.LoginSucceeded(r.Context(), u.ID); err != nil {
 		return store.User{}, fmt.Errorf("recording a login: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,27 +136,62 @@ func TestLoginForm(t *testing.T) {
 func TestLockout(t *testing.T) { testLockout(t, sqliteEngine) }
 
 func testLockout(t *testing.T, e engine) {
-	f := newFixture(t, e, nil)
-	wrong := map[string]string{"username": "dwp-officer", "password": "not the password"}
-	for i := range maxLoginFailures {
-		if code, body := f.anon().do("POST", "/api/v1/login", wrong, nil); code != http.StatusUnauthorized {
-			t.Fatalf("failure %d: %d %s; want 401", i+1, code, body)
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	f := newFixture(t, e, func(c *Config) {
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		c.LoginRate = 1000
+	})
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	attacker := f.anon() // 127.0.0.1
+	try := func(b *browser, user, password string) (int, string) {
+		code, body := b.do("POST", "/api/v1/login", map[string]string{"username": user, "password": password}, nil)
+		return code, string(body)
+	}
+	// A known and an unknown name answer alike, failure after failure:
+	// freeFailures 401s, then 429s whose wait doubles.
+	for _, user := range []string{"admin", "no-such-user"} {
+		for i := range freeFailures {
+			if code, body := try(attacker, user, "not the password"); code != http.StatusUnauthorized || !strings.Contains(body, "wrong username or password") {
+				t.Fatalf("%s, failure %d: %d %s; want 401", user, i+1, code, body)
+			}
+		}
+		if code, body := try(attacker, user, "not the password"); code != http.StatusTooManyRequests || !strings.Contains(body, "too many failed logins") {
+			t.Fatalf("%s, past %d failures: %d %s; want 429", user, freeFailures, code, body)
 		}
 	}
-	right := map[string]string{"username": "dwp-officer", "password": testPassword}
-	code, body := f.anon().do("POST", "/api/v1/login", right, nil)
-	if code != http.StatusTooManyRequests || !strings.Contains(string(body), "locked") {
-		t.Fatalf("right password on a locked account: %d %s; want 429 locked", code, body)
+	// The admin, from another address, is not kept out.
+	if code, body := try(f.anonFrom("127.0.0.2"), "admin", testPassword); code != http.StatusOK {
+		t.Fatalf("the admin from another address: %d %s; want 200: an attacker must not lock the admin out", code, body)
 	}
-	u, err := f.st.UserByName(context.Background(), "dwp-officer")
-	if err != nil {
-		t.Fatal(err)
+	// From the attacker's address the wait doubles with each failure
+	// once it is over, up to maxBackoff.
+	key := backoffKey("admin", "127.0.0.1")
+	waits := []time.Duration{f.srv.backoff.wait(key, f.srv.now())}
+	for range 3 {
+		advance(waits[len(waits)-1])
+		if code, _ := try(attacker, "admin", "not the password"); code != http.StatusUnauthorized {
+			t.Fatalf("a failure once the wait is over: %d; want 401", code)
+		}
+		if code, _ := try(attacker, "admin", testPassword); code != http.StatusTooManyRequests {
+			t.Fatalf("the right password during the wait, from the attacker's address: %d; want 429", code)
+		}
+		waits = append(waits, f.srv.backoff.wait(key, f.srv.now()))
 	}
-	if d := time.Until(u.LockedUntil); d < 14*time.Minute || d > 16*time.Minute {
-		t.Fatalf("locked until %v; want about 15 minutes from now", u.LockedUntil)
+	for i := 1; i < len(waits); i++ {
+		if waits[i] != 2*waits[i-1] {
+			t.Errorf("waits %v: each should double the last", waits)
+			break
+		}
 	}
-	// Another account is not locked.
-	f.login("hmrc-officer")
+	// The right password, once the wait is over, gets in and clears it.
+	advance(maxBackoff)
+	if code, body := try(attacker, "admin", testPassword); code != http.StatusOK {
+		t.Fatalf("the right password after the wait: %d %s", code, body)
+	}
+	if w := f.srv.backoff.wait(backoffKey("admin", "127.0.0.1"), f.srv.now()); w != 0 {
+		t.Errorf("a success left a wait of %v", w)
+	}
 }
 
 func TestLoginRateLimitPerAddress(t *testing.T) {

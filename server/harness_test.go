@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -227,6 +228,13 @@ func (b *browser) do(method, path string, body any, hdr map[string]string) (int,
 
 // anon is a client with no session.
 func (f *fixture) anon() *browser { return &browser{f: f, c: &http.Client{}} }
+
+// anonFrom is a client with no session connecting from the loopback
+// address ip (127.0.0.2, …): another client address for the server.
+func (f *fixture) anonFrom(ip string) *browser {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &browser{f: f, c: &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}}
+}
 
 // getJSON GETs path and decodes it, failing unless the status is want.
 func (b *browser) getJSON(path string, want int, v any) {

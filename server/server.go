@@ -79,6 +79,7 @@ type Server struct {
 	metrics  *metrics
 	agentLim *limiter
 	loginLim *limiter
+	backoff  *loginBackoff
 	// enrollLim is per client address, apart from logins.
 	enrollLim *limiter
 	uploads   chan struct{} // semaphore of uploads in flight
@@ -129,6 +130,7 @@ func New(cfg Config) (*Server, error) {
 	s.attr = attribute.New(s.cat)
 	s.agentLim = newLimiter(s.cfg.AgentRate, s.cfg.AgentRate)
 	s.loginLim = newLimiter(s.cfg.LoginRate, s.cfg.LoginRate)
+	s.backoff = newLoginBackoff()
 	s.enrollLim = newLimiter(s.cfg.EnrollRate, s.cfg.EnrollRate)
 	s.uploads = make(chan struct{}, maxUploadsInFlight)
 	s.busy = map[string]bool{}

@@ -46,10 +46,10 @@ type User struct {
 	// and salt); the store never sees a password.
 	PasswordHash string    `json:"-"`
 	Created      time.Time `json:"created"`
-	// FailedLogins and LockedUntil carry the login rate limit across
-	// restarts and replicas.
-	FailedLogins int       `json:"-"`
-	LockedUntil  time.Time `json:"-"`
+	// FailedLogins counts the failed logins since the last success, over
+	// every address (the back-off itself is the server's, per name and
+	// address).
+	FailedLogins int `json:"-"`
 }
 
 // Session is a logged-in browser. Only the token's SHA-256 is kept.

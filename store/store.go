@@ -32,9 +32,10 @@ type Store interface {
 	UserByName(ctx context.Context, name string) (User, error)
 	UserByID(ctx context.Context, id int64) (User, error)
 	Users(ctx context.Context, v Viewer) ([]User, error)
-	// LoginFailed counts a failed login and locks the account until
-	// lockUntil once failures reach max; LoginSucceeded clears the count.
-	LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) error
+	// LoginFailed counts a failed login (LoginSucceeded clears the
+	// count). It locks nothing: the server slows guessing down per name
+	// and address instead, so that no one can lock an account's owner out.
+	LoginFailed(ctx context.Context, userID int64) error
 	LoginSucceeded(ctx context.Context, userID int64) error
 	CreateSession(ctx context.Context, s Session) error
 	SessionByToken(ctx context.Context, tokenHash []byte, now time.Time) (Session, error)

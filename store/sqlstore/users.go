@@ -47,7 +47,7 @@ func (s *Store) CreateUser(ctx context.Context, v store.Viewer, u store.User) (s
 		u.Created = time.Now()
 	}
 	u.Created = u.Created.UTC()
-	u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	u.FailedLogins = 0
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO users (username, role, department, password_hash, created) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 			u.Username, string(u.Role), u.Department, u.PasswordHash, ts(u.Created)).Scan(&u.ID)
@@ -65,14 +65,16 @@ func (s *Store) CreateUser(ctx context.Context, v store.Viewer, u store.User) (s
 	return u, nil
 }
 
-const userCols = `id, username, role, department, password_hash, created, failed_logins, locked_until`
+// userCols are the users' columns read (locked_until, from when five
+// failures locked an account, is no longer used).
+const userCols = `id, username, role, department, password_hash, created, failed_logins`
 
 func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
 	var role string
-	var created, locked int64
-	err := row.Scan(&u.ID, &u.Username, &role, &u.Department, &u.PasswordHash, &created, &u.FailedLogins, &locked)
-	u.Role, u.Created, u.LockedUntil = store.Role(role), tm(created), tm(locked)
+	var created int64
+	err := row.Scan(&u.ID, &u.Username, &role, &u.Department, &u.PasswordHash, &created, &u.FailedLogins)
+	u.Role, u.Created = store.Role(role), tm(created)
 	return u, err
 }
 
@@ -134,24 +136,17 @@ func (s *Store) Users(ctx context.Context, v store.Viewer) ([]store.User, error)
 	return out, nil
 }
 
-// LoginFailed counts a failed login, locking the account once the count
-// reaches max. The lock is audited; single failures are not, they are
-// the server's log's business.
-func (s *Store) LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) error {
+// LoginFailed counts a failed login.
+func (s *Store) LoginFailed(ctx context.Context, userID int64) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		var n int
-		var name string
-		err := tx.QueryRowContext(ctx, s.d.q(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins, username`), userID).Scan(&n, &name)
-		if errors.Is(err, sql.ErrNoRows) {
+		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?`), userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
 			return store.ErrNotFound
 		}
-		if err != nil || n < max {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?`), ts(lockUntil), userID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, "system", "user.lock", name, map[string]any{"failures": n, "until": lockUntil.UTC()})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("count failed login of user %d: %w", userID, err)

@@ -32,7 +32,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Users", testUsers},
 		{"Sessions", testSessions},
-		{"LoginLock", testLoginLock},
+		{"LoginFailures", testLoginFailures},
 		{"EnrollmentToken", testEnrollmentToken},
 		{"EnrollmentRace", testEnrollmentRace},
 		{"IdempotentUploads", testIdempotentUploads},
