@@ -65,6 +65,11 @@ type Config struct {
 	UploadBody BodyLimits
 	// AgentInterval is the scan interval agents are told; 0: 6 h.
 	AgentInterval time.Duration
+	// MetricsToken, when set, lets /metrics on the main listener answer a
+	// request bearing it; without it the main listener has no /metrics
+	// (MetricsHandler serves them on a listener of the operator's choice,
+	// `embargo serve --metrics-listen`, loopback by default).
+	MetricsToken string
 }
 
 // Server serves the API and the dashboard.

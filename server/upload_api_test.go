@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -166,12 +167,25 @@ func testAgentRateLimit(t *testing.T, e engine) {
 }
 
 func TestMetrics(t *testing.T) {
-	f := newFixture(t, sqliteEngine, nil)
+	f := newFixture(t, sqliteEngine, func(c *Config) { c.MetricsToken = "s3cret-metrics-token" })
 	a := f.enroll("ws-0142", "DWP")
 	if code, body, _ := a.upload("inventory", scanReport(t), nil); code != http.StatusCreated {
 		t.Fatalf("upload: %d %s", code, body)
 	}
-	resp, err := http.Get(f.ts.URL + "/metrics")
+	// On the main listener, only with the token.
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"Bearer s3cret-metrics-token", http.StatusOK}} {
+		code, _ := f.anon().do("GET", "/metrics", nil, map[string]string{"Authorization": tc.auth})
+		if code != tc.want {
+			t.Errorf("/metrics with %q: %d, want %d", tc.auth, code, tc.want)
+		}
+	}
+	// Its own listener serves them to whoever reaches it.
+	ms := httptest.NewServer(f.srv.MetricsHandler())
+	defer ms.Close()
+	resp, err := http.Get(ms.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +199,11 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// Without a token the main listener has no /metrics at all.
+	plain := newFixture(t, sqliteEngine, nil)
+	if code, body := plain.anon().do("GET", "/metrics", nil, nil); code != http.StatusNotFound || !strings.Contains(string(body), "--metrics-listen") {
+		t.Errorf("/metrics on the main listener without a token: %d %s; want 404", code, body)
 	}
 	for _, p := range []string{"/healthz", "/readyz", "/api/openapi.yaml"} {
 		resp, err := http.Get(f.ts.URL + p)

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -69,6 +72,8 @@ type serveOptions struct {
 	tlsCert, tlsKey string
 	agentRate       int
 	enrollRate      int
+	metricsListen   string
+	metricsToken    string
 }
 
 func newServeCmd() *cobra.Command {
@@ -96,6 +101,8 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.tlsKey, "tls-key", "", "TLS private key (PEM)")
 	f.IntVar(&o.agentRate, "agent-rate", server.DefaultAgentRate, "uploads per minute allowed per agent")
 	f.IntVar(&o.enrollRate, "enroll-rate", server.DefaultEnrollRate, "agent enrolments per minute allowed per client address")
+	f.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9464", `address of the Prometheus /metrics listener, plain HTTP on loopback ("" for none)`)
+	f.StringVar(&o.metricsToken, "metrics-token", "", "also serve /metrics on the main listener to requests bearing this token (or set EMBARGO_METRICS_TOKEN)")
 	return cmd
 }
 
@@ -109,10 +116,35 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 		return err
 	}
 	defer st.Close()
+	if o.metricsToken == "" {
+		o.metricsToken = os.Getenv("EMBARGO_METRICS_TOKEN")
+	}
+	if o.metricsListen != "" {
+		if lo, err := server.IsLoopback(o.metricsListen); err != nil || !lo {
+			return fmt.Errorf("--metrics-listen %q: metrics are served on loopback only; beyond it, use --metrics-token on the main listener", o.metricsListen)
+		}
+	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
-		AgentRate: o.agentRate, EnrollRate: o.enrollRate, Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
+		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken,
+		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err
+	}
+	if o.metricsListen != "" {
+		mln, err := net.Listen("tcp", o.metricsListen)
+		switch {
+		case err != nil && cmd.Flags().Changed("metrics-listen"):
+			return fmt.Errorf("--metrics-listen: %w", err)
+		case err != nil:
+			// The default address is taken (another server on this
+			// machine): serve without, and say so.
+			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: no metrics listener: %v (give --metrics-listen)\n", err)
+		default:
+			ms := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+			go ms.Serve(mln)
+			defer ms.Close()
+			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: metrics on http://%s/metrics\n", mln.Addr())
+		}
 	}
 	ln, ep, err := srv.Listen()
 	if err != nil {

@@ -73,13 +73,14 @@ func TestAdminAndAuditCommands(t *testing.T) {
 	}
 }
 
-// TestServeCommand: serve prints its URL, answers /healthz, and stops on
-// an interrupt.
+// TestServeCommand: serve prints its URL and its metrics listener's,
+// answers /healthz, keeps /metrics off the main listener, and stops on an
+// interrupt.
 func TestServeCommand(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "serve", "--data", data, "--listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, binary, "serve", "--data", data, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +89,11 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(stderr)
-	var url string
+	var url, metrics string
 	for sc.Scan() {
+		if u, ok := strings.CutPrefix(sc.Text(), "embargo: metrics on "); ok {
+			metrics = u
+		}
 		if u, ok := strings.CutPrefix(sc.Text(), "embargo: serving on "); ok {
 			url = u
 			break
@@ -108,8 +112,29 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %d", resp.StatusCode)
 	}
+	for _, c := range []struct {
+		url  string
+		want int
+	}{{metrics, http.StatusOK}, {url + "/metrics", http.StatusNotFound}} {
+		resp, err := http.Get(c.url)
+		if err != nil {
+			t.Fatalf("%s: %v", c.url, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d", c.url, resp.StatusCode, c.want)
+		}
+	}
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve after an interrupt: %v", err)
+	}
+}
+
+// Metrics stay on loopback: a metrics listener beyond it is refused.
+func TestServeMetricsBeyondLoopback(t *testing.T) {
+	_, stderr, code := runIn(t, "", "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--metrics-listen", "0.0.0.0:0")
+	if code == 0 || !strings.Contains(stderr, "--metrics-listen") || !strings.Contains(stderr, "--metrics-token") {
+		t.Errorf("serve --metrics-listen 0.0.0.0:0: exit %d, %q; want a refusal pointing to --metrics-token", code, stderr)
 	}
 }
