@@ -70,6 +70,9 @@ type Config struct {
 	// (MetricsHandler serves them on a listener of the operator's choice,
 	// `embargo serve --metrics-listen`, loopback by default).
 	MetricsToken string
+	// Checkpoints, when their Signer is set, anchor the audit log outside
+	// the database.
+	Checkpoints Checkpoints
 }
 
 // Server serves the API and the dashboard.
@@ -182,6 +185,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	cpDone := make(chan struct{})
+	// Checkpoints stop, with a last one, once the server has shut down.
+	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
+	defer func() { stopCheckpoints(); <-cpDone }()
+	go func() {
+		defer close(cpDone)
+		if s.cfg.Checkpoints.Signer != nil {
+			(&checkpointer{s: s, cfg: s.cfg.Checkpoints}).run(cpCtx)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err

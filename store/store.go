@@ -103,6 +103,9 @@ type Store interface {
 	// VerifyAudit recomputes the chain; it returns the number of entries
 	// checked and an error naming the first entry that does not match.
 	VerifyAudit(ctx context.Context) (int64, error)
+	// AuditHead is the chain's last entry: its seq and hash (0 and none
+	// when the log is empty). Checkpoints sign it.
+	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
 
 	Ping(ctx context.Context) error
 	Close() error

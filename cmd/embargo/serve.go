@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-dev/embargo/server"
 	"github.com/embargo-dev/embargo/store"
+	"github.com/embargo-dev/embargo/store/checkpoint"
 	"github.com/embargo-dev/embargo/store/sqlstore"
 )
 
@@ -74,6 +75,9 @@ type serveOptions struct {
 	enrollRate      int
 	metricsListen   string
 	metricsToken    string
+	auditKey        string
+	checkpoints     string
+	checkpointEvery time.Duration
 }
 
 func newServeCmd() *cobra.Command {
@@ -103,6 +107,9 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.IntVar(&o.enrollRate, "enroll-rate", server.DefaultEnrollRate, "agent enrolments per minute allowed per client address")
 	f.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9464", `address of the Prometheus /metrics listener, plain HTTP on loopback ("" for none)`)
 	f.StringVar(&o.metricsToken, "metrics-token", "", "also serve /metrics on the main listener to requests bearing this token (or set EMBARGO_METRICS_TOKEN)")
+	f.StringVar(&o.auditKey, "audit-key", "", "private key ('embargo audit keygen') that signs checkpoints of the audit log")
+	f.StringVar(&o.checkpoints, "audit-checkpoints", "", "file the signed checkpoints are appended to (with --audit-key)")
+	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
 	return cmd
 }
 
@@ -124,8 +131,12 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 			return fmt.Errorf("--metrics-listen %q: metrics are served on loopback only; beyond it, use --metrics-token on the main listener", o.metricsListen)
 		}
 	}
+	cps, err := o.checkpointConfig()
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
-		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken,
+		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err
@@ -182,4 +193,23 @@ func cliViewer() store.Viewer {
 		name = "unknown"
 	}
 	return store.Viewer{Username: "cli:" + name, Role: store.Admin}
+}
+
+// checkpointConfig reads --audit-key for --audit-checkpoints.
+func (o serveOptions) checkpointConfig() (server.Checkpoints, error) {
+	if (o.auditKey == "") != (o.checkpoints == "") {
+		return server.Checkpoints{}, errors.New("--audit-key and --audit-checkpoints go together")
+	}
+	if o.auditKey == "" {
+		return server.Checkpoints{}, nil
+	}
+	key, err := readBounded(o.auditKey)
+	if err != nil {
+		return server.Checkpoints{}, err
+	}
+	signer, err := checkpoint.NewSigner(key)
+	if err != nil {
+		return server.Checkpoints{}, fmt.Errorf("--audit-key %s: %w", o.auditKey, err)
+	}
+	return server.Checkpoints{Signer: signer, File: o.checkpoints, Every: o.checkpointEvery}, nil
 }

@@ -66,6 +66,16 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor, action, object str
 	return nil
 }
 
+// AuditHead implements store.Store.
+func (s *Store) AuditHead(ctx context.Context) (int64, []byte, error) {
+	var seq int64
+	var hash []byte
+	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return 0, nil, fmt.Errorf("read the audit head: %w", err)
+	}
+	return seq, hash, nil
+}
+
 // maxAuditPage bounds one page of the log.
 const maxAuditPage = 1000
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,10 @@ func testAuditChain(t *testing.T, f *fixture) {
 	}
 	if n, err := f.st.VerifyAudit(f.ctx); err != nil || n != int64(len(es)) {
 		t.Errorf("VerifyAudit = %d, %v; want %d", n, err, len(es))
+	}
+	last := es[len(es)-1]
+	if seq, hash, err := f.st.AuditHead(f.ctx); err != nil || seq != last.Seq || !bytes.Equal(hash, last.Hash) {
+		t.Errorf("AuditHead = %d %x, %v; want the last entry, %d %x", seq, hash, err, last.Seq, last.Hash)
 	}
 }
 
