@@ -68,8 +68,11 @@ type Config struct {
 	// Scan produces the inventory upload (the JSON of `embargo scan -o
 	// json`); nil: the real scan of Targets. ScanFlows produces the flows
 	// upload from Flows; nil: the real egress judge.
-	Scan      func(ctx context.Context) ([]byte, error)
-	ScanFlows func(ctx context.Context, logs []string) ([]byte, error)
+	// RotateEvery is how old the credential's secret may grow before the
+	// agent replaces it (rotate.go); 0: never.
+	RotateEvery time.Duration
+	Scan        func(ctx context.Context) ([]byte, error)
+	ScanFlows   func(ctx context.Context, logs []string) ([]byte, error)
 	// Version is written into reports and the User-Agent.
 	Version string
 	Logger  *slog.Logger

@@ -26,6 +26,8 @@ type Credential struct {
 	Department string    `json:"department,omitempty"`
 	Server     string    `json:"server"`
 	Enrolled   time.Time `json:"enrolled"`
+	// Rotated is when the secret was last replaced (rotate.go).
+	Rotated time.Time `json:"rotated,omitzero"`
 }
 
 func credentialPath(stateDir string) string { return filepath.Join(stateDir, "credential.json") }
@@ -101,7 +103,7 @@ func (a *agent) credential(ctx context.Context) (Credential, error) {
 			a.log.Warn("the credential was issued by another server URL; if that server refuses it, remove the credential and enrol again",
 				"credential", path, "issued_by", c.Server, "server", a.cfg.Server.String())
 		}
-		return c, nil
+		return a.recoverRotation(ctx, c)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return Credential{}, fmt.Errorf("%w: %w (remove it to enrol again)", errPermanent, err)

@@ -96,6 +96,9 @@ func (a *agent) drain(ctx context.Context) error {
 		}
 		a.cred = &c
 	}
+	if err := a.maybeRotate(ctx); err != nil {
+		return err
+	}
 	for _, f := range files {
 		u, err := ReadSpoolFile(f.path)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -38,6 +39,9 @@ func (s *Server) authAgent(r *http.Request) (store.Agent, error) {
 	}
 	if subtle.ConstantTimeCompare(hashToken(secret), a.SecretHash) != 1 {
 		return store.Agent{}, unauth
+	}
+	if !a.Revoked.IsZero() {
+		return store.Agent{}, errorf(http.StatusUnauthorized, "this agent's credential was revoked on %s; enrol it again with a new token", a.Revoked.UTC().Format(time.DateOnly))
 	}
 	return a, nil
 }

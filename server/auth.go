@@ -195,7 +195,9 @@ func (s *Server) login(r *http.Request, username, password string) (store.User, 
 	if err != nil {
 		s.log.Error("unreadable password hash", "user", u.Username, "err", err)
 	}
-	if !ok {
+	// A disabled account answers as a wrong password does: the answer
+	// says nothing of which accounts exist or stand.
+	if !ok || !u.Disabled.IsZero() {
 		s.metrics.loginFailures.WithLabelValues("password").Inc()
 		s.backoff.failed(key, now)
 		if err := s.st.LoginFailed(r.Context(), u.ID); err != nil {
@@ -228,3 +230,8 @@ func clientIP(r *http.Request) string {
 	}
 	return host
 }
+
+// TokenHash is what the store keeps of an enrolment token, a session or
+// an agent secret: its SHA-256 (the command line's revoke-enrollment-token
+// names a token by it).
+func TokenHash(token string) []byte { return hashToken(strings.TrimSpace(token)) }

@@ -71,6 +71,7 @@ var apiTests = []struct {
 	{"RegisterByDepartment", testRegisterByDepartment},
 	{"StalledUploads", testStalledUploads},
 	{"HostNameClash", testHostNameClash},
+	{"Revocation", testRevocation},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -44,6 +44,7 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/uploads/inventory", Access: agent, handle: (*Server).uploadInventory},
 	{Method: "POST", Path: "/api/v1/uploads/flows", Access: agent, handle: (*Server).uploadFlows},
 	{Method: "GET", Path: "/api/v1/agent/config", Access: agent, handle: (*Server).agentConfig},
+	{Method: "POST", Path: "/api/v1/agent/rotate", Access: agent, handle: (*Server).rotateAgent},
 
 	{Method: "POST", Path: "/api/v1/login", Access: public, handle: (*Server).apiLogin},
 	{Method: "POST", Path: "/api/v1/logout", Access: user, ReadOnly: true, handle: (*Server).apiLogout},
@@ -72,6 +73,9 @@ var routes = []route{
 
 	{Method: "POST", Path: "/api/v1/users", Access: admin, handle: (*Server).createUser},
 	{Method: "POST", Path: "/api/v1/enrollment-tokens", Access: admin, handle: (*Server).createEnrollmentToken},
+	{Method: "POST", Path: "/api/v1/enrollment-tokens/revoke", Access: admin, handle: (*Server).revokeEnrollmentToken},
+	{Method: "POST", Path: "/api/v1/agents/{id}/revoke", Access: admin, handle: (*Server).revokeAgent},
+	{Method: "POST", Path: "/api/v1/users/{username}/disable", Access: admin, handle: (*Server).disableUser},
 }
 
 // routes builds the handler: the API from the table, the login pages,

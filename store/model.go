@@ -50,6 +50,8 @@ type User struct {
 	// every address (the back-off itself is the server's, per name and
 	// address).
 	FailedLogins int `json:"-"`
+	// Disabled is when the account was disabled; zero while it is not.
+	Disabled time.Time `json:"disabled,omitzero"`
 }
 
 // Session is a logged-in browser. Only the token's SHA-256 is kept.
@@ -83,6 +85,8 @@ type Agent struct {
 	SecretHash []byte    `json:"-"`
 	Enrolled   time.Time `json:"enrolled"`
 	LastSeen   time.Time `json:"last_seen"`
+	// Revoked is when the credential was revoked; zero while it stands.
+	Revoked time.Time `json:"revoked,omitzero"`
 }
 
 // Host is one scanned machine: what its agent last reported and the
@@ -103,7 +107,9 @@ type Host struct {
 	// host's name matched, when it did: the host is judged as its own
 	// department's default instead. Admins and auditors see it; officers
 	// read it empty.
-	Clash     string    `json:"clash,omitempty"`
+	Clash string `json:"clash,omitempty"`
+	// Revoked is when the host\'s agent credential was revoked.
+	Revoked   time.Time `json:"revoked,omitzero"`
 	LastScan  time.Time `json:"last_scan"` // zero: never scanned
 	LastFlows time.Time `json:"last_flows"`
 	Items     int       `json:"items"`

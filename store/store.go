@@ -48,6 +48,14 @@ type Store interface {
 	// transaction: two agents racing for the last use cannot both win.
 	Enroll(ctx context.Context, tokenHash []byte, a Agent, now time.Time) (Agent, error)
 	AgentByID(ctx context.Context, id string) (Agent, error)
+	// Revocation and rotation, each audited: an agent's credential
+	// revoked (admins), an agent's secret replaced (by the agent), an
+	// enrolment token's uses spent (admins), a user disabled with their
+	// sessions ended (admins, not their own account).
+	RevokeAgent(ctx context.Context, v Viewer, id string, now time.Time) error
+	RotateAgentSecret(ctx context.Context, id string, secretHash []byte) error
+	RevokeEnrollmentToken(ctx context.Context, v Viewer, tokenHash []byte) error
+	DisableUser(ctx context.Context, v Viewer, username string, now time.Time) error
 
 	// Ingest. Both are idempotent by (agent, digest): a retried upload
 	// returns duplicate=true and changes nothing. Each runs in one

@@ -22,6 +22,7 @@ func newAdminCmd() *cobra.Command {
 		Short: "Manage the fleet server's accounts and enrolment tokens, on its store directly",
 	}
 	cmd.AddCommand(newCreateUserCmd(), newCreateTokenCmd())
+	cmd.AddCommand(newRevokeCmds()...)
 	return cmd
 }
 

@@ -24,6 +24,7 @@ const agentServiceName = "embargo-agent"
 type agentOptions struct {
 	server, token, stateDir, fingerprint, ca, host string
 	interval                                       time.Duration
+	rotateEvery                                    time.Duration
 	jitter                                         float64
 	once, service                                  bool
 	flows                                          []string
@@ -57,6 +58,7 @@ service that runs 'embargo agent --service ...'.`,
 	f.StringVar(&o.token, "token", os.Getenv("EMBARGO_TOKEN"), "one-time enrolment token (needed until the host is enrolled)")
 	f.DurationVar(&o.interval, "interval", 0, "time between scans (default: the server's, else 6h)")
 	f.Float64Var(&o.jitter, "jitter", agent.DefaultJitter, "move each interval by up to this fraction of it, either way")
+	f.DurationVar(&o.rotateEvery, "rotate-every", 30*24*time.Hour, "replace the agent's secret with a new one this often (0: never)")
 	f.BoolVar(&o.once, "once", false, "scan and upload once (and send what the spool holds), then exit; exit 2 if it did not get through")
 	f.StringVar(&o.stateDir, "state-dir", "", "where the credential and the spool are kept (default $XDG_STATE_HOME/embargo/agent, or /var/lib/embargo-agent as root)")
 	f.StringVar(&o.fingerprint, "fingerprint", os.Getenv("EMBARGO_FINGERPRINT"), "trust only the server certificate with this SHA-256 fingerprint (printed by 'embargo serve')")
@@ -86,7 +88,7 @@ func runAgent(cmd *cobra.Command, args []string, o agentOptions) error {
 	}
 	cfg := agent.Config{
 		Server: server, Token: o.token, Host: o.host, StateDir: o.stateDir,
-		Interval: o.interval, Jitter: o.jitter, Targets: args, Flows: o.flows, Once: o.once,
+		Interval: o.interval, RotateEvery: o.rotateEvery, Jitter: o.jitter, Targets: args, Flows: o.flows, Once: o.once,
 		CAFile: o.ca, Fingerprint: o.fingerprint, Version: version, Logger: slog.New(h),
 	}
 	if o.service {

@@ -138,3 +138,35 @@ func TestServeMetricsBeyondLoopback(t *testing.T) {
 		t.Errorf("serve --metrics-listen 0.0.0.0:0: exit %d, %q; want a refusal pointing to --metrics-token", code, stderr)
 	}
 }
+
+// TestAdminRevokeCommands: tokens, agents and accounts are taken back on
+// the store directly, each in the audit log.
+func TestAdminRevokeCommands(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	for _, u := range []string{"root", "officer"} {
+		args := []string{"admin", "create-user", "--data", data, "--username", u, "--role", "auditor", "--password-stdin"}
+		if _, stderr, code := runIn(t, "a long enough password\n", args...); code != 0 {
+			t.Fatalf("create-user: %s", stderr)
+		}
+	}
+	token, stderr, code := runIn(t, "", "admin", "create-enrollment-token", "--data", data, "--department", "DWP", "--uses", "3")
+	if code != 0 {
+		t.Fatalf("create-enrollment-token: %s", stderr)
+	}
+	if _, stderr, code := runIn(t, token, "admin", "revoke-enrollment-token", "--data", data); code != 0 || !strings.Contains(stderr, "revoked") {
+		t.Fatalf("revoke-enrollment-token: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runIn(t, "no-such-token\n", "admin", "revoke-enrollment-token", "--data", data); code == 0 || !strings.Contains(stderr, "not found") {
+		t.Errorf("revoking an unknown token: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runIn(t, "", "admin", "disable-user", "--data", data, "--username", "officer"); code != 0 {
+		t.Fatalf("disable-user: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runIn(t, "", "admin", "revoke-agent", "--data", data, "--id", "nope"); code == 0 || !strings.Contains(stderr, "not found") {
+		t.Errorf("revoking an unknown agent: exit %d, %s", code, stderr)
+	}
+	stdout, stderr, code := runIn(t, "", "audit", "verify", "--data", data)
+	if code != 0 || stdout != "5 entries verified\n" {
+		t.Errorf("audit verify: exit %d, %q %s", code, stdout, stderr)
+	}
+}

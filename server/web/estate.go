@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"time"
@@ -154,5 +155,16 @@ func (d *dashboard) trends(w http.ResponseWriter, r *http.Request, v store.Viewe
 	}
 	d.render(w, http.StatusOK, "trends", trendsPage{Page: d.page(r, v, "Trends"), Days: trendDays, Points: pts,
 		Chart: trendChart(fmt.Sprintf("Findings over the last %d days", trendDays), pts)})
+	return nil
+}
+
+// revokeAgent revokes the host's agent credential (admins; the store
+// refuses anyone else) and shows the host again.
+func (d *dashboard) revokeAgent(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	id := r.PathValue("id")
+	if err := d.st.RevokeAgent(r.Context(), v, id, d.opts.Now()); err != nil {
+		return fmt.Errorf("revoking agent %q: %w", id, err)
+	}
+	http.Redirect(w, r, "/hosts/"+url.PathEscape(id), http.StatusSeeOther)
 	return nil
 }

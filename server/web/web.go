@@ -81,6 +81,7 @@ func New(st store.Store, opts Options) http.Handler {
 	page("GET /waivers", d.waivers)
 	page("GET /waivers/{id}", d.waiver)
 	page("POST /waivers", d.requestWaiver)
+	page("POST /hosts/{id}/revoke", d.revokeAgent)
 	page("POST /waivers/{id}/approve", d.decideWaiver(true))
 	page("POST /waivers/{id}/reject", d.decideWaiver(false))
 	page("GET /egress", d.egress)

@@ -97,13 +97,13 @@ func (s *Store) Enroll(ctx context.Context, tokenHash []byte, a store.Agent, now
 func (s *Store) AgentByID(ctx context.Context, id string) (store.Agent, error) {
 	var a store.Agent
 	err := s.view(ctx, func(tx *sql.Tx) error {
-		var enrolled, seen int64
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT id, department, host, secret_hash, enrolled, last_seen FROM agents WHERE id = ?`), id).
-			Scan(&a.ID, &a.Department, &a.Host, &a.SecretHash, &enrolled, &seen)
+		var enrolled, seen, revoked int64
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT id, department, host, secret_hash, enrolled, last_seen, revoked FROM agents WHERE id = ?`), id).
+			Scan(&a.ID, &a.Department, &a.Host, &a.SecretHash, &enrolled, &seen, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
-		a.Enrolled, a.LastSeen = tm(enrolled), tm(seen)
+		a.Enrolled, a.LastSeen, a.Revoked = tm(enrolled), tm(seen), tm(revoked)
 		return err
 	})
 	if err != nil {

@@ -58,13 +58,13 @@ func one[T any](ctx context.Context, s *Store, query string, args []any, scan fu
 	return x, err
 }
 
-const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, clash, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
+const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, clash, revoked, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
 
 func scanHost(row interface{ Scan(...any) error }) (store.Host, error) {
 	var h store.Host
 	var tags string
-	var scan, flows int64
-	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags, &h.Clash,
+	var scan, flows, revoked int64
+	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags, &h.Clash, &revoked,
 		&scan, &flows, &h.Items, &h.Unknowns, &h.Open, &h.Waived, &h.Overdue)
 	if err == nil {
 		if jerr := json.Unmarshal([]byte(tags), &h.Tags); jerr != nil {
@@ -74,7 +74,7 @@ func scanHost(row interface{ Scan(...any) error }) (store.Host, error) {
 			h.Tags = nil
 		}
 	}
-	h.LastScan, h.LastFlows = tm(scan), tm(flows)
+	h.LastScan, h.LastFlows, h.Revoked = tm(scan), tm(flows), tm(revoked)
 	return h, err
 }
 

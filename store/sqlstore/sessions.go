@@ -42,7 +42,8 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte, now time.T
 	var se store.Session
 	err := s.view(ctx, func(tx *sql.Tx) error {
 		var created, expires int64
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT token_hash, user_id, csrf, created, expires FROM sessions WHERE token_hash = ? AND expires > ?`),
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT token_hash, user_id, csrf, created, expires FROM sessions
+			WHERE token_hash = ? AND expires > ? AND user_id IN (SELECT id FROM users WHERE disabled = 0)`),
 			tokenHash, ts(now)).Scan(&se.TokenHash, &se.UserID, &se.CSRF, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound

@@ -67,14 +67,14 @@ func (s *Store) CreateUser(ctx context.Context, v store.Viewer, u store.User) (s
 
 // userCols are the users' columns read (locked_until, from when five
 // failures locked an account, is no longer used).
-const userCols = `id, username, role, department, password_hash, created, failed_logins`
+const userCols = `id, username, role, department, password_hash, created, failed_logins, disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
 	var role string
-	var created int64
-	err := row.Scan(&u.ID, &u.Username, &role, &u.Department, &u.PasswordHash, &created, &u.FailedLogins)
-	u.Role, u.Created = store.Role(role), tm(created)
+	var created, disabled int64
+	err := row.Scan(&u.ID, &u.Username, &role, &u.Department, &u.PasswordHash, &created, &u.FailedLogins, &disabled)
+	u.Role, u.Created, u.Disabled = store.Role(role), tm(created), tm(disabled)
 	return u, err
 }
 
