@@ -23,7 +23,9 @@ import (
 // the server which one it takes. The spool is not touched: uploads
 // waiting in it go out with whichever secret stands.
 
-func nextCredentialPath(stateDir string) string { return filepath.Join(stateDir, "credential.next.json") }
+func nextCredentialPath(stateDir string) string {
+	return filepath.Join(stateDir, "credential.next.json")
+}
 
 // lastChange is when the credential's secret was last set.
 func (c Credential) lastChange() time.Time {
