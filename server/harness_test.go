@@ -72,6 +72,7 @@ var apiTests = []struct {
 	{"StalledUploads", testStalledUploads},
 	{"HostNameClash", testHostNameClash},
 	{"Revocation", testRevocation},
+	{"UploadLimits", testUploadLimits},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -211,6 +211,9 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkScanLimits(doc.Items, doc.Unknowns); err != nil {
+		return nil, err
+	}
 	for i, in := range doc.Inputs {
 		if in.Items < 0 || in.Unknowns < 0 {
 			return nil, errorf(http.StatusBadRequest, "inputs[%d]: negative counts (%d items, %d unknowns)", i, in.Items, in.Unknowns)
