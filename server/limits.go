@@ -16,8 +16,8 @@ import (
 const (
 	MaxUploadField = 1 << 20 // one string: a name, a version, an attribute value, a reason
 	MaxUploadItem  = 4 << 20 // one item, its strings added up
-	MaxItemAttrs   = 512      // attributes of one item
-	MaxDepPath     = 64       // links of one dependency path
+	MaxItemAttrs   = 512     // attributes of one item
+	MaxDepPath     = 64      // links of one dependency path
 	MaxUploadItems = 2_000_000
 )
 
