@@ -18,7 +18,7 @@ const (
 	MaxUploadItem  = 4 << 20 // one item, its strings added up
 	MaxItemAttrs   = 512     // attributes of one item
 	MaxDepPath     = 64      // links of one dependency path
-	MaxUploadItems = 2_000_000
+	MaxUploadItems = 5_000_000 // items, and unknowns: what the scanner reads of one input
 )
 
 // checkScanLimits refuses a decoded scan upload past the limits, naming
