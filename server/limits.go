@@ -14,10 +14,10 @@ import (
 // broken or hostile, and every finding on an item keeps a copy of it as
 // evidence.
 const (
-	MaxUploadField = 1 << 20 // one string: a name, a version, an attribute value, a reason
-	MaxUploadItem  = 4 << 20 // one item, its strings added up
-	MaxItemAttrs   = 512     // attributes of one item
-	MaxDepPath     = 64      // links of one dependency path
+	MaxUploadField = 1 << 20   // one string: a name, a version, an attribute value, a reason
+	MaxUploadItem  = 4 << 20   // one item, its strings added up
+	MaxItemAttrs   = 512       // attributes of one item
+	MaxDepPath     = 64        // links of one dependency path
 	MaxUploadItems = 5_000_000 // items, and unknowns: what the scanner reads of one input
 )
 
