@@ -112,19 +112,35 @@ func parseDigest(h string) ([]byte, error) {
 // gunzip decompresses raw, refusing output past max: a gzip bomb stops
 // at max+1 bytes, never at its full size.
 func gunzip(raw []byte, max int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	// First count what it expands to, keeping nothing: a bomb costs time
+	// bounded by max, and no memory at all. Then expand it into a buffer
+	// of exactly that size, which no growth doubles.
+	n, err := gunzipTo(io.Discard, raw, max)
 	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "body is not gzip: %v", err)
-	}
-	var out bytes.Buffer
-	n, err := io.Copy(&out, io.LimitReader(zr, max+1))
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "decompressing the body: %v", err)
+		return nil, err
 	}
 	if n > max {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "body decompresses to over the %d-byte limit", max)
 	}
+	out := bytes.NewBuffer(make([]byte, 0, n))
+	if _, err := gunzipTo(out, raw, n); err != nil {
+		return nil, err
+	}
 	return out.Bytes(), nil
+}
+
+// gunzipTo writes at most max+1 decompressed bytes of raw to w and says
+// how many there were.
+func gunzipTo(w io.Writer, raw []byte, max int64) (int64, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return 0, errorf(http.StatusBadRequest, "body is not gzip: %v", err)
+	}
+	n, err := io.Copy(w, io.LimitReader(zr, max+1))
+	if err != nil {
+		return n, errorf(http.StatusBadRequest, "decompressing the body: %v", err)
+	}
+	return n, nil
 }
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown
