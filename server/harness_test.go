@@ -73,6 +73,7 @@ var apiTests = []struct {
 	{"HostNameClash", testHostNameClash},
 	{"Revocation", testRevocation},
 	{"UploadLimits", testUploadLimits},
+	{"ItemStoredOnce", testItemStoredOnce},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

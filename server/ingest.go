@@ -168,6 +168,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 	if up.Host.Clash = assign.clash(a.Host); up.Host.Clash != "" {
 		s.log.Warn("host name clash", "agent", a.ID, "host", a.Host, "department", a.Department, "clash", up.Host.Clash)
 	}
+	kept := map[string]*report.Entry{} // each item's evidence entry, made once
 	for _, f := range rep.Findings {
 		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, f.Item)
 		if t, ok := firstSeen[f.ID]; ok && !t.IsZero() {
@@ -175,10 +176,15 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 			f.Deadline = f.DeadlineAfter(t)
 			f.Due, f.DaysLeft = finding.DueAt(f.Deadline, now)
 		}
+		entry, ok := kept[f.Item]
+		if !ok {
+			entry = evidenceEntry(entries[f.Item])
+			kept[f.Item] = entry
+		}
 		ev, err := json.Marshal(struct {
 			Finding finding.Finding `json:"finding"`
 			Entry   *report.Entry   `json:"entry,omitempty"`
-		}{f, entries[f.Item]})
+		}{f, entry})
 		if err != nil {
 			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
 		}

@@ -96,7 +96,8 @@ func TestFormsCarryCSRFAndAuditorGetsNone(t *testing.T) {
 			"/findings/" + f.DWPFinding:             {"/waivers"},
 			"/waivers":                              {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver), "/waivers"},
 			fmt.Sprintf("/waivers/%d", f.DWPWaiver): {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver)},
-			"/reports/DWP":                          {"/reports/DWP"}}},
+			"/reports/DWP":                          {"/reports/DWP"},
+			"/hosts/" + f.DWPHost:                   {"/hosts/" + f.DWPHost + "/revoke"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.v.Username, func(t *testing.T) {
