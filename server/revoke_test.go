@@ -120,6 +120,34 @@ func testRevocation(t *testing.T, e engine) {
 		t.Errorf("an admin disabling themselves: %d; want 400", code)
 	}
 
+	// The dashboard's users page does the same for admins only.
+	if code, _ := f.login("dwp-officer").do("GET", "/users", nil, nil); code != http.StatusForbidden {
+		t.Errorf("an officer's users page: %d; want 403", code)
+	}
+	code, page := admin.do("GET", "/users", nil, nil)
+	if code != http.StatusOK || !strings.Contains(string(page), `action="/users/dwp-officer/disable"`) || strings.Contains(string(page), `action="/users/admin/disable"`) {
+		t.Errorf("users page: %d; want a disable form for others, none for oneself", code)
+	}
+	formPost := func(path string, v url.Values) int {
+		v.Set("csrf", admin.csrf)
+		code, _ := admin.do("POST", path, []byte(v.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		return code
+	}
+	if code := formPost("/users/dwp-officer/disable", url.Values{}); code != http.StatusSeeOther {
+		t.Errorf("disable from the page: %d", code)
+	}
+	if code, _ := f.anon().do("POST", "/api/v1/login", map[string]string{"username": "dwp-officer", "password": testPassword}, nil); code != http.StatusUnauthorized {
+		t.Errorf("login of an account disabled from the page: %d; want 401", code)
+	}
+	code, body = admin.do("POST", "/api/v1/enrollment-tokens", map[string]any{"department": "HMRC", "uses": 2}, nil)
+	json.Unmarshal(body, &tok)
+	if code := formPost("/enrollment-tokens/revoke", url.Values{"token": {tok.Token}}); code != http.StatusSeeOther {
+		t.Errorf("revoke a token from the page: %d", code)
+	}
+	if code, _ := f.anon().do("POST", "/api/v1/enroll", map[string]string{"token": tok.Token, "host": "ws-0010"}, nil); code < 400 || code >= 500 {
+		t.Errorf("enrolment with a token revoked from the page: %d; want it refused", code)
+	}
+
 	// Each change is audited.
 	var log []store.AuditEntry
 	admin.getJSON("/api/v1/audit", http.StatusOK, &log)

@@ -98,6 +98,7 @@ func TestGoldenPages(t *testing.T) {
 		{"waiver", &admin, fmt.Sprintf("/waivers/%d", f.DWPWaiver)},
 		{"egress", &admin, "/egress"},
 		{"trends", &admin, "/trends"},
+		{"users", &admin, "/users"},
 		{"report", &officer, "/reports/DWP"},
 	}
 	for _, p := range pages {
