@@ -140,7 +140,9 @@ func testRevocation(t *testing.T, e engine) {
 		t.Errorf("login of an account disabled from the page: %d; want 401", code)
 	}
 	code, body = admin.do("POST", "/api/v1/enrollment-tokens", map[string]any{"department": "HMRC", "uses": 2}, nil)
-	json.Unmarshal(body, &tok)
+	if err := json.Unmarshal(body, &tok); code != http.StatusCreated || err != nil {
+		t.Fatalf("create a second token: %d %s", code, body)
+	}
 	if code := formPost("/enrollment-tokens/revoke", url.Values{"token": {tok.Token}}); code != http.StatusSeeOther {
 		t.Errorf("revoke a token from the page: %d", code)
 	}
