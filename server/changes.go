@@ -272,3 +272,16 @@ func NewEnrollmentToken(department string, uses int, life time.Duration, by stri
 	return token, store.EnrollmentToken{Hash: hashToken(token), Department: department, CreatedBy: by, Created: now,
 		Expires: now.Add(life), Uses: uses}, nil
 }
+
+// policyStatus is the fleet's policy version and how far re-judging has
+// gone: what the dashboard shows while the estate is judged again.
+func (s *Server) policyStatus(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.st.PolicyVersion(r.Context())
+	if err != nil {
+		return err
+	}
+	if viewer(r).Role == store.Officer {
+		p.Owner = "" // a server's name is for operators
+	}
+	return writeJSON(w, http.StatusOK, p)
+}

@@ -74,6 +74,7 @@ var apiTests = []struct {
 	{"Revocation", testRevocation},
 	{"UploadLimits", testUploadLimits},
 	{"ItemStoredOnce", testItemStoredOnce},
+	{"Rejudge", testRejudge},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -93,25 +94,31 @@ func (s *Server) uploadFlows(w http.ResponseWriter, r *http.Request) error {
 	return s.upload(w, r, "flows", s.applyFlows)
 }
 
-// applyScan judges a scan report of agent a's host and stores it.
+// applyScan judges a scan report of agent a's host and stores it. If
+// the policy changed between judging and storing (through this server
+// or another), the scan is judged again by the policy now in force.
 func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, digest string, now time.Time) (bool, int, error) {
 	rep, err := decodeScanReport(body)
 	if err != nil {
 		return false, 0, err
 	}
+	for try := 0; ; try++ {
+		dup, n, err := s.storeScan(ctx, a, rep, digest, now)
+		if !errors.Is(err, store.ErrStale) || try == 2 {
+			return dup, n, err
+		}
+		s.forget()
+	}
+}
+
+func (s *Server) storeScan(ctx context.Context, a store.Agent, rep *report.Report, digest string, now time.Time) (bool, int, error) {
 	ps, err := s.policyState(ctx)
 	if err != nil {
 		return false, 0, err
 	}
-	// A deadline that counts from the first sighting counts from the
-	// first upload that showed the finding, not from this one.
-	prior, err := s.st.Findings(ctx, store.System, store.FindingFilter{HostID: a.ID, NoEvidence: true})
+	firstSeen, err := s.firstSeen(ctx, a.ID)
 	if err != nil {
 		return false, 0, fmt.Errorf("reading the findings of %q: %w", a.Host, err)
-	}
-	firstSeen := make(map[string]time.Time, len(prior))
-	for _, f := range prior {
-		firstSeen[f.ID] = f.FirstSeen
 	}
 	up, err := s.judgeScan(ps, a, rep, now, firstSeen)
 	if err != nil {
@@ -129,7 +136,7 @@ func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, dige
 	if err := (report.JSON{}).Encode(&buf, &stored); err != nil {
 		return false, 0, fmt.Errorf("encoding the scan of %q: %w", a.Host, err)
 	}
-	up.Digest, up.Report = digest, buf.Bytes()
+	up.Digest, up.Report, up.PolicyVersion = digest, buf.Bytes(), ps.version
 	dup, err := s.st.ApplyScan(ctx, up)
 	if err != nil {
 		return false, 0, fmt.Errorf("storing the scan of %q: %w", a.Host, err)
@@ -137,15 +144,32 @@ func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, dige
 	return dup, len(up.Findings), nil
 }
 
+// firstSeen is when each of the host's findings was first seen: a
+// deadline that counts from the first sighting counts from the first
+// upload that showed the finding, not from this one.
+func (s *Server) firstSeen(ctx context.Context, hostID string) (map[string]time.Time, error) {
+	prior, err := s.st.Findings(ctx, store.System, store.FindingFilter{HostID: hostID, NoEvidence: true})
+	if err != nil {
+		return nil, err
+	}
+	firstSeen := make(map[string]time.Time, len(prior))
+	for _, f := range prior {
+		firstSeen[f.ID] = f.FirstSeen
+	}
+	return firstSeen, nil
+}
+
 // judgeScan judges rep as the scan of a's host. Every item is taken to be
 // on that host whatever the report says (the credential, not the report,
 // says which host this is), and attributed again with the server's
 // catalogue, so an agent cannot talk its way out of a finding.
 func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time) (store.ScanUpload, error) {
+	up := store.ScanUpload{AgentID: a.ID, Received: now, Present: make([]string, 0, len(rep.Items))}
 	for i := range rep.Items {
 		e := &rep.Items[i]
 		e.Location.Host = a.Host
 		e.Attribution = s.attr.Attribute(e.Item)
+		up.Present = append(up.Present, e.ID)
 	}
 	rep.Findings, rep.Policy = nil, nil
 	assign := agentSystems{reg: ps.reg, dept: a.Department}
@@ -157,10 +181,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 		entries[rep.Items[i].ID] = &rep.Items[i]
 	}
 	m := assign.systemFor(a.Host)
-	up := store.ScanUpload{AgentID: a.ID, Received: now, Host: store.Host{
-		ID: a.ID, Department: a.Department, Host: a.Host, LastScan: now,
-		Items: len(rep.Items), Unknowns: len(rep.Unknowns),
-	}}
+	up.Host = store.Host{ID: a.ID, Department: a.Department, Host: a.Host, LastScan: now, Items: len(rep.Items), Unknowns: len(rep.Unknowns)}
 	if !m.Unregistered {
 		up.Host.SystemID, up.Host.SystemName, up.Host.Owner = m.System.ID, m.System.Name, m.System.Owner
 	}
@@ -189,7 +210,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
 		}
 		up.Findings = append(up.Findings, store.Finding{
-			ID: f.ID, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
+			ID: f.ID, Kind: store.Software, ItemKey: f.Item, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
 			Title: f.Title, URL: f.URL, Effect: string(f.Effect), Item: f.ItemName, Version: f.ItemVersion,
 			Product: f.Product, Supplier: f.Supplier, Country: f.Country, Deadline: f.Deadline,
 			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev,

@@ -20,6 +20,10 @@ type policyState struct {
 	reg     *systems.Register // nil: no register stored
 	engine  *policy.Engine
 	packIDs []string
+	// version is the fleet's policy version read before the register
+	// and packs: findings judged by this state are stored only while it
+	// is current.
+	version int64
 }
 
 // policyState returns the cached state, loading it when needed.
@@ -28,6 +32,10 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 	defer s.mu.Unlock()
 	if s.policy != nil {
 		return s.policy, nil
+	}
+	pv, err := s.st.PolicyVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policy version: %w", err)
 	}
 	data, err := s.st.Register(ctx)
 	if err != nil {
@@ -49,7 +57,7 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the policy in force: %w", err)
 	}
-	ps := &policyState{reg: p.Register, engine: p.Engine}
+	ps := &policyState{reg: p.Register, engine: p.Engine, version: pv.Version}
 	for _, pk := range p.Engine.Packs() {
 		ps.packIDs = append(ps.packIDs, pk.ID)
 	}
@@ -61,6 +69,16 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 func (s *Server) forget() {
 	s.mu.Lock()
 	s.policy = nil
+	s.mu.Unlock()
+}
+
+// forgetUnless drops the cached state unless it is of version: another
+// replica changed the register or packs, or a catalogue was noted.
+func (s *Server) forgetUnless(version int64) {
+	s.mu.Lock()
+	if s.policy != nil && s.policy.version != version {
+		s.policy = nil
+	}
 	s.mu.Unlock()
 }
 

@@ -39,6 +39,23 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, o)
 }
 
+// trend is the daily open, overdue and remediated counts (software and
+// traffic findings alike), oldest first.
+func (s *Server) trend(w http.ResponseWriter, r *http.Request) error {
+	days, err := intParam(r, "days", 90, 366)
+	if err != nil {
+		return err
+	}
+	if days == 0 {
+		days = 90
+	}
+	tr, err := s.st.Trend(r.Context(), viewer(r), days, s.now())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tr)
+}
+
 func (s *Server) hosts(w http.ResponseWriter, r *http.Request) error {
 	limit, err := intParam(r, "limit", 0, maxListLimit)
 	if err != nil {

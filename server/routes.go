@@ -50,6 +50,7 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/logout", Access: user, ReadOnly: true, handle: (*Server).apiLogout},
 
 	{Method: "GET", Path: "/api/v1/overview", Access: user, handle: (*Server).overview},
+	{Method: "GET", Path: "/api/v1/trend", Access: user, handle: (*Server).trend},
 	{Method: "GET", Path: "/api/v1/hosts", Access: user, handle: (*Server).hosts},
 	{Method: "GET", Path: "/api/v1/hosts/{id}", Access: user, handle: (*Server).host},
 	{Method: "GET", Path: "/api/v1/hosts/{id}/inventory", Access: user, handle: (*Server).inventory},
@@ -61,6 +62,7 @@ var routes = []route{
 	{Method: "PUT", Path: "/api/v1/register", Access: admin, handle: (*Server).putRegister},
 	{Method: "GET", Path: "/api/v1/policies", Access: user, handle: (*Server).getPolicies},
 	{Method: "PUT", Path: "/api/v1/policies", Access: admin, handle: (*Server).putPolicies},
+	{Method: "GET", Path: "/api/v1/policy/status", Access: user, handle: (*Server).policyStatus},
 
 	{Method: "GET", Path: "/api/v1/waivers", Access: user, handle: (*Server).waivers},
 	{Method: "POST", Path: "/api/v1/waivers", Access: user, handle: (*Server).requestWaiver},

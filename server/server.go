@@ -73,6 +73,11 @@ type Config struct {
 	// Checkpoints, when their Signer is set, anchor the audit log outside
 	// the database.
 	Checkpoints Checkpoints
+	// PolicyPoll is how often the policy version is read (a change
+	// through another replica is seen within it); 0: 2 s. RejudgeLease
+	// is how long a claim of re-judging holds unrenewed; 0: 1 min.
+	PolicyPoll   time.Duration
+	RejudgeLease time.Duration
 }
 
 // Server serves the API and the dashboard.
@@ -185,6 +190,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// The catalogue this server judges by is noted: another than the
+	// last makes a new version, which the re-judger then judges.
+	if bumped, err := s.st.NoteCatalogue(ctx, s.cat.Digest(), s.now()); err != nil {
+		s.log.Warn("noting the catalogue", "error", err.Error())
+	} else if bumped {
+		s.log.Info("a new catalogue: the fleet will be judged again", "catalogue", s.cat.Digest())
+	}
+	rjCtx, stopRejudging := context.WithCancel(context.Background())
+	rjDone := make(chan struct{})
+	defer func() { stopRejudging(); <-rjDone }()
+	go func() {
+		defer close(rjDone)
+		newRejudger(s).run(rjCtx)
+	}()
 	cpDone := make(chan struct{})
 	// Checkpoints stop, with a last one, once the server has shut down.
 	cpCtx, stopCheckpoints := context.WithCancel(context.Background())

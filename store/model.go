@@ -124,18 +124,33 @@ type Host struct {
 type FindingState string
 
 // Finding states: open when first seen, waived while an approved waiver
-// is in force, remediated when a later scan no longer shows the item,
-// reopened when it comes back after that.
+// is in force, remediated when a newer inventory of the host no longer
+// holds the item, out of scope when the item is still there but no rule
+// applies any more (the register, the packs or the catalogue changed, or
+// the item changed so that no rule matches: Reason says which), reopened
+// when it comes back after either.
 const (
 	Open       FindingState = "open"
 	Waived     FindingState = "waived"
 	Remediated FindingState = "remediated"
+	OutOfScope FindingState = "out_of_scope"
 	Reopened   FindingState = "reopened"
+)
+
+// Kind is what a finding is about.
+type Kind string
+
+// Kinds of finding: software found on a host, or traffic from a host to a
+// restricted destination. Both count alike everywhere.
+const (
+	Software Kind = "software"
+	Traffic  Kind = "traffic"
 )
 
 // Finding is one rule broken by one item on one host, with its history.
 type Finding struct {
 	ID         string       `json:"id"` // stable: policy.FindingID of system, pack, rule, item
+	Kind       Kind         `json:"kind"`
 	HostID     string       `json:"host_id"`
 	Department string       `json:"department"`
 	Pack       string       `json:"pack"`
@@ -154,6 +169,12 @@ type Finding struct {
 	LastSeen   time.Time    `json:"last_seen"`
 	State      FindingState `json:"state"`
 	Changed    time.Time    `json:"changed"` // when State last changed
+	// Reason is why State last changed when no upload changed it (a
+	// change of register, packs or catalogue); empty otherwise.
+	Reason string `json:"reason,omitempty"`
+	// ItemKey is what the finding is about: the inventory item's id, or
+	// the traffic's destination.
+	ItemKey string `json:"item_key"`
 	// Evidence is the finding.Finding and the item's report.Entry as
 	// JSON, for the finding page's evidence chain.
 	Evidence json.RawMessage `json:"evidence,omitempty"`
@@ -171,8 +192,9 @@ func AddCounters(a, b uint64) uint64 {
 	return min(a+b, MaxCounter)
 }
 
-// FlowFinding is traffic from one host to one restricted destination,
-// added up over what the host's agent uploaded.
+// FlowFinding is a traffic finding with its traffic: from one host to
+// one restricted destination, added up over what the host's agent
+// uploaded (the destination's FlowSummary).
 type FlowFinding struct {
 	ID          string          `json:"id"`
 	HostID      string          `json:"host_id"`
@@ -180,8 +202,11 @@ type FlowFinding struct {
 	Pack        string          `json:"pack"`
 	Rule        string          `json:"rule"`
 	Instrument  string          `json:"instrument"`
+	Title       string          `json:"title"`
+	URL         string          `json:"url"`
 	Effect      string          `json:"effect"`
-	Destination string          `json:"destination"` // catalogue entity, or country code
+	Destination string          `json:"destination"` // "entity:ID" or "country:CC"
+	Name        string          `json:"name"`        // the destination's name
 	Country     string          `json:"country"`     // controlling or registered country
 	ASN         uint32          `json:"asn"`
 	BytesOut    uint64          `json:"bytes_out"`
@@ -189,7 +214,29 @@ type FlowFinding struct {
 	Flows       uint64          `json:"flows"`
 	First       time.Time       `json:"first"`
 	Last        time.Time       `json:"last"`
+	Deadline    time.Time       `json:"deadline,omitzero"`
+	State       FindingState    `json:"state"`
+	Changed     time.Time       `json:"changed"`
+	Reason      string          `json:"reason,omitempty"`
 	Evidence    json.RawMessage `json:"evidence,omitempty"`
+}
+
+// FlowSummary is a host's traffic to one destination, whatever the rules
+// say of it: summed over uploads, counters saturating at MaxCounter.
+// Aggregate is the egress aggregate (JSON) the judge reads again.
+type FlowSummary struct {
+	HostID      string          `json:"host_id"`
+	Department  string          `json:"department"`
+	Destination string          `json:"destination"`
+	Name        string          `json:"name"`
+	Country     string          `json:"country"`
+	ASN         uint32          `json:"asn"`
+	BytesOut    uint64          `json:"bytes_out"`
+	BytesIn     uint64          `json:"bytes_in"`
+	Flows       uint64          `json:"flows"`
+	First       time.Time       `json:"first"`
+	Last        time.Time       `json:"last"`
+	Aggregate   json.RawMessage `json:"aggregate,omitempty"`
 }
 
 // WaiverState is where a waiver request stands.

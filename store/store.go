@@ -23,6 +23,9 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	ErrConflict  = errors.New("conflict")
 	ErrInvalid   = errors.New("invalid")
+	// ErrStale is an upload or a re-judging done by a policy version, or
+	// of an inventory, that is no longer current: judge again and retry.
+	ErrStale = errors.New("stale")
 )
 
 // Store is the fleet's state. Implementations are safe for concurrent use.
@@ -70,11 +73,37 @@ type Store interface {
 	PutPolicies(ctx context.Context, v Viewer, packIDs []string) error
 	Policies(ctx context.Context) ([]string, error)
 
+	// Re-judging. Every change of register or packs bumps the policy
+	// version in its own transaction, as NoteCatalogue does when a server
+	// judges by another catalogue than the last; uploads judged by an
+	// older version are refused (ErrStale). One server at a time, holding
+	// a lease, judges every stored inventory and flow summary again, host
+	// by host, resuming after the last host done.
+	PolicyVersion(ctx context.Context) (PolicyVersion, error)
+	NoteCatalogue(ctx context.Context, digest string, now time.Time) (bumped bool, err error)
+	// ClaimRejudge takes (or renews) the lease of re-judging the current
+	// version for owner; ok is false when it is done or another owner's
+	// lease runs.
+	ClaimRejudge(ctx context.Context, owner string, now time.Time, lease time.Duration) (job RejudgeJob, ok bool, err error)
+	// RejudgeHosts lists the ids of the hosts after the given id, in id
+	// order, at most n.
+	RejudgeHosts(ctx context.Context, after string, n int) ([]string, error)
+	// RejudgeHost applies a host's findings judged again (ErrStale when
+	// the job's version or lease, or the host's inventory, changed) and
+	// moves the job past the host.
+	RejudgeHost(ctx context.Context, job RejudgeJob, r Rejudged) error
+	// FinishRejudge marks the job's version done.
+	FinishRejudge(ctx context.Context, job RejudgeJob, now time.Time) error
+	// FlowSummaries are a host's traffic per destination.
+	FlowSummaries(ctx context.Context, v Viewer, hostID string) ([]FlowSummary, error)
+
 	// Reads, limited to what v may see.
 	Hosts(ctx context.Context, v Viewer, f HostFilter) ([]Host, error)
 	Host(ctx context.Context, v Viewer, id string) (Host, error)
 	// Inventory is the host's last uploaded scan report (JSON).
 	Inventory(ctx context.Context, v Viewer, hostID string) ([]byte, error)
+	// InventoryAt is Inventory with the time it was received.
+	InventoryAt(ctx context.Context, v Viewer, hostID string) ([]byte, time.Time, error)
 	Findings(ctx context.Context, v Viewer, f FindingFilter) ([]Finding, error)
 	Finding(ctx context.Context, v Viewer, id string) (Finding, error)
 	FlowFindings(ctx context.Context, v Viewer, f FindingFilter) ([]FlowFinding, error)
@@ -128,9 +157,15 @@ type ScanUpload struct {
 	// Report is the scan report (JSON, or gzip-compressed JSON) kept,
 	// compressed, as the host's inventory.
 	Report []byte
-	// Findings are every finding the scan shows now; the host's findings
-	// not among them become remediated.
+	// Findings are every software finding the scan shows now. The host's
+	// software findings not among them become remediated when their item
+	// is not in Present (the ids of the items the scan holds), out of
+	// scope when it is.
 	Findings []Finding
+	Present  []string
+	// PolicyVersion is the version the findings were judged by; a later
+	// one current makes the upload ErrStale.
+	PolicyVersion int64
 }
 
 // FlowUpload is one flows report of one host.
@@ -139,9 +174,59 @@ type FlowUpload struct {
 	Digest   string
 	Received time.Time
 	HostID   string
-	// Findings are added to the host's flow findings by ID (bytes and
-	// flows summed, first/last widened).
-	Findings []FlowFinding
+	// Summaries are the upload's traffic, added to the host's summaries
+	// by destination (counters summed, first/last widened; the aggregate
+	// replaced). Findings are the host's traffic findings judged on the
+	// summaries with this upload added: new ones open, standing ones
+	// kept up to date; none is ended by a flows upload.
+	Summaries     []FlowSummary
+	Findings      []Finding
+	PolicyVersion int64
+}
+
+// PolicyVersion is what the fleet is judged by, and how far re-judging
+// has gone.
+type PolicyVersion struct {
+	Version int64     `json:"version"`
+	Changed time.Time `json:"changed,omitzero"`
+	// Reason is the change that made the version: a register or packs
+	// put (by whom), or a catalogue.
+	Reason    string `json:"reason"`
+	Catalogue string `json:"catalogue"` // the digest of the catalogue last noted
+	// Done is the last version every stored inventory and flow summary
+	// has been judged by.
+	Done       int64     `json:"done"`
+	Owner      string    `json:"owner,omitempty"` // the server re-judging
+	Lease      time.Time `json:"lease,omitzero"`
+	HostsDone  int64     `json:"hosts_done"`
+	HostsTotal int64     `json:"hosts_total"`
+	Started    time.Time `json:"started,omitzero"`
+	Finished   time.Time `json:"finished,omitzero"`
+}
+
+// RejudgeJob is a claimed re-judging: of Version, by Owner, resuming
+// after the host After.
+type RejudgeJob struct {
+	Version int64
+	Reason  string
+	Owner   string
+	After   string
+	Lease   time.Duration
+}
+
+// Rejudged is one host judged again without an upload: its software
+// findings from its stored inventory (received at Inventory; zero when it
+// has none), its traffic findings from its flow summaries. Findings not
+// among them of a kind judged become out of scope; new ones open and
+// ones out of scope reopened, each with Reason.
+type Rejudged struct {
+	HostID    string
+	Inventory time.Time
+	Host      Host // the register's fields: system, owner, classification, tags, clash
+	Software  []Finding
+	Traffic   []Finding
+	Reason    string
+	At        time.Time
 }
 
 // MaxFindingRows is the most findings one Findings call returns; longer
@@ -191,9 +276,12 @@ type Overview struct {
 	DueIn30Days    int     `json:"due_in_30_days"`
 	Overdue        int     `json:"overdue"`
 	Remediated     int     `json:"remediated"`
+	OutOfScope     int     `json:"out_of_scope"`
 	ByInstrument   []Count `json:"by_instrument"`    // open findings
 	ByDepartment   []Count `json:"by_department"`    // open findings
-	EgressBytesOut uint64  `json:"egress_bytes_out"` // to restricted destinations
+	EgressBytesOut uint64  `json:"egress_bytes_out"` // to catalogued or listed destinations
+	// Traffic counts the open traffic findings (in Open too).
+	Traffic int `json:"traffic"`
 }
 
 // Count is a named count.
@@ -231,6 +319,7 @@ type DepartmentFacts struct {
 	Open       int `json:"open"`
 	Waived     int `json:"waived"`
 	Remediated int `json:"remediated"`
+	OutOfScope int `json:"out_of_scope"`
 	Overdue    int `json:"overdue"`
 	DueSoon    int `json:"due_soon"`
 	// ByInstrument counts open findings (and overdue ones), most first,

@@ -75,15 +75,18 @@ func TestBuild(t *testing.T) {
 		want summary
 	}{
 		{"DWP by its officer", webtest.DWPOfficer, "DWP", summary{
-			Status: "Not compliant: 5 open findings, 3 overdue; 1 host not scanned in 30 days",
-			Hosts:  2, Open: 5, Overdue: 3, Stale: []string{"ws-0143"},
-			Owners:      []string{owner, owner, owner},
-			Instruments: []store.Count{{Name: "uk-ncsc-2017-russia-av", N: 3, Overdue: 1}, {Name: "us-bod-17-01", N: 2, Overdue: 2}},
+			// Two of the open findings are traffic findings (Kaspersky's
+			// network, an SG address).
+			Status: "Not compliant: 7 open findings, 3 overdue; 1 host not scanned in 30 days",
+			Hosts:  2, Open: 7, Overdue: 3, Stale: []string{"ws-0143"},
+			Owners: []string{owner, owner, owner},
+			Instruments: []store.Count{{Name: "uk-ncsc-2017-russia-av", N: 4, Overdue: 1}, {Name: "us-bod-17-01", N: 2, Overdue: 2},
+				{Name: "agency-geo", N: 1}},
 		}},
 		{"HMRC by an admin", webtest.Admin, "HMRC", summary{
-			Status: "Not compliant: 1 open finding, 0 overdue", Hosts: 1, Open: 1, DueSoon: 1,
+			Status: "Not compliant: 2 open findings, 0 overdue", Hosts: 1, Open: 2, DueSoon: 1,
 			Owners:      []string{"sam.ray@hmrc.example"},
-			Instruments: []store.Count{{Name: "us-ndaa19-s889", N: 1}},
+			Instruments: []store.Count{{Name: "agency-geo", N: 1}, {Name: "us-ndaa19-s889", N: 1}},
 		}},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,9 @@ type dialect struct {
 	// forUpdate locks the rows a SELECT reads until the transaction
 	// ends; SQLite needs none, its single writer already serialises.
 	forUpdate string
+	// forShare locks them against change only: uploads read the policy
+	// version so, and a change of policy waits for them to commit.
+	forShare string
 	// least and greatest are the two-argument scalar min and max.
 	least, greatest string
 	// migrationLock serialises two processes migrating at once.
@@ -45,6 +48,7 @@ var postgresDialect = dialect{
 		"{{POSTGRES}}": "",
 	},
 	forUpdate:     " FOR UPDATE",
+	forShare:      " FOR SHARE",
 	least:         "LEAST",
 	greatest:      "GREATEST",
 	migrationLock: "SELECT pg_advisory_xact_lock(60166)",

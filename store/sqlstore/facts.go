@@ -12,18 +12,18 @@ import (
 // deptFindingCols are a finding without its evidence (f) and its host's
 // names (h).
 const deptFindingCols = `f.id, f.host_id, f.department, f.pack, f.rule, f.instrument, f.title, f.url, f.effect, f.item, f.version,
-	f.product, f.supplier, f.country, f.deadline, f.first_seen, f.last_seen, f.state, f.changed, '', h.host, h.system_name, h.owner`
+	f.product, f.supplier, f.country, f.deadline, f.first_seen, f.last_seen, f.state, f.changed, f.kind, f.reason, f.item_key, '', h.host, h.system_name, h.owner`
 
 func scanDeptFinding(row interface{ Scan(...any) error }) (store.DepartmentFinding, error) {
 	var d store.DepartmentFinding
 	var deadline, first, last, changed int64
-	var state, evidence string
+	var state, kind, evidence string
 	f := &d.Finding
 	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Title, &f.URL, &f.Effect, &f.Item,
-		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &evidence,
+		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &kind, &f.Reason, &f.ItemKey, &evidence,
 		&d.Host, &d.SystemName, &d.Owner)
 	f.Deadline, f.FirstSeen, f.LastSeen, f.Changed = deadlineTM(deadline), tm(first), tm(last), tm(changed)
-	f.State = store.FindingState(state)
+	f.State, f.Kind = store.FindingState(state), store.Kind(kind)
 	return d, err
 }
 
@@ -129,6 +129,8 @@ func (s *Store) countFindings(ctx context.Context, tx *sql.Tx, x *store.Departme
 			x.Waived += n
 		case store.Remediated:
 			x.Remediated += n
+		case store.OutOfScope:
+			x.OutOfScope += n
 		}
 	}
 	if err := rows.Err(); err != nil {

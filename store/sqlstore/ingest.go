@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/embargo-dev/embargo/store"
@@ -63,8 +62,10 @@ func checkUpload(agentID, digest string, received bool) error {
 	return nil
 }
 
-// ApplyFlows adds a flows report's findings to the host's flow findings
-// by ID: bytes and flows summed, first and last widened.
+// ApplyFlows adds a flows upload's traffic to the host's summaries by
+// destination (counters summed and saturated, first and last widened)
+// and applies its traffic findings: new ones open, standing ones kept up
+// to date; none ends.
 func (s *Store) ApplyFlows(ctx context.Context, f store.FlowUpload) (bool, error) {
 	what := fmt.Sprintf("apply flows %q of agent %q", f.Digest, f.AgentID)
 	if err := checkUpload(f.AgentID, f.Digest, !f.Received.IsZero()); err != nil {
@@ -73,58 +74,86 @@ func (s *Store) ApplyFlows(ctx context.Context, f store.FlowUpload) (bool, error
 	if f.HostID != "" && f.HostID != f.AgentID {
 		return false, fmt.Errorf("%s: %w: host %q is not the agent's", what, store.ErrInvalid, f.HostID)
 	}
-	fs := dedupe(f.Findings, func(x store.FlowFinding) string { return x.ID })
+	sums := dedupe(f.Summaries, func(x store.FlowSummary) string { return x.Destination })
+	for _, x := range sums {
+		if x.Destination == "" {
+			return false, fmt.Errorf("%s: %w: a flow summary has no destination", what, store.ErrInvalid)
+		}
+	}
+	fs := dedupe(f.Findings, func(x store.Finding) string { return x.ID })
 	for _, x := range fs {
 		if x.ID == "" {
-			return false, fmt.Errorf("%s: %w: a flow finding has no id", what, store.ErrInvalid)
+			return false, fmt.Errorf("%s: %w: a traffic finding has no id", what, store.ErrInvalid)
 		}
 	}
 	rec := ts(f.Received)
 	var dup bool
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		var dept string
+		var old hostCounts
 		var err error
-		dup, dept, _, err = s.beginUpload(ctx, tx, f.AgentID, f.Digest, "flows", rec)
+		dup, dept, old, err = s.beginUpload(ctx, tx, f.AgentID, f.Digest, "flows", rec)
 		if err != nil || dup {
 			return err
 		}
-		const cols = 16
-		upsert := `INSERT INTO flow_findings (id, host_id, department, pack, rule, instrument, effect, destination, country, asn,
-			bytes_out, bytes_in, flows, first_at, last_at, evidence) VALUES %s
-			ON CONFLICT (id) DO UPDATE SET
-				pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument, effect = excluded.effect,
-				destination = excluded.destination, country = excluded.country, asn = excluded.asn,
-				bytes_out = ` + s.d.least + `(flow_findings.bytes_out + excluded.bytes_out, ` + maxCounter + `),
-				bytes_in = ` + s.d.least + `(flow_findings.bytes_in + excluded.bytes_in, ` + maxCounter + `),
-				flows = ` + s.d.least + `(flow_findings.flows + excluded.flows, ` + maxCounter + `),
-				first_at = ` + s.d.least + `(flow_findings.first_at, excluded.first_at),
-				last_at = ` + s.d.greatest + `(flow_findings.last_at, excluded.last_at),
-				evidence = excluded.evidence
-			WHERE flow_findings.host_id = excluded.host_id`
-		err = s.insertRows(ctx, tx, upsert, cols, len(fs), func(i int, args []any) []any {
-			x := fs[i]
-			first, last := x.First, x.Last
-			if first.IsZero() {
-				first = f.Received
-			}
-			if last.IsZero() {
-				last = f.Received
-			}
-			return append(args, x.ID, f.AgentID, dept, x.Pack, x.Rule, x.Instrument, x.Effect, x.Destination, x.Country, int64(x.ASN),
-				clamp(x.BytesOut), clamp(x.BytesIn), clamp(x.Flows), ts(first), ts(last), string(x.Evidence))
-		})
+		if err := s.checkVersion(ctx, tx, f.PolicyVersion); err != nil {
+			return err
+		}
+		if err := s.addSummaries(ctx, tx, f.AgentID, dept, f.Received, sums); err != nil {
+			return err
+		}
+		counts := newCountDelta()
+		t, err := s.applyJudged(ctx, tx, judged{hostID: f.AgentID, dept: dept, at: rec, kind: store.Traffic, fs: fs}, counts)
 		if err != nil {
-			return fmt.Errorf("flow findings: %w", err)
+			return err
+		}
+		if err := counts.apply(ctx, s, tx); err != nil {
+			return err
+		}
+		if err := s.recountHost(ctx, tx, f.AgentID, dept, old, rec, 0); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET last_flows = `+s.d.greatest+`(last_flows, ?) WHERE id = ?`), rec, f.AgentID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "agent:"+f.AgentID, "upload.flows", f.AgentID, map[string]any{"digest": f.Digest, "findings": len(fs)})
+		return s.audit(ctx, tx, "agent:"+f.AgentID, "upload.flows", f.AgentID,
+			map[string]any{"digest": f.Digest, "destinations": len(sums), "findings": t})
 	})
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	return dup, nil
+}
+
+// addSummaries adds an upload's traffic to the host's summaries.
+func (s *Store) addSummaries(ctx context.Context, tx *sql.Tx, hostID, dept string, received time.Time, sums []store.FlowSummary) error {
+	const cols = 12
+	upsert := `INSERT INTO flow_summaries (host_id, destination, department, name, country, asn,
+		bytes_out, bytes_in, flows, first_at, last_at, aggregate) VALUES %s
+		ON CONFLICT (host_id, destination) DO UPDATE SET
+			department = excluded.department, name = excluded.name, country = excluded.country, asn = excluded.asn,
+			bytes_out = ` + s.d.least + `(flow_summaries.bytes_out + excluded.bytes_out, ` + maxCounter + `),
+			bytes_in = ` + s.d.least + `(flow_summaries.bytes_in + excluded.bytes_in, ` + maxCounter + `),
+			flows = ` + s.d.least + `(flow_summaries.flows + excluded.flows, ` + maxCounter + `),
+			first_at = ` + s.d.least + `(flow_summaries.first_at, excluded.first_at),
+			last_at = ` + s.d.greatest + `(flow_summaries.last_at, excluded.last_at),
+			aggregate = excluded.aggregate`
+	err := s.insertRows(ctx, tx, upsert, cols, len(sums), func(i int, args []any) []any {
+		x := sums[i]
+		first, last := x.First, x.Last
+		if first.IsZero() {
+			first = received
+		}
+		if last.IsZero() {
+			last = received
+		}
+		return append(args, hostID, x.Destination, dept, x.Name, x.Country, int64(x.ASN),
+			clamp(x.BytesOut), clamp(x.BytesIn), clamp(x.Flows), ts(first), ts(last), string(x.Aggregate))
+	})
+	if err != nil {
+		return fmt.Errorf("flow summaries: %w", err)
+	}
+	return nil
 }
 
 // maxParams keeps a multi-row insert under both engines' limits on
@@ -176,8 +205,3 @@ func clamp(n uint64) int64 { return int64(min(n, store.MaxCounter)) }
 
 // maxCounter is store.MaxCounter as an SQL literal.
 var maxCounter = strconv.FormatUint(store.MaxCounter, 10)
-
-// inList is "?, ?, ?" for n values.
-func inList(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}

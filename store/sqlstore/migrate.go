@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,7 +55,11 @@ func loadMigrations() ([]migration, error) {
 
 // migrate applies the migrations not yet applied, all in one
 // transaction: a store is at one version or the next, never between.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, math.MaxInt) }
+
+// migrateTo applies the migrations up to version upTo (tests start from
+// an older schema so).
+func (s *Store) migrateTo(ctx context.Context, upTo int) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
@@ -77,7 +82,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("database schema version %d is newer than this program's %d", have, ms[n-1].version)
 		}
 		for _, m := range ms {
-			if m.version <= have {
+			if m.version <= have || m.version > upTo {
 				continue
 			}
 			for i, stmt := range statements(s.d.schema(m.sql)) {

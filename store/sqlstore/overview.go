@@ -54,6 +54,8 @@ func (s *Store) Overview(ctx context.Context, v store.Viewer, now time.Time) (st
 				o.Waived += count
 			case store.Remediated:
 				o.Remediated += count
+			case store.OutOfScope:
+				o.OutOfScope += count
 			}
 		}
 		if err := rows.Err(); err != nil {
@@ -88,10 +90,13 @@ func (s *Store) Overview(ctx context.Context, v store.Viewer, now time.Time) (st
 		// Summed as floating point, which cannot overflow, and saturated:
 		// each counter is at most store.MaxCounter, their sum need not be.
 		var out float64
-		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(SUM(CAST(bytes_out AS DOUBLE PRECISION)), 0) FROM flow_findings WHERE 1 = 1`+cond), args...).Scan(&out); err != nil {
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(SUM(CAST(bytes_out AS DOUBLE PRECISION)), 0) FROM flow_summaries WHERE 1 = 1`+cond), args...).Scan(&out); err != nil {
 			return fmt.Errorf("sum egress: %w", err)
 		}
 		o.EgressBytesOut = saturate(out)
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE kind = 'traffic'`+cond+` AND `+standing), args...).Scan(&o.Traffic); err != nil {
+			return fmt.Errorf("count traffic findings: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

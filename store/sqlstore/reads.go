@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -122,26 +123,37 @@ func hideClash(v store.Viewer, h *store.Host) {
 
 // Inventory returns the last scan report of a host v may see.
 func (s *Store) Inventory(ctx context.Context, v store.Viewer, hostID string) ([]byte, error) {
+	b, _, err := s.InventoryAt(ctx, v, hostID)
+	return b, err
+}
+
+// InventoryAt is the host's last inventory and when it was received.
+func (s *Store) InventoryAt(ctx context.Context, v store.Viewer, hostID string) ([]byte, time.Time, error) {
+	type inv struct {
+		b  []byte
+		at int64
+	}
 	cond, args := scope(v, "h.department")
-	b, err := one(ctx, s, `SELECT i.report FROM inventories i JOIN hosts h ON h.id = i.host_id WHERE i.host_id = ?`+cond,
-		append([]any{hostID}, args...), func(row interface{ Scan(...any) error }) ([]byte, error) {
-			var b []byte
-			err := row.Scan(&b)
-			return b, err
+	x, err := one(ctx, s, `SELECT i.report, i.received FROM inventories i JOIN hosts h ON h.id = i.host_id WHERE i.host_id = ?`+cond,
+		append([]any{hostID}, args...), func(row interface{ Scan(...any) error }) (inv, error) {
+			var x inv
+			err := row.Scan(&x.b, &x.at)
+			return x, err
 		})
 	if err != nil {
-		return nil, fmt.Errorf("inventory of host %q: %w", hostID, err)
+		return nil, time.Time{}, fmt.Errorf("inventory of host %q: %w", hostID, err)
 	}
-	return expandReport(b)
+	b, err := expandReport(x.b)
+	return b, tm(x.at), err
 }
 
 const findingCols = `id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product, supplier, country,
-	deadline, first_seen, last_seen, state, changed, evidence`
+	deadline, first_seen, last_seen, state, changed, kind, reason, item_key, evidence`
 
 // findingColsNoEvidence are findingCols with an empty evidence, for
 // lists that do not show it: the store then never reads its bytes.
 const findingColsNoEvidence = `id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product, supplier, country,
-	deadline, first_seen, last_seen, state, changed, ''`
+	deadline, first_seen, last_seen, state, changed, kind, reason, item_key, ''`
 
 // standing is the condition of open findings, spelled as the partial
 // indexes of migration 002 are, so that both engines use them.
@@ -150,9 +162,10 @@ const standing = `state IN ('open', 'reopened')`
 func scanFinding(row interface{ Scan(...any) error }) (store.Finding, error) {
 	var f store.Finding
 	var deadline, first, last, changed int64
-	var state, evidence string
+	var state, kind, evidence string
 	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Title, &f.URL, &f.Effect, &f.Item,
-		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &evidence)
+		&f.Version, &f.Product, &f.Supplier, &f.Country, &deadline, &first, &last, &state, &changed, &kind, &f.Reason, &f.ItemKey, &evidence)
+	f.Kind = store.Kind(kind)
 	f.Deadline, f.FirstSeen, f.LastSeen, f.Changed = deadlineTM(deadline), tm(first), tm(last), tm(changed)
 	f.State = store.FindingState(state)
 	if evidence != "" {
@@ -161,27 +174,28 @@ func scanFinding(row interface{ Scan(...any) error }) (store.Finding, error) {
 	return f, err
 }
 
-// filter is the conditions of a FindingFilter on top of v's scope.
-func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []any) {
-	cond, args := scope(v, "department")
+// filter is the conditions of a FindingFilter on top of v's scope, on
+// the columns of the findings table as alias names it ("" or "f.").
+func filter(v store.Viewer, f store.FindingFilter, alias string) (string, []any) {
+	cond, args := scope(v, alias+"department")
 	add := func(c string, a any) {
 		cond += c
 		args = append(args, a)
 	}
 	if f.Department != "" {
-		add(" AND department = ?", f.Department)
+		add(" AND "+alias+"department = ?", f.Department)
 	}
 	if f.HostID != "" {
-		add(" AND host_id = ?", f.HostID)
+		add(" AND "+alias+"host_id = ?", f.HostID)
 	}
 	switch {
-	case f.OpenOrReopened && withState:
-		cond += " AND " + standing
-	case f.State != "" && withState:
-		add(" AND state = ?", string(f.State))
+	case f.OpenOrReopened:
+		cond += " AND " + alias + standing
+	case f.State != "":
+		add(" AND "+alias+"state = ?", string(f.State))
 	}
 	if f.Instrument != "" {
-		add(" AND instrument = ?", f.Instrument)
+		add(" AND "+alias+"instrument = ?", f.Instrument)
 	}
 	return cond, args
 }
@@ -189,7 +203,7 @@ func filter(v store.Viewer, f store.FindingFilter, withState bool) (string, []an
 // Findings lists the findings v may see, soonest deadline first (none
 // last), or by id from AfterID with ByID.
 func (s *Store) Findings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.Finding, error) {
-	cond, args := filter(v, f, true)
+	cond, args := filter(v, f, "")
 	cols := findingCols
 	if f.NoEvidence {
 		cols = findingColsNoEvidence
@@ -217,31 +231,35 @@ func (s *Store) Finding(ctx context.Context, v store.Viewer, id string) (store.F
 	return f, nil
 }
 
-const flowCols = `id, host_id, department, pack, rule, instrument, effect, destination, country, asn, bytes_out, bytes_in, flows, first_at, last_at, evidence`
+// flowCols are a traffic finding (f) with its destination's traffic (t).
+const flowCols = `f.id, f.host_id, f.department, f.pack, f.rule, f.instrument, f.title, f.url, f.effect, f.item_key, f.product, f.country,
+	COALESCE(t.asn, 0), COALESCE(t.bytes_out, 0), COALESCE(t.bytes_in, 0), COALESCE(t.flows, 0), COALESCE(t.first_at, f.first_seen),
+	COALESCE(t.last_at, f.last_seen), f.deadline, f.state, f.changed, f.reason, f.evidence`
 
 func scanFlow(row interface{ Scan(...any) error }) (store.FlowFinding, error) {
 	var f store.FlowFinding
-	var asn, out, in, flows, first, last int64
+	var asn, out, in, flows, first, last, deadline, changed int64
 	var evidence string
-	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Effect, &f.Destination, &f.Country,
-		&asn, &out, &in, &flows, &first, &last, &evidence)
+	err := row.Scan(&f.ID, &f.HostID, &f.Department, &f.Pack, &f.Rule, &f.Instrument, &f.Title, &f.URL, &f.Effect, &f.Destination, &f.Name,
+		&f.Country, &asn, &out, &in, &flows, &first, &last, &deadline, &f.State, &changed, &f.Reason, &evidence)
 	f.ASN, f.BytesOut, f.BytesIn, f.Flows = uint32(asn), uint64(out), uint64(in), uint64(flows)
-	f.First, f.Last = tm(first), tm(last)
+	f.First, f.Last, f.Deadline, f.Changed = tm(first), tm(last), deadlineTM(deadline), tm(changed)
 	if evidence != "" {
 		f.Evidence = json.RawMessage(evidence)
 	}
 	return f, err
 }
 
-// FlowFindings lists the flow findings v may see, most bytes out first.
-// A State in the filter is ignored: flow findings have no life.
+// FlowFindings lists the traffic findings v may see with their traffic,
+// most bytes out first.
 func (s *Store) FlowFindings(ctx context.Context, v store.Viewer, f store.FindingFilter) ([]store.FlowFinding, error) {
-	cond, args := filter(v, f, false)
+	cond, args := filter(v, f, "f.")
 	cols := flowCols
 	if f.NoEvidence {
-		cols = strings.TrimSuffix(flowCols, "evidence") + "''"
+		cols = strings.TrimSuffix(flowCols, "f.evidence") + "''"
 	}
-	fs, err := list(ctx, s, `SELECT `+cols+` FROM flow_findings WHERE 1 = 1`+cond+` ORDER BY bytes_out DESC, id LIMIT ?`,
+	fs, err := list(ctx, s, `SELECT `+cols+` FROM findings f LEFT JOIN flow_summaries t ON t.host_id = f.host_id AND t.destination = f.item_key
+		WHERE f.kind = 'traffic'`+cond+` ORDER BY COALESCE(t.bytes_out, 0) DESC, f.id LIMIT ?`,
 		append(args, limit(f.Limit)), scanFlow)
 	if err != nil {
 		return nil, fmt.Errorf("list flow findings: %w", err)

@@ -19,9 +19,14 @@ const (
 	settingPolicies = "policies"
 )
 
+// reasons are the settings' changes as a finding's reason names them.
+var reasons = map[string]string{settingRegister: "the systems register changed", settingPolicies: "the policy packs in force changed"}
+
 // maxSetting bounds the register's YAML and a report's snapshot.
 const maxSetting = 16 << 20
 
+// putSetting keeps a setting and makes a new policy version for it: the
+// register and the packs are what the fleet is judged by.
 func (s *Store) putSetting(ctx context.Context, v store.Viewer, name string, value []byte, action string, detail any) error {
 	if err := adminOnly(v, action); err != nil {
 		return err
@@ -32,6 +37,9 @@ func (s *Store) putSetting(ctx context.Context, v store.Viewer, name string, val
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`),
 			name, nonNil(value)); err != nil {
+			return err
+		}
+		if err := s.bumpVersion(ctx, tx, fmt.Sprintf("%s by %s", reasons[name], actor(v)), time.Now()); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor(v), action, name, detail)

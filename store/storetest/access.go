@@ -50,11 +50,8 @@ func (f *fixture) estate(t *testing.T) (dwpHost, hmrcHost string, dwpWaiver, hmr
 	f.scan(t, dwpHost, "d1", t0, finding("F-dwp", "BOD-17-01", t0.Add(-day)))
 	f.scan(t, hmrcHost, "h1", t0, finding("F-hmrc", "NDAA-889", t0.Add(-day)), finding("F-hmrc2", "NDAA-889", time.Time{}))
 	for _, h := range []string{dwpHost, hmrcHost} {
-		_, err := f.st.ApplyFlows(f.ctx, store.FlowUpload{AgentID: h, Digest: digest("fl" + h), Received: t0,
-			Findings: []store.FlowFinding{{ID: "FL-" + h, Instrument: "BOD-17-01", Destination: "Kaspersky", BytesOut: 10, Flows: 1}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		sum, fd := traffic("FL-"+h, "entity:kaspersky", "BOD-17-01", 10, t0, t0)
+		f.flows(t, h, "fl"+h, t0, sum, fd)
 	}
 	req := func(v store.Viewer, id string) int64 {
 		w, err := f.st.RequestWaiver(f.ctx, v, store.Waiver{FindingID: id, Reason: "r", Expiry: t0.Add(day), Requested: t0})
@@ -167,7 +164,8 @@ func testOfficerIsolation(t *testing.T, f *fixture) {
 	for _, w := range ws {
 		got.Waivers = append(got.Waivers, w.FindingID)
 	}
-	want := seen{Hosts: []string{dwpHost}, Findings: []string{"F-dwp"}, Flows: []string{"FL-" + dwpHost}, Waivers: []string{"F-dwp"}, Departments: []string{"DWP"}}
+	// The traffic finding is a finding too.
+	want := seen{Hosts: []string{dwpHost}, Findings: []string{"F-dwp", "FL-" + dwpHost}, Flows: []string{"FL-" + dwpHost}, Waivers: []string{"F-dwp"}, Departments: []string{"DWP"}}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("what the DWP officer sees (-want +got):\n%s", diff)
 	}
@@ -175,19 +173,19 @@ func testOfficerIsolation(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Hosts != 1 || o.Open != 1 || o.Overdue != 1 || o.EgressBytesOut != 10 || len(o.ByDepartment) != 1 || o.ByDepartment[0].Name != "DWP" {
+	if o.Hosts != 1 || o.Open != 2 || o.Traffic != 1 || o.Overdue != 1 || o.EgressBytesOut != 10 || len(o.ByDepartment) != 1 || o.ByDepartment[0].Name != "DWP" {
 		t.Errorf("DWP officer's overview = %+v", o)
 	}
 	tr, err := f.st.Trend(f.ctx, f.dwp, 1, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]store.TrendPoint{{Day: t0.Truncate(day), Open: 1, Overdue: 1}}, tr); diff != "" {
+	if diff := cmp.Diff([]store.TrendPoint{{Day: t0.Truncate(day), Open: 2, Overdue: 1}}, tr); diff != "" {
 		t.Errorf("DWP officer's trend (-want +got):\n%s", diff)
 	}
 	all, _ := f.st.Trend(f.ctx, f.admin, 1, t0)
-	if len(all) != 1 || all[0].Open != 3 {
-		t.Errorf("admin's trend = %+v, want 3 open", all)
+	if len(all) != 1 || all[0].Open != 5 {
+		t.Errorf("admin's trend = %+v, want 5 open (3 software, 2 traffic)", all)
 	}
 	if at, snap, err := f.st.LastReport(f.ctx, f.dwp, "DWP"); err != nil || !at.Equal(t0) || string(snap) != `{"dept":"DWP"}` {
 		t.Errorf("own LastReport = %v %q %v", at, snap, err)

@@ -19,10 +19,9 @@ func testCounterOverflow(t *testing.T, f *fixture) {
 	}
 	for i, a := range hosts {
 		for k, n := range []uint64{math.MaxUint64, math.MaxInt64, store.MaxCounter, 1} {
-			ff := store.FlowFinding{ID: "FL-" + a, Pack: "uk", Rule: "egress", Instrument: "BOD-17-01", Effect: "warn", Destination: "Kaspersky",
-				Country: "RU", BytesOut: n, BytesIn: n, Flows: n, First: t0, Last: t0}
+			sum, fd := traffic("FL-"+a, "entity:kaspersky", "BOD-17-01", n, t0, t0)
 			_, err := f.st.ApplyFlows(f.ctx, store.FlowUpload{AgentID: a, Digest: digest(fmt.Sprintf("c%d-%d", i, k)), Received: t0, HostID: a,
-				Findings: []store.FlowFinding{ff}})
+				Summaries: []store.FlowSummary{sum}, Findings: []store.Finding{fd}})
 			if err != nil {
 				t.Fatalf("upload %d of host %d: %v", k, i, err)
 			}
@@ -50,7 +49,7 @@ func testCounterOverflow(t *testing.T, f *fixture) {
 		}
 	}
 	var reals int
-	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM flow_findings WHERE bytes_out <> CAST(bytes_out AS BIGINT)`).Scan(&reals); err != nil {
+	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM flow_summaries WHERE bytes_out <> CAST(bytes_out AS BIGINT)`).Scan(&reals); err != nil {
 		t.Fatal(err)
 	}
 	if reals != 0 {

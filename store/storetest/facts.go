@@ -131,7 +131,7 @@ func testDepartmentFacts(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	want := store.DepartmentFinding{Finding: F, Host: "ws-2", SystemName: "Benefits", Owner: "ops"}
-	want.HostID, want.Department, want.Evidence = ws2, "DWP", nil
+	want.HostID, want.Department, want.Evidence, want.Kind = ws2, "DWP", nil, store.Software
 	want.FirstSeen, want.LastSeen, want.Changed, want.State = t0.Add(-40*day), t0.Add(-40*day), t0.Add(-40*day), store.Open
 	if diff := cmp.Diff([]store.DepartmentFinding{want}, x.Findings); diff != "" {
 		t.Errorf("first finding (-want +got):\n%s", diff)

@@ -89,7 +89,7 @@ func testFindingLifecycle(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	wantF2 := f2
-	wantF2.HostID, wantF2.Department = a, "DWP"
+	wantF2.HostID, wantF2.Department, wantF2.Kind = a, "DWP", store.Software
 	wantF2.FirstSeen, wantF2.LastSeen, wantF2.Changed, wantF2.State = t0, t0.Add(2*day), t0.Add(3*day), store.Remediated
 	if diff := cmp.Diff(wantF2, fd); diff != "" {
 		t.Errorf("F2 (-want +got):\n%s", diff)
@@ -108,38 +108,47 @@ func testFindingLifecycle(t *testing.T, f *fixture) {
 
 func testFlows(t *testing.T, f *fixture) {
 	a := f.enrol(t, "DWP", "ws-1")
-	ff := store.FlowFinding{ID: "FL1", Pack: "uk", Rule: "egress", Instrument: "BOD-17-01", Effect: "warn", Destination: "Kaspersky",
-		Country: "RU", ASN: 200107, BytesOut: 100, BytesIn: 1000, Flows: 2, First: t0, Last: t0.Add(time.Hour), Evidence: []byte(`{"n":1}`)}
-	up := func(name string, at time.Time, x store.FlowFinding) bool {
-		t.Helper()
-		dup, err := f.st.ApplyFlows(f.ctx, store.FlowUpload{AgentID: a, Digest: digest(name), Received: at, HostID: a, Findings: []store.FlowFinding{x}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return dup
-	}
-	up("f1", t0.Add(time.Hour), ff)
-	later := ff
+	sum, fd := traffic("FL1", "entity:kaspersky", "BOD-17-01", 100, t0, t0.Add(time.Hour))
+	f.flows(t, a, "f1", t0.Add(time.Hour), sum, fd)
+	later := sum
 	later.First, later.Last = t0.Add(-time.Hour), t0.Add(5*time.Hour)
-	up("f2", t0.Add(6*time.Hour), later)
-	if !up("f2", t0.Add(7*time.Hour), later) {
+	f.flows(t, a, "f2", t0.Add(6*time.Hour), later, fd)
+	if !f.flows(t, a, "f2", t0.Add(7*time.Hour), later, fd) {
 		t.Error("same flows digest not duplicate")
 	}
 	got, err := f.st.FlowFindings(f.ctx, f.dwp, store.FindingFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ff
-	want.HostID, want.Department = a, "DWP"
-	want.BytesOut, want.BytesIn, want.Flows, want.First, want.Last = 200, 2000, 4, t0.Add(-time.Hour), t0.Add(5*time.Hour)
+	want := store.FlowFinding{ID: "FL1", HostID: a, Department: "DWP", Pack: "uk", Rule: "egress", Instrument: "BOD-17-01",
+		Title: "Traffic to entity:kaspersky", Effect: "warn", Destination: "entity:kaspersky", Name: "Kaspersky", Country: "RU", ASN: 200107,
+		BytesOut: 200, BytesIn: 200, Flows: 200, First: t0.Add(-time.Hour), Last: t0.Add(5 * time.Hour),
+		State: store.Open, Changed: t0.Add(time.Hour), Evidence: []byte(`{"n":1}`)}
 	if diff := cmp.Diff([]store.FlowFinding{want}, got); diff != "" {
 		t.Errorf("flow findings (-want +got):\n%s", diff)
 	}
-	if h := f.host(t, a); !h.LastFlows.Equal(t0.Add(6 * time.Hour)) {
-		t.Errorf("LastFlows = %v", h.LastFlows)
+	if h := f.host(t, a); !h.LastFlows.Equal(t0.Add(6*time.Hour)) || h.Open != 1 {
+		t.Errorf("LastFlows = %v, open %d; want %v, 1 (the traffic finding)", h.LastFlows, h.Open, t0.Add(6*time.Hour))
 	}
-	if o, _ := f.st.Overview(f.ctx, f.dwp, t0); o.EgressBytesOut != 200 {
-		t.Errorf("EgressBytesOut = %d, want 200", o.EgressBytesOut)
+	o, _ := f.st.Overview(f.ctx, f.dwp, t0)
+	if o.EgressBytesOut != 200 || o.Open != 1 || o.Traffic != 1 || len(o.ByInstrument) != 1 || o.ByInstrument[0].Name != "BOD-17-01" {
+		t.Errorf("overview: egress %d, open %d, traffic %d, by instrument %v; want 200, 1, 1, BOD-17-01", o.EgressBytesOut, o.Open, o.Traffic, o.ByInstrument)
+	}
+	// Traffic no rule judges still counts as egress.
+	other, _ := traffic("", "country:SG", "", 50, t0, t0)
+	if _, err := f.st.ApplyFlows(f.ctx, store.FlowUpload{AgentID: a, Digest: digest("f3"), Received: t0, HostID: a,
+		Summaries: []store.FlowSummary{other}}); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := f.st.Overview(f.ctx, f.dwp, t0); o.EgressBytesOut != 250 || o.Open != 1 {
+		t.Errorf("after traffic no rule judges: egress %d, open %d; want 250, 1", o.EgressBytesOut, o.Open)
+	}
+	ss, err := f.st.FlowSummaries(f.ctx, f.dwp, a)
+	if err != nil || len(ss) != 2 || ss[0].Destination != "entity:kaspersky" || ss[0].BytesOut != 200 {
+		t.Errorf("summaries %+v, %v; want kaspersky with 200 bytes out, then SG", ss, err)
+	}
+	if ss, _ := f.st.FlowSummaries(f.ctx, f.hmrc, a); len(ss) != 0 {
+		t.Errorf("another department's officer reads %d summaries", len(ss))
 	}
 }
 

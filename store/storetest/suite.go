@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 		{"IdempotentUploads", testIdempotentUploads},
 		{"FindingLifecycle", testFindingLifecycle},
 		{"Flows", testFlows},
+		{"StateReasons", testStateReasons},
+		{"Rejudge", testRejudge},
+		{"CatalogueVersion", testCatalogueVersion},
 		{"CounterOverflow", testCounterOverflow},
 		{"WaiverLifecycle", testWaiverLifecycle},
 		{"WaiverRules", testWaiverRules},
@@ -187,4 +190,27 @@ func (f *fixture) auditLen(t *testing.T) int64 {
 		t.Fatalf("verify audit: %v", err)
 	}
 	return n
+}
+
+// traffic is an upload's traffic of n bytes out and in and n flows to
+// destination dest between first and last, and the traffic finding id of
+// instrument inst that a rule made of it.
+func traffic(id, dest, inst string, n uint64, first, last time.Time) (store.FlowSummary, store.Finding) {
+	sum := store.FlowSummary{Destination: dest, Name: "Kaspersky", Country: "RU", ASN: 200107, BytesOut: n, BytesIn: n, Flows: n,
+		First: first, Last: last, Aggregate: []byte(`{"destination":"` + dest + `"}`)}
+	fd := store.Finding{ID: id, Pack: "uk", Rule: "egress", Instrument: inst, Title: "Traffic to " + dest, Effect: "warn",
+		Item: "traffic to Kaspersky", Product: "Kaspersky", Country: "RU", ItemKey: dest, Evidence: []byte(`{"n":1}`)}
+	return sum, fd
+}
+
+// flows applies a flows upload of one destination's traffic and its
+// finding; it reports whether the upload was a duplicate.
+func (f *fixture) flows(t *testing.T, agent, name string, at time.Time, sum store.FlowSummary, fd store.Finding) bool {
+	t.Helper()
+	dup, err := f.st.ApplyFlows(f.ctx, store.FlowUpload{AgentID: agent, Digest: digest(name), Received: at, HostID: agent,
+		Summaries: []store.FlowSummary{sum}, Findings: []store.Finding{fd}})
+	if err != nil {
+		t.Fatalf("flows %q of %q: %v", name, agent, err)
+	}
+	return dup
 }

@@ -110,11 +110,11 @@ func SeedInto(t testing.TB, st *sqlstore.Store) Fleet {
 	f.HMRCFinding = hf.ID
 
 	Flows(t, st, f.DWPHost, "fl1", store.FlowFinding{ID: "FL-dwp-ksn", Pack: "ksn", Rule: "ksn-telemetry", Instrument: "uk-ncsc-2017-russia-av",
-		Effect: "warn", Destination: "entity:kaspersky-ao", Country: "RU", ASN: 200107, BytesOut: 5 << 20, BytesIn: 1 << 20, Flows: 42})
+		Effect: "warn", Destination: "entity:kaspersky-ao", Name: "AO Kaspersky Lab", Country: "RU", ASN: 200107, BytesOut: 5 << 20, BytesIn: 1 << 20, Flows: 42})
 	Flows(t, st, f.DWPHost, "fl2", store.FlowFinding{ID: "FL-dwp-sg", Pack: "geo", Rule: "country", Instrument: "agency-geo",
-		Effect: "warn", Destination: "country:SG", Country: "SG", BytesOut: 3000, Flows: 2})
+		Effect: "warn", Destination: "country:SG", Name: "addresses registered in SG", Country: "SG", BytesOut: 3000, Flows: 2})
 	Flows(t, st, f.HMRCHost, "fl3", store.FlowFinding{ID: "FL-hmrc-cn", Pack: "geo", Rule: "country", Instrument: "agency-geo",
-		Effect: "warn", Destination: "country:CN", Country: "CN", BytesOut: 2 << 20, Flows: 7})
+		Effect: "warn", Destination: "country:CN", Name: "addresses registered in CN", Country: "CN", BytesOut: 2 << 20, Flows: 7})
 
 	w, err := st.RequestWaiver(ctx, DWPOfficer, store.Waiver{FindingID: all[1].ID, Reason: "Kiosk replaced in April",
 		Expiry: Now.AddDate(0, 2, 0), Requested: Now.Add(-time.Hour)})
@@ -151,14 +151,24 @@ func Scan(t testing.TB, st store.Store, id, digest string, at time.Time, h store
 	}
 }
 
-// Flows applies one flows upload of agent id.
+// Flows applies one flows upload of agent id: each flow finding given is
+// its destination's traffic and the traffic finding a rule made of it.
 func Flows(t testing.TB, st store.Store, id, digest string, fs ...store.FlowFinding) {
 	t.Helper()
-	for i := range fs {
-		fs[i].First, fs[i].Last = Now.AddDate(0, 0, -3), Now.Add(-time.Hour)
+	up := store.FlowUpload{AgentID: id, Digest: digest, Received: Now.Add(-time.Hour), HostID: id}
+	for _, x := range fs {
+		first, last := Now.AddDate(0, 0, -3), Now.Add(-time.Hour)
+		name := x.Name
+		if name == "" {
+			name = x.Destination
+		}
+		up.Summaries = append(up.Summaries, store.FlowSummary{Destination: x.Destination, Name: name, Country: x.Country, ASN: x.ASN,
+			BytesOut: x.BytesOut, BytesIn: x.BytesIn, Flows: x.Flows, First: first, Last: last})
+		up.Findings = append(up.Findings, store.Finding{ID: x.ID, Kind: store.Traffic, ItemKey: x.Destination, Pack: x.Pack, Rule: x.Rule,
+			Instrument: x.Instrument, Title: x.Title, URL: x.URL, Effect: x.Effect, Item: "traffic to " + name, Product: name,
+			Country: x.Country, Deadline: x.Deadline, Evidence: x.Evidence})
 	}
-	if _, err := st.ApplyFlows(context.Background(), store.FlowUpload{AgentID: id, Digest: digest, Received: Now.Add(-time.Hour),
-		HostID: id, Findings: fs}); err != nil {
+	if _, err := st.ApplyFlows(context.Background(), up); err != nil {
 		t.Fatalf("applying flows %q of %q: %v", digest, id, err)
 	}
 }

@@ -1,0 +1,215 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/embargo-dev/embargo/store"
+)
+
+// judged is one judgement of a host's findings of one kind: the findings
+// judged now, and what becomes of the host's findings of that kind that
+// are not among them.
+type judged struct {
+	hostID, dept string
+	at           int64
+	lastSeen     int64 // when the findings were last seen; 0: at
+	kind         store.Kind
+	fs           []store.Finding
+	// absent is the next state of a finding not judged now, and why;
+	// an empty state leaves it as it is.
+	absent func(p prior) (state store.FindingState, reason string)
+	// reason is why findings open or reopen when that is not an upload.
+	reason string
+}
+
+// transitions counts what one judgement did, for the audit log.
+type transitions struct {
+	Findings   int `json:"findings"`
+	New        int `json:"new"`
+	Reopened   int `json:"reopened"`
+	Remediated int `json:"remediated"`
+	OutOfScope int `json:"out_of_scope"`
+	Waived     int `json:"waived"`
+	Unwaived   int `json:"unwaived"`
+}
+
+// applyJudged writes j's findings with their lives: a finding is open
+// when new, reopened when it had been remediated or out of scope, waived
+// while an approved waiver is in force and open again once it has
+// expired; absent decides the others. It moves the department's counts
+// and returns what changed; the caller recounts the host (recountHost).
+func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *countDelta) (transitions, error) {
+	fs := j.fs
+	t := transitions{Findings: len(fs)}
+	had, err := s.hostFindings(ctx, tx, j.hostID, j.kind)
+	if err != nil {
+		return t, err
+	}
+	waived, err := s.waiversInForce(ctx, tx, j.hostID, j.at)
+	if err != nil {
+		return t, err
+	}
+	states := make([]prior, len(fs))
+	for i, f := range fs {
+		p, ok := had[f.ID]
+		delete(had, f.ID)
+		next := p
+		inForce := waived[f.ID]
+		switch {
+		case !ok:
+			next = prior{state: string(store.Open), firstSeen: j.at, changed: j.at, reason: j.reason}
+			t.New++
+		case p.state == string(store.Remediated) || p.state == string(store.OutOfScope):
+			next.state, next.reason = string(store.Reopened), j.reason
+			t.Reopened++
+		case !inForce && p.state == string(store.Waived):
+			next.state, next.reason = string(store.Open), ""
+			t.Unwaived++
+		}
+		if inForce && next.state != string(store.Waived) {
+			next.state, next.reason = string(store.Waived), ""
+			t.Waived++
+		}
+		if next.state != p.state {
+			next.changed = j.at
+		}
+		states[i] = next
+		deadline := deadlineTS(f.Deadline)
+		if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
+			counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
+		}
+	}
+	if err := s.upsertFindings(ctx, tx, j, states); err != nil {
+		return t, err
+	}
+	if j.absent == nil {
+		return t, nil
+	}
+	for id, p := range had {
+		next, reason := j.absent(p)
+		if next == "" || string(next) == p.state || p.state == string(store.Remediated) || p.state == string(store.OutOfScope) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET state = ?, changed = ?, reason = ? WHERE id = ?`), string(next), j.at, reason, id); err != nil {
+			return t, fmt.Errorf("end finding %s: %w", id, err)
+		}
+		counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{p.instrument, string(next), p.deadline})
+		switch next {
+		case store.Remediated:
+			t.Remediated++
+		case store.OutOfScope:
+			t.OutOfScope++
+		}
+	}
+	return t, nil
+}
+
+// recountHost counts the host's findings again as the hosts table keeps
+// them, writes them, and tallies the department's totals and trend by
+// the difference (remediated: the findings truly remediated).
+func (s *Store) recountHost(ctx context.Context, tx *sql.Tx, hostID, dept string, old hostCounts, at int64, remediated int) error {
+	var c hostCounts
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT state, deadline FROM findings WHERE host_id = ? AND state IN ('open', 'reopened', 'waived')`), hostID)
+	if err != nil {
+		return fmt.Errorf("count host's findings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state string
+		var deadline int64
+		if err := rows.Scan(&state, &deadline); err != nil {
+			return err
+		}
+		c.add(state, deadline, at)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET open_count = ?, waived_count = ?, overdue_count = ? WHERE id = ?`),
+		c.open, c.waived, c.overdue, hostID); err != nil {
+		return fmt.Errorf("count host's findings: %w", err)
+	}
+	return s.tally(ctx, tx, dept, tm(at), c.open-old.open, c.waived-old.waived, c.overdue-old.overdue, remediated)
+}
+
+// prior is what ingest needs of a finding the host already has.
+type prior struct {
+	state      string
+	instrument string
+	deadline   int64 // noDeadline when none
+	firstSeen  int64
+	changed    int64
+	itemKey    string
+	reason     string
+}
+
+func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kind store.Kind) (map[string]prior, error) {
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason
+		FROM findings WHERE host_id = ? AND kind = ?`), hostID, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("read host's findings: %w", err)
+	}
+	defer rows.Close()
+	had := map[string]prior{}
+	for rows.Next() {
+		var id string
+		var p prior
+		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason); err != nil {
+			return nil, err
+		}
+		had[id] = p
+	}
+	return had, rows.Err()
+}
+
+// waiversInForce are the host's findings with an approved waiver that
+// has not expired at at.
+func (s *Store) waiversInForce(ctx context.Context, tx *sql.Tx, hostID string, at int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT DISTINCT finding_id FROM waivers WHERE host_id = ? AND state = 'approved' AND expiry > ?`), hostID, at)
+	if err != nil {
+		return nil, fmt.Errorf("read host's waivers: %w", err)
+	}
+	defer rows.Close()
+	in := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		in[id] = true
+	}
+	return in, rows.Err()
+}
+
+func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, j judged, states []prior) error {
+	const cols = 23
+	query := `INSERT INTO findings (id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product,
+		supplier, country, deadline, first_seen, last_seen, state, changed, evidence, kind, item_key, reason) VALUES %s
+		ON CONFLICT (id) DO UPDATE SET
+			department = excluded.department, pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument,
+			title = excluded.title, url = excluded.url, effect = excluded.effect, item = excluded.item, version = excluded.version,
+			product = excluded.product, supplier = excluded.supplier, country = excluded.country, deadline = excluded.deadline,
+			last_seen = excluded.last_seen, state = excluded.state, changed = excluded.changed, evidence = excluded.evidence,
+			item_key = excluded.item_key, reason = excluded.reason
+		WHERE findings.host_id = excluded.host_id AND findings.kind = excluded.kind`
+	seen := j.lastSeen
+	if seen == 0 {
+		seen = j.at
+	}
+	err := s.insertRows(ctx, tx, query, cols, len(j.fs), func(i int, args []any) []any {
+		f, p := j.fs[i], states[i]
+		seen := seen
+		if !f.LastSeen.IsZero() {
+			seen = ts(f.LastSeen)
+		}
+		return append(args, f.ID, j.hostID, j.dept, f.Pack, f.Rule, f.Instrument, f.Title, f.URL, f.Effect, f.Item, f.Version, f.Product,
+			f.Supplier, f.Country, deadlineTS(f.Deadline), p.firstSeen, seen, p.state, p.changed, string(f.Evidence),
+			string(j.kind), f.ItemKey, p.reason)
+	})
+	if err != nil {
+		return fmt.Errorf("write findings: %w", err)
+	}
+	return nil
+}
