@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/egress/collect"
+	"github.com/embargo-dev/embargo/internal/country"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -122,7 +123,7 @@ func destinationLabel(ag *collect.Aggregate) string {
 	case ag.EntityName != "":
 		return ag.EntityName
 	case len(ag.RegisteredCountries) > 0:
-		return "addresses registered in " + ag.RegisteredCountries[0]
+		return "addresses registered in " + country.Name(ag.RegisteredCountries[0])
 	}
 	return ag.Destination
 }

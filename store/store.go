@@ -96,6 +96,10 @@ type Store interface {
 	FinishRejudge(ctx context.Context, job RejudgeJob, now time.Time) error
 	// FlowSummaries are a host's traffic per destination.
 	FlowSummaries(ctx context.Context, v Viewer, hostID string) ([]FlowSummary, error)
+	// Destinations is the traffic v may see added up per destination
+	// over hosts, whatever the rules say of it, most bytes out first, at
+	// most limit (0: MaxFactsLimit).
+	Destinations(ctx context.Context, v Viewer, limit int) ([]DestinationTotal, error)
 
 	// Reads, limited to what v may see.
 	Hosts(ctx context.Context, v Viewer, f HostFilter) ([]Host, error)
@@ -182,6 +186,17 @@ type FlowUpload struct {
 	Summaries     []FlowSummary
 	Findings      []Finding
 	PolicyVersion int64
+}
+
+// DestinationTotal is the traffic of hosts to one destination.
+type DestinationTotal struct {
+	Destination string `json:"destination"`
+	Name        string `json:"name"`
+	Country     string `json:"country"` // controlling country, or registered where no entity is known
+	BytesOut    uint64 `json:"bytes_out"`
+	BytesIn     uint64 `json:"bytes_in"`
+	Flows       uint64 `json:"flows"`
+	Hosts       int    `json:"hosts"`
 }
 
 // PolicyVersion is what the fleet is judged by, and how far re-judging

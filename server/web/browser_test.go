@@ -32,7 +32,7 @@ func TestBrowserPages(t *testing.T) {
 		{path: "/departments/DWP", wait: "table", texts: []string{"ws-0142", "ws-0143", "jane.doe@dwp.example", "overdue by"},
 			drawn: []string{"svg.chart.bars"}},
 		{path: "/findings/" + f.DWPFinding, wait: "pre.chain", texts: []string{"Control chain", "AO Kaspersky Lab", "Request a waiver"}},
-		{path: "/egress", wait: "svg.worldmap", texts: []string{"entity:kaspersky-ao", "5.0 MiB"},
+		{path: "/egress", wait: "svg.worldmap", texts: []string{"AO Kaspersky Lab", "Russian Federation", "Controlled from", "5.0 MiB"},
 			drawn: []string{"svg.worldmap"}, minNodes: map[string]int{"svg.worldmap path.country": 200, "path.country.c5": 1}},
 		{path: "/trends", wait: "svg.chart.trend", drawn: []string{"svg.chart.trend"}},
 	}

@@ -10,19 +10,15 @@ import (
 	"github.com/embargo-dev/embargo/store"
 )
 
-// Destination is the traffic of the estate to one restricted
-// destination, added up over its hosts.
+// Destination is the traffic of the estate to one destination, added up
+// over its hosts, with the instruments whose rules judge it.
 type Destination struct {
-	Name       string
-	Country    string
-	Instrument string
-	BytesOut   uint64
-	BytesIn    uint64
-	Flows      uint64
-	Hosts      int
+	store.DestinationTotal
+	Instruments []string
 }
 
-// CountryBytes is the bytes sent to one country.
+// CountryBytes is the bytes sent to destinations controlled from one
+// country.
 type CountryBytes struct {
 	Country string
 	Bytes   uint64
@@ -36,73 +32,69 @@ type egressPage struct {
 	NotOnMap     []string
 	Chart        template.HTML
 	Total        uint64
+	// Judged counts the destinations a rule in force judges.
+	Judged int
 }
 
 func (d *dashboard) egress(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	flows, err := d.st.FlowFindings(r.Context(), v, store.FindingFilter{})
+	dests, err := d.st.Destinations(r.Context(), v, 0)
 	if err != nil {
-		return fmt.Errorf("listing flow findings: %w", err)
+		return fmt.Errorf("adding up egress: %w", err)
 	}
-	d.render(w, http.StatusOK, "egress", egressData(d.page(r, v, "Egress"), flows))
+	flows, err := d.st.FlowFindings(r.Context(), v, store.FindingFilter{OpenOrReopened: true, NoEvidence: true})
+	if err != nil {
+		return fmt.Errorf("listing traffic findings: %w", err)
+	}
+	d.render(w, http.StatusOK, "egress", egressData(d.page(r, v, "Egress"), dests, flows))
 	return nil
 }
 
 // topDestinations is how many destinations the bar chart shows.
 const topDestinations = 15
 
-func egressData(p Page, flows []store.FlowFinding) egressPage {
-	byDest := map[string]*Destination{}
-	hosts := map[string]map[string]bool{}
+// egressData is the page of the estate's traffic to catalogued and
+// listed destinations (all of it, whether a rule judges it or not), with
+// the instruments of the open traffic findings about each.
+func egressData(p Page, totals []store.DestinationTotal, flows []store.FlowFinding) egressPage {
+	insts := map[string]map[string]bool{}
+	for _, f := range flows {
+		if insts[f.Destination] == nil {
+			insts[f.Destination] = map[string]bool{}
+		}
+		insts[f.Destination][f.Instrument] = true
+	}
 	byCountry := map[string]uint64{}
 	var total uint64
-	for _, f := range flows {
-		k := f.Destination
-		dst := byDest[k]
-		if dst == nil {
-			dst = &Destination{Name: k, Country: f.Country, Instrument: f.Instrument}
-			byDest[k] = dst
-			hosts[k] = map[string]bool{}
-		}
-		dst.BytesOut = store.AddCounters(dst.BytesOut, f.BytesOut)
-		dst.BytesIn = store.AddCounters(dst.BytesIn, f.BytesIn)
-		dst.Flows = store.AddCounters(dst.Flows, f.Flows)
-		if !hosts[k][f.HostID] {
-			hosts[k][f.HostID] = true
-			dst.Hosts++
-		}
-		if f.Country != "" {
-			byCountry[f.Country] = store.AddCounters(byCountry[f.Country], f.BytesOut)
-		}
-		total = store.AddCounters(total, f.BytesOut)
-	}
-	dests := make([]Destination, 0, len(byDest))
-	for _, x := range byDest {
-		dests = append(dests, *x)
-	}
-	sort.Slice(dests, func(i, j int) bool {
-		if dests[i].BytesOut != dests[j].BytesOut {
-			return dests[i].BytesOut > dests[j].BytesOut
-		}
-		return dests[i].Name < dests[j].Name
-	})
+	page := egressPage{Page: p}
 	var bars []Bar
-	for i, x := range dests {
-		if i == topDestinations {
-			break
+	for i, x := range totals {
+		dst := Destination{DestinationTotal: x}
+		for inst := range insts[x.Destination] {
+			dst.Instruments = append(dst.Instruments, inst)
 		}
-		bars = append(bars, Bar{Label: x.Name, Value: float64(x.BytesOut), Text: report.Bytes(x.BytesOut)})
+		sort.Strings(dst.Instruments)
+		if len(dst.Instruments) > 0 {
+			page.Judged++
+		}
+		page.Destinations = append(page.Destinations, dst)
+		if x.Country != "" {
+			byCountry[x.Country] = store.AddCounters(byCountry[x.Country], x.BytesOut)
+		}
+		total = store.AddCounters(total, x.BytesOut)
+		if i < topDestinations {
+			bars = append(bars, Bar{Label: x.Name, Value: float64(x.BytesOut), Text: report.Bytes(x.BytesOut)})
+		}
 	}
-	m, missing := worldMap("Bytes sent to restricted destinations, by country", byCountry)
-	countries := make([]CountryBytes, 0, len(byCountry))
+	page.Map, page.NotOnMap = worldMap("Bytes sent, by the country the destination is controlled from", byCountry)
 	for cc, n := range byCountry {
-		countries = append(countries, CountryBytes{cc, n})
+		page.Countries = append(page.Countries, CountryBytes{cc, n})
 	}
-	sort.Slice(countries, func(i, j int) bool {
-		if countries[i].Bytes != countries[j].Bytes {
-			return countries[i].Bytes > countries[j].Bytes
+	sort.Slice(page.Countries, func(i, j int) bool {
+		if page.Countries[i].Bytes != page.Countries[j].Bytes {
+			return page.Countries[i].Bytes > page.Countries[j].Bytes
 		}
-		return countries[i].Country < countries[j].Country
+		return page.Countries[i].Country < page.Countries[j].Country
 	})
-	return egressPage{Page: p, Destinations: dests, Countries: countries, Map: m, NotOnMap: missing,
-		Chart: barChart("Bytes sent by destination", bars), Total: total}
+	page.Chart, page.Total = barChart("Bytes sent by destination", bars), total
+	return page
 }

@@ -28,7 +28,7 @@ func TestPagesRenderHandBuilt(t *testing.T) {
 		"finding": findingData(p, f, nil),
 		"waivers": waiversPage{Page: p},
 		"waiver":  waiverData(p, store.Waiver{ID: 1, State: store.Requested, RequestedBy: "dora"}),
-		"egress":  egressData(p, nil),
+		"egress":  egressData(p, nil, nil),
 		"trends":  trendsPage{Page: p},
 		"error":   errorPage{Page: p, Code: 404, Message: "no"},
 	}

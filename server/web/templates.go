@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/internal/country"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -88,12 +89,14 @@ var funcs = template.FuncMap{
 		}
 		return dateText(t)
 	},
-	"datetime": func(t time.Time) string { return timeText(t, "2006-01-02 15:04 UTC") },
-	"ago":      agoText,
-	"bytes":    report.Bytes,
-	"open":     func(s store.FindingState) bool { return s == store.Open || s == store.Reopened },
-	"due":      dueText,
-	"join":     strings.Join,
+	"datetime":     func(t time.Time) string { return timeText(t, "2006-01-02 15:04 UTC") },
+	"ago":          agoText,
+	"bytes":        report.Bytes,
+	"open":         func(s store.FindingState) bool { return s == store.Open || s == store.Reopened },
+	"due":          dueText,
+	"join":         strings.Join,
+	"country":      country.Name,
+	"countryLabel": country.Label,
 }
 
 func timeText(t time.Time, layout string) string {

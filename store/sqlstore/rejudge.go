@@ -128,3 +128,26 @@ func scanFlowSummary(row interface{ Scan(...any) error }) (store.FlowSummary, er
 	}
 	return f, err
 }
+
+// Destinations adds the traffic v may see up per destination. Sums are
+// taken as floating point, which cannot overflow, and saturated.
+func (s *Store) Destinations(ctx context.Context, v store.Viewer, n int) ([]store.DestinationTotal, error) {
+	if n <= 0 || n > store.MaxFactsLimit {
+		n = store.MaxFactsLimit
+	}
+	cond, args := scope(v, "department")
+	out, err := list(ctx, s, `SELECT destination, MIN(name), MIN(country), SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS b,
+		SUM(CAST(bytes_in AS DOUBLE PRECISION)), SUM(CAST(flows AS DOUBLE PRECISION)), COUNT(*)
+		FROM flow_summaries WHERE 1 = 1`+cond+` GROUP BY destination ORDER BY b DESC, destination LIMIT ?`, append(args, n),
+		func(row interface{ Scan(...any) error }) (store.DestinationTotal, error) {
+			var d store.DestinationTotal
+			var out, in, flows float64
+			err := row.Scan(&d.Destination, &d.Name, &d.Country, &out, &in, &flows, &d.Hosts)
+			d.BytesOut, d.BytesIn, d.Flows = saturate(out), saturate(in), saturate(flows)
+			return d, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("egress destinations: %w", err)
+	}
+	return out, nil
+}

@@ -112,9 +112,9 @@ func SeedInto(t testing.TB, st *sqlstore.Store) Fleet {
 	Flows(t, st, f.DWPHost, "fl1", store.FlowFinding{ID: "FL-dwp-ksn", Pack: "ksn", Rule: "ksn-telemetry", Instrument: "uk-ncsc-2017-russia-av",
 		Effect: "warn", Destination: "entity:kaspersky-ao", Name: "AO Kaspersky Lab", Country: "RU", ASN: 200107, BytesOut: 5 << 20, BytesIn: 1 << 20, Flows: 42})
 	Flows(t, st, f.DWPHost, "fl2", store.FlowFinding{ID: "FL-dwp-sg", Pack: "geo", Rule: "country", Instrument: "agency-geo",
-		Effect: "warn", Destination: "country:SG", Name: "addresses registered in SG", Country: "SG", BytesOut: 3000, Flows: 2})
+		Effect: "warn", Destination: "country:SG", Name: "addresses registered in Singapore", Country: "SG", BytesOut: 3000, Flows: 2})
 	Flows(t, st, f.HMRCHost, "fl3", store.FlowFinding{ID: "FL-hmrc-cn", Pack: "geo", Rule: "country", Instrument: "agency-geo",
-		Effect: "warn", Destination: "country:CN", Name: "addresses registered in CN", Country: "CN", BytesOut: 2 << 20, Flows: 7})
+		Effect: "warn", Destination: "country:CN", Name: "addresses registered in China", Country: "CN", BytesOut: 2 << 20, Flows: 7})
 
 	w, err := st.RequestWaiver(ctx, DWPOfficer, store.Waiver{FindingID: all[1].ID, Reason: "Kiosk replaced in April",
 		Expiry: Now.AddDate(0, 2, 0), Requested: Now.Add(-time.Hour)})
