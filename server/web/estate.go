@@ -29,6 +29,7 @@ const (
 type overviewPage struct {
 	Page
 	O               store.Overview
+	Policy          store.PolicyVersion // Done < Version: the estate is being judged again
 	Departments     []string
 	InstrumentChart template.HTML
 	DepartmentChart template.HTML
@@ -49,13 +50,22 @@ func (d *dashboard) overview(w http.ResponseWriter, r *http.Request, v store.Vie
 	if err != nil {
 		return fmt.Errorf("reading the trend: %w", err)
 	}
-	d.render(w, http.StatusOK, "overview", overviewData(d.page(r, v, "Estate overview"), o, deps, trend))
+	pv, err := d.st.PolicyVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the policy version: %w", err)
+	}
+	title := "Estate overview"
+	if v.Role == store.Officer {
+		title = v.Department + " overview"
+	}
+	d.render(w, http.StatusOK, "overview", overviewData(d.page(r, v, title), o, deps, trend, pv))
 	return nil
 }
 
-func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPoint) overviewPage {
+func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPoint, pv store.PolicyVersion) overviewPage {
+	trend = fromFirstData(trend)
 	return overviewPage{
-		Page: p, O: o, Departments: deps,
+		Page: p, O: o, Departments: deps, Policy: pv,
 		InstrumentChart: barChart("Open findings by instrument", countBars(o.ByInstrument, "")),
 		DepartmentChart: barChart("Open findings by department", countBars(o.ByDepartment, "/departments/")),
 		TrendChart:      trendChart("Findings over the last 30 days", trend),
@@ -153,6 +163,7 @@ func (d *dashboard) trends(w http.ResponseWriter, r *http.Request, v store.Viewe
 	if err != nil {
 		return fmt.Errorf("reading the trend: %w", err)
 	}
+	pts = fromFirstData(pts)
 	d.render(w, http.StatusOK, "trends", trendsPage{Page: d.page(r, v, "Trends"), Days: trendDays, Points: pts,
 		Chart: trendChart(fmt.Sprintf("Findings over the last %d days", trendDays), pts)})
 	return nil
@@ -166,5 +177,17 @@ func (d *dashboard) revokeAgent(w http.ResponseWriter, r *http.Request, v store.
 		return fmt.Errorf("revoking agent %q: %w", id, err)
 	}
 	http.Redirect(w, r, "/hosts/"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// fromFirstData drops the days before the first with any finding: a
+// trend starts where the store's record does, not with weeks of zeros
+// from before the server existed.
+func fromFirstData(pts []store.TrendPoint) []store.TrendPoint {
+	for i, p := range pts {
+		if p.Open != 0 || p.Overdue != 0 || p.Remediated != 0 {
+			return pts[i:]
+		}
+	}
 	return nil
 }
