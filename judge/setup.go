@@ -46,7 +46,7 @@ func Setup(cat *catalog.Catalog, src Source) (*Policy, error) {
 		p.Scale = p.Register.Scale
 	}
 	if len(src.Packs) > 0 {
-		packs, err := policy.Resolve(src.Packs, src.ReadPack)
+		packs, err := policy.Resolve(src.Packs, src.ReadPack, cat)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/embargo-dev/embargo/catalog"
 )
 
 //go:embed packs/*.yaml
@@ -53,12 +55,40 @@ func BuiltinPack(id string) (*Pack, error) {
 }
 
 // Resolve turns pack names into packs: built-in ids, "all" (every
-// built-in pack), and, when readFile is given, files (a name with a path
-// separator or a .yaml/.yml extension), read with it. The CLI and the
-// fleet server choose packs through it.
-func Resolve(names []string, readFile func(string) ([]byte, error)) ([]*Pack, error) {
+// built-in pack), a jurisdiction's group (Groups: "uk", "us-federal", ...,
+// by the countries cat gives the packs' instruments), and, when readFile
+// is given, files (a name with a path separator or a .yaml/.yml
+// extension), read with it. A pack named twice is kept once. The CLI and
+// the fleet server choose packs through it.
+func Resolve(names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
+	all, err := resolve(names, readFile, cat)
+	if err != nil {
+		return nil, err
+	}
+	// The first of each pack named twice ("uk" and one of its ids) is
+	// kept.
+	seen := map[string]bool{}
+	out := all[:0]
+	for _, p := range all {
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func resolve(names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
 	var out []*Pack
 	for _, n := range names {
+		if _, ok := Groups[n]; ok {
+			ps, err := group(n, cat)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ps...)
+			continue
+		}
 		switch {
 		case n == "all":
 			ps, err := Packs()
@@ -79,7 +109,7 @@ func Resolve(names []string, readFile func(string) ([]byte, error)) ([]*Pack, er
 		default:
 			p, err := BuiltinPack(n)
 			if err != nil {
-				return nil, fmt.Errorf("policy pack %q: %w", n, err)
+				return nil, fmt.Errorf("policy pack %q: %w; or a jurisdiction: %s; or \"all\"", n, err, strings.Join(GroupNames(), ", "))
 			}
 			out = append(out, p)
 		}

@@ -37,6 +37,7 @@ func TestAuditCheckpoints(t *testing.T) {
 			t.Fatalf("create-user: %s", stderr)
 		}
 	}
+	// Six changes, and the server noting the catalogue it judges by.
 	serveUntil(t, data, key, cps, func() {
 		for i := range 3 {
 			if _, stderr, code := runIn(t, "", "admin", "create-enrollment-token", "--data", data, "--department", "DWP"); code != 0 {
@@ -46,7 +47,7 @@ func TestAuditCheckpoints(t *testing.T) {
 		}
 	})
 	stdout, stderr, code := runIn(t, "", "audit", "verify", "--data", data, "--checkpoints", cps, "--key", key+".pub")
-	if code != 0 || !strings.Contains(stdout, "vouch for entries 1 to 6") {
+	if code != 0 || !strings.Contains(stdout, "vouch for entries 1 to 7") {
 		t.Fatalf("audit verify of an honest log: exit %d, %q %s", code, stdout, stderr)
 	}
 	lines, _ := os.ReadFile(cps)

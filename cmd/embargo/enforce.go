@@ -43,7 +43,7 @@ subject, which the catalogue rarely gives.`,
 			}
 			var instruments []string
 			if len(policies) > 0 {
-				packs, err := loadPacks(policies)
+				packs, err := loadPacks(policies, cat)
 				if err != nil {
 					return err
 				}

@@ -45,7 +45,7 @@ func (o *flowsOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+flows.ReaderNames())
 	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
-	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, pack files, or "all"`)
+	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), pack files, or "all"`)
 	f.StringVar(&o.classification, "classification", "", "describe the sources: their classification, when no --systems register is given")
 	f.StringSliceVar(&o.tags, "tag", nil, "describe the sources: tags (repeatable)")
 	f.StringVar(&o.systems, "systems", "", "systems register (YAML): sources are matched by its address ranges")

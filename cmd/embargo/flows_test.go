@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +280,30 @@ func TestFlowsWaivers(t *testing.T) {
 	}
 	if len(r.Policy.UnusedWaivers) != 1 || r.Policy.UnusedWaivers[0].ID != "nothing" {
 		t.Errorf("unused waivers %+v", r.Policy.UnusedWaivers)
+	}
+}
+
+// TestFlowsPolicyGroup: --policy uk judges by the UK's packs (the egress
+// pack among them) and no other jurisdiction's.
+func TestFlowsPolicyGroup(t *testing.T) {
+	out, stderr, code := run(t, "flows", "-o", "json", "testdata/zeek-ru/conn.log", "--policy", "uk", "--classification", "SECRET")
+	var r struct {
+		Policy struct {
+			Packs []struct{ ID string } `json:"packs"`
+		} `json:"policy"`
+		Findings []struct{ Pack string } `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, stderr)
+	}
+	var ids []string
+	for _, p := range r.Policy.Packs {
+		ids = append(ids, p.ID)
+		if !strings.HasPrefix(p.ID, "uk-") {
+			t.Errorf("--policy uk judged by %s", p.ID)
+		}
+	}
+	if !slices.Contains(ids, "uk-ncsc-2017-russia-egress") || len(r.Findings) == 0 {
+		t.Errorf("--policy uk: packs %v, %d findings; want the UK egress pack's finding", ids, len(r.Findings))
 	}
 }

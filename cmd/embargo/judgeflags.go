@@ -35,7 +35,7 @@ type judgeOptions struct {
 const maxInputFile = 64 << 20
 
 func (o *judgeOptions) register(f *pflag.FlagSet) {
-	f.StringSliceVar(&o.policies, "policy", nil, `judge findings by these policy packs: built-in ids, pack files, or "all"`)
+	f.StringSliceVar(&o.policies, "policy", nil, `judge findings by these policy packs: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), pack files, or "all"`)
 	f.StringVar(&o.classification, "classification", "", "describe the target: its classification (e.g. OFFICIAL, SECRET, TOP SECRET)")
 	f.StringSliceVar(&o.tags, "tag", nil, "describe the target: tags such as national-security, government-device (repeatable)")
 	f.StringVar(&o.systems, "systems", "", "systems register (YAML) that hosts are matched to")
@@ -92,9 +92,12 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 	return j, nil
 }
 
-// loadPacks resolves --policy: "all", built-in ids, or pack files (a
-// name with a path separator or a .yaml/.yml suffix).
-func loadPacks(names []string) ([]*policy.Pack, error) { return policy.Resolve(names, readBounded) }
+// loadPacks resolves --policy: "all", a jurisdiction's group ("uk",
+// "us-federal", ...), built-in ids, or pack files (a name with a path
+// separator or a .yaml/.yml suffix).
+func loadPacks(names []string, cat *catalog.Catalog) ([]*policy.Pack, error) {
+	return policy.Resolve(names, readBounded, cat)
+}
 
 func readBounded(name string) ([]byte, error) {
 	f, err := os.Open(name)

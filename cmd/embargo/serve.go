@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -17,6 +19,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/server"
 	"github.com/embargo-dev/embargo/store"
 	"github.com/embargo-dev/embargo/store/checkpoint"
@@ -78,6 +82,7 @@ type serveOptions struct {
 	auditKey        string
 	checkpoints     string
 	checkpointEvery time.Duration
+	policies        []string
 }
 
 func newServeCmd() *cobra.Command {
@@ -110,6 +115,7 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.auditKey, "audit-key", "", "private key ('embargo audit keygen') that signs checkpoints of the audit log")
 	f.StringVar(&o.checkpoints, "audit-checkpoints", "", "file the signed checkpoints are appended to (with --audit-key)")
 	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
+	f.StringSliceVar(&o.policies, "policy", nil, `the packs in force while none were set through the API: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), or "all" (the default)`)
 	return cmd
 }
 
@@ -133,6 +139,9 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	}
 	cps, err := o.checkpointConfig()
 	if err != nil {
+		return err
+	}
+	if err := defaultPolicies(ctx, cmd.ErrOrStderr(), st, o.policies); err != nil {
 		return err
 	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
@@ -212,4 +221,37 @@ func (o serveOptions) checkpointConfig() (server.Checkpoints, error) {
 		return server.Checkpoints{}, fmt.Errorf("--audit-key %s: %w", o.auditKey, err)
 	}
 	return server.Checkpoints{Signer: signer, File: o.checkpoints, Every: o.checkpointEvery}, nil
+}
+
+// defaultPolicies stores --policy as the packs in force when none were
+// set (through the API, or by an earlier start), so that every replica of
+// one store judges by the same packs; packs set before are kept, and the
+// flag's difference said.
+func defaultPolicies(ctx context.Context, w io.Writer, st store.Store, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return err
+	}
+	if _, err := policy.Resolve(names, nil, cat); err != nil {
+		return fmt.Errorf("--policy: %w", err)
+	}
+	have, err := st.Policies(ctx)
+	if err != nil {
+		return err
+	}
+	if len(have) == 0 {
+		if err := st.PutPolicies(ctx, store.System, names); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "embargo: packs in force: %s\n", strings.Join(names, ", "))
+		return nil
+	}
+	if !slices.Equal(have, names) {
+		fmt.Fprintf(w, "embargo: packs in force are %s, set before; --policy %s is not applied (change them with PUT /api/v1/policies)\n",
+			strings.Join(have, ", "), strings.Join(names, ", "))
+	}
+	return nil
 }

@@ -12,11 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/embargo-dev/embargo/store/sqlstore"
 )
 
 // runIn runs the built binary with stdin.
@@ -168,5 +171,34 @@ func TestAdminRevokeCommands(t *testing.T) {
 	stdout, stderr, code := runIn(t, "", "audit", "verify", "--data", data)
 	if code != 0 || stdout != "5 entries verified\n" {
 		t.Errorf("audit verify: exit %d, %q %s", code, stdout, stderr)
+	}
+}
+
+// TestServePolicyDefault: --policy sets the packs in force of a store
+// that has none, is refused when it names no pack, and does not replace
+// packs set before.
+func TestServePolicyDefault(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "e.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var w bytes.Buffer
+	if err := defaultPolicies(ctx, &w, st, []string{"narnia"}); err == nil || !strings.Contains(err.Error(), "narnia") {
+		t.Errorf("--policy narnia: %v", err)
+	}
+	if err := defaultPolicies(ctx, &w, st, []string{"uk"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Policies(ctx); !slices.Equal(got, []string{"uk"}) {
+		t.Errorf("packs in force %v, want [uk]", got)
+	}
+	w.Reset()
+	if err := defaultPolicies(ctx, &w, st, []string{"au"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Policies(ctx); !slices.Equal(got, []string{"uk"}) || !strings.Contains(w.String(), "not applied") {
+		t.Errorf("a second start with --policy au: packs %v, said %q; want uk kept and the difference said", got, w.String())
 	}
 }
