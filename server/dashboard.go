@@ -10,5 +10,5 @@ import (
 // "/" behind withSession, which has already attached the user and
 // checked the CSRF token of unsafe requests.
 func (s *Server) dashboard() http.Handler {
-	return web.New(s.st, web.Options{ViewerFrom: viewerFrom, CSRFToken: csrfToken, Now: s.now, Logger: s.log})
+	return web.New(s.st, web.Options{ViewerFrom: viewerFrom, CSRFToken: csrfToken, Now: s.now, Logger: s.log, Catalog: s.cat})
 }

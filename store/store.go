@@ -347,6 +347,12 @@ type DepartmentFacts struct {
 	Findings  []DepartmentFinding `json:"findings"`
 	// Since is what changed after the since given.
 	Since FindingChanges `json:"since"`
+	// Products are the open and waived findings grouped by instrument and
+	// product (or traffic destination) and effect, each with its hosts,
+	// systems and owners counted: the department report's table, by
+	// instrument, then nearest deadline; the first limit of ProductRows.
+	Products    []ProductRow `json:"products"`
+	ProductRows int          `json:"product_rows"`
 	// Expiring counts the approved waivers expiring within FactsWindow;
 	// ExpiringWaivers are the first, soonest first.
 	Expiring        int                `json:"expiring"`
@@ -374,6 +380,29 @@ type DepartmentFinding struct {
 	Host       string `json:"host"`
 	SystemName string `json:"system_name"`
 	Owner      string `json:"owner"`
+}
+
+// ProductRow is one product (or traffic destination) under one
+// instrument in a department: how many hosts, the first system and owner
+// by name and how many there are, the nearest deadline, and how many of
+// its findings are open and waived.
+type ProductRow struct {
+	Instrument string    `json:"instrument"`
+	Title      string    `json:"title"`
+	URL        string    `json:"url"`
+	Kind       Kind      `json:"kind"`
+	Product    string    `json:"product"` // a catalogue product id, or the item's name when none
+	Item       string    `json:"item"`    // an item's name, for an example
+	Supplier   string    `json:"supplier"`
+	Effect     string    `json:"effect"`
+	Deadline   time.Time `json:"deadline,omitzero"`
+	Hosts      int       `json:"hosts"`
+	Open       int       `json:"open"`
+	Waived     int       `json:"waived"`
+	System     string    `json:"system"`
+	Systems    int       `json:"systems"`
+	Owner      string    `json:"owner"`
+	Owners     int       `json:"owners"`
 }
 
 // DepartmentWaiver is a waiver with its host's name.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/server/deptreport"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -58,7 +59,11 @@ func runReport(cmd *cobra.Command, o reportOptions) error {
 		return err
 	}
 	defer st.Close()
-	r, err := deptreport.Build(ctx, st, store.System, o.department, time.Now())
+	cat, err := catalog.Embedded()
+	if err != nil {
+		return err
+	}
+	r, err := deptreport.Build(ctx, st, store.System, o.department, time.Now(), deptreport.CatalogNames(cat))
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func TestReportCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("report -o html: exit %d\n%s", code, errOut)
 	}
-	for _, want := range []string{"<!doctype html>", "@page { size: A4", "DWP: restricted suppliers", "Not compliant: 7 open findings",
+	for _, want := range []string{"<!doctype html>", "@page { margin: 12mm; }", "DWP: restricted suppliers", "Open findings by instrument", "Not compliant: 7 open findings",
 		"jane.doe@dwp.example", "No earlier report was sent."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the HTML report lacks %q", want)

@@ -53,7 +53,13 @@ type Report struct {
 	DueSoon    int `json:"due_in_30_days"`
 	Waived     int `json:"waived"`
 	Remediated int `json:"remediated"`
+	OutOfScope int `json:"out_of_scope"`
 
+	// Sections are the open and waived findings by instrument, one row
+	// per product (or traffic destination): the first Listed rows of
+	// SectionRows.
+	Sections    []Section `json:"sections"`
+	SectionRows int       `json:"section_rows"`
 	// Deadlines are the first Listed open findings with a deadline,
 	// overdue and soonest first, of DeadlineCount.
 	Deadlines     []Deadline `json:"deadlines"`
@@ -102,9 +108,10 @@ type Expiring struct {
 	Reason    string    `json:"reason"`
 }
 
-// Build puts together the report of department dept as v sees it at now.
-// A department v may not see is ErrNotFound.
-func Build(ctx context.Context, st store.Store, v store.Viewer, dept string, now time.Time) (Report, error) {
+// Build puts together the report of department dept as v sees it at now,
+// naming the catalogue's ids by names (nil: ids). A department v may not
+// see is ErrNotFound.
+func Build(ctx context.Context, st store.Store, v store.Viewer, dept string, now time.Time, names Names) (Report, error) {
 	var prev *Snapshot
 	at, snap, err := st.LastReport(ctx, v, dept)
 	switch {
@@ -127,7 +134,8 @@ func Build(ctx context.Context, st store.Store, v store.Viewer, dept string, now
 		return Report{}, fmt.Errorf("reading the standing of %q: %w", dept, err)
 	}
 	r := Report{Department: dept, Generated: now.UTC(), Hosts: x.Hosts, Open: x.Open, Overdue: x.Overdue, DueSoon: x.DueSoon,
-		Waived: x.Waived, Remediated: x.Remediated, DeadlineCount: x.Deadlines, StaleCount: x.Stale,
+		Waived: x.Waived, Remediated: x.Remediated, OutOfScope: x.OutOfScope, DeadlineCount: x.Deadlines, StaleCount: x.Stale,
+		Sections: sections(x.Products, x.ByInstrument, names, now), SectionRows: x.ProductRows,
 		ByInstrument: x.ByInstrument, ExpiringCount: x.Expiring,
 		Deadlines: []Deadline{}, Stale: []StaleHost{}, Expiring: []Expiring{}}
 	for _, f := range x.Findings {

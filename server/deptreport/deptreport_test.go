@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/embargo-dev/embargo/server/web/webtest"
@@ -22,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func build(t *testing.T, st store.Store, v store.Viewer, dept string, now time.Time) Report {
 	t.Helper()
-	r, err := Build(context.Background(), st, v, dept, now)
+	r, err := Build(context.Background(), st, v, dept, now, nil)
 	if err != nil {
 		t.Fatalf("building the report of %s: %v", dept, err)
 	}
@@ -105,7 +107,7 @@ func TestNotVisible(t *testing.T) {
 		v    store.Viewer
 		dept string
 	}{{webtest.HMRCOfficer, "DWP"}, {webtest.DWPOfficer, "HMRC"}, {webtest.Admin, "MOD"}} {
-		if _, err := Build(context.Background(), f.Store, tt.v, tt.dept, webtest.Now); !errors.Is(err, store.ErrNotFound) {
+		if _, err := Build(context.Background(), f.Store, tt.v, tt.dept, webtest.Now, nil); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s building %s: err %v, want ErrNotFound", tt.v.Username, tt.dept, err)
 		}
 	}
@@ -195,6 +197,11 @@ func TestReportPrintsOnOnePage(t *testing.T) {
 	big := build(t, f.Store, webtest.Admin, "DWP", webtest.Now)
 	for i := 0; i < 80; i++ {
 		long := strings.Repeat("very-long-item-name-", 3)
+		sec := Section{Instrument: fmt.Sprintf("instrument-%d", i%9), Title: strings.Repeat("A long instrument title ", 4), Open: 999999, Overdue: 99999}
+		sec.Rows = append(sec.Rows, Row{Product: long + long, Supplier: "Kaspersky Lab JSC (a long supplier name)", Effect: "remove-by",
+			Hosts: 99999, Open: 99999, Waived: 9999, System: "a system with a long name", Systems: 999, Owner: "someone.with.a.long.name@dwp.example",
+			Owners: 999, Deadline: webtest.Now, Overdue: true, DaysLeft: -3000})
+		big.Sections = append(big.Sections, sec)
 		big.Deadlines = append(big.Deadlines, Deadline{FindingID: "F-x", Host: "ws-long-hostname-0001.dwp.example", System: "a system with a long name",
 			Owner: "someone.with.a.long.name@dwp.example", Instrument: "us-ndaa18-s1634", Item: long, Supplier: "kaspersky-ao",
 			Deadline: webtest.Now, Overdue: true, DaysLeft: -3})
@@ -211,7 +218,8 @@ func TestReportPrintsOnOnePage(t *testing.T) {
 	}
 	// Counts of a department of 100,000 findings: wider numbers.
 	big.Open, big.Overdue, big.DueSoon, big.Waived = 100000, 99999, 12345, 54321
-	big.DeadlineCount, big.StaleCount, big.ExpiringCount = 100000, 50000, 20000
+	big.DeadlineCount, big.StaleCount, big.ExpiringCount, big.SectionRows = 100000, 50000, 20000, 100000
+	ctx := webtest.Browser(t)
 	for name, r := range map[string]Report{"seeded": build(t, f.Store, webtest.Admin, "DWP", webtest.Now), "crowded": big} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "report.html")
@@ -222,12 +230,23 @@ func TestReportPrintsOnOnePage(t *testing.T) {
 			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			pdf := webtest.PrintToPDF(t, "file://"+path)
-			if n := webtest.PDFPages(t, pdf); n != 1 {
-				t.Errorf("the report prints on %d pages, want 1", n)
+			if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path)); err != nil {
+				t.Fatal(err)
 			}
-			if size := webtest.PDFSize(t, pdf); !strings.Contains(size, "(A4)") {
-				t.Errorf("page size %q, want A4", size)
+			for _, paper := range []struct {
+				size chromedp.PaperSize
+				info string
+			}{{chromedp.PaperA4, "(A4)"}, {chromedp.PaperLetter, "(letter)"}} {
+				pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(paper.size)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := webtest.PDFPages(t, pdf); n != 1 {
+					t.Errorf("%s: the report prints on %d pages, want 1", paper.info, n)
+				}
+				if size := webtest.PDFSize(t, pdf); !strings.Contains(size, paper.info) {
+					t.Errorf("page size %q, want %s", size, paper.info)
+				}
 			}
 		})
 	}
@@ -301,14 +320,37 @@ func TestLongListsCut(t *testing.T) {
 	if len(r.Deadlines) != Listed || r.DeadlineCount != 240 || r.Open != 240 || r.Overdue != 120 || r.DueSoon != 120 {
 		t.Errorf("deadlines %d listed of %d; open %d, overdue %d, due soon %d", len(r.Deadlines), r.DeadlineCount, r.Open, r.Overdue, r.DueSoon)
 	}
+	// Every open finding is in a row of the report: none is absent.
+	inRows := 0
+	for _, s := range r.Sections {
+		for _, row := range s.Rows {
+			inRows += row.Open
+		}
+	}
+	if inRows != r.Open {
+		t.Errorf("the report's rows hold %d open findings of %d", inRows, r.Open)
+	}
 	var b bytes.Buffer
 	if err := Render(&b, r, "html"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"and 228 more deadlines", "<b>240</b>open"} {
+	for _, want := range []string{"<b>240</b>open"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the page does not say %q", want)
 		}
+	}
+	// A department with more rows than the page prints says how many
+	// it leaves out.
+	r.SectionRows += 40
+	for i := range 40 {
+		r.Sections = append(r.Sections, Section{Instrument: "x", Title: "X", Rows: []Row{{Product: fmt.Sprint("p", i), Open: 1}}})
+	}
+	b.Reset()
+	if err := Render(&b, r, "html"); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("and %d more rows", r.SectionRows-maxRows); !strings.Contains(b.String(), want) {
+		t.Errorf("the page does not say %q", want)
 	}
 }
 

@@ -19,10 +19,13 @@ import (
 // one A4 sheet; the JSON report holds the first Listed of each.
 const (
 	maxDeadlines = 12
-	maxStale     = 6
-	maxExpiring  = 5
-	maxChanges   = 5
+	maxStale     = 5
+	maxExpiring  = 4
+	maxChanges   = 4
 	maxInstr     = 8
+	// maxRows is how many product rows the printed report shows, over
+	// all its instruments.
+	maxRows = 8
 )
 
 //go:embed templates/report.html
@@ -42,6 +45,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		return t.UTC().Format(time.DateOnly)
 	},
 	"signed": func(n int) string { return fmt.Sprintf("%+d", n) },
+	"minus1": func(n int) int { return n - 1 },
+	"effect": effectText,
 	"first":  first,
 	"more":   more,
 	"abs": func(n int) int {
@@ -87,6 +92,27 @@ type pageData struct {
 	CSS  template.CSS
 	Form *SentForm
 	Max  limits
+	// Shown are the sections as printed, at most maxRows rows in all;
+	// Hidden counts the rows of the department they leave out.
+	Shown  []Section
+	Hidden int
+}
+
+// printed cuts sections to n rows in all, dropping the sections left
+// empty; it returns how many rows of total are not shown.
+func printed(secs []Section, n, total int) ([]Section, int) {
+	var out []Section
+	shown := 0
+	for _, s := range secs {
+		if shown == n {
+			break
+		}
+		k := min(len(s.Rows), n-shown)
+		s.Rows = s.Rows[:k]
+		shown += k
+		out = append(out, s)
+	}
+	return out, max(0, total-shown)
 }
 
 type limits struct{ Deadlines, Stale, Expiring, Changes, Instruments int }
@@ -112,8 +138,9 @@ func Render(w io.Writer, r Report, format string) error {
 // not nil.
 func RenderPage(w io.Writer, r Report, form *SentForm) error {
 	var b bytes.Buffer
-	if err := page.Execute(&b, pageData{Report: r, CSS: template.CSS(style), Form: form,
-		Max: limits{maxDeadlines, maxStale, maxExpiring, maxChanges, maxInstr}}); err != nil {
+	d := pageData{Report: r, CSS: template.CSS(style), Form: form, Max: limits{maxDeadlines, maxStale, maxExpiring, maxChanges, maxInstr}}
+	d.Shown, d.Hidden = printed(r.Sections, maxRows, r.SectionRows)
+	if err := page.Execute(&b, d); err != nil {
 		return fmt.Errorf("writing the report of %q as HTML: %w", r.Department, err)
 	}
 	_, err := w.Write(b.Bytes())
@@ -125,4 +152,18 @@ func RenderPage(w io.Writer, r Report, form *SentForm) error {
 func StyleHash() string {
 	sum := sha256.Sum256([]byte(style))
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// effectText is a rule's effect as the report's column says it, before
+// the deadline.
+func effectText(e string) string {
+	switch e {
+	case "prohibit":
+		return "prohibited"
+	case "remove-by":
+		return "remove by"
+	case "warn":
+		return "warning"
+	}
+	return e
 }

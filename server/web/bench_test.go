@@ -56,7 +56,7 @@ func BenchmarkPages(b *testing.B) {
 func BenchmarkDepartmentReport(b *testing.B) {
 	st := benchFleet(b)
 	for b.Loop() {
-		if _, err := deptreport.Build(context.Background(), st, webtest.Admin, "DWP", webtest.Now); err != nil {
+		if _, err := deptreport.Build(context.Background(), st, webtest.Admin, "DWP", webtest.Now, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

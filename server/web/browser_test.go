@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/embargo-dev/embargo/server/web/webtest"
@@ -99,8 +100,9 @@ func TestBrowserPages(t *testing.T) {
 }
 
 // TestBrowserPrintsReportOnOnePage prints the department report served
-// by the dashboard through chromedp, on the page size the report asks
-// for, and counts the pages.
+// by the dashboard through chromedp on A4 and on US Letter, counts the
+// pages, and checks the page box: laid out for print at each paper's
+// width less the report's margins, nothing reaches past it.
 func TestBrowserPrintsReportOnOnePage(t *testing.T) {
 	f := webtest.Seed(t)
 	dora := webtest.DWPOfficer
@@ -124,15 +126,39 @@ func TestBrowserPrintsReportOnOnePage(t *testing.T) {
 	if border != "solid" {
 		t.Errorf("the report's stylesheet did not apply (border %q)", border)
 	}
-	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
-	if err != nil {
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := webtest.PDFPages(t, pdf); n != 1 {
-		t.Errorf("the report prints on %d pages, want 1", n)
-	}
-	if size := webtest.PDFSize(t, pdf); !strings.Contains(size, "(A4)") {
-		t.Errorf("page size %q, want A4", size)
+	const margin = 12 / 25.4 // the report's @page margin, in inches
+	var pdf []byte
+	for _, paper := range []struct {
+		name string
+		size chromedp.PaperSize
+		info string
+	}{{"A4", chromedp.PaperA4, "(A4)"}, {"Letter", chromedp.PaperLetter, "(letter)"}} {
+		width := int64((paper.size.Width - 2*margin) * 96)
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 1000, chromedp.EmulatePortrait)); err != nil {
+			t.Fatal(err)
+		}
+		// The rightmost edge of anything drawn, against the box's width.
+		right, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Math.max(document.documentElement.scrollWidth,
+			...Array.from(document.querySelectorAll("body *")).filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().right))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if right > float64(width)+0.5 {
+			t.Errorf("%s: drawn up to %.1f px, past the page box of %d px", paper.name, right, width)
+		}
+		pdf, err = chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(paper.size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := webtest.PDFPages(t, pdf); n != 1 {
+			t.Errorf("%s: the report prints on %d pages, want 1", paper.name, n)
+		}
+		if size := webtest.PDFSize(t, pdf); !strings.Contains(size, paper.info) {
+			t.Errorf("page size %q, want %s", size, paper.info)
+		}
 	}
 	if strings.Contains(string(pdf), "Mark as sent") {
 		t.Error("the printed report shows the form")

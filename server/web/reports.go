@@ -13,7 +13,7 @@ import (
 // only "mark as sent" moves what the next report counts changes from.
 func (d *dashboard) report(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	dep := r.PathValue("department")
-	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now())
+	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names)
 	if err != nil {
 		return fmt.Errorf("building the report of %q: %w", dep, err)
 	}
@@ -32,7 +32,7 @@ func (d *dashboard) markSent(w http.ResponseWriter, r *http.Request, v store.Vie
 	if v.Role == store.Auditor {
 		return fmt.Errorf("auditors change nothing: %w", store.ErrForbidden)
 	}
-	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now())
+	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names)
 	if err != nil {
 		return fmt.Errorf("building the report of %q: %w", dep, err)
 	}

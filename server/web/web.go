@@ -22,6 +22,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/server/deptreport"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -46,6 +48,8 @@ type Options struct {
 	// Now is the clock (time.Now when nil).
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Catalog names the catalogue's ids on the pages (nil: the ids).
+	Catalog *catalog.Catalog
 }
 
 // dashboard serves the pages.
@@ -53,6 +57,7 @@ type dashboard struct {
 	st    store.Store
 	opts  Options
 	pages *pages
+	names deptreport.Names // nil without a catalogue
 }
 
 // New returns the dashboard's handler, to be mounted at / behind the
@@ -68,6 +73,9 @@ func New(st store.Store, opts Options) http.Handler {
 		opts.CSRFToken = func(*http.Request) string { return "" }
 	}
 	d := &dashboard{st: st, opts: opts, pages: mustParsePages()}
+	if opts.Catalog != nil {
+		d.names = deptreport.CatalogNames(opts.Catalog)
+	}
 	mux := http.NewServeMux()
 	assets, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(assets)))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/server/web/webtest"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -28,7 +29,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // logged in) on a loopback server.
 func serve(t *testing.T, f webtest.Fleet, v *store.Viewer) *httptest.Server {
 	t.Helper()
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := New(f.Store, Options{
+		Catalog: cat,
 		ViewerFrom: func(*http.Request) (store.Viewer, bool) {
 			if v == nil {
 				return store.Viewer{}, false

@@ -72,6 +72,9 @@ func (s *Store) DepartmentFacts(ctx context.Context, v store.Viewer, dept string
 			WHERE f.department = ?`+fcond+` AND f.`+standing+` ORDER BY f.deadline, f.id LIMIT ?`, args(limit), scanDeptFinding); err != nil {
 			return fmt.Errorf("list open findings: %w", err)
 		}
+		if err := s.productRows(ctx, tx, &x, fcond, args, limit); err != nil {
+			return err
+		}
 		if !since.IsZero() {
 			if err := s.changesSince(ctx, tx, &x.Since, fcond, args, ts(since), limit); err != nil {
 				return err
@@ -211,4 +214,41 @@ func rowsOf[T any](ctx context.Context, s *Store, tx *sql.Tx, query string, args
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// productKey groups a department's findings for its report: by
+// instrument, product (the item's name when it has none), effect and
+// kind.
+const productKey = `f.instrument, COALESCE(NULLIF(f.product, ''), f.item), f.effect, f.kind`
+
+// productRows counts and lists the department's open and waived findings
+// grouped by productKey, with their hosts, systems and owners counted.
+// Unlike the other facts this reads every such finding of the department
+// (an aggregate over its range of findings_department), not a few index
+// ranges.
+func (s *Store) productRows(ctx context.Context, tx *sql.Tx, x *store.DepartmentFacts, fcond string, args func(...any) []any, limit int) error {
+	where := ` FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.department = ?` + fcond + ` AND f.state IN ('open', 'reopened', 'waived')`
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM (SELECT 1`+where+` GROUP BY `+productKey+`) g`), args()...).Scan(&x.ProductRows); err != nil {
+		return fmt.Errorf("count products: %w", err)
+	}
+	var err error
+	x.Products, err = rowsOf(ctx, s, tx, `SELECT f.instrument, MIN(f.title), MIN(f.url), f.kind, COALESCE(NULLIF(f.product, ''), f.item), MIN(f.item),
+		MIN(f.supplier), f.effect, MIN(f.deadline), COUNT(DISTINCT f.host_id),
+		CAST(SUM(CASE WHEN f.state IN ('open', 'reopened') THEN 1 ELSE 0 END) AS BIGINT),
+		CAST(SUM(CASE WHEN f.state = 'waived' THEN 1 ELSE 0 END) AS BIGINT),
+		MIN(h.system_name), COUNT(DISTINCT h.system_name), MIN(h.owner), COUNT(DISTINCT h.owner)`+where+`
+		GROUP BY `+productKey+` ORDER BY f.instrument, MIN(f.deadline), COALESCE(NULLIF(f.product, ''), f.item), f.effect LIMIT ?`, args(limit),
+		func(row interface{ Scan(...any) error }) (store.ProductRow, error) {
+			var p store.ProductRow
+			var kind string
+			var deadline int64
+			err := row.Scan(&p.Instrument, &p.Title, &p.URL, &kind, &p.Product, &p.Item, &p.Supplier, &p.Effect, &deadline, &p.Hosts,
+				&p.Open, &p.Waived, &p.System, &p.Systems, &p.Owner, &p.Owners)
+			p.Kind, p.Deadline = store.Kind(kind), deadlineTM(deadline)
+			return p, err
+		})
+	if err != nil {
+		return fmt.Errorf("list products: %w", err)
+	}
+	return nil
 }

@@ -215,3 +215,37 @@ func testCatalogueVersion(t *testing.T, f *fixture) {
 		t.Errorf("after a new catalogue: %+v", p)
 	}
 }
+
+// testProductRows: the report's table groups a department's open and
+// waived findings by instrument and product, counting hosts, systems and
+// owners, with findings without a deadline present too.
+func testProductRows(t *testing.T, f *fixture) {
+	a, b := f.enrol(t, "DWP", "ws-1"), f.enrol(t, "DWP", "ws-2")
+	k := func(id string, deadline time.Time) store.Finding {
+		fd := finding(id, "BOD-17-01", deadline)
+		fd.Product, fd.Rule = "kesl", "r"
+		return fd
+	}
+	w := finding("W-"+a, "NCSC", time.Time{}) // a warning: no deadline
+	w.Product = "tiktok"
+	f.scan(t, a, "s-a", t0, k("K-"+a, t0.Add(10*day)), w)
+	f.scan(t, b, "s-b", t0, k("K-"+b, t0.Add(5*day)))
+	x, err := f.st.DepartmentFacts(f.ctx, f.dwp, "DWP", time.Time{}, t0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.ProductRows != 2 || len(x.Products) != 2 {
+		t.Fatalf("product rows %d %+v; want 2", x.ProductRows, x.Products)
+	}
+	p := x.Products[0]
+	if p.Instrument != "BOD-17-01" || p.Product != "kesl" || p.Hosts != 2 || p.Open != 2 || !p.Deadline.Equal(t0.Add(5*day)) ||
+		p.System != "Benefits" || p.Systems != 1 || p.Owner != "ops" || p.Owners != 1 || p.Kind != store.Software {
+		t.Errorf("kesl row %+v", p)
+	}
+	if q := x.Products[1]; q.Instrument != "NCSC" || q.Product != "tiktok" || !q.Deadline.IsZero() || q.Hosts != 1 {
+		t.Errorf("tiktok row %+v: want it listed, without a deadline", q)
+	}
+	if x, _ := f.st.DepartmentFacts(f.ctx, f.dwp, "DWP", time.Time{}, t0, 1); x.ProductRows != 2 || len(x.Products) != 1 {
+		t.Errorf("limited to 1: %d rows of %d", len(x.Products), x.ProductRows)
+	}
+}

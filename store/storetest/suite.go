@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"StateReasons", testStateReasons},
 		{"Rejudge", testRejudge},
 		{"CatalogueVersion", testCatalogueVersion},
+		{"ProductRows", testProductRows},
 		{"CounterOverflow", testCounterOverflow},
 		{"WaiverLifecycle", testWaiverLifecycle},
 		{"WaiverRules", testWaiverRules},
