@@ -70,12 +70,29 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("after --save: since %+v", r.Since)
 	}
 
+	// -o pdf prints with the real chromium, on each paper.
+	for _, paper := range []struct{ flag, info string }{{"a4", "(A4)"}, {"letter", "(letter)"}} {
+		webtest.Chromium(t)
+		pdf, errOut, code := run(t, "report", "--department", "DWP", "--data", dir, "-o", "pdf", "--paper", paper.flag)
+		if code != 0 {
+			t.Fatalf("report -o pdf --paper %s: exit %d\n%s", paper.flag, code, errOut)
+		}
+		if n := webtest.PDFPages(t, []byte(pdf)); n != 1 {
+			t.Errorf("report -o pdf --paper %s: %d pages, want 1", paper.flag, n)
+		}
+		if size := webtest.PDFSize(t, []byte(pdf)); !strings.Contains(size, paper.info) {
+			t.Errorf("report -o pdf --paper %s: page size %q", paper.flag, size)
+		}
+	}
+
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"report", "--department", "MOD", "--data", dir}, `department "MOD": not found`},
-		{[]string{"report", "--department", "DWP", "--data", dir, "-o", "pdf"}, `unknown output format "pdf"`},
+		{[]string{"report", "--department", "DWP", "--data", dir, "-o", "docx"}, `unknown output format "docx"`},
+		{[]string{"report", "--department", "DWP", "--data", dir, "-o", "pdf", "--paper", "a3"}, `--paper "a3"`},
+		{[]string{"report", "--department", "DWP", "--data", dir, "-o", "pdf", "--browser", "no-such-browser"}, `browser "no-such-browser"`},
 		{[]string{"report", "--data", dir}, `required flag(s) "department" not set`},
 		{[]string{"report", "--department", "DWP", "--data", t.TempDir()}, "no store at"},
 	} {

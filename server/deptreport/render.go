@@ -80,11 +80,13 @@ func first(n int, l any) any {
 	return l
 }
 
-// SentForm is the "mark as sent" form the dashboard adds to the report
-// (hidden when printed).
+// SentForm is what the dashboard adds to the report, hidden when
+// printed: links to the report as a PDF (PDF, the address without its
+// paper), and the "mark as sent" form (when Action is set).
 type SentForm struct {
 	Action string
 	CSRF   string
+	PDF    string
 }
 
 type pageData struct {

@@ -1,13 +1,18 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/server/web/webtest"
+	"github.com/embargo-dev/embargo/store"
 )
 
 // TestBrowserPages loads the dashboard in Debian's chromium (headless,
@@ -162,5 +167,47 @@ func TestBrowserPrintsReportOnOnePage(t *testing.T) {
 	}
 	if strings.Contains(string(pdf), "Mark as sent") {
 		t.Error("the printed report shows the form")
+	}
+}
+
+// TestReportPDF downloads the department report as a PDF from the
+// dashboard, printed by the real chromium, on each paper; another
+// department's is not found, an unknown paper is refused, and a server
+// without a browser says so.
+func TestReportPDF(t *testing.T) {
+	webtest.Chromium(t)
+	f := webtest.Seed(t)
+	dora := webtest.DWPOfficer
+	srv := serve(t, f, &dora)
+	_, page := get(t, srv, "/reports/DWP")
+	if !strings.Contains(page, `href="/reports/DWP/pdf?paper=letter"`) {
+		t.Error("the report page offers no PDF")
+	}
+	for _, paper := range []struct{ q, info string }{{"", "(A4)"}, {"letter", "(letter)"}} {
+		code, body := get(t, srv, "/reports/DWP/pdf?paper="+paper.q)
+		if code != http.StatusOK || !strings.HasPrefix(body, "%PDF-") {
+			t.Fatalf("PDF %q: %d %.100s", paper.q, code, body)
+		}
+		if n := webtest.PDFPages(t, []byte(body)); n != 1 {
+			t.Errorf("PDF %q: %d pages", paper.q, n)
+		}
+		if size := webtest.PDFSize(t, []byte(body)); !strings.Contains(size, paper.info) {
+			t.Errorf("PDF %q: page size %q, want %s", paper.q, size, paper.info)
+		}
+	}
+	if code, _ := get(t, srv, "/reports/HMRC/pdf"); code != http.StatusNotFound {
+		t.Errorf("another department's PDF: %d, want 404", code)
+	}
+	if code, _ := get(t, srv, "/reports/DWP/pdf?paper=a3"); code != http.StatusBadRequest {
+		t.Errorf("paper a3: %d, want 400", code)
+	}
+	cat, _ := catalog.Embedded()
+	h := New(f.Store, Options{Catalog: cat, Browser: "no-such-browser",
+		ViewerFrom: func(*http.Request) (store.Viewer, bool) { return dora, true }, CSRFToken: func(*http.Request) string { return "x" },
+		Now: func() time.Time { return webtest.Now }})
+	nob := httptest.NewServer(h)
+	defer nob.Close()
+	if code, body := get(t, nob, "/reports/DWP/pdf"); code != http.StatusNotImplemented || !strings.Contains(body, "chromium") {
+		t.Errorf("without a browser: %d %.300s; want 501 naming chromium", code, body)
 	}
 }

@@ -50,6 +50,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Catalog names the catalogue's ids on the pages (nil: the ids).
 	Catalog *catalog.Catalog
+	// Browser is the headless browser report PDFs are printed with
+	// (empty: chromium on the PATH).
+	Browser string
 }
 
 // dashboard serves the pages.
@@ -98,6 +101,7 @@ func New(st store.Store, opts Options) http.Handler {
 	page("GET /egress", d.egress)
 	page("GET /trends", d.trends)
 	page("GET /reports/{department}", d.report)
+	page("GET /reports/{department}/pdf", d.reportPDF)
 	page("POST /reports/{department}", d.markSent)
 	page("/", func(http.ResponseWriter, *http.Request, store.Viewer) error {
 		return fmt.Errorf("no such page: %w", store.ErrNotFound)
@@ -133,7 +137,12 @@ func (d *dashboard) withViewer(h func(http.ResponseWriter, *http.Request, store.
 }
 
 // errBadRequest marks an error in what the browser sent.
-var errBadRequest = errors.New("bad request")
+var (
+	errBadRequest = errors.New("bad request")
+	// errUnavailable is a feature this server cannot offer (a PDF with
+	// no browser installed).
+	errUnavailable = errors.New("not available on this server")
+)
 
 // fail writes the error page with the status the error calls for.
 func (d *dashboard) fail(w http.ResponseWriter, r *http.Request, v store.Viewer, err error) {
@@ -147,6 +156,8 @@ func (d *dashboard) fail(w http.ResponseWriter, r *http.Request, v store.Viewer,
 		code, msg = http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrConflict):
 		code, msg = http.StatusConflict, err.Error()
+	case errors.Is(err, errUnavailable):
+		code, msg = http.StatusNotImplemented, err.Error()
 	case errors.Is(err, context.Canceled):
 		return
 	}
