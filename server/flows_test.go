@@ -58,6 +58,13 @@ func testUploadFlows(t *testing.T, e engine) {
 	if x.Destination != "entity:kaspersky-ao" || x.BytesOut != 2048 || x.Department != "DWP" || x.Effect != "prohibit" {
 		t.Fatalf("flow finding %+v", x)
 	}
+	// The finding's page reads the traffic's evidence: its chain, the
+	// catalogue's entry by name.
+	if code, page := f.login("admin").do("GET", "/findings/"+x.ID, nil, nil); code != http.StatusOK ||
+		!strings.Contains(string(page), `<a href="/catalogue/kaspersky-ao">AO Kaspersky Lab</a>`) || strings.Contains(string(page), "cannot be read") ||
+		!strings.Contains(string(page), "ksn-a-p.kaspersky-labs.com") {
+		t.Errorf("the traffic finding's page: %d\n%.3000s", code, page)
+	}
 	// A later report adds up.
 	a.upload("flows", flowsReport(t, 1000), nil)
 	f.login("admin").getJSON("/api/v1/flows?host="+a.id, http.StatusOK, &fs)

@@ -41,6 +41,8 @@ func TestBrowserPages(t *testing.T) {
 		{path: "/egress", wait: "svg.worldmap", texts: []string{"AO Kaspersky Lab", "Russian Federation", "Controlled from", "5.0 MiB"},
 			drawn: []string{"svg.worldmap"}, minNodes: map[string]int{"svg.worldmap path.country": 200, "path.country.c5": 1}},
 		{path: "/trends", wait: "svg.chart.trend", drawn: []string{"svg.chart.trend"}},
+		{path: "/catalogue/kaspersky-ao", wait: "dl.fields", texts: []string{"AO Kaspersky Lab", "Russian Federation", "high confidence", "Instruments that name it"}},
+		{path: "/findings/FL-dwp-ksn", wait: "pre.chain", texts: []string{"Traffic", "AO Kaspersky Lab", "Request a waiver"}},
 	}
 	for _, c := range checks {
 		t.Run(c.path, func(t *testing.T) {

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
+	"github.com/embargo-dev/embargo/internal/country"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
@@ -31,6 +34,12 @@ type findingPage struct {
 	// CanRequest is whether the waiver form is shown: the viewer may act
 	// and the finding stands.
 	CanRequest bool
+	// Names of what the finding is about, from the catalogue (empty when
+	// it does not know the id), and the catalogue entries and instrument
+	// text the evidence rests on.
+	Supplier, Product, Country string
+	Instrument, InstrumentURL  string
+	Entries                    []chainStep
 }
 
 // event is one step of a finding's life.
@@ -56,6 +65,7 @@ func (d *dashboard) finding(w http.ResponseWriter, r *http.Request, v store.View
 		}
 	}
 	p := findingData(d.page(r, v, "Finding "+clip(f.ID, 16)), f, ws)
+	p.name(d.opts.Catalog)
 	p.Host = f.HostID
 	if h, err := d.st.Host(ctx, v, f.HostID); err == nil {
 		p.Host = h.Host
@@ -73,12 +83,42 @@ func findingData(p Page, f store.Finding, ws []store.Waiver) findingPage {
 		CanRequest: p.CanAct && f.State != store.Remediated}
 }
 
+// name fills the names of the finding's ids from cat, and the catalogue
+// entries of its supplier's control chain.
+func (p *findingPage) name(cat *catalog.Catalog) {
+	f := p.F
+	p.Supplier, p.Product, p.Country, p.Instrument, p.InstrumentURL = f.Supplier, f.Product, country.Label(f.Country), f.Title, f.URL
+	if cat == nil {
+		return
+	}
+	if pr := cat.Product(f.Product); pr != nil {
+		p.Product = pr.Name
+	}
+	supplier := f.Supplier
+	if supplier == "" && f.Kind == store.Traffic {
+		supplier = strings.TrimPrefix(f.ItemKey, "entity:")
+	}
+	if e := cat.Entity(supplier); e != nil {
+		p.Supplier = e.Name
+		for _, l := range cat.Chain(e).Links {
+			p.Entries = append(p.Entries, chainStep{ID: l.Entity.ID, Name: l.Entity.Name, Country: country.Name(l.Entity.Country.Code)})
+		}
+	}
+	if in := cat.Instrument(f.Instrument); in != nil {
+		p.Instrument, p.InstrumentURL = in.Title, in.URL
+	}
+}
+
 // history puts together what is known of a finding's life: its first and
 // last sightings, its last change of state, and its waivers.
 func history(f store.Finding, ws []store.Waiver) []event {
 	ev := []event{{f.FirstSeen, "first seen (open)"}}
 	if !f.Changed.IsZero() && !f.Changed.Equal(f.FirstSeen) {
-		ev = append(ev, event{f.Changed, "became " + string(f.State)})
+		what := "became " + stateText(f.State)
+		if f.Reason != "" {
+			what += ": " + f.Reason
+		}
+		ev = append(ev, event{f.Changed, what})
 	}
 	for _, w := range ws {
 		ev = append(ev, event{w.Requested, fmt.Sprintf("waiver #%d requested by %s until %s", w.ID, w.RequestedBy, dateText(w.Expiry))})
@@ -87,7 +127,11 @@ func history(f store.Finding, ws []store.Waiver) []event {
 		}
 	}
 	if !f.LastSeen.IsZero() {
-		ev = append(ev, event{f.LastSeen, "last seen in a scan"})
+		what := "last seen in a scan"
+		if f.Kind == store.Traffic {
+			what = "last seen in traffic uploaded"
+		}
+		ev = append(ev, event{f.LastSeen, what})
 	}
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].At.Before(ev[j].At) })
 	return ev
@@ -102,6 +146,8 @@ type evidence struct {
 	Item        *inventory.Item    `json:"item"`
 	Attribution *attribute.View    `json:"attribution"`
 	Traffic     *collect.Aggregate `json:"traffic"`
+	// Aggregate is the traffic as the server's ingest keeps it.
+	Aggregate *collect.Aggregate `json:"aggregate"`
 }
 
 // entry is report.Entry as it reads back from JSON: the attribution
@@ -126,6 +172,9 @@ func evidenceChain(raw []byte, now time.Time) (string, error) {
 	var ev evidence
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return "", fmt.Errorf("decoding it: %w", err)
+	}
+	if ev.Traffic == nil {
+		ev.Traffic = ev.Aggregate
 	}
 	if d := ev.Finding.DeadlineAfter(ev.Finding.FirstSeen); !d.IsZero() {
 		ev.Finding.Due, ev.Finding.DaysLeft = finding.DueAt(d, now)
@@ -155,3 +204,11 @@ func evidenceChain(raw []byte, now time.Time) (string, error) {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// stateText is a finding's state as a sentence says it.
+func stateText(s store.FindingState) string {
+	if s == store.OutOfScope {
+		return "out of scope"
+	}
+	return string(s)
+}

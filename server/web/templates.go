@@ -15,7 +15,7 @@ import (
 
 // pageNames are the templates of templates/, each a "content" block
 // rendered inside layout.html.
-var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "error"}
+var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "catalogue", "error"}
 
 // pages holds one parsed template set per page.
 type pages struct{ byName map[string]*template.Template }
@@ -97,6 +97,7 @@ var funcs = template.FuncMap{
 	"join":         strings.Join,
 	"country":      country.Name,
 	"countryLabel": country.Label,
+	"state":        stateText,
 }
 
 func timeText(t time.Time, layout string) string {

@@ -99,6 +99,7 @@ func New(st store.Store, opts Options) http.Handler {
 	page("POST /waivers/{id}/approve", d.decideWaiver(true))
 	page("POST /waivers/{id}/reject", d.decideWaiver(false))
 	page("GET /egress", d.egress)
+	page("GET /catalogue/{id}", d.catalogueEntity)
 	page("GET /trends", d.trends)
 	page("GET /reports/{department}", d.report)
 	page("GET /reports/{department}/pdf", d.reportPDF)

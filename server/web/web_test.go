@@ -106,6 +106,8 @@ func TestGoldenPages(t *testing.T) {
 		{"trends", &admin, "/trends"},
 		{"users", &admin, "/users"},
 		{"report", &officer, "/reports/DWP"},
+		{"catalogue", &officer, "/catalogue/kaspersky-ao"},
+		{"finding-traffic", &officer, "/findings/FL-dwp-ksn"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
