@@ -83,7 +83,7 @@ func forms(t *testing.T, page, body, token string) []string {
 
 func TestFormsCarryCSRFAndAuditorGetsNone(t *testing.T) {
 	f := webtest.Seed(t)
-	paths := []string{"/", "/departments/DWP", "/hosts/" + f.DWPHost, "/findings/" + f.DWPFinding, "/waivers",
+	paths := []string{"/", "/departments/DWP", "/hosts/" + f.DWPHost, "/findings/" + f.DWPFinding, "/waivers", "/waivers?finding=" + f.DWPFinding,
 		fmt.Sprintf("/waivers/%d", f.DWPWaiver), "/egress", "/trends", "/reports/DWP"}
 	tests := []struct {
 		v    store.Viewer
@@ -91,10 +91,11 @@ func TestFormsCarryCSRFAndAuditorGetsNone(t *testing.T) {
 	}{
 		{webtest.Auditor, map[string][]string{}},
 		{webtest.DWPOfficer, map[string][]string{
-			"/findings/" + f.DWPFinding: {"/waivers"}, "/waivers": {"/waivers"}, "/reports/DWP": {"/reports/DWP"}}},
+			"/findings/" + f.DWPFinding: {"/waivers"}, "/waivers?finding=" + f.DWPFinding: {"/waivers"}, "/reports/DWP": {"/reports/DWP"}}},
 		{webtest.Admin, map[string][]string{
 			"/findings/" + f.DWPFinding:             {"/waivers"},
-			"/waivers":                              {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver), "/waivers"},
+			"/waivers":                              {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver)},
+			"/waivers?finding=" + f.DWPFinding:      {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver), "/waivers"},
 			fmt.Sprintf("/waivers/%d", f.DWPWaiver): {fmt.Sprintf("/waivers/%d/approve", f.DWPWaiver), fmt.Sprintf("/waivers/%d/reject", f.DWPWaiver)},
 			"/reports/DWP":                          {"/reports/DWP"},
 			"/hosts/" + f.DWPHost:                   {"/hosts/" + f.DWPHost + "/revoke"}}},

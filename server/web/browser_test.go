@@ -33,7 +33,7 @@ func TestBrowserPages(t *testing.T) {
 		minNodes map[string]int
 	}
 	checks := []check{
-		{path: "/", wait: "svg.chart.bars", texts: []string{"Estate overview", "never scanned", "Open findings by instrument", "uk-ncsc-2017-russia-av", "HMRC"},
+		{path: "/", wait: "svg.chart.bars", texts: []string{"Estate overview", "never scanned", "Open findings by instrument", "NCSC letter to permanent", "HMRC"},
 			drawn: []string{"svg.chart.bars", "svg.chart.trend"}, minNodes: map[string]int{"svg.chart.bars rect.bar": 3, "svg.chart.trend polyline": 3}},
 		{path: "/departments/DWP", wait: "table", texts: []string{"ws-0142", "ws-0143", "jane.doe@dwp.example", "overdue by"},
 			drawn: []string{"svg.chart.bars"}},
@@ -85,6 +85,24 @@ func TestBrowserPages(t *testing.T) {
 				t.Errorf("the header's background is %q: the stylesheet did not apply", bg)
 			}
 		})
+	}
+	// No chart's label or value is cut by the chart's edge, at two widths
+	// of the window.
+	for _, width := range []int64{1280, 800} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 1000), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.chart.bars"))); err != nil {
+			t.Fatal(err)
+		}
+		cut, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("svg.chart")).flatMap(svg => {
+			const w = svg.viewBox.baseVal.width;
+			return Array.from(svg.querySelectorAll("text")).filter(t => { const b = t.getBBox(); return b.x < -0.5 || b.x + b.width > w + 0.5; })
+				.map(t => t.textContent);
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cut) > 0 {
+			t.Errorf("window %d px wide: chart texts cut by the chart's edge: %q", width, cut)
+		}
 	}
 	// The map shades the country most bytes went to the darkest.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/egress"), chromedp.WaitVisible(chromedp.CSS("svg.worldmap"))); err != nil {

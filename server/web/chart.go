@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -13,6 +15,7 @@ import (
 // is overdue (drawn over it in the alarm colour).
 type Bar struct {
 	Label   string
+	Tip     string // the label in full, shown on hover; Label when empty
 	Href    string // where the label links to, if anywhere
 	Value   float64
 	Overdue float64
@@ -26,14 +29,20 @@ func barChart(title string, bars []Bar) template.HTML {
 		return template.HTML(`<p class="empty">Nothing to chart.</p>`)
 	}
 	const (
-		width, labelW, textW = 640.0, 200.0, 90.0
-		rowH, barH           = 22.0, 14.0
+		width, labelW = 640.0, 230.0
+		rowH, barH    = 22.0, 14.0
+		// charW is the widest a character of the chart's values is drawn
+		// (style.css: 12px sans-serif digits and letters).
+		charW = 7.5
 	)
-	max := 0.0
+	max, textW := 0.0, 40.0
 	for _, b := range bars {
 		if b.Value > max {
 			max = b.Value
 		}
+		// The value is written beside the longest bar: the bars leave it
+		// the room of the widest value, so that none is cut.
+		textW = math.Max(textW, float64(utf8.RuneCountInString(b.Text))*charW+8)
 	}
 	if max == 0 {
 		max = 1
@@ -45,22 +54,43 @@ func barChart(title string, bars []Bar) template.HTML {
 		width, h, esc(title), esc(title))
 	for i, b := range bars {
 		y := float64(i)*rowH + 2
-		label := esc(clip(b.Label, 30))
+		tip := b.Tip
+		if tip == "" {
+			tip = b.Label
+		}
+		label := fmt.Sprintf(`<title>%s</title>%s`, esc(tip), esc(clip(b.Label, 30)))
 		if b.Href != "" {
 			label = fmt.Sprintf(`<a href="%s">%s</a>`, esc(b.Href), label)
 		}
 		fmt.Fprintf(&s, `<text class="label" x="%g" y="%g" text-anchor="end">%s</text>`, labelW-6, y+barH-3, label)
 		w := span * b.Value / max
 		fmt.Fprintf(&s, `<rect class="bar" x="%g" y="%g" width="%.1f" height="%g"><title>%s: %s</title></rect>`,
-			labelW, y, w, barH, esc(b.Label), esc(b.Text))
+			labelW, y, w, barH, esc(tip), esc(b.Text))
 		if b.Overdue > 0 {
 			fmt.Fprintf(&s, `<rect class="bar overdue" x="%g" y="%g" width="%.1f" height="%g"><title>%s: %g overdue</title></rect>`,
-				labelW, y, span*b.Overdue/max, barH, esc(b.Label), b.Overdue)
+				labelW, y, span*b.Overdue/max, barH, esc(tip), b.Overdue)
 		}
 		fmt.Fprintf(&s, `<text class="value" x="%.1f" y="%g">%s</text>`, labelW+w+4, y+barH-3, esc(b.Text))
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String())
+}
+
+// instrumentBars are counts by instrument as bars labelled by the
+// instrument's title (from names; the id when it has none), the id in the
+// tooltip.
+func instrumentBars(cs []store.Count, names func(id string) string) []Bar {
+	bars := countBars(cs, "")
+	for i := range bars {
+		if names == nil {
+			continue
+		}
+		if t := names(bars[i].Label); t != "" {
+			bars[i].Tip = t + " (pack instrument " + bars[i].Label + ")"
+			bars[i].Label = t
+		}
+	}
+	return bars
 }
 
 // countBars turns the store's counts into bars, each linking to

@@ -58,15 +58,15 @@ func (d *dashboard) overview(w http.ResponseWriter, r *http.Request, v store.Vie
 	if v.Role == store.Officer {
 		title = v.Department + " overview"
 	}
-	d.render(w, http.StatusOK, "overview", overviewData(d.page(r, v, title), o, deps, trend, pv))
+	d.render(w, http.StatusOK, "overview", overviewData(d.page(r, v, title), o, deps, trend, pv, d.instrumentTitle))
 	return nil
 }
 
-func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPoint, pv store.PolicyVersion) overviewPage {
+func overviewData(p Page, o store.Overview, deps []string, trend []store.TrendPoint, pv store.PolicyVersion, names func(string) string) overviewPage {
 	trend = fromFirstData(trend)
 	return overviewPage{
 		Page: p, O: o, Departments: deps, Policy: pv,
-		InstrumentChart: barChart("Open findings by instrument", countBars(o.ByInstrument, "")),
+		InstrumentChart: barChart("Open findings by instrument", instrumentBars(o.ByInstrument, names)),
 		DepartmentChart: barChart("Open findings by department", countBars(o.ByDepartment, "/departments/")),
 		TrendChart:      trendChart("Findings over the last 30 days", trend),
 	}
@@ -98,18 +98,18 @@ func (d *dashboard) department(w http.ResponseWriter, r *http.Request, v store.V
 	if err != nil {
 		return fmt.Errorf("listing the hosts of %q: %w", dep, err)
 	}
-	d.render(w, http.StatusOK, "department", departmentData(d.page(r, v, "Department "+dep), dep, x, hosts))
+	d.render(w, http.StatusOK, "department", departmentData(d.page(r, v, "Department "+dep), dep, x, hosts, d.instrumentTitle))
 	return nil
 }
 
-func departmentData(p Page, dep string, x store.DepartmentFacts, hosts []store.Host) departmentPage {
+func departmentData(p Page, dep string, x store.DepartmentFacts, hosts []store.Host, names func(string) string) departmentPage {
 	// The chart lists instruments by name, so that they keep their place
 	// from one visit to the next.
 	counts := slices.Clone(x.ByInstrument)
 	sort.Slice(counts, func(i, j int) bool { return counts[i].Name < counts[j].Name })
 	return departmentPage{Page: p, Department: dep, AllHosts: x.Hosts, AllOpen: x.Open,
 		Hosts: hosts[:min(len(hosts), maxHostRows)], Findings: x.Findings[:min(len(x.Findings), maxFindingRows)], Stale: x.Stale,
-		InstrumentChart: barChart("Open findings of "+dep+" by instrument", countBars(counts, ""))}
+		InstrumentChart: barChart("Open findings of "+dep+" by instrument", instrumentBars(counts, names))}
 }
 
 type hostPage struct {
@@ -190,4 +190,16 @@ func fromFirstData(pts []store.TrendPoint) []store.TrendPoint {
 		}
 	}
 	return nil
+}
+
+// instrumentTitle is an instrument's title in the catalogue ("" when
+// there is none).
+func (d *dashboard) instrumentTitle(id string) string {
+	if d.opts.Catalog == nil {
+		return ""
+	}
+	if in := d.opts.Catalog.Instrument(id); in != nil {
+		return in.Title
+	}
+	return ""
 }

@@ -21,9 +21,9 @@ func TestPagesRenderHandBuilt(t *testing.T) {
 	f := store.Finding{ID: "F-1", HostID: "h1", Department: "DWP", Instrument: "us-bod-17-01", Item: "kesl <b>",
 		State: store.Open, Deadline: now.AddDate(0, 0, -3), FirstSeen: now.AddDate(0, -1, 0)}
 	pages := map[string]any{
-		"overview": overviewData(p, store.Overview{}, nil, nil, store.PolicyVersion{Version: 2, Done: 1, Reason: "r <x>"}),
+		"overview": overviewData(p, store.Overview{}, nil, nil, store.PolicyVersion{Version: 2, Done: 1, Reason: "r <x>"}, nil),
 		"department": departmentData(p, "DWP", store.DepartmentFacts{Hosts: 1, Open: 1, Findings: []store.DepartmentFinding{{Finding: f, Host: "ws-1"}}},
-			[]store.Host{{ID: "h1", Host: "ws-1"}}),
+			[]store.Host{{ID: "h1", Host: "ws-1"}}, nil),
 		"host":    hostPage{Page: p, Host: store.Host{ID: "h1"}, InventoryError: "broken"},
 		"finding": findingData(p, f, nil),
 		"waivers": waiversPage{Page: p},

@@ -19,8 +19,12 @@ const (
 type waiversPage struct {
 	Page
 	Waivers []store.Waiver
-	// FindingID pre-fills the request form (from ?finding=).
-	FindingID string
+	// Finding is the finding a waiver is requested for (from ?finding=,
+	// the finding page's link): the form names it rather than asking for
+	// an id. Nil: no form, only the way to one.
+	Finding *store.Finding
+	// Items names the waivers' findings by their items.
+	Items map[string]string
 }
 
 func (d *dashboard) waivers(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
@@ -28,8 +32,23 @@ func (d *dashboard) waivers(w http.ResponseWriter, r *http.Request, v store.View
 	if err != nil {
 		return fmt.Errorf("listing waivers: %w", err)
 	}
-	d.render(w, http.StatusOK, "waivers", waiversPage{Page: d.page(r, v, "Waivers"), Waivers: ws,
-		FindingID: clip(r.URL.Query().Get("finding"), 200)})
+	p := waiversPage{Page: d.page(r, v, "Waivers"), Waivers: ws, Items: map[string]string{}}
+	if id := r.URL.Query().Get("finding"); id != "" {
+		f, err := d.st.Finding(r.Context(), v, clip(id, 200))
+		if err != nil {
+			return fmt.Errorf("the finding to waive: %w", err)
+		}
+		p.Finding = &f
+	}
+	for _, x := range ws {
+		if _, ok := p.Items[x.FindingID]; ok {
+			continue
+		}
+		if f, err := d.st.Finding(r.Context(), v, x.FindingID); err == nil {
+			p.Items[x.FindingID] = f.Item
+		}
+	}
+	d.render(w, http.StatusOK, "waivers", p)
 	return nil
 }
 
