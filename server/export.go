@@ -13,7 +13,7 @@ import (
 
 // exportColumns are the CSV export's columns, in order.
 var exportColumns = []string{"id", "host_id", "department", "instrument", "pack", "rule", "effect", "item", "version",
-	"product", "supplier", "country", "deadline", "first_seen", "last_seen", "state", "changed", "title", "url"}
+	"product", "supplier", "country", "deadline", "first_seen", "last_seen", "state", "changed", "title", "url", "kind", "reason"}
 
 // exportPage is how many findings an export reads from the store at a
 // time: the export is streamed, whatever the estate's size.
@@ -108,7 +108,7 @@ func exportJSON(w http.ResponseWriter, page []store.Finding, next func() ([]stor
 func findingRow(f store.Finding) []string {
 	row := []string{f.ID, f.HostID, f.Department, f.Instrument, f.Pack, f.Rule, f.Effect, f.Item, f.Version,
 		f.Product, f.Supplier, f.Country, day(f.Deadline), stamp(f.FirstSeen), stamp(f.LastSeen), string(f.State),
-		stamp(f.Changed), f.Title, f.URL}
+		stamp(f.Changed), f.Title, f.URL, string(f.Kind), f.Reason}
 	for i := range row {
 		row[i] = report.CSVCell(row[i])
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/csv"
 	"math"
 	"net/http"
 	"strings"
@@ -64,6 +65,12 @@ func testUploadFlows(t *testing.T, e engine) {
 		!strings.Contains(string(page), `<a href="/catalogue/kaspersky-ao">AO Kaspersky Lab</a>`) || strings.Contains(string(page), "cannot be read") ||
 		!strings.Contains(string(page), "ksn-a-p.kaspersky-labs.com") {
 		t.Errorf("the traffic finding's page: %d\n%.3000s", code, page)
+	}
+	// The export filters by kind: the traffic finding alone, named so.
+	code, csvBody := f.login("admin").do("GET", "/api/v1/export/findings?format=csv&kind=traffic&state=standing", nil, nil)
+	rows, err := csv.NewReader(bytes.NewReader(csvBody)).ReadAll()
+	if code != http.StatusOK || err != nil || len(rows) != 2 || rows[1][len(rows[1])-2] != "traffic" {
+		t.Errorf("export of traffic findings: %d %v %q", code, err, rows)
 	}
 	// A later report adds up.
 	a.upload("flows", flowsReport(t, 1000), nil)

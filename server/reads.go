@@ -65,7 +65,8 @@ func (s *Server) hosts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hs, err := s.st.Hosts(r.Context(), viewer(r), store.HostFilter{Department: r.URL.Query().Get("department"), Limit: limit, Offset: offset})
+	hs, err := s.st.Hosts(r.Context(), viewer(r), store.HostFilter{Department: r.URL.Query().Get("department"), Query: r.URL.Query().Get("q"),
+		Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
@@ -95,11 +96,19 @@ func (s *Server) inventory(w http.ResponseWriter, r *http.Request) error {
 // findingFilter reads the finding filters of the query.
 func findingFilter(r *http.Request) (store.FindingFilter, error) {
 	q := r.URL.Query()
-	f := store.FindingFilter{Department: q.Get("department"), HostID: q.Get("host"), State: store.FindingState(q.Get("state")), Instrument: q.Get("instrument")}
+	f := store.FindingFilter{Department: q.Get("department"), HostID: q.Get("host"), State: store.FindingState(q.Get("state")), Instrument: q.Get("instrument"),
+		Kind: store.Kind(q.Get("kind")), Query: q.Get("q")}
 	switch f.State {
-	case "", store.Open, store.Waived, store.Remediated, store.Reopened:
+	case "", store.Open, store.Waived, store.Remediated, store.OutOfScope, store.Reopened:
+	case "standing":
+		f.State, f.OpenOrReopened = "", true
 	default:
-		return f, errorf(http.StatusBadRequest, "state=%q: want open, waived, remediated or reopened", f.State)
+		return f, errorf(http.StatusBadRequest, "state=%q: want open, waived, remediated, out_of_scope, reopened or standing (open or reopened)", f.State)
+	}
+	switch f.Kind {
+	case "", store.Software, store.Traffic:
+	default:
+		return f, errorf(http.StatusBadRequest, "kind=%q: want software or traffic", f.Kind)
 	}
 	var err error
 	f.Limit, err = intParam(r, "limit", 0, maxListLimit)

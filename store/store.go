@@ -255,8 +255,11 @@ type HostFilter struct {
 	// overdue findings, then most open, then longest unscanned, then by
 	// name (rather than by department and name).
 	ByAttention bool
-	Limit       int // 0: all
-	Offset      int
+	// Query keeps the hosts whose name, system or owner holds it (any
+	// case).
+	Query  string
+	Limit  int // 0: all
+	Offset int
 }
 
 // FindingFilter narrows Findings and FlowFindings.
@@ -265,6 +268,11 @@ type FindingFilter struct {
 	HostID     string
 	State      FindingState // empty: all
 	Instrument string
+	// Kind keeps one kind of finding; empty: both.
+	Kind Kind
+	// Query keeps the findings whose item, product, supplier or
+	// instrument holds it (any case).
+	Query string
 	// Limit bounds the rows (0: the store's maximum, MaxFindingRows).
 	Limit int
 	// OpenOrReopened lists only open and reopened findings (what the

@@ -140,3 +140,27 @@ func TestAuditorPostsAreForbidden(t *testing.T) {
 		t.Errorf("the waiver changed: %+v %v", w, err)
 	}
 }
+
+// TestListsKeepToTheViewer: the hosts and findings lists, searched or
+// not, show an officer their department's rows alone.
+func TestListsKeepToTheViewer(t *testing.T) {
+	f := webtest.Seed(t)
+	dora := webtest.DWPOfficer
+	srv := serve(t, f, &dora)
+	for _, path := range []string{"/hosts", "/hosts?department=HMRC", "/hosts?q=ws", "/findings", "/findings?department=HMRC",
+		"/findings?q=huawei", "/findings?q=esight&kind=software", "/findings?kind=traffic"} {
+		code, body := get(t, srv, path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", path, code)
+		}
+		for _, other := range []string{f.HMRCHost, f.HMRCFinding, "HMRC servers", "FL-hmrc-cn"} {
+			if strings.Contains(body, other) {
+				t.Errorf("%s shows DWP's officer %q", path, other)
+			}
+		}
+	}
+	_, body := get(t, srv, "/findings?kind=traffic")
+	if !strings.Contains(body, "FL-dwp-ksn") || strings.Contains(body, f.DWPFinding) {
+		t.Error("the traffic findings list does not hold DWP's traffic finding alone")
+	}
+}

@@ -87,6 +87,8 @@ func New(st store.Store, opts Options) http.Handler {
 	}
 	page("GET /{$}", d.overview)
 	page("GET /departments/{d}", d.department)
+	page("GET /hosts", d.hostsList)
+	page("GET /findings", d.findingsList)
 	page("GET /hosts/{id}", d.host)
 	page("GET /findings/{id}", d.finding)
 	page("GET /waivers", d.waivers)

@@ -107,6 +107,9 @@ func TestGoldenPages(t *testing.T) {
 		{"users", &admin, "/users"},
 		{"report", &officer, "/reports/DWP"},
 		{"catalogue", &officer, "/catalogue/kaspersky-ao"},
+		{"hosts", &admin, "/hosts?q=ws-014"},
+		{"findings", &officer, "/findings?q=kaspersky&state=standing"},
+		{"findings-traffic", &admin, "/findings?kind=traffic"},
 		{"finding-traffic", &officer, "/findings/FL-dwp-ksn"},
 	}
 	for _, p := range pages {

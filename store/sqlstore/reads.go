@@ -86,6 +86,11 @@ func (s *Store) Hosts(ctx context.Context, v store.Viewer, f store.HostFilter) (
 		cond += " AND department = ?"
 		args = append(args, f.Department)
 	}
+	if f.Query != "" {
+		pat := likePattern(f.Query)
+		cond += ` AND (LOWER(host) LIKE ? ESCAPE '\' OR LOWER(system_name) LIKE ? ESCAPE '\' OR LOWER(owner) LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat)
+	}
 	order := ` ORDER BY department, host, id`
 	if f.ByAttention {
 		// The order of the hosts_attention index.
@@ -197,7 +202,29 @@ func filter(v store.Viewer, f store.FindingFilter, alias string) (string, []any)
 	if f.Instrument != "" {
 		add(" AND "+alias+"instrument = ?", f.Instrument)
 	}
+	if f.Kind != "" {
+		add(" AND "+alias+"kind = ?", string(f.Kind))
+	}
+	if f.Query != "" {
+		pat := likePattern(f.Query)
+		cond += ` AND (LOWER(` + alias + `item) LIKE ? ESCAPE '\' OR LOWER(` + alias + `product) LIKE ? ESCAPE '\' OR LOWER(` + alias +
+			`supplier) LIKE ? ESCAPE '\' OR LOWER(` + alias + `instrument) LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat, pat)
+	}
 	return cond, args
+}
+
+// maxQuery bounds a search's text.
+const maxQuery = 200
+
+// likePattern is a LIKE pattern of q anywhere, lower case, with LIKE's
+// own characters escaped (by \).
+func likePattern(q string) string {
+	if len(q) > maxQuery {
+		q = strings.ToValidUTF8(q[:maxQuery], "")
+	}
+	q = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q))
+	return "%" + q + "%"
 }
 
 // Findings lists the findings v may see, soonest deadline first (none

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -247,5 +248,57 @@ func testProductRows(t *testing.T, f *fixture) {
 	}
 	if x, _ := f.st.DepartmentFacts(f.ctx, f.dwp, "DWP", time.Time{}, t0, 1); x.ProductRows != 2 || len(x.Products) != 1 {
 		t.Errorf("limited to 1: %d rows of %d", len(x.Products), x.ProductRows)
+	}
+}
+
+// testSearch: hosts and findings found by a part of their names, in any
+// case, LIKE's own characters taken literally, kinds apart.
+func testSearch(t *testing.T, f *fixture) {
+	a, b := f.enrol(t, "DWP", "WS-Kiosk_1"), f.enrol(t, "DWP", "ws-desk%2")
+	k := finding("K", "BOD-17-01", time.Time{})
+	k.Item, k.Product = "Kaspersky Endpoint", "kesl"
+	f.scan(t, a, "s-a", t0, k)
+	sum, fd := traffic("T", "entity:kaspersky", "BOD-17-01", 1, t0, t0)
+	f.flows(t, b, "fl", t0, sum, fd)
+	hosts := func(q string) []string {
+		hs, err := f.st.Hosts(f.ctx, f.dwp, store.HostFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hs {
+			out = append(out, h.Host)
+		}
+		return out
+	}
+	for q, want := range map[string][]string{"kiosk": {"WS-Kiosk_1"}, "k_1": {"WS-Kiosk_1"}, "_": {"WS-Kiosk_1"}, "%": {"ws-desk%2"},
+		"ws-": {"WS-Kiosk_1", "ws-desk%2"}, "nothing": nil, "benefits": {"WS-Kiosk_1"}} {
+		if got := hosts(q); !slices.Equal(got, want) {
+			t.Errorf("hosts %q: %v, want %v", q, got, want)
+		}
+	}
+	ids := func(fl store.FindingFilter) []string {
+		fs, err := f.st.Findings(f.ctx, f.dwp, fl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return findingIDs(fs)
+	}
+	for _, c := range []struct {
+		f    store.FindingFilter
+		want []string
+	}{
+		{store.FindingFilter{Query: "KASPERSKY"}, []string{"K", "T"}},
+		{store.FindingFilter{Query: "endpoint"}, []string{"K"}},
+		{store.FindingFilter{Query: "bod-17"}, []string{"K", "T"}},
+		{store.FindingFilter{Kind: store.Traffic}, []string{"T"}},
+		{store.FindingFilter{Kind: store.Software, Query: "kasp"}, []string{"K"}},
+		{store.FindingFilter{Query: "%"}, nil},
+	} {
+		got := ids(c.f)
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("findings %+v: %v, want %v", c.f, got, c.want)
+		}
 	}
 }

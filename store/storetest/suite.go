@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Rejudge", testRejudge},
 		{"CatalogueVersion", testCatalogueVersion},
 		{"ProductRows", testProductRows},
+		{"Search", testSearch},
 		{"CounterOverflow", testCounterOverflow},
 		{"WaiverLifecycle", testWaiverLifecycle},
 		{"WaiverRules", testWaiverRules},
