@@ -67,7 +67,7 @@ type findingsPage struct {
 	Filter    store.FindingFilter
 	Truncated bool
 	// Export is the CSV export of every finding the filter keeps.
-	Export string
+	Export    string
 	States    []store.FindingState
 	Instrs    []string
 	Titles    map[string]string
