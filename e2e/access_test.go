@@ -6,9 +6,12 @@ import (
 	"net"
 	"net/http"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embargo-dev/embargo/store"
 )
 
 // TestFleetAccessControls runs `embargo serve` (each store) and takes
@@ -88,4 +91,41 @@ func loginCode(base, from, name, password string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestAPITokenFromCLI: `embargo admin create-api-token` prints a token a
+// program reads the running server's API with, in its scope, until
+// `embargo admin revoke-api-token` ends it.
+func TestAPITokenFromCLI(t *testing.T) {
+	st := backend{"sqlite", []string{"--data", t.TempDir()}}
+	f := newFleet(t, st)
+	if code, out := f.agent(t, "DWP", "dwp-ws-01", t.TempDir(), dpkgTarget(t, kesl)); code != 0 {
+		t.Fatalf("agent: exit %d\n%s", code, out)
+	}
+	token := strings.TrimSpace(embargo(t, "", append([]string{"admin", "create-api-token", "--name", "siem", "--role", "officer", "--department", "HMRC"}, st.args...)...))
+	get := func() (int, []store.Host) {
+		req, _ := http.NewRequest("GET", f.srv.url+"/api/v1/hosts", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var hs []store.Host
+		json.NewDecoder(resp.Body).Decode(&hs)
+		return resp.StatusCode, hs
+	}
+	if code, hs := get(); code != http.StatusOK || len(hs) != 0 {
+		t.Errorf("HMRC's token reads %d: %+v; want 200 and none of DWP's hosts", code, hs)
+	}
+	var list []store.APIToken
+	admin := login(t, f.srv.url, "admin", passwords["admin"])
+	admin.do("GET", "/api/v1/tokens", nil, &list)
+	if len(list) != 1 || list[0].Name != "siem" {
+		t.Fatalf("tokens %+v", list)
+	}
+	embargo(t, "", append([]string{"admin", "revoke-api-token", strconv.FormatInt(list[0].ID, 10)}, st.args...)...)
+	if code, _ := get(); code != http.StatusUnauthorized {
+		t.Errorf("after revoke-api-token: %d, want 401", code)
+	}
 }

@@ -26,6 +26,22 @@ func (s *Server) api(rt route) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), agentKey, a))
 			noteActor(r.Context(), "agent", a.ID)
 		case user, admin:
+			if token, ok := bearerToken(r); ok {
+				v, err := s.authToken(r, token)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				r = withToken(r, v)
+				noteActor(r.Context(), "user", v.Username)
+				// A token is never an admin's; an auditor's changes
+				// nothing. The store checks again.
+				if rt.Access == admin || rt.unsafe() && !rt.ReadOnly && v.Role == store.Auditor {
+					s.fail(w, r, errorf(http.StatusForbidden, "a %s token may not do this", v.Role))
+					return
+				}
+				break
+			}
 			sess, v, ok, err := s.session(r)
 			if err != nil {
 				s.fail(w, r, err)

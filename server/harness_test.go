@@ -75,6 +75,7 @@ var apiTests = []struct {
 	{"UploadLimits", testUploadLimits},
 	{"ItemStoredOnce", testItemStoredOnce},
 	{"Rejudge", testRejudge},
+	{"APITokens", testAPITokens},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -78,6 +78,9 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/enrollment-tokens/revoke", Access: admin, handle: (*Server).revokeEnrollmentToken},
 	{Method: "POST", Path: "/api/v1/agents/{id}/revoke", Access: admin, handle: (*Server).revokeAgent},
 	{Method: "POST", Path: "/api/v1/users/{username}/disable", Access: admin, handle: (*Server).disableUser},
+	{Method: "GET", Path: "/api/v1/tokens", Access: user, handle: (*Server).apiTokens},
+	{Method: "POST", Path: "/api/v1/tokens", Access: admin, handle: (*Server).createAPIToken},
+	{Method: "DELETE", Path: "/api/v1/tokens/{id}", Access: admin, handle: (*Server).revokeAPIToken},
 }
 
 // routes builds the handler: the API from the table, the login pages,

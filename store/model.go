@@ -76,6 +76,31 @@ type EnrollmentToken struct {
 	Uses int `json:"uses"`
 }
 
+// APIToken lets a program read the API (and, with an officer's scope,
+// request waivers) without a browser session: a bearer token with a role
+// (officer or auditor, never admin) and an officer's department, until
+// it expires or is revoked. Only the token's SHA-256 is kept.
+type APIToken struct {
+	ID         int64     `json:"id"`
+	Hash       []byte    `json:"-"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	Department string    `json:"department"`
+	CreatedBy  string    `json:"created_by"`
+	Created    time.Time `json:"created"`
+	Expires    time.Time `json:"expires"`
+	Revoked    time.Time `json:"revoked,omitzero"`
+	LastUsed   time.Time `json:"last_used,omitzero"`
+}
+
+// Viewer is who the token acts as: "token:NAME" in the audit log.
+func (t APIToken) Viewer() Viewer {
+	return Viewer{Username: "token:" + t.Name, Role: t.Role, Department: t.Department}
+}
+
+// MaxTokenLife is the longest an API token may be made to last.
+const MaxTokenLife = 366 * 24 * time.Hour
+
 // Agent is an enrolled machine with its own credential (only the
 // secret's SHA-256 is kept).
 type Agent struct {

@@ -60,6 +60,15 @@ type Store interface {
 	RevokeEnrollmentToken(ctx context.Context, v Viewer, tokenHash []byte) error
 	DisableUser(ctx context.Context, v Viewer, username string, now time.Time) error
 
+	// API tokens: admins create (officer or auditor scope, never admin;
+	// expiring within MaxTokenLife) and revoke them, each audited;
+	// APITokenByHash finds a token in force at now (ErrNotFound when
+	// unknown, expired or revoked) and notes its use.
+	CreateAPIToken(ctx context.Context, v Viewer, t APIToken) (APIToken, error)
+	APITokens(ctx context.Context, v Viewer) ([]APIToken, error)
+	RevokeAPIToken(ctx context.Context, v Viewer, id int64, now time.Time) error
+	APITokenByHash(ctx context.Context, hash []byte, now time.Time) (APIToken, error)
+
 	// Ingest. Both are idempotent by (agent, digest): a retried upload
 	// returns duplicate=true and changes nothing. Each runs in one
 	// transaction: an upload is applied whole or not at all.

@@ -23,6 +23,7 @@ func newAdminCmd() *cobra.Command {
 	}
 	cmd.AddCommand(newCreateUserCmd(), newCreateTokenCmd())
 	cmd.AddCommand(newRevokeCmds()...)
+	cmd.AddCommand(newAPITokenCmds()...)
 	return cmd
 }
 

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"CatalogueVersion", testCatalogueVersion},
 		{"ProductRows", testProductRows},
 		{"Search", testSearch},
+		{"APITokens", testAPITokens},
 		{"CounterOverflow", testCounterOverflow},
 		{"WaiverLifecycle", testWaiverLifecycle},
 		{"WaiverRules", testWaiverRules},
