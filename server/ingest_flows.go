@@ -88,8 +88,11 @@ func (s *Server) storeFlows(ctx context.Context, a store.Agent, tr *report.Traff
 func summaryOf(ag *collect.Aggregate) store.FlowSummary {
 	x := store.FlowSummary{Destination: ag.Destination, Name: destinationLabel(ag), Country: ag.ControllingCountry,
 		BytesOut: ag.BytesOut, BytesIn: ag.BytesIn, Flows: ag.Flows, First: ag.First, Last: ag.Last}
-	if x.Country == "" && len(ag.RegisteredCountries) > 0 {
-		x.Country = ag.RegisteredCountries[0]
+	if len(ag.RegisteredCountries) > 0 {
+		x.Registered = ag.RegisteredCountries[0]
+		if x.Country == "" {
+			x.Country = x.Registered
+		}
 	}
 	if len(ag.ASNs) > 0 {
 		x.ASN = ag.ASNs[0]

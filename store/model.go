@@ -254,7 +254,8 @@ type FlowSummary struct {
 	Department  string          `json:"department"`
 	Destination string          `json:"destination"`
 	Name        string          `json:"name"`
-	Country     string          `json:"country"`
+	Country     string          `json:"country"`    // controlling country, or registered where no entity is known
+	Registered  string          `json:"registered"` // the country the addresses are registered in (the first seen)
 	ASN         uint32          `json:"asn"`
 	BytesOut    uint64          `json:"bytes_out"`
 	BytesIn     uint64          `json:"bytes_in"`

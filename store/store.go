@@ -201,7 +201,8 @@ type FlowUpload struct {
 type DestinationTotal struct {
 	Destination string `json:"destination"`
 	Name        string `json:"name"`
-	Country     string `json:"country"` // controlling country, or registered where no entity is known
+	Country     string `json:"country"`    // controlling country, or registered where no entity is known
+	Registered  string `json:"registered"` // the country its addresses are registered in
 	BytesOut    uint64 `json:"bytes_out"`
 	BytesIn     uint64 `json:"bytes_in"`
 	Flows       uint64 `json:"flows"`

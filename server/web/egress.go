@@ -28,6 +28,7 @@ type egressPage struct {
 	Page
 	Destinations []Destination  // most bytes out first
 	Countries    []CountryBytes // most bytes first
+	Registered   []CountryBytes // by the country the addresses are registered in, most bytes first
 	Map          template.HTML
 	NotOnMap     []string
 	Chart        template.HTML
@@ -63,7 +64,7 @@ func egressData(p Page, totals []store.DestinationTotal, flows []store.FlowFindi
 		}
 		insts[f.Destination][f.Instrument] = true
 	}
-	byCountry := map[string]uint64{}
+	byCountry, byRegistered := map[string]uint64{}, map[string]uint64{}
 	var total uint64
 	page := egressPage{Page: p}
 	var bars []Bar
@@ -80,21 +81,31 @@ func egressData(p Page, totals []store.DestinationTotal, flows []store.FlowFindi
 		if x.Country != "" {
 			byCountry[x.Country] = store.AddCounters(byCountry[x.Country], x.BytesOut)
 		}
+		if x.Registered != "" {
+			byRegistered[x.Registered] = store.AddCounters(byRegistered[x.Registered], x.BytesOut)
+		}
 		total = store.AddCounters(total, x.BytesOut)
 		if i < topDestinations {
 			bars = append(bars, Bar{Label: x.Name, Value: float64(x.BytesOut), Text: report.Bytes(x.BytesOut)})
 		}
 	}
 	page.Map, page.NotOnMap = worldMap("Bytes sent, by the country the destination is controlled from", byCountry)
-	for cc, n := range byCountry {
-		page.Countries = append(page.Countries, CountryBytes{cc, n})
-	}
-	sort.Slice(page.Countries, func(i, j int) bool {
-		if page.Countries[i].Bytes != page.Countries[j].Bytes {
-			return page.Countries[i].Bytes > page.Countries[j].Bytes
-		}
-		return page.Countries[i].Country < page.Countries[j].Country
-	})
+	page.Countries, page.Registered = countryList(byCountry), countryList(byRegistered)
 	page.Chart, page.Total = barChart("Bytes sent by destination", bars), total
 	return page
+}
+
+// countryList is bytes by country, most first, then by code.
+func countryList(m map[string]uint64) []CountryBytes {
+	out := make([]CountryBytes, 0, len(m))
+	for cc, n := range m {
+		out = append(out, CountryBytes{cc, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Bytes != out[j].Bytes {
+			return out[i].Bytes > out[j].Bytes
+		}
+		return out[i].Country < out[j].Country
+	})
+	return out
 }

@@ -127,11 +127,11 @@ func (s *Store) ApplyFlows(ctx context.Context, f store.FlowUpload) (bool, error
 
 // addSummaries adds an upload's traffic to the host's summaries.
 func (s *Store) addSummaries(ctx context.Context, tx *sql.Tx, hostID, dept string, received time.Time, sums []store.FlowSummary) error {
-	const cols = 12
-	upsert := `INSERT INTO flow_summaries (host_id, destination, department, name, country, asn,
+	const cols = 13
+	upsert := `INSERT INTO flow_summaries (host_id, destination, department, name, country, registered, asn,
 		bytes_out, bytes_in, flows, first_at, last_at, aggregate) VALUES %s
 		ON CONFLICT (host_id, destination) DO UPDATE SET
-			department = excluded.department, name = excluded.name, country = excluded.country, asn = excluded.asn,
+			department = excluded.department, name = excluded.name, country = excluded.country, registered = excluded.registered, asn = excluded.asn,
 			bytes_out = ` + s.d.least + `(flow_summaries.bytes_out + excluded.bytes_out, ` + maxCounter + `),
 			bytes_in = ` + s.d.least + `(flow_summaries.bytes_in + excluded.bytes_in, ` + maxCounter + `),
 			flows = ` + s.d.least + `(flow_summaries.flows + excluded.flows, ` + maxCounter + `),
@@ -147,7 +147,7 @@ func (s *Store) addSummaries(ctx context.Context, tx *sql.Tx, hostID, dept strin
 		if last.IsZero() {
 			last = received
 		}
-		return append(args, hostID, x.Destination, dept, x.Name, x.Country, int64(x.ASN),
+		return append(args, hostID, x.Destination, dept, x.Name, x.Country, x.Registered, int64(x.ASN),
 			clamp(x.BytesOut), clamp(x.BytesIn), clamp(x.Flows), ts(first), ts(last), string(x.Aggregate))
 	})
 	if err != nil {

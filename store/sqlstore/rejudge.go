@@ -114,13 +114,13 @@ func (s *Store) FlowSummaries(ctx context.Context, v store.Viewer, hostID string
 	return out, nil
 }
 
-const summaryCols = `host_id, department, destination, name, country, asn, bytes_out, bytes_in, flows, first_at, last_at, aggregate`
+const summaryCols = `host_id, department, destination, name, country, registered, asn, bytes_out, bytes_in, flows, first_at, last_at, aggregate`
 
 func scanFlowSummary(row interface{ Scan(...any) error }) (store.FlowSummary, error) {
 	var f store.FlowSummary
 	var asn, out, in, flows, first, last int64
 	var agg string
-	err := row.Scan(&f.HostID, &f.Department, &f.Destination, &f.Name, &f.Country, &asn, &out, &in, &flows, &first, &last, &agg)
+	err := row.Scan(&f.HostID, &f.Department, &f.Destination, &f.Name, &f.Country, &f.Registered, &asn, &out, &in, &flows, &first, &last, &agg)
 	f.ASN, f.BytesOut, f.BytesIn, f.Flows = uint32(asn), uint64(out), uint64(in), uint64(flows)
 	f.First, f.Last = tm(first), tm(last)
 	if agg != "" {
@@ -136,13 +136,13 @@ func (s *Store) Destinations(ctx context.Context, v store.Viewer, n int) ([]stor
 		n = store.MaxFactsLimit
 	}
 	cond, args := scope(v, "department")
-	out, err := list(ctx, s, `SELECT destination, MIN(name), MIN(country), SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS b,
+	out, err := list(ctx, s, `SELECT destination, MIN(name), MIN(country), MIN(registered), SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS b,
 		SUM(CAST(bytes_in AS DOUBLE PRECISION)), SUM(CAST(flows AS DOUBLE PRECISION)), COUNT(*)
 		FROM flow_summaries WHERE 1 = 1`+cond+` GROUP BY destination ORDER BY b DESC, destination LIMIT ?`, append(args, n),
 		func(row interface{ Scan(...any) error }) (store.DestinationTotal, error) {
 			var d store.DestinationTotal
 			var out, in, flows float64
-			err := row.Scan(&d.Destination, &d.Name, &d.Country, &out, &in, &flows, &d.Hosts)
+			err := row.Scan(&d.Destination, &d.Name, &d.Country, &d.Registered, &out, &in, &flows, &d.Hosts)
 			d.BytesOut, d.BytesIn, d.Flows = saturate(out), saturate(in), saturate(flows)
 			return d, err
 		})

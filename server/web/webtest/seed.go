@@ -162,7 +162,11 @@ func Flows(t testing.TB, st store.Store, id, digest string, fs ...store.FlowFind
 		if name == "" {
 			name = x.Destination
 		}
-		up.Summaries = append(up.Summaries, store.FlowSummary{Destination: x.Destination, Name: name, Country: x.Country, ASN: x.ASN,
+		registered := x.Country
+		if x.Destination == "entity:kaspersky-ao" {
+			registered = "CH" // Kaspersky's network in Switzerland, controlled from Russia
+		}
+		up.Summaries = append(up.Summaries, store.FlowSummary{Destination: x.Destination, Name: name, Country: x.Country, Registered: registered, ASN: x.ASN,
 			BytesOut: x.BytesOut, BytesIn: x.BytesIn, Flows: x.Flows, First: first, Last: last})
 		up.Findings = append(up.Findings, store.Finding{ID: x.ID, Kind: store.Traffic, ItemKey: x.Destination, Pack: x.Pack, Rule: x.Rule,
 			Instrument: x.Instrument, Title: x.Title, URL: x.URL, Effect: x.Effect, Item: "traffic to " + name, Product: name,

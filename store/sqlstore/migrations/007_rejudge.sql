@@ -21,6 +21,7 @@ CREATE TABLE flow_summaries (
 	department TEXT NOT NULL,
 	name TEXT NOT NULL,
 	country TEXT NOT NULL,
+	registered TEXT NOT NULL DEFAULT '',
 	asn BIGINT NOT NULL,
 	bytes_out BIGINT NOT NULL,
 	bytes_in BIGINT NOT NULL,
