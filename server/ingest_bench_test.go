@@ -58,7 +58,8 @@ func benchReport(b *testing.B, n int) []byte {
 // BenchmarkIngest splits the server's cost of one 2,000-item inventory
 // upload (what bench/fleet.sh measures through HTTP) into its stages:
 // decoding the report, attributing and judging it, and the whole
-// applyScan with the SQLite store's transaction.
+// applyScan with the SQLite store's transaction; and the cost of judging
+// the host again after a change of packs.
 //
 //	go test -run '^$' -bench Ingest -benchtime 20x -count 5 ./server/
 func BenchmarkIngest(b *testing.B) {
@@ -110,13 +111,31 @@ func BenchmarkIngest(b *testing.B) {
 			}
 		}
 	})
+	i := 0
 	b.Run("apply", func(b *testing.B) {
-		i := 0
 		for b.Loop() {
 			i++
 			d := sha256.Sum256(fmt.Appendf(nil, "upload %d", i))
 			if _, _, err := s.applyScan(ctx, agent, body, hex.EncodeToString(d[:]), now.Add(time.Duration(i)*time.Second)); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	// Judging the host again from its stored inventory after a change of
+	// packs, as the re-judger does (read, decode, attribute, judge,
+	// apply): against "apply", the upload of the same inventory.
+	b.Run("rejudge", func(b *testing.B) {
+		packs := [][]string{{"uk"}, {"all"}}
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			if err := st.PutPolicies(ctx, store.System, packs[i%2]); err != nil {
+				b.Fatal(err)
+			}
+			s.forget()
+			b.StartTimer()
+			if n, err := s.Rejudge(ctx); err != nil || n != 1 {
+				b.Fatalf("re-judged %d hosts: %v", n, err)
 			}
 		}
 	})
