@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/internal/country"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/store"
@@ -62,10 +63,37 @@ type Page struct {
 	// as sent (officers and admins); auditors see no forms.
 	CanAct  bool
 	IsAdmin bool
+	// Names names the catalogue's ids in templates ($.Names.Entity ...).
+	Names Names
+}
+
+// Names gives the catalogue's names of ids; an unknown id, or no
+// catalogue, is its own name.
+type Names struct{ cat *catalog.Catalog }
+
+// Entity is an entity's name.
+func (n Names) Entity(id string) string {
+	if n.cat != nil {
+		if e := n.cat.Entity(id); e != nil {
+			return e.Name
+		}
+	}
+	return id
+}
+
+// Instrument is an instrument's title.
+func (n Names) Instrument(id string) string {
+	if n.cat != nil {
+		if in := n.cat.Instrument(id); in != nil {
+			return in.Title
+		}
+	}
+	return id
 }
 
 func (d *dashboard) page(r *http.Request, v store.Viewer, title string) Page {
 	return Page{
+		Names:   Names{d.opts.Catalog},
 		Title:   title,
 		Viewer:  v,
 		CSRF:    d.opts.CSRFToken(r),
