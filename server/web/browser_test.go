@@ -1,8 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +111,9 @@ func TestBrowserPages(t *testing.T) {
 		if len(cut) > 0 {
 			t.Errorf("window %d px wide: chart texts cut by the chart's edge: %q", width, cut)
 		}
+		// The instruments' chart as the browser draws it, against its
+		// golden screenshot at this width (-update writes it).
+		compareScreenshot(t, fmt.Sprintf("testdata/screenshots/overview-instruments-%d.png", width), elementShot(t, ctx, width, "section svg.chart.bars"))
 	}
 	// The map shades the country most bytes went to the darkest.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/egress"), chromedp.WaitVisible(chromedp.CSS("svg.worldmap"))); err != nil {
@@ -230,4 +241,91 @@ func TestReportPDF(t *testing.T) {
 	if code, body := get(t, nob, "/reports/DWP/pdf"); code != http.StatusNotImplemented || !strings.Contains(body, "chromium") {
 		t.Errorf("without a browser: %d %.300s; want 501 naming chromium", code, body)
 	}
+}
+
+// elementShot is a PNG of the first element sel selects, cut from a
+// screenshot of a window width pixels wide and tall enough that nothing
+// scrolls or overlaps it.
+func elementShot(t *testing.T, ctx context.Context, width int64, sel string) []byte {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 2400)); err != nil {
+		t.Fatal(err)
+	}
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { window.scrollTo(0, 0);
+		const r = document.querySelector(`+"`"+sel+"`"+`).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()`))
+	if err != nil || len(box) != 4 {
+		t.Fatalf("the box of %s: %v %v", sel, box, err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := image.Rect(int(box[0]), int(box[1]), int(box[0]+box[2]+0.5), int(box[1]+box[3]+0.5)).Intersect(img.Bounds())
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(out, out.Bounds(), img, r.Min, draw.Src)
+	var b bytes.Buffer
+	if err := png.Encode(&b, out); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// compareScreenshot checks a PNG against the golden file: the same size,
+// and at most 2% of its pixels off by more than a faint shade (fonts'
+// anti-aliasing differs a little between machines; a clipped label or
+// value, a lost bar or a moved label does not pass). -update writes it.
+func compareScreenshot(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	a, err := png.Decode(bytes.NewReader(want))
+	if err != nil {
+		t.Fatalf("%s: %v", golden, err)
+	}
+	b, err := png.Decode(bytes.NewReader(got))
+	if err != nil {
+		t.Fatalf("the screenshot: %v", err)
+	}
+	if a.Bounds() != b.Bounds() {
+		t.Errorf("%s: the screenshot is %v, the golden %v", golden, b.Bounds(), a.Bounds())
+		return
+	}
+	off, all := 0, 0
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			all++
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if diff(r1, r2) > 0x3000 || diff(g1, g2) > 0x3000 || diff(b1, b2) > 0x3000 {
+				off++
+			}
+		}
+	}
+	if off*50 > all {
+		out := filepath.Join(t.TempDir(), filepath.Base(golden))
+		os.WriteFile(out, got, 0o644)
+		t.Errorf("%s: %d of %d pixels differ (more than 2%%); the screenshot is in %s", golden, off, all, out)
+	}
+}
+
+func diff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
