@@ -133,6 +133,13 @@ type Store interface {
 	// see, or (for admins and auditors) one without hosts, is
 	// ErrNotFound.
 	DepartmentFacts(ctx context.Context, v Viewer, dept string, since, now time.Time, limit int) (DepartmentFacts, error)
+	// DepartmentProducts are the department's open and waived findings
+	// grouped by instrument, product (or traffic destination) and effect,
+	// each with its hosts, systems and owners counted: the department
+	// report's table, by instrument, then nearest deadline; the first
+	// limit (1 to MaxFactsLimit) of rows in all. Unlike DepartmentFacts it
+	// reads every such finding of the department.
+	DepartmentProducts(ctx context.Context, v Viewer, dept string, limit int) (rows []ProductRow, total int, err error)
 
 	// Waivers: officers and admins request; only an admin other than the
 	// requester approves or rejects. An approved waiver in force makes
@@ -365,12 +372,6 @@ type DepartmentFacts struct {
 	Findings  []DepartmentFinding `json:"findings"`
 	// Since is what changed after the since given.
 	Since FindingChanges `json:"since"`
-	// Products are the open and waived findings grouped by instrument and
-	// product (or traffic destination) and effect, each with its hosts,
-	// systems and owners counted: the department report's table, by
-	// instrument, then nearest deadline; the first limit of ProductRows.
-	Products    []ProductRow `json:"products"`
-	ProductRows int          `json:"product_rows"`
 	// Expiring counts the approved waivers expiring within FactsWindow;
 	// ExpiringWaivers are the first, soonest first.
 	Expiring        int                `json:"expiring"`

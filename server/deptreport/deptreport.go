@@ -133,9 +133,13 @@ func Build(ctx context.Context, st store.Store, v store.Viewer, dept string, now
 	if err != nil {
 		return Report{}, fmt.Errorf("reading the standing of %q: %w", dept, err)
 	}
+	products, productRows, err := st.DepartmentProducts(ctx, v, dept, Listed)
+	if err != nil {
+		return Report{}, fmt.Errorf("reading the products of %q: %w", dept, err)
+	}
 	r := Report{Department: dept, Generated: now.UTC(), Hosts: x.Hosts, Open: x.Open, Overdue: x.Overdue, DueSoon: x.DueSoon,
 		Waived: x.Waived, Remediated: x.Remediated, OutOfScope: x.OutOfScope, DeadlineCount: x.Deadlines, StaleCount: x.Stale,
-		Sections: sections(x.Products, x.ByInstrument, names, now), SectionRows: x.ProductRows,
+		Sections: sections(products, x.ByInstrument, names, now), SectionRows: productRows,
 		ByInstrument: x.ByInstrument, ExpiringCount: x.Expiring,
 		Deadlines: []Deadline{}, Stale: []StaleHost{}, Expiring: []Expiring{}}
 	for _, f := range x.Findings {

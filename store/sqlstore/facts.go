@@ -72,9 +72,6 @@ func (s *Store) DepartmentFacts(ctx context.Context, v store.Viewer, dept string
 			WHERE f.department = ?`+fcond+` AND f.`+standing+` ORDER BY f.deadline, f.id LIMIT ?`, args(limit), scanDeptFinding); err != nil {
 			return fmt.Errorf("list open findings: %w", err)
 		}
-		if err := s.productRows(ctx, tx, &x, fcond, args, limit); err != nil {
-			return err
-		}
 		if !since.IsZero() {
 			if err := s.changesSince(ctx, tx, &x.Since, fcond, args, ts(since), limit); err != nil {
 				return err
@@ -221,34 +218,53 @@ func rowsOf[T any](ctx context.Context, s *Store, tx *sql.Tx, query string, args
 // kind.
 const productKey = `f.instrument, COALESCE(NULLIF(f.product, ''), f.item), f.effect, f.kind`
 
-// productRows counts and lists the department's open and waived findings
-// grouped by productKey, with their hosts, systems and owners counted.
-// Unlike the other facts this reads every such finding of the department
-// (an aggregate over its range of findings_department), not a few index
-// ranges.
-func (s *Store) productRows(ctx context.Context, tx *sql.Tx, x *store.DepartmentFacts, fcond string, args func(...any) []any, limit int) error {
-	where := ` FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.department = ?` + fcond + ` AND f.state IN ('open', 'reopened', 'waived')`
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM (SELECT 1`+where+` GROUP BY `+productKey+`) g`), args()...).Scan(&x.ProductRows); err != nil {
-		return fmt.Errorf("count products: %w", err)
+// DepartmentProducts reads the department's open and waived findings
+// grouped by productKey, with their hosts, systems and owners counted, in
+// one pass: every group is read and counted, the first limit kept.
+func (s *Store) DepartmentProducts(ctx context.Context, v store.Viewer, dept string, limit int) ([]store.ProductRow, int, error) {
+	what := fmt.Sprintf("products of department %q", dept)
+	if limit < 1 || limit > store.MaxFactsLimit {
+		return nil, 0, fmt.Errorf("%s: %w: limit %d is not 1-%d", what, store.ErrInvalid, limit, store.MaxFactsLimit)
 	}
-	var err error
-	x.Products, err = rowsOf(ctx, s, tx, `SELECT f.instrument, MIN(f.title), MIN(f.url), f.kind, COALESCE(NULLIF(f.product, ''), f.item), MIN(f.item),
-		MIN(f.supplier), f.effect, MIN(f.deadline), COUNT(DISTINCT f.host_id),
-		CAST(SUM(CASE WHEN f.state IN ('open', 'reopened') THEN 1 ELSE 0 END) AS BIGINT),
-		CAST(SUM(CASE WHEN f.state = 'waived' THEN 1 ELSE 0 END) AS BIGINT),
-		MIN(h.system_name), COUNT(DISTINCT h.system_name), MIN(h.owner), COUNT(DISTINCT h.owner)`+where+`
-		GROUP BY `+productKey+` ORDER BY f.instrument, MIN(f.deadline), COALESCE(NULLIF(f.product, ''), f.item), f.effect LIMIT ?`, args(limit),
-		func(row interface{ Scan(...any) error }) (store.ProductRow, error) {
+	if v.Role == store.Officer && v.Department != dept {
+		return nil, 0, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	fcond, args := scope(v, "f.department")
+	var out []store.ProductRow
+	total := 0
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		out, total = nil, 0
+		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT f.instrument, MIN(f.title), MIN(f.url), f.kind, COALESCE(NULLIF(f.product, ''), f.item), MIN(f.item),
+			MIN(f.supplier), f.effect, MIN(f.deadline), COUNT(DISTINCT f.host_id),
+			CAST(SUM(CASE WHEN f.state IN ('open', 'reopened') THEN 1 ELSE 0 END) AS BIGINT),
+			CAST(SUM(CASE WHEN f.state = 'waived' THEN 1 ELSE 0 END) AS BIGINT),
+			MIN(h.system_name), COUNT(DISTINCT h.system_name), MIN(h.owner), COUNT(DISTINCT h.owner)
+			FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.department = ?`+fcond+` AND f.state IN ('open', 'reopened', 'waived')
+			GROUP BY `+productKey+` ORDER BY f.instrument, MIN(f.deadline), COALESCE(NULLIF(f.product, ''), f.item), f.effect`),
+			append([]any{dept}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			total++
+			if len(out) == limit {
+				continue
+			}
 			var p store.ProductRow
 			var kind string
 			var deadline int64
-			err := row.Scan(&p.Instrument, &p.Title, &p.URL, &kind, &p.Product, &p.Item, &p.Supplier, &p.Effect, &deadline, &p.Hosts,
-				&p.Open, &p.Waived, &p.System, &p.Systems, &p.Owner, &p.Owners)
+			if err := rows.Scan(&p.Instrument, &p.Title, &p.URL, &kind, &p.Product, &p.Item, &p.Supplier, &p.Effect, &deadline, &p.Hosts,
+				&p.Open, &p.Waived, &p.System, &p.Systems, &p.Owner, &p.Owners); err != nil {
+				return err
+			}
 			p.Kind, p.Deadline = store.Kind(kind), deadlineTM(deadline)
-			return p, err
-		})
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return fmt.Errorf("list products: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", what, err)
 	}
-	return nil
+	return out, total, nil
 }

@@ -141,6 +141,12 @@ func BenchmarkReads(b *testing.B) {
 					_, err := st.DepartmentFacts(ctx, officer, "D07", now.Add(-time.Hour), now, 15)
 					return err
 				}},
+				// The report's table: every standing finding of the
+				// department grouped by instrument and product.
+				{"DepartmentProducts/50", func() error {
+					_, _, err := st.DepartmentProducts(ctx, officer, "D07", 50)
+					return err
+				}},
 				{"Hosts/attention", func() error {
 					_, err := st.Hosts(ctx, officer, store.HostFilter{Department: "D07", ByAttention: true, Limit: 300})
 					return err

@@ -231,23 +231,26 @@ func testProductRows(t *testing.T, f *fixture) {
 	w.Product = "tiktok"
 	f.scan(t, a, "s-a", t0, k("K-"+a, t0.Add(10*day)), w)
 	f.scan(t, b, "s-b", t0, k("K-"+b, t0.Add(5*day)))
-	x, err := f.st.DepartmentFacts(f.ctx, f.dwp, "DWP", time.Time{}, t0, 10)
+	rows, total, err := f.st.DepartmentProducts(f.ctx, f.dwp, "DWP", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.ProductRows != 2 || len(x.Products) != 2 {
-		t.Fatalf("product rows %d %+v; want 2", x.ProductRows, x.Products)
+	if total != 2 || len(rows) != 2 {
+		t.Fatalf("product rows %d %+v; want 2", total, rows)
 	}
-	p := x.Products[0]
+	p := rows[0]
 	if p.Instrument != "BOD-17-01" || p.Product != "kesl" || p.Hosts != 2 || p.Open != 2 || !p.Deadline.Equal(t0.Add(5*day)) ||
 		p.System != "Benefits" || p.Systems != 1 || p.Owner != "ops" || p.Owners != 1 || p.Kind != store.Software {
 		t.Errorf("kesl row %+v", p)
 	}
-	if q := x.Products[1]; q.Instrument != "NCSC" || q.Product != "tiktok" || !q.Deadline.IsZero() || q.Hosts != 1 {
+	if q := rows[1]; q.Instrument != "NCSC" || q.Product != "tiktok" || !q.Deadline.IsZero() || q.Hosts != 1 {
 		t.Errorf("tiktok row %+v: want it listed, without a deadline", q)
 	}
-	if x, _ := f.st.DepartmentFacts(f.ctx, f.dwp, "DWP", time.Time{}, t0, 1); x.ProductRows != 2 || len(x.Products) != 1 {
-		t.Errorf("limited to 1: %d rows of %d", len(x.Products), x.ProductRows)
+	if rows, total, _ := f.st.DepartmentProducts(f.ctx, f.dwp, "DWP", 1); total != 2 || len(rows) != 1 {
+		t.Errorf("limited to 1: %d rows of %d", len(rows), total)
+	}
+	if _, _, err := f.st.DepartmentProducts(f.ctx, f.hmrc, "DWP", 10); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another department's officer: %v, want ErrNotFound", err)
 	}
 }
 
