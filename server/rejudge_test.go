@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -132,5 +134,46 @@ func testRejudge(t *testing.T, e engine) {
 	admin.getJSON("/api/v1/hosts/"+a.id, http.StatusOK, &h)
 	if h.SystemID != "" || h.Classification != "OFFICIAL" {
 		t.Errorf("host after the register changed: %+v; want unregistered, OFFICIAL", h)
+	}
+}
+
+// TestServeJudgesAgainByANewCatalogue: a server that starts with another
+// catalogue than the store last noted makes a new policy version, and its
+// re-judger judges the fleet by it without an upload.
+func TestServeJudgesAgainByANewCatalogue(t *testing.T) {
+	f := newFixture(t, sqliteEngine, func(c *Config) { c.PolicyPoll = 50 * time.Millisecond })
+	a := f.enroll("ws-0001", "DWP")
+	if code, resp, _ := a.upload("inventory", scanReport(t), nil); code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", code, resp)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// What the store knew: another catalogue.
+	if _, err := f.st.NoteCatalogue(ctx, "an-older-catalogue", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.st.PolicyVersion(ctx)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.srv.Serve(ctx, ln) }()
+	deadline := time.Now().Add(20 * time.Second)
+	var p store.PolicyVersion
+	for time.Now().Before(deadline) {
+		p, _ = f.st.PolicyVersion(ctx)
+		if p.Version > before.Version && p.Done == p.Version {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if p.Catalogue != f.srv.cat.Digest() || p.Version != before.Version+1 || p.Done != p.Version || p.HostsDone != 1 ||
+		!strings.Contains(p.Reason, "catalogue") {
+		t.Errorf("after serving with the embedded catalogue: %+v (before %+v)", p, before)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
