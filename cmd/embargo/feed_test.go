@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFeedCommands walks the maintainers' commands and the user's: keys,
+// a repository signed two of two for targets, a publication, a bundle;
+// `embargo update` from the directory and from the bundle with the
+// repository's root, `update status`; a tampered target refused with the
+// data in use kept.
+func TestFeedCommands(t *testing.T) {
+	dir := t.TempDir()
+	key := func(name string) string {
+		p := filepath.Join(dir, name+".key")
+		if out, errOut, code := run(t, "feed", "keygen", "--out", p); code != 0 || len(strings.TrimSpace(out)) != 64 {
+			t.Fatalf("keygen: exit %d %q %s", code, out, errOut)
+		}
+		return p
+	}
+	root1, root2, t1, t2, snap, ts := key("root-1"), key("root-2"), key("t-1"), key("t-2"), key("s"), key("ts")
+	if _, _, code := run(t, "feed", "keygen", "--out", root1); code == 0 {
+		t.Error("keygen overwrote a key")
+	}
+	repo := filepath.Join(dir, "repo")
+	if _, errOut, code := run(t, "feed", "init", "--repo", repo, "--root-key", root1, "--root-key", root2, "--root-threshold", "2",
+		"--targets-key", t1, "--targets-key", t2, "--targets-threshold", "2", "--snapshot-key", snap, "--timestamp-key", ts); code != 0 {
+		t.Fatalf("init: exit %d %s", code, errOut)
+	}
+	publish := []string{"feed", "publish", "--repo", repo, "--version", "2026.12.7", "--catalog", "../../catalog/data", "--packs", "../../policy/packs",
+		"--snapshot-key", snap, "--timestamp-key", ts, "--targets-key", t1}
+	if _, errOut, code := run(t, publish...); code == 0 || !strings.Contains(errOut, "threshold") {
+		t.Errorf("publish with one targets key of two: exit %d %s; want refused", code, errOut)
+	}
+	if _, errOut, code := run(t, append(publish, "--targets-key", t2)...); code != 0 {
+		t.Fatalf("publish: exit %d %s", code, errOut)
+	}
+	bundle := filepath.Join(dir, "feed.bundle")
+	if _, errOut, code := run(t, "feed", "bundle", "--repo", repo, "--out", bundle); code != 0 {
+		t.Fatalf("bundle: exit %d %s", code, errOut)
+	}
+	trust := filepath.Join(repo, "metadata", "1.root.json")
+	for _, from := range []string{repo, bundle} {
+		data := t.TempDir()
+		out, errOut, code := run(t, "update", "--from", from, "--trust-root", trust, "--data-dir", data)
+		if code != 0 || !strings.Contains(out, "installed feed version 1") || !strings.Contains(out, "catalogue 2026.12.7") {
+			t.Fatalf("update --from %s: exit %d\n%s%s", from, code, out, errOut)
+		}
+		st, _, code := run(t, "update", "status", "--data-dir", data)
+		if code != 0 || !strings.Contains(st, "feed version 1") || !strings.Contains(st, "packs") {
+			t.Errorf("status: %s", st)
+		}
+	}
+	// A tampered target: refused, the data in use kept.
+	data := t.TempDir()
+	run(t, "update", "--from", repo, "--trust-root", trust, "--data-dir", data)
+	before, _, _ := run(t, "update", "status", "--data-dir", data)
+	if _, errOut, code := run(t, append(publish, "--targets-key", t2, "--version", "2026.12.8")...); code != 0 {
+		t.Fatalf("publish: %s", errOut)
+	}
+	m, _ := filepath.Glob(filepath.Join(repo, "targets", "*.catalog.tar"))
+	for _, p := range m {
+		b, _ := os.ReadFile(p)
+		b[len(b)/2] ^= 1
+		os.WriteFile(p, b, 0o644)
+	}
+	_, errOut, code := run(t, "update", "--from", repo, "--data-dir", data)
+	if code == 0 || !strings.Contains(errOut, "hash verification failed") {
+		t.Errorf("a tampered catalogue: exit %d %s; want refused", code, errOut)
+	}
+	if after, _, _ := run(t, "update", "status", "--data-dir", data); after != before {
+		t.Errorf("status changed after a refused update:\n%s\nwas\n%s", after, before)
+	}
+	if out, _, _ := run(t, "update", "status", "--data-dir", t.TempDir()); !strings.Contains(out, "built into this binary") {
+		t.Errorf("status with no feed: %q", out)
+	}
+}
