@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 	binary = filepath.Join(dir, "embargo")
 	// The IP data's table cache stays out of the user's home.
 	os.Setenv("EMBARGO_CACHE_DIR", filepath.Join(dir, "cache"))
+	os.Setenv("EMBARGO_DATA_DIR", filepath.Join(dir, "feed")) // no data feed installed
 	if out, err := exec.Command("go", "build", "-o", binary, "../cmd/embargo").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		panic(err)

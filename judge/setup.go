@@ -18,6 +18,9 @@ type Source struct {
 	// through ReadPack (nil: built-in packs only).
 	Packs    []string
 	ReadPack func(name string) ([]byte, error)
+	// Builtin are the built-in packs names resolve in: an installed data
+	// feed's; nil: the binary's.
+	Builtin []*policy.Pack
 	// Waivers is the waivers file; none when WaiversName is empty.
 	WaiversName string
 	WaiversData []byte
@@ -46,7 +49,7 @@ func Setup(cat *catalog.Catalog, src Source) (*Policy, error) {
 		p.Scale = p.Register.Scale
 	}
 	if len(src.Packs) > 0 {
-		packs, err := policy.Resolve(src.Packs, src.ReadPack, cat)
+		packs, err := policy.ResolveIn(src.Builtin, src.Packs, src.ReadPack, cat)
 		if err != nil {
 			return nil, err
 		}

@@ -34,17 +34,13 @@ func GroupNames() []string {
 }
 
 // group is the ids of the built-in packs of group name, by cat.
-func group(name string, cat *catalog.Catalog) ([]*Pack, error) {
+func group(ps []*Pack, name string, cat *catalog.Catalog) ([]*Pack, error) {
 	countries, ok := Groups[name]
 	if !ok {
 		return nil, nil
 	}
 	if cat == nil {
 		return nil, fmt.Errorf("policy group %q: no catalogue to read its instruments' countries from", name)
-	}
-	ps, err := Packs()
-	if err != nil {
-		return nil, fmt.Errorf("loading the built-in packs: %w", err)
 	}
 	var out []*Pack
 	for _, p := range ps {

@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -44,6 +46,11 @@ func BuiltinPack(id string) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
+	return packIn(ps, id)
+}
+
+// packIn is the pack of ps with id.
+func packIn(ps []*Pack, id string) (*Pack, error) {
 	var ids []string
 	for _, p := range ps {
 		if p.ID == id {
@@ -61,7 +68,19 @@ func BuiltinPack(id string) (*Pack, error) {
 // extension), read with it. A pack named twice is kept once. The CLI and
 // the fleet server choose packs through it.
 func Resolve(names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
-	all, err := resolve(names, readFile, cat)
+	return ResolveIn(nil, names, readFile, cat)
+}
+
+// ResolveIn is Resolve with the built-in packs given (those of an
+// installed data feed); nil is the binary's.
+func ResolveIn(builtin []*Pack, names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
+	if builtin == nil {
+		var err error
+		if builtin, err = Packs(); err != nil {
+			return nil, fmt.Errorf("loading the built-in packs: %w", err)
+		}
+	}
+	all, err := resolve(builtin, names, readFile, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +97,11 @@ func Resolve(names []string, readFile func(string) ([]byte, error), cat *catalog
 	return out, nil
 }
 
-func resolve(names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
+func resolve(builtin []*Pack, names []string, readFile func(string) ([]byte, error), cat *catalog.Catalog) ([]*Pack, error) {
 	var out []*Pack
 	for _, n := range names {
 		if _, ok := Groups[n]; ok {
-			ps, err := group(n, cat)
+			ps, err := group(builtin, n, cat)
 			if err != nil {
 				return nil, err
 			}
@@ -91,11 +110,7 @@ func resolve(names []string, readFile func(string) ([]byte, error), cat *catalog
 		}
 		switch {
 		case n == "all":
-			ps, err := Packs()
-			if err != nil {
-				return nil, fmt.Errorf("loading the built-in packs: %w", err)
-			}
-			out = append(out, ps...)
+			out = append(out, builtin...)
 		case readFile != nil && (strings.ContainsAny(n, `/\`) || strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")):
 			data, err := readFile(n)
 			if err != nil {
@@ -107,7 +122,7 @@ func resolve(names []string, readFile func(string) ([]byte, error), cat *catalog
 			}
 			out = append(out, p)
 		default:
-			p, err := BuiltinPack(n)
+			p, err := packIn(builtin, n)
 			if err != nil {
 				return nil, fmt.Errorf("policy pack %q: %w; or a jurisdiction: %s; or \"all\"", n, err, strings.Join(GroupNames(), ", "))
 			}
@@ -115,4 +130,23 @@ func resolve(names []string, readFile func(string) ([]byte, error), cat *catalog
 		}
 	}
 	return out, nil
+}
+
+// BuiltinDigest names the built-in packs' files: a short SHA-256 of their
+// names and bytes, in order of name, as the data feed names its packs.
+func BuiltinDigest() (string, error) {
+	files, err := fs.Glob(builtin, "packs/*.yaml")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, f := range files { // fs.Glob sorts
+		data, err := builtin.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(path.Base(f)))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

@@ -49,7 +49,7 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 		ids = []string{"all"}
 	}
 	// Built-in packs only: the server reads no files named by its API.
-	src := judge.Source{Packs: ids}
+	src := judge.Source{Packs: ids, Builtin: s.cfg.Packs}
 	if len(data) > 0 {
 		src.RegisterName, src.RegisterData = RegisterName, data
 	}

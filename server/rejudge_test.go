@@ -168,7 +168,7 @@ func TestServeJudgesAgainByANewCatalogue(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if p.Catalogue != f.srv.cat.Digest() || p.Version != before.Version+1 || p.Done != p.Version || p.HostsDone != 1 ||
+	if p.Catalogue != f.srv.cat.Digest() /* no DataDigest given */ || p.Version != before.Version+1 || p.Done != p.Version || p.HostsDone != 1 ||
 		!strings.Contains(p.Reason, "catalogue") {
 		t.Errorf("after serving with the embedded catalogue: %+v (before %+v)", p, before)
 	}

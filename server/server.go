@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -48,6 +49,13 @@ type Config struct {
 	TLSCert, TLSKey string
 	// Catalog is the catalogue uploads are judged with; nil: the embedded one.
 	Catalog *catalog.Catalog
+	// Packs are the built-in packs the packs in force are named from (an
+	// installed data feed's); nil: the binary's.
+	Packs []*policy.Pack
+	// DataDigest names the catalogue and packs together (feed.Data's
+	// Digest); a server starting with another than the store noted last
+	// judges the fleet again. Empty: the catalogue's digest.
+	DataDigest string
 	// Logger receives one JSON line per request; nil logs nothing.
 	Logger *slog.Logger
 	// Now is the clock; nil: time.Now.
@@ -192,10 +200,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	// The catalogue this server judges by is noted: another than the
 	// last makes a new version, which the re-judger then judges.
-	if bumped, err := s.st.NoteCatalogue(ctx, s.cat.Digest(), s.now()); err != nil {
+	digest := s.cfg.DataDigest
+	if digest == "" {
+		digest = s.cat.Digest()
+	}
+	if bumped, err := s.st.NoteCatalogue(ctx, digest, s.now()); err != nil {
 		s.log.Warn("noting the catalogue", "error", err.Error())
 	} else if bumped {
-		s.log.Info("a new catalogue: the fleet will be judged again", "catalogue", s.cat.Digest())
+		s.log.Info("new data: the fleet will be judged again", "data", digest)
 	}
 	rjCtx, stopRejudging := context.WithCancel(context.Background())
 	rjDone := make(chan struct{})

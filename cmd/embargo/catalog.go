@@ -25,7 +25,7 @@ func newCatalogCmd() *cobra.Command {
 		Short: "List entities with their country, controlling country and products",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cat, err := catalog.Embedded()
+			cat, err := catalogInUse()
 			if err != nil {
 				return err
 			}
@@ -40,7 +40,7 @@ func newCatalogCmd() *cobra.Command {
 		Short: "Show an entity or product: names, control chain, products, identifiers and sources",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := catalog.Embedded()
+			cat, err := catalogInUse()
 			if err != nil {
 				return err
 			}
@@ -52,7 +52,7 @@ func newCatalogCmd() *cobra.Command {
 		Short: "Find entities and products by any name, alias (any script) or identifier value",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := catalog.Embedded()
+			cat, err := catalogInUse()
 			if err != nil {
 				return err
 			}

@@ -37,7 +37,7 @@ subject, which the catalogue rarely gives.`,
 			if err != nil {
 				return err
 			}
-			cat, err := catalog.Embedded()
+			cat, err := catalogInUse()
 			if err != nil {
 				return err
 			}

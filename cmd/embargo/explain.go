@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/scan"
 )
@@ -47,7 +46,7 @@ from 'embargo scan -o json'. An id prefix is enough when it is unique.`,
 			if len(args) < 2 {
 				return fmt.Errorf("give the inputs the item came from, or --report REPORT.json")
 			}
-			cat, err := catalog.Embedded()
+			cat, err := catalogInUse()
 			if err != nil {
 				return err
 			}

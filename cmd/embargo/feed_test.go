@@ -78,3 +78,47 @@ func TestFeedCommands(t *testing.T) {
 		t.Errorf("status with no feed: %q", out)
 	}
 }
+
+// TestFeedDataInUse: once a feed is installed, the commands judge by its
+// packs and catalogue, not the binary's: a feed carrying two packs makes
+// `policy list` list those two, and `--policy all` judge by them alone.
+func TestFeedDataInUse(t *testing.T) {
+	dir := t.TempDir()
+	var ks []string
+	for _, n := range []string{"r", "t", "s", "ts"} {
+		p := filepath.Join(dir, n+".key")
+		if _, errOut, code := run(t, "feed", "keygen", "--out", p); code != 0 {
+			t.Fatal(errOut)
+		}
+		ks = append(ks, p)
+	}
+	repo := filepath.Join(dir, "repo")
+	if _, errOut, code := run(t, "feed", "init", "--repo", repo, "--root-key", ks[0], "--targets-key", ks[1], "--snapshot-key", ks[2], "--timestamp-key", ks[3]); code != 0 {
+		t.Fatal(errOut)
+	}
+	packs := filepath.Join(dir, "packs")
+	os.MkdirAll(packs, 0o755)
+	for _, p := range []string{"uk-ncsc-2017-russia-av.yaml", "us-bod-17-01.yaml"} {
+		b, err := os.ReadFile(filepath.Join("../../policy/packs", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(packs, p), b, 0o644)
+	}
+	if _, errOut, code := run(t, "feed", "publish", "--repo", repo, "--version", "two-packs", "--catalog", "../../catalog/data", "--packs", packs,
+		"--targets-key", ks[1], "--snapshot-key", ks[2], "--timestamp-key", ks[3]); code != 0 {
+		t.Fatal(errOut)
+	}
+	data := filepath.Join(dir, "data")
+	if _, errOut, code := run(t, "update", "--from", repo, "--trust-root", filepath.Join(repo, "metadata", "1.root.json"), "--data-dir", data); code != 0 {
+		t.Fatal(errOut)
+	}
+	t.Setenv("EMBARGO_DATA_DIR", data)
+	out, errOut, code := run(t, "policy", "list")
+	if code != 0 || !strings.Contains(out, "uk-ncsc-2017-russia-av") || !strings.Contains(out, "us-bod-17-01") || strings.Contains(out, "us-ndaa19-s889") {
+		t.Errorf("policy list with the feed installed: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := run(t, "scan", "--policy", "us-ndaa19-s889", "-o", "json", t.TempDir()); code != 2 || !strings.Contains(errOut, "us-ndaa19-s889") {
+		t.Errorf("a pack the feed does not carry: exit %d %s; want refused", code, errOut)
+	}
+}

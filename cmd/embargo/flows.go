@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/judge"
@@ -108,7 +107,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 	if err != nil {
 		return opts, err
 	}
-	cat, err := catalog.Embedded()
+	cat, err := catalogInUse()
 	if err != nil {
 		return opts, fmt.Errorf("embedded catalogue: %w", err)
 	}

@@ -96,7 +96,11 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 // "us-federal", ...), built-in ids, or pack files (a name with a path
 // separator or a .yaml/.yml suffix).
 func loadPacks(names []string, cat *catalog.Catalog) ([]*policy.Pack, error) {
-	return policy.Resolve(names, readBounded, cat)
+	builtin, err := packsInUse()
+	if err != nil {
+		return nil, err
+	}
+	return policy.ResolveIn(builtin, names, readBounded, cat)
 }
 
 func readBounded(name string) ([]byte, error) {

@@ -26,8 +26,10 @@ func TestMain(m *testing.M) {
 	// Keep the first-seen state of scans with --policy out of the user's
 	// home.
 	os.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	// And the IP data's table cache.
+	// And the IP data's table cache, and the data feed (none installed
+	// unless a test installs one).
 	os.Setenv("EMBARGO_CACHE_DIR", filepath.Join(dir, "cache"))
+	os.Setenv("EMBARGO_DATA_DIR", filepath.Join(dir, "feed"))
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		panic(err)

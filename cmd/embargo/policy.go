@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -26,7 +25,7 @@ func newPolicyCmd() *cobra.Command {
 		Short: "List the built-in policy packs",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			packs, err := policy.Packs()
+			packs, err := packsInUse()
 			if err != nil {
 				return err
 			}
@@ -73,7 +72,7 @@ func newPolicyCmd() *cobra.Command {
 
 func packsToTest(files []string) ([]*policy.Pack, error) {
 	if len(files) == 0 {
-		return policy.Packs()
+		return packsInUse()
 	}
 	var out []*policy.Pack
 	for _, f := range files {
@@ -124,7 +123,7 @@ func deadlineRule(p *policy.Pack, d *policy.Deadline) string {
 // testPacks runs every example; a failing example is an error, so the
 // exit code says whether the packs hold.
 func testPacks(w io.Writer, packs []*policy.Pack) error {
-	cat, err := catalog.Embedded()
+	cat, err := catalogInUse()
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,9 @@ func loadPolicy(cat *catalog.Catalog, fl policyFlags) (*policySetup, error) {
 	}
 	src := judge.Source{Packs: fl.policies, ReadPack: readBounded}
 	var err error
+	if src.Builtin, err = packsInUse(); err != nil {
+		return nil, err
+	}
 	if fl.systems != "" {
 		if src.RegisterData, err = readBounded(fl.systems); err != nil {
 			return nil, err

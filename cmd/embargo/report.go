@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/server/deptreport"
 	"github.com/embargo-dev/embargo/store"
 )
@@ -69,7 +68,7 @@ func runReport(cmd *cobra.Command, o reportOptions) error {
 		return err
 	}
 	defer st.Close()
-	cat, err := catalog.Embedded()
+	cat, err := catalogInUse()
 	if err != nil {
 		return err
 	}

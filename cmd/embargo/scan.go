@@ -10,7 +10,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/report"
 	"github.com/embargo-dev/embargo/scan"
 )
@@ -73,7 +72,7 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.Embedded()
+	cat, err := catalogInUse()
 	if err != nil {
 		return fmt.Errorf("embedded catalogue: %w", err)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/server"
 	"github.com/embargo-dev/embargo/store"
@@ -144,8 +143,16 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err := defaultPolicies(ctx, cmd.ErrOrStderr(), st, o.policies); err != nil {
 		return err
 	}
+	data, err := dataInUse()
+	if err != nil {
+		return err
+	}
+	if data.Feed != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: judging by data feed version %d (installed %s)\n", data.Feed.Version, data.Feed.Updated.Format(time.RFC3339))
+	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
+		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err
@@ -231,11 +238,15 @@ func defaultPolicies(ctx context.Context, w io.Writer, st store.Store, names []s
 	if len(names) == 0 {
 		return nil
 	}
-	cat, err := catalog.Embedded()
+	cat, err := catalogInUse()
 	if err != nil {
 		return err
 	}
-	if _, err := policy.Resolve(names, nil, cat); err != nil {
+	builtin, err := packsInUse()
+	if err != nil {
+		return err
+	}
+	if _, err := policy.ResolveIn(builtin, names, nil, cat); err != nil {
 		return fmt.Errorf("--policy: %w", err)
 	}
 	have, err := st.Policies(ctx)

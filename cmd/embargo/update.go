@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +61,7 @@ is trusted, so a root rotation is followed and never undone.`,
 	f := cmd.Flags()
 	f.StringVar(&o.from, "from", "", "the feed: an https:// URL, a mirror directory, or a bundle file")
 	f.StringVar(&o.trustRoot, "trust-root", "", "the root metadata (root.json) to trust on the first update")
-	cmd.PersistentFlags().StringVar(&o.dir, "data-dir", "", "where the feed's data is kept (default $XDG_DATA_HOME/embargo/feed)")
+	cmd.PersistentFlags().StringVar(&o.dir, "data-dir", "", "where the feed's data is kept (default $EMBARGO_DATA_DIR, else $XDG_DATA_HOME/embargo/feed)")
 	cmd.MarkFlagRequired("from")
 	cmd.AddCommand(newUpdateStatusCmd(&o))
 	return cmd
@@ -97,7 +99,8 @@ func newUpdateStatusCmd(o *updateOptions) *cobra.Command {
 }
 
 func printTargets(cmd *cobra.Command, in feed.Installed) {
-	for name, t := range in.Targets {
+	for _, name := range slices.Sorted(maps.Keys(in.Targets)) {
+		t := in.Targets[name]
 		fmt.Fprintf(cmd.OutOrStdout(), "  %-12s %s %s, built %s, sha256 %s\n", name, t.Kind, t.Version, t.Built.Format(time.DateOnly), t.SHA256)
 	}
 }
@@ -122,6 +125,9 @@ func readRoot(path string) ([]byte, error) {
 func feedDir(flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
+	}
+	if d := os.Getenv("EMBARGO_DATA_DIR"); d != "" {
+		return d, nil
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "embargo", "feed"), nil
