@@ -14,7 +14,7 @@ const module = "github.com/embargo-dev/embargo"
 var stages = [][]string{
 	{"internal", "input", "catalog", "ipdata", "inventory", "egress"}, // models, data and opening
 	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers"},
-	{"policy", "egress/collect", "egress/parts"},
+	{"policy", "egress/collect", "egress/parts", "feed"}, // feed: the signed catalogue and packs in use
 	{"finding"},
 	{"judge"},
 	{"report"},
