@@ -53,6 +53,19 @@ func reportProps(r *Report) []cdx.Property {
 		p = append(p, cdx.Property{Name: "embargo:generated", Value: r.Generated.UTC().Format(time.RFC3339)})
 	}
 	p = append(p, cdx.Property{Name: PropCatalogDigest, Value: r.Catalog.Digest})
+	if d := r.Data; d != nil {
+		p = append(p, cdx.Property{Name: "embargo:data:source", Value: d.Source},
+			cdx.Property{Name: "embargo:data:packs-digest", Value: d.Packs.Digest})
+		if d.FeedVersion > 0 {
+			p = append(p, cdx.Property{Name: "embargo:data:feed-version", Value: fmt.Sprint(d.FeedVersion)})
+		}
+		if d.Catalog.Version != "" {
+			p = append(p, cdx.Property{Name: "embargo:data:version", Value: d.Catalog.Version})
+		}
+		if d.Stale != "" {
+			p = append(p, cdx.Property{Name: "embargo:data:stale", Value: d.Stale})
+		}
+	}
 	s := r.Summary
 	for _, kv := range []struct {
 		k string

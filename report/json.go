@@ -27,6 +27,7 @@ type jsonHead struct {
 	Tool      Tool               `json:"tool"`
 	Generated any                `json:"generated"`
 	Catalog   Catalog            `json:"catalog"`
+	Data      *Data              `json:"data,omitempty"`
 	Inputs    []Input            `json:"inputs"`
 	Summary   Summary            `json:"summary"`
 	Policy    *finding.PolicyRun `json:"policy,omitempty"`
@@ -35,7 +36,7 @@ type jsonHead struct {
 // Encode implements Encoder.
 func (JSON) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	head, err := json.MarshalIndent(jsonHead{SchemaURL, SchemaVersion, r.Tool, r.Generated, r.Catalog, r.Inputs, r.Summary, r.Policy}, "", "  ")
+	head, err := json.MarshalIndent(jsonHead{SchemaURL, SchemaVersion, r.Tool, r.Generated, r.Catalog, r.Data, r.Inputs, r.Summary, r.Policy}, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -18,13 +18,16 @@ const SchemaVersion = "1.0"
 
 // Report is everything a scan found, read or could not read.
 type Report struct {
-	Tool      Tool                `json:"tool"`
-	Generated time.Time           `json:"generated"`
-	Catalog   Catalog             `json:"catalog"`
-	Inputs    []Input             `json:"inputs"`
-	Summary   Summary             `json:"summary"`
-	Items     []Entry             `json:"items"`
-	Unknowns  []inventory.Unknown `json:"unknowns"`
+	Tool      Tool      `json:"tool"`
+	Generated time.Time `json:"generated"`
+	Catalog   Catalog   `json:"catalog"`
+	// Data names the catalogue and packs in use (set by the command
+	// line: the binary's own, or an installed feed's).
+	Data     *Data               `json:"data,omitempty"`
+	Inputs   []Input             `json:"inputs"`
+	Summary  Summary             `json:"summary"`
+	Items    []Entry             `json:"items"`
+	Unknowns []inventory.Unknown `json:"unknowns"`
 	// Traffic is set when the report is of network traffic (`embargo
 	// flows`): its items are empty, and its summary counts aggregates.
 	Traffic *Traffic `json:"traffic,omitempty"`

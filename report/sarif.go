@@ -71,6 +71,9 @@ func (SARIF) Encode(w io.Writer, r *Report) error {
 			"summary": r.Summary,
 		},
 	}
+	if r.Data != nil {
+		run.Properties["data"] = r.Data
+	}
 	if run.Tool.Driver.Version == "" {
 		run.Tool.Driver.Version = "dev"
 	}

@@ -105,6 +105,7 @@ func (Table) Encode(w io.Writer, r *Report) error {
 	if r.Policy != nil {
 		tablePolicySummary(bw, r)
 	}
+	writeData(bw, r)
 	return bw.Flush()
 }
 

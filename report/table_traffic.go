@@ -68,6 +68,7 @@ func trafficTable(w io.Writer, r *Report) error {
 	}
 	s := t.Stats
 	fmt.Fprintf(bw, "%d flows and %d DNS answers read from %d inputs; %d bad records.\n", s.Flows, s.DNSAnswers, len(r.Inputs), s.Bad)
+	writeData(bw, r)
 	return bw.Flush()
 }
 

@@ -10,7 +10,7 @@ const (
 	exitOK         = 0 // everything was read; nothing restricted found
 	exitRestricted = 1 // software of a restricted supplier was found
 	exitError      = 2 // could not scan: bad usage, unreadable input, bad catalogue
-	exitIncomplete = 3 // nothing restricted found, but something could not be read or attributed
+	exitIncomplete = 3 // nothing restricted found, but something could not be read or attributed (or, with --fail-on-stale, the data is stale)
 )
 
 var (
@@ -24,7 +24,7 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errRestricted):
 		return exitRestricted
-	case errors.Is(err, errIncomplete):
+	case errors.Is(err, errIncomplete), errors.Is(err, errStale):
 		return exitIncomplete
 	}
 	return exitError

@@ -121,4 +121,23 @@ func TestFeedDataInUse(t *testing.T) {
 	if _, errOut, code := run(t, "scan", "--policy", "us-ndaa19-s889", "-o", "json", t.TempDir()); code != 2 || !strings.Contains(errOut, "us-ndaa19-s889") {
 		t.Errorf("a pack the feed does not carry: exit %d %s; want refused", code, errOut)
 	}
+	// Reports name the feed; data older than --max-data-age warns, and
+	// fails the run under --fail-on-stale.
+	target := t.TempDir()
+	os.WriteFile(filepath.Join(target, "readme.txt"), []byte("nothing"), 0o644)
+	out, errOut, code = run(t, "scan", "-o", "json", target)
+	if code != 0 || !strings.Contains(out, `"source": "feed"`) || !strings.Contains(out, `"feed_version": 1`) || !strings.Contains(out, `"version": "two-packs"`) ||
+		strings.Contains(errOut, "warning") {
+		t.Errorf("scan with the feed: exit %d %s\n%.600s", code, errOut, out)
+	}
+	_, errOut, code = run(t, "scan", "-o", "table", "--max-data-age", "1ns", target)
+	if code != 0 || !strings.Contains(errOut, "more than --max-data-age allows") {
+		t.Errorf("stale data: exit %d %q; want a warning and exit 0", code, errOut)
+	}
+	if _, _, code := run(t, "scan", "-o", "table", "--max-data-age", "1ns", "--fail-on-stale", target); code != 3 {
+		t.Errorf("stale data with --fail-on-stale: exit %d, want 3", code)
+	}
+	if out, _, _ := run(t, "scan", "-o", "table", target); !strings.Contains(out, "Judged by the feed catalogue") {
+		t.Errorf("the table does not name the feed:\n%s", out)
+	}
 }

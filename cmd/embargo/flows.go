@@ -37,6 +37,7 @@ type flowsOptions struct {
 	tags                         []string
 	waivers, failOn              string
 	quiet                        bool
+	data                         dataFlags
 }
 
 func (o *flowsOptions) register(f *pflag.FlagSet) {
@@ -44,6 +45,7 @@ func (o *flowsOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+flows.ReaderNames())
 	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
+	o.data.register(f)
 	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), pack files, or "all"`)
 	f.StringVar(&o.classification, "classification", "", "describe the sources: their classification, when no --systems register is given")
 	f.StringSliceVar(&o.tags, "tag", nil, "describe the sources: tags (repeatable)")
@@ -144,5 +146,5 @@ func (o *flowsOptions) finish(cmd *cobra.Command, rep *report.Report) error {
 	if o.judge != nil {
 		rep.SetVerdict(o.judge.Traffic(rep.Traffic.Aggregates, (*collect.Aggregate).SourceSystem))
 	}
-	return writeReport(cmd, o.encoder, rep, o.file)
+	return writeReport(cmd, o.encoder, rep, o.file, o.data)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -23,6 +24,7 @@ type scanOptions struct {
 	exclude []string
 	crossFS bool
 	judge   judgeOptions
+	data    dataFlags
 }
 
 func newScanCmd() *cobra.Command {
@@ -56,6 +58,7 @@ Formats: ` + formatNames(),
 	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory targets: do not walk this path (repeatable)")
 	f.BoolVar(&o.crossFS, "cross-filesystems", false, "scanning /: also walk other mounted file systems")
 	o.judge.register(f)
+	o.data.register(f)
 	return cmd
 }
 
@@ -100,13 +103,22 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 			}
 		}
 	}
-	return writeReport(cmd, enc, rep, o.file)
+	return writeReport(cmd, enc, rep, o.file, o.data)
 }
 
 // writeReport writes rep with enc to file (standard output when empty),
-// says on standard error which inputs could not be read, and maps the
-// report to the exit code: what `embargo scan` and `embargo flows` share.
-func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, file string) error {
+// naming the data it was judged by, says on standard error which inputs
+// could not be read and whether the data is stale, and maps the report to
+// the exit code: what `embargo scan` and `embargo flows` share.
+func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, file string, df dataFlags) error {
+	ref, err := dataRef(df.maxAge, time.Now())
+	if err != nil {
+		return err
+	}
+	rep.Data = ref
+	if ref.Stale != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: warning: %s\n", ref.Stale)
+	}
 	out := cmd.OutOrStdout()
 	if file != "" {
 		fh, err := os.Create(file)
@@ -129,6 +141,8 @@ func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, fil
 		return errRestricted
 	case rep.Incomplete():
 		return errIncomplete
+	case df.failOnStale && ref.Stale != "":
+		return errStale
 	}
 	return nil
 }
