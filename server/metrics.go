@@ -18,6 +18,10 @@ type metrics struct {
 	uploadBytes   *prometheus.CounterVec
 	sessions      prometheus.Gauge
 	loginFailures *prometheus.CounterVec
+	// policy is the fleet's policy version as this server last read it:
+	// version, done (the version every host has been judged by),
+	// hosts_done and hosts_total of the re-judging under way.
+	policy *prometheus.GaugeVec
 }
 
 func newMetrics() *metrics {
@@ -42,8 +46,11 @@ func newMetrics() *metrics {
 		loginFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "embargo_login_failures_total", Help: "Failed logins by reason (password, locked, rate).",
 		}, []string{"reason"}),
+		policy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "embargo_policy", Help: "The fleet's policy version (version), the version every host is judged by (done), and the hosts judged again so far (hosts_done) of those to judge (hosts_total).",
+		}, []string{"what"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.uploads, m.uploadBytes, m.sessions, m.loginFailures,
+	m.reg.MustRegister(m.requests, m.latency, m.uploads, m.uploadBytes, m.sessions, m.loginFailures, m.policy,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

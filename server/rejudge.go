@@ -72,6 +72,7 @@ func (r *rejudger) step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.s.notePolicy(p)
 	r.s.forgetUnless(p.Version)
 	if p.Done >= p.Version {
 		return nil
@@ -124,9 +125,15 @@ func (s *Server) rejudge(ctx context.Context, owner string, lease time.Duration)
 			n++
 			after = id
 		}
+		if p, err := s.st.PolicyVersion(ctx); err == nil {
+			s.notePolicy(p) // progress, a batch at a time
+		}
 	}
 	if err := s.st.FinishRejudge(ctx, job, s.now()); err != nil {
 		return n, err
+	}
+	if p, err := s.st.PolicyVersion(ctx); err == nil {
+		s.notePolicy(p)
 	}
 	s.log.Info("re-judged the fleet", "version", job.Version, "hosts", n)
 	return n, nil
@@ -209,4 +216,14 @@ func (s *Server) judgeStored(ctx context.Context, ps *policyState, id, reason st
 		r.Traffic[i].LastSeen = last[r.Traffic[i].ItemKey]
 	}
 	return r, nil
+}
+
+// notePolicy puts the policy version and the progress of re-judging in
+// the metrics.
+func (s *Server) notePolicy(p store.PolicyVersion) {
+	g := s.metrics.policy
+	g.WithLabelValues("version").Set(float64(p.Version))
+	g.WithLabelValues("done").Set(float64(p.Done))
+	g.WithLabelValues("hosts_done").Set(float64(p.HostsDone))
+	g.WithLabelValues("hosts_total").Set(float64(p.HostsTotal))
 }

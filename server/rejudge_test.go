@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -172,8 +174,33 @@ func TestServeJudgesAgainByANewCatalogue(t *testing.T) {
 		!strings.Contains(p.Reason, "catalogue") {
 		t.Errorf("after serving with the embedded catalogue: %+v (before %+v)", p, before)
 	}
+	// The progress is in the metrics (the re-judger's next poll notes it).
+	deadline = time.Now().Add(5 * time.Second)
+	want := fmt.Sprintf(`embargo_policy{what="done"} %d`, p.Version)
+	var body string
+	for time.Now().Before(deadline) {
+		rec := httptest.NewRecorder()
+		f.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if body = rec.Body.String(); strings.Contains(body, want) && strings.Contains(body, `embargo_policy{what="hosts_done"} 1`) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(body, want) || !strings.Contains(body, `embargo_policy{what="hosts_total"} 1`) {
+		t.Errorf("metrics lack %q and the hosts judged:\n%s", want, grepLines(body, "embargo_policy"))
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -61,7 +62,10 @@ from 'embargo scan -o json'. An id prefix is enough when it is unique.`,
 			if output == "json" {
 				return writeJSON(cmd.OutOrStdout(), e)
 			}
-			return report.Explain(cmd.OutOrStdout(), e)
+			if err := report.Explain(cmd.OutOrStdout(), e); err != nil {
+				return err
+			}
+			return dataLine(cmd, nil)
 		},
 	}
 	cmd.Flags().StringVar(&reportFile, "report", "", "read the item or finding from this JSON report")
@@ -98,6 +102,7 @@ func explainFromReport(cmd *cobra.Command, id, file string) error {
 	}
 	var rep struct {
 		Items []json.RawMessage `json:"items"`
+		Data  *report.Data      `json:"data"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return fmt.Errorf("%s: not an embargo JSON report: %w", file, err)
@@ -118,5 +123,32 @@ func explainFromReport(cmd *cobra.Command, id, file string) error {
 	if len(matches) != 1 {
 		return fmt.Errorf("%s: %d items match %q", file, len(matches), id)
 	}
-	return report.ExplainJSON(cmd.OutOrStdout(), matches[0])
+	if err := report.ExplainJSON(cmd.OutOrStdout(), matches[0]); err != nil {
+		return err
+	}
+	return reportDataLine(cmd, rep.Data)
+}
+
+// dataLine ends an explanation with the data it was judged by: ref, or
+// — when the explanation is of a judgement made now — the data in use.
+func dataLine(cmd *cobra.Command, ref *report.Data) error {
+	if ref == nil {
+		var err error
+		if ref, err = dataRef(0, time.Now()); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(cmd.OutOrStdout(), "\n%s\n", ref.Text())
+	return err
+}
+
+// reportDataLine ends an explanation read from a report with the data
+// the report names, or says the report names none (written before
+// reports named their data).
+func reportDataLine(cmd *cobra.Command, ref *report.Data) error {
+	if ref == nil {
+		_, err := fmt.Fprintln(cmd.OutOrStdout(), "\nThe report does not name the data it was judged by.")
+		return err
+	}
+	return dataLine(cmd, ref)
 }

@@ -21,9 +21,10 @@ import (
 func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) error {
 	var rec *judge.Record
 	var agg *collect.Aggregate
+	var ref *report.Data
 	var err error
 	if reportFile != "" {
-		rec, agg, err = findingFromReport(reportFile, id)
+		rec, agg, ref, err = findingFromReport(reportFile, id)
 	} else {
 		rec, err = findingFromState(state, id)
 	}
@@ -40,12 +41,21 @@ func explainFinding(cmd *cobra.Command, id, reportFile, state, output string) er
 		if err := report.ExplainAggregate(cmd.OutOrStdout(), agg); err != nil {
 			return err
 		}
-		return report.FindingChain(cmd.OutOrStdout(), rec.Finding)
+		if err := report.FindingChain(cmd.OutOrStdout(), rec.Finding); err != nil {
+			return err
+		}
+		return reportDataLine(cmd, ref)
 	}
 	if output == "json" {
 		return writeJSON(cmd.OutOrStdout(), rec)
 	}
-	return report.ExplainFinding(cmd.OutOrStdout(), rec.Finding, &rec.Item, rec.Attribution)
+	if err := report.ExplainFinding(cmd.OutOrStdout(), rec.Finding, &rec.Item, rec.Attribution); err != nil {
+		return err
+	}
+	if reportFile != "" {
+		return reportDataLine(cmd, ref)
+	}
+	return dataLine(cmd, nil)
 }
 
 func findingFromState(path, id string) (*judge.Record, error) {
@@ -68,18 +78,19 @@ func findingFromState(path, id string) (*judge.Record, error) {
 // findingFromReport finds a finding, and the item it was raised on (a
 // scan report) or the traffic it is about (a flows report), in a JSON
 // report.
-func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, error) {
+func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, *report.Data, error) {
 	data, err := readBounded(file)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var rep struct {
 		Findings []finding.Finding `json:"findings"`
 		Items    []json.RawMessage `json:"items"`
 		Traffic  *report.Traffic   `json:"traffic"`
+		Data     *report.Data      `json:"data"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
-		return nil, nil, inventory.JSONError(file, data, err)
+		return nil, nil, nil, inventory.JSONError(file, data, err)
 	}
 	var matches []finding.Finding
 	for _, f := range rep.Findings {
@@ -92,7 +103,7 @@ func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, erro
 		}
 	}
 	if len(matches) != 1 {
-		return nil, nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
+		return nil, nil, nil, fmt.Errorf("%s: %d findings match %q", file, len(matches), id)
 	}
 	rec := &judge.Record{Finding: matches[0], FirstSeen: matches[0].FirstSeen}
 	var aggs []collect.Aggregate
@@ -101,7 +112,7 @@ func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, erro
 	}
 	for i := range aggs {
 		if a := &aggs[i]; a.System == rec.Finding.System && a.Destination == rec.Finding.Item {
-			return rec, a, nil
+			return rec, a, rep.Data, nil
 		}
 	}
 	for _, raw := range rep.Items {
@@ -110,12 +121,12 @@ func findingFromReport(file, id string) (*judge.Record, *collect.Aggregate, erro
 			Attribution *attribute.View `json:"attribution"`
 		}
 		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, nil, fmt.Errorf("%s: reading an item: %w", file, err)
+			return nil, nil, nil, fmt.Errorf("%s: reading an item: %w", file, err)
 		}
 		if e.ID == rec.Finding.Item {
 			rec.Item, rec.Attribution = e.Item, e.Attribution
-			return rec, nil, nil
+			return rec, nil, rep.Data, nil
 		}
 	}
-	return nil, nil, fmt.Errorf("%s: finding %s is about %s, which the report does not hold", file, rec.Finding.ID, rec.Finding.Item)
+	return nil, nil, nil, fmt.Errorf("%s: finding %s is about %s, which the report does not hold", file, rec.Finding.ID, rec.Finding.Item)
 }

@@ -94,7 +94,7 @@ func TestFlowsPolicy(t *testing.T) {
 	json.Unmarshal([]byte(js), &ids)
 	ex, stderr, code := run(t, "explain", ids.Findings[0].ID, "--report", file)
 	for _, want := range []string{"Traffic    from system one-off", "decided by asn: AS41983 matches AS41983", "Controlling country  RU",
-		"Rule       ncsc-2017-egress-secret", "Waiver     none"} {
+		"Rule       ncsc-2017-egress-secret", "Waiver     none", "Judged by the built-in catalogue sha256:"} {
 		if code != 0 || !strings.Contains(ex, want) {
 			t.Errorf("explain of a traffic finding (exit %d, %s) lacks %q:\n%s", code, stderr, want, ex)
 		}
