@@ -177,19 +177,22 @@ func decodeStrict(body []byte, v any) error {
 // items as I, and the agent's findings kept raw, since the server judges
 // again.
 type reportDoc[I any] struct {
-	Schema    string              `json:"$schema"`
-	Version   string              `json:"schema_version"`
-	Tool      report.Tool         `json:"tool"`
-	Generated time.Time           `json:"generated"`
-	Catalog   report.Catalog      `json:"catalog"`
-	Inputs    []report.Input      `json:"inputs"`
-	Summary   report.Summary      `json:"summary"`
-	Items     []I                 `json:"items"`
-	Unknowns  []inventory.Unknown `json:"unknowns"`
-	Traffic   *report.Traffic     `json:"traffic"`
-	Notes     []string            `json:"notes,omitempty"`
-	Policy    json.RawMessage     `json:"policy,omitempty"`
-	Findings  json.RawMessage     `json:"findings,omitempty"`
+	Schema    string         `json:"$schema"`
+	Version   string         `json:"schema_version"`
+	Tool      report.Tool    `json:"tool"`
+	Generated time.Time      `json:"generated"`
+	Catalog   report.Catalog `json:"catalog"`
+	// Data names the data the agent judged by: read, and left aside (the
+	// server judges by its own).
+	Data     json.RawMessage     `json:"data,omitempty"`
+	Inputs   []report.Input      `json:"inputs"`
+	Summary  report.Summary      `json:"summary"`
+	Items    []I                 `json:"items"`
+	Unknowns []inventory.Unknown `json:"unknowns"`
+	Traffic  *report.Traffic     `json:"traffic"`
+	Notes    []string            `json:"notes,omitempty"`
+	Policy   json.RawMessage     `json:"policy,omitempty"`
+	Findings json.RawMessage     `json:"findings,omitempty"`
 }
 
 // decodeReport decodes body strictly as a report of the schema's major

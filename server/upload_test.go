@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -141,4 +142,18 @@ func readUpload(r *http.Request, lim UploadLimits) ([]byte, string, error) {
 		return nil, "", err
 	}
 	return openUpload(r, raw, lim)
+}
+
+// TestUploadNamesItsData: a report of `embargo scan -o json` names the
+// data it was judged by; the server takes it (and judges by its own).
+func TestUploadNamesItsData(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(scanReport(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["data"] = map[string]any{"source": "feed", "feed_version": 3, "catalog": map[string]any{"digest": "sha256:00"}, "packs": map[string]any{"digest": "00"}}
+	body, _ := json.Marshal(doc)
+	if _, err := decodeScanReport(body); err != nil {
+		t.Errorf("a scan report naming its data: %v", err)
+	}
 }
