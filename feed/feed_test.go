@@ -351,3 +351,45 @@ func copyDir(t *testing.T, dir string) string {
 	}
 	return out
 }
+
+// TestIPDataTarget: a feed may carry the IP data snapshot; it is checked
+// to decode before it is installed, and InUse names it.
+func TestIPDataTarget(t *testing.T) {
+	r := newRepo(t)
+	snap, err := os.ReadFile("../ipdata/data/embargo-ipdata.snap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := PackDir("../catalog/data")
+	packs, _ := PackDir("../policy/packs")
+	publish := func(ip []byte) {
+		t.Helper()
+		if _, err := Publish(r.dir, []Target{{Name: CatalogTarget, Data: cat}, {Name: PacksTarget, Data: packs},
+			{Name: IPDataTarget, Data: ip, Custom: TargetInfo{Kind: "ipdata", Version: "x"}}}, r.keys, DefaultLifetimes, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(snap)
+	dir := t.TempDir()
+	in, err := update(t, r.dir, r.root(t), dir, t0.Add(time.Hour))
+	if err != nil || in.Targets[IPDataTarget].Kind != "ipdata" {
+		t.Fatalf("with IP data: %+v %v", in, err)
+	}
+	d, err := InUse(dir)
+	if err != nil || d.IPData == "" || d.Feed == nil || d.Feed.Version != 2 {
+		t.Fatalf("in use: %+v %v", d, err)
+	}
+	// Signed, but no IP data: refused, version 2 kept.
+	publish([]byte("not a snapshot"))
+	if _, err := update(t, r.dir, r.root(t), dir, t0.Add(time.Hour)); err == nil || !strings.Contains(err.Error(), "its IP data") {
+		t.Errorf("a signed snapshot that does not decode: %v", err)
+	}
+	if st, _ := Status(dir); st.Version != 2 {
+		t.Errorf("version in use %d, want 2 kept", st.Version)
+	}
+	// No feed: the binary's data, with its digest.
+	b, err := InUse(t.TempDir())
+	if err != nil || b.Feed != nil || b.Catalog == nil || b.IPData != "" || !strings.Contains(b.Digest, "+") {
+		t.Errorf("built-in data: %+v %v", b, err)
+	}
+}

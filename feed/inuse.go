@@ -22,6 +22,9 @@ type Data struct {
 	Packs []*policy.Pack
 	// Feed is the installed feed, nil when the binary's data is in use.
 	Feed *Installed
+	// IPData is the feed's IP data snapshot file; empty when the feed
+	// carries none (or none is installed).
+	IPData string
 	// Digest names the data: the catalogue's digest and the packs' as
 	// one, so that a change of either is a change.
 	Digest string
@@ -65,7 +68,11 @@ func InUse(dir string) (Data, error) {
 	if len(packs) == 0 {
 		return Data{}, fmt.Errorf("the installed feed (version %d) has no packs", in.Version)
 	}
-	return Data{Catalog: cat, Packs: packs, Feed: &in, Digest: cat.Digest() + "+" + hex.EncodeToString(h.Sum(nil))[:16]}, nil
+	d := Data{Catalog: cat, Packs: packs, Feed: &in, Digest: cat.Digest() + "+" + hex.EncodeToString(h.Sum(nil))[:16]}
+	if p := filepath.Join(base, IPDataTarget); exists(p) {
+		d.IPData = p
+	}
+	return d, nil
 }
 
 func builtin() (Data, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 // Options say where an update comes from and where its data goes.
@@ -219,7 +220,17 @@ func checkContent(staging string) error {
 	if _, err := catalog.Load(os.DirFS(filepath.Join(staging, "catalog"))); err != nil {
 		return fmt.Errorf("its catalogue: %w", err)
 	}
+	if p := filepath.Join(staging, IPDataTarget); exists(p) {
+		if _, err := ipdata.Open(p); err != nil {
+			return fmt.Errorf("its IP data: %w", err)
+		}
+	}
 	return nil
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // install makes staging the data in use: it moves under Dir as the

@@ -44,6 +44,15 @@ func ipDB(file string) (ipdata.DB, error) {
 	if file != "" {
 		return ipdata.OpenCachedFile(file, cache)
 	}
+	// The installed feed's IP data, signed, before what 'embargo data
+	// update' built from unsigned files.
+	if d, err := dataInUse(); err == nil && d.IPData != "" {
+		db, err := ipdata.OpenCachedFile(d.IPData, cache)
+		if err != nil {
+			return nil, fmt.Errorf("the installed feed's IP data: %w", err)
+		}
+		return db, nil
+	}
 	if p, err := ipDataFile(); err == nil {
 		if _, err := os.Stat(p); err == nil {
 			db, err := ipdata.OpenCachedFile(p, cache)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/embargo-dev/embargo/feed"
+	"github.com/embargo-dev/embargo/ipdata"
 )
 
 // newFeedCmd is what maintainers sign the feed with; users run `embargo
@@ -162,11 +163,11 @@ func loadKeys(paths []string) ([]*feed.Key, error) {
 }
 
 func newFeedPublishCmd() *cobra.Command {
-	var repo, version, catalogDir, packsDir string
+	var repo, version, catalogDir, packsDir, ipdataFile string
 	var sig signerFlags
 	cmd := &cobra.Command{
-		Use:   "publish --repo DIR --version V --catalog DIR --packs DIR --targets-key FILE... --snapshot-key FILE... --timestamp-key FILE...",
-		Short: "Sign the catalogue and packs as the feed's next version",
+		Use:   "publish --repo DIR --version V --catalog DIR --packs DIR [--ipdata FILE] --targets-key FILE... --snapshot-key FILE... --timestamp-key FILE...",
+		Short: "Sign the catalogue, packs (and IP data) as the feed's next version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now := time.Now().UTC()
@@ -177,6 +178,16 @@ func newFeedPublishCmd() *cobra.Command {
 					return err
 				}
 				targets = append(targets, feed.Target{Name: t.name, Data: data, Custom: feed.TargetInfo{Kind: t.kind, Version: version, Built: now}})
+			}
+			if ipdataFile != "" {
+				if _, err := ipdata.Open(ipdataFile); err != nil {
+					return fmt.Errorf("--ipdata %s: %w", ipdataFile, err)
+				}
+				data, err := os.ReadFile(ipdataFile)
+				if err != nil {
+					return err
+				}
+				targets = append(targets, feed.Target{Name: feed.IPDataTarget, Data: data, Custom: feed.TargetInfo{Kind: "ipdata", Version: version, Built: now}})
 			}
 			var ks feed.Signers
 			var err error
@@ -202,6 +213,7 @@ func newFeedPublishCmd() *cobra.Command {
 	f.StringVar(&version, "version", "", "the data's version, as people name it (e.g. 2026.12.7)")
 	f.StringVar(&catalogDir, "catalog", "catalog/data", "the catalogue's YAML files")
 	f.StringVar(&packsDir, "packs", "policy/packs", "the policy packs' YAML files")
+	f.StringVar(&ipdataFile, "ipdata", "", "an IP data snapshot ('embargo data update' builds one; the embedded one is ipdata/data/embargo-ipdata.snap)")
 	cmd.MarkFlagRequired("repo")
 	cmd.MarkFlagRequired("version")
 	sig.register(cmd)

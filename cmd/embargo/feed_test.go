@@ -106,7 +106,7 @@ func TestFeedDataInUse(t *testing.T) {
 		os.WriteFile(filepath.Join(packs, p), b, 0o644)
 	}
 	if _, errOut, code := run(t, "feed", "publish", "--repo", repo, "--version", "two-packs", "--catalog", "../../catalog/data", "--packs", packs,
-		"--targets-key", ks[1], "--snapshot-key", ks[2], "--timestamp-key", ks[3]); code != 0 {
+		"--ipdata", "../../ipdata/data/embargo-ipdata.snap", "--targets-key", ks[1], "--snapshot-key", ks[2], "--timestamp-key", ks[3]); code != 0 {
 		t.Fatal(errOut)
 	}
 	data := filepath.Join(dir, "data")
@@ -139,5 +139,20 @@ func TestFeedDataInUse(t *testing.T) {
 	}
 	if out, _, _ := run(t, "scan", "-o", "table", target); !strings.Contains(out, "Judged by the feed catalogue") {
 		t.Errorf("the table does not name the feed:\n%s", out)
+	}
+	// Traffic is looked up in the feed's IP data.
+	out, errOut, code = run(t, "flows", "-o", "json", "testdata/zeek-ru/conn.log")
+	if code == 2 || !strings.Contains(out, `"ipdata"`) || !strings.Contains(out, `"source": "feed"`) {
+		t.Errorf("flows with the feed's IP data: exit %d %s\n%.400s", code, errOut, out)
+	}
+	// It is the feed's snapshot that is read: spoilt on disk after its
+	// install, it stops the run rather than being passed over.
+	m, _ := filepath.Glob(filepath.Join(data, "v*", "ipdata.bin"))
+	if len(m) != 1 {
+		t.Fatalf("installed IP data: %v", m)
+	}
+	os.WriteFile(m[0], []byte("spoilt"), 0o644)
+	if _, errOut, code := run(t, "flows", "-o", "json", "testdata/zeek-ru/conn.log"); code != 2 || !strings.Contains(errOut, "the installed feed's IP data") {
+		t.Errorf("flows with the feed's IP data spoilt: exit %d %s; want 2 naming it", code, errOut)
 	}
 }
