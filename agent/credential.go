@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // maxStateFile bounds credential.json and state.json when read back: they
@@ -139,7 +141,7 @@ func (a *agent) credential(ctx context.Context) (Credential, error) {
 		return Credential{}, fmt.Errorf("enrolling with %q: %w", a.cfg.Server.String(), err)
 	}
 	data, _ := json.MarshalIndent(c, "", "  ")
-	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(path, append(data, '\n'), 0o600); err != nil {
 		// The token is spent; say so, since enrolling again needs a new one.
 		return Credential{}, fmt.Errorf("%w: enrolled as %q but could not save the credential: %w", errPermanent, c.AgentID, err)
 	}

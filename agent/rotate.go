@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // Credentials are rotated so that a secret that leaked stops working:
@@ -87,7 +89,7 @@ func (a *agent) maybeRotate(ctx context.Context) error {
 	next.Secret, next.Rotated = base64.RawURLEncoding.EncodeToString(b[:]), a.cfg.Now().UTC()
 	data, _ := json.MarshalIndent(next, "", "  ")
 	path := nextCredentialPath(a.cfg.StateDir)
-	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.Write(path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("keeping the next credential: %w", err)
 	}
 	body, _ := json.Marshal(map[string]string{"secret": next.Secret})

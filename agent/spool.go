@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // Limits of an upload, the server's (see the fleet contract): a body
@@ -217,7 +219,7 @@ func (s *spool) add(u Upload) (dropped int, err error) {
 	}
 	data := encodeSpool(u)
 	path := filepath.Join(s.dir, fmt.Sprintf("%020d-%s.upload", seq, u.Kind))
-	if err := writeFileAtomic(path, data, 0o600); err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return 0, err
 	}
 	files = append(files, spooled{path: path, seq: seq, kind: u.Kind, size: int64(len(data))})
@@ -236,7 +238,7 @@ func (s *spool) add(u Upload) (dropped int, err error) {
 		dropped++
 	}
 	if dropped > 0 {
-		return dropped, syncDir(s.dir)
+		return dropped, atomicfile.SyncDir(s.dir)
 	}
 	return 0, nil
 }
@@ -268,7 +270,7 @@ func (s *spool) remove(path string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing acknowledged spool file: %w", err)
 	}
-	return syncDir(s.dir)
+	return atomicfile.SyncDir(s.dir)
 }
 
 // reject moves a file the server refused (or that is corrupt) to
@@ -278,10 +280,10 @@ func (s *spool) reject(path string) (string, error) {
 	if err := os.Rename(path, dst); err != nil {
 		return "", fmt.Errorf("moving %q to %q: %w", path, s.rejected, err)
 	}
-	if err := syncDir(s.rejected); err != nil {
+	if err := atomicfile.SyncDir(s.rejected); err != nil {
 		return dst, err
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return dst, err
 	}
 	ents, err := os.ReadDir(s.rejected)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // state is what the agent remembers between runs, in StateDir/state.json:
@@ -42,5 +44,5 @@ func loadState(path string) (state, error) {
 
 func saveState(path string, st state) error {
 	data, _ := json.MarshalIndent(st, "", "  ")
-	return writeFileAtomic(path, append(data, '\n'), 0o600)
+	return atomicfile.Write(path, append(data, '\n'), 0o600)
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // A repository directory holds metadata/ (N.root.json for every root,
@@ -110,31 +112,7 @@ func writeMeta[T metadata.Roles](dir, name string, md *metadata.Metadata[T]) err
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", name, err)
 	}
-	return writeAtomic(filepath.Join(dir, metadataDir, name), data)
-}
-
-// writeAtomic writes a file whole or not at all.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(filepath.Join(dir, metadataDir, name), data, 0o644)
 }
 
 // latest is the highest N of the repository's N.ROLE.json files (0:
@@ -212,7 +190,7 @@ func Publish(dir string, targets []Target, keys Signers, life Lifetimes, now tim
 			return 0, fmt.Errorf("target name %q: want a plain file name", t.Name)
 		}
 		sum := sha256.Sum256(t.Data)
-		if err := writeAtomic(filepath.Join(dir, targetsDir, hex.EncodeToString(sum[:])+"."+t.Name), t.Data); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, targetsDir, hex.EncodeToString(sum[:])+"."+t.Name), t.Data, 0o644); err != nil {
 			return 0, err
 		}
 		tf, err := metadata.TargetFile().FromBytes(t.Name, t.Data, "sha256")

@@ -20,6 +20,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
 
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 	"github.com/embargo-dev/embargo/ipdata"
 )
 
@@ -247,7 +248,7 @@ func install(dir, staging string, in *Installed) error {
 		return err
 	}
 	prev, _ := Status(dir)
-	if err := writeAtomic(filepath.Join(dir, "current.json"), data); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "current.json"), data, 0o644); err != nil {
 		return err
 	}
 	// Keep the data in use and the one before; older go.

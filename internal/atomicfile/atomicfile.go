@@ -1,4 +1,7 @@
-package agent
+// Package atomicfile writes files so that a crash leaves either the old
+// file or the whole new one, never a torn one: the agent's state and
+// spool, the server's generated certificate, the data feed's metadata.
+package atomicfile
 
 import (
 	"errors"
@@ -9,11 +12,10 @@ import (
 	"syscall"
 )
 
-// writeFileAtomic writes data to path so that a crash leaves either the
-// old file or the whole new one, never a torn one: a temporary file in the
-// same directory is written and fsynced, renamed over path, and the
-// directory fsynced so that the rename itself survives a power cut.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+// Write writes data to path with perm: a temporary file in the same
+// directory is written and fsynced, renamed over path, and the directory
+// fsynced so that the rename itself survives a power cut.
+func Write(path string, data []byte, perm os.FileMode) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -42,12 +44,12 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %q: %w", path, err)
 	}
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
-// syncDir makes a rename or removal in dir durable. Windows cannot open a
+// SyncDir makes a rename or removal in dir durable. Windows cannot open a
 // directory for syncing; there the rename is as durable as NTFS makes it.
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("syncing directory %q: %w", dir, err)
