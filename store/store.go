@@ -103,6 +103,19 @@ type Store interface {
 	RejudgeHost(ctx context.Context, job RejudgeJob, r Rejudged) error
 	// FinishRejudge marks the job's version done.
 	FinishRejudge(ctx context.Context, job RejudgeJob, now time.Time) error
+	// The data feed. PutFeed stores a bundle the server verified, notes
+	// its data as the catalogue judged by and, when that changed, bumps
+	// the policy version, in one transaction (a bundle already newest
+	// changes nothing; an older feed version is ErrInvalid). Feed is the
+	// newest (ErrNotFound: none), FeedData the bytes of the newest,
+	// Feeds every one installed, newest first.
+	PutFeed(ctx context.Context, v Viewer, b FeedBundle, data []byte, now time.Time) (FeedBundle, error)
+	Feed(ctx context.Context) (FeedBundle, error)
+	FeedData(ctx context.Context, id int64) ([]byte, error)
+	Feeds(ctx context.Context, v Viewer) ([]FeedBundle, error)
+	// Changes are the findings v may see that re-judging by version
+	// changed, by host, at most limit (0: MaxFactsLimit).
+	Changes(ctx context.Context, v Viewer, version int64, limit int) ([]FindingChange, error)
 	// FlowSummaries are a host's traffic per destination.
 	FlowSummaries(ctx context.Context, v Viewer, hostID string) ([]FlowSummary, error)
 	// Destinations is the traffic v may see added up per destination

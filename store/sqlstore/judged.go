@@ -22,6 +22,9 @@ type judged struct {
 	absent func(p prior) (state store.FindingState, reason string)
 	// reason is why findings open or reopen when that is not an upload.
 	reason string
+	// version, when set, is the policy version whose re-judging this
+	// is: every finding it changes is recorded under it.
+	version int64
 }
 
 // transitions counts what one judgement did, for the audit log.
@@ -43,6 +46,7 @@ type transitions struct {
 func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *countDelta) (transitions, error) {
 	fs := j.fs
 	t := transitions{Findings: len(fs)}
+	var ch []change
 	had, err := s.hostFindings(ctx, tx, j.hostID, j.kind)
 	if err != nil {
 		return t, err
@@ -77,6 +81,9 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 		}
 		states[i] = next
 		deadline := deadlineTS(f.Deadline)
+		if j.version != 0 && (!ok || next.state != p.state || f.Instrument != p.instrument || deadline != p.deadline) {
+			ch = append(ch, change{id: f.ID, instrument: f.Instrument, item: f.Item, product: f.Product, was: p.state, became: next.state})
+		}
 		if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
 			counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
 		}
@@ -85,7 +92,7 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 		return t, err
 	}
 	if j.absent == nil {
-		return t, nil
+		return t, s.recordChanges(ctx, tx, j, ch)
 	}
 	for id, p := range had {
 		next, reason := j.absent(p)
@@ -96,6 +103,9 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 			return t, fmt.Errorf("end finding %s: %w", id, err)
 		}
 		counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{p.instrument, string(next), p.deadline})
+		if j.version != 0 {
+			ch = append(ch, change{id: id, instrument: p.instrument, item: p.item, product: p.product, was: p.state, became: string(next)})
+		}
 		switch next {
 		case store.Remediated:
 			t.Remediated++
@@ -103,7 +113,34 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 			t.OutOfScope++
 		}
 	}
-	return t, nil
+	return t, s.recordChanges(ctx, tx, j, ch)
+}
+
+// change is one finding a re-judging changed.
+type change struct {
+	id, instrument, item, product string
+	was, became                   string
+}
+
+// recordChanges keeps what a re-judging changed under its version (one
+// row a finding: a host re-judged twice by a version, after an upload
+// raced it, keeps the last).
+func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, j judged, ch []change) error {
+	if j.version == 0 || len(ch) == 0 {
+		return nil
+	}
+	query := `INSERT INTO finding_changes (version, finding_id, host_id, department, kind, instrument, item, product, was, became, at)
+		VALUES %s ON CONFLICT (version, finding_id) DO UPDATE SET instrument = excluded.instrument, item = excluded.item,
+		product = excluded.product, became = excluded.became, at = excluded.at`
+	err := s.insertRows(ctx, tx, query, 11, len(ch), func(i int, args []any) []any {
+		c := ch[i]
+		return append(args, j.version, c.id, j.hostID, j.dept, string(j.kind), c.instrument, truncate(c.item, 512), truncate(c.product, 512),
+			c.was, c.became, j.at)
+	})
+	if err != nil {
+		return fmt.Errorf("record changes: %w", err)
+	}
+	return nil
 }
 
 // recountHost counts the host's findings again as the hosts table keeps
@@ -143,10 +180,12 @@ type prior struct {
 	changed    int64
 	itemKey    string
 	reason     string
+	item       string
+	product    string
 }
 
 func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kind store.Kind) (map[string]prior, error) {
-	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason, item, product
 		FROM findings WHERE host_id = ? AND kind = ?`), hostID, string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("read host's findings: %w", err)
@@ -156,7 +195,7 @@ func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kin
 	for rows.Next() {
 		var id string
 		var p prior
-		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason); err != nil {
+		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason, &p.item, &p.product); err != nil {
 			return nil, err
 		}
 		had[id] = p

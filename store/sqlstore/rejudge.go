@@ -55,12 +55,12 @@ func (s *Store) RejudgeHost(ctx context.Context, job store.RejudgeJob, r store.R
 		var sum [2]transitions
 		if received != 0 {
 			if sum[0], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, lastSeen: received, kind: store.Software,
-				fs: sw, absent: outOfScope, reason: r.Reason}, counts); err != nil {
+				fs: sw, absent: outOfScope, reason: r.Reason, version: job.Version}, counts); err != nil {
 				return err
 			}
 		}
 		if sum[1], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, kind: store.Traffic,
-			fs: tr, absent: outOfScope, reason: r.Reason}, counts); err != nil {
+			fs: tr, absent: outOfScope, reason: r.Reason, version: job.Version}, counts); err != nil {
 			return err
 		}
 		if received != 0 {

@@ -41,6 +41,8 @@ func Run(t *testing.T, open Opener) {
 		{"StateReasons", testStateReasons},
 		{"Rejudge", testRejudge},
 		{"CatalogueVersion", testCatalogueVersion},
+		{"Feed", testFeed},
+		{"Changes", testChanges},
 		{"ProductRows", testProductRows},
 		{"Search", testSearch},
 		{"APITokens", testAPITokens},
