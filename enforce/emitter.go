@@ -129,9 +129,10 @@ func commentText(s string) string {
 	return strings.TrimRight(s, "- ")
 }
 
-// maxCommentText bounds one value quoted in a comment: zone-file parsers
-// refuse comment lines past 2,048 bytes (miekg/dns; FuzzEmit found it),
-// and no catalogue name or source needs more.
+// maxCommentText bounds one value quoted in a comment, so that a long
+// catalogue value cannot make lines no reader wants; no catalogue name or
+// source needs more. (It was added for a zone that miekg/dns refused, but
+// the cause there was a ';' in the comment, not its length: see rpzComment.)
 const maxCommentText = 200
 
 // clipText cuts s to at most n bytes on a rune boundary, marking the cut.

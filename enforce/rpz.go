@@ -38,9 +38,17 @@ func (r *RPZ) Emit(w io.Writer, t *Targets) error {
 		return fmt.Errorf("writing the rpz artefact: origin %q is not a zone name", r.Origin)
 	}
 	tw := newTextWriter(w)
-	for _, l := range headerLines("DNS response policy zone "+zone, t,
+	// The header's lines carry catalogue text, so they get rpzComment; the
+	// remarks after them are fixed text, whose one ';' comes too early in
+	// the line to trip miekg/dns, and are written as they always were.
+	header := headerLines("DNS response policy zone "+zone, t)
+	for i, l := range header {
+		header[i] = rpzComment(l)
+	}
+	header = append(header,
 		"Each blocked name answers NXDOMAIN (CNAME .); a subtree blocks its apex and *.apex.",
-		"Names a subtree already blocks are listed as comments, with their source.") {
+		"Names a subtree already blocks are listed as comments, with their source.")
+	for _, l := range header {
 		tw.printf("; %s\n", l)
 	}
 	// The serial is the generation time, so that a newer list always has
@@ -61,9 +69,9 @@ func (r *RPZ) Emit(w io.Writer, t *Targets) error {
 		if e.Subtree {
 			label = "*." + e.Name
 		}
-		tw.printf("\n; %s (%s)\n", commentText(label), commentText(origin(e.Entity, e.Source)))
+		tw.printf("\n; %s (%s)\n", rpzCommentText(label), rpzCommentText(origin(e.Entity, e.Source)))
 		if e.Skip != "" {
-			tw.printf("; %s\n", commentText(e.Skip))
+			tw.printf("; %s\n", rpzCommentText(e.Skip))
 			continue
 		}
 		owners := []string{e.Name + "." + zone}
@@ -71,7 +79,7 @@ func (r *RPZ) Emit(w io.Writer, t *Targets) error {
 			owners = append(owners, "*."+e.Name+"."+zone)
 		}
 		if _, ok := dns.IsDomainName(owners[len(owners)-1]); !ok {
-			tw.printf("; not written: too long below the zone name %s\n", zone)
+			tw.printf("; not written: too long below the zone name %s\n", rpzCommentText(zone))
 			continue
 		}
 		for _, o := range owners {
@@ -80,3 +88,22 @@ func (r *RPZ) Emit(w io.Writer, t *Targets) error {
 	}
 	return tw.flush("rpz")
 }
+
+// rpzCommentText is commentText for a zone-file comment: see rpzComment.
+func rpzCommentText(s string) string { return rpzComment(commentText(s)) }
+
+// rpzComment writes every ';' in s (text already made safe for a comment)
+// as the zone-file escape \059, because github.com/miekg/dns (v1.1.73,
+// zlexer.Next in scan.go) refuses some comments that contain one. Its
+// lexer handles a ';' met inside a comment as if a line break held back
+// inside parentheses came before it: it stores a space, then the ';', and
+// checks its comment buffer (512 bytes, grown by 512 only at the next
+// byte read) after the space. So a ';' that arrives with one byte of the
+// buffer left — after 511, 1023, … bytes as the lexer counts them, each
+// ';' past the line's second byte counting twice — fails the whole zone
+// with "comment length insufficient for parsing". This is no length
+// limit: where a ';' lands depends on all the text before it on the line,
+// and a line of two clipped values (an entry's name and origin) reaches
+// it. Without a ';' the buffer just grows. To BIND, \059 is comment text
+// like any other (TestRPZNamedCheckzone).
+func rpzComment(s string) string { return strings.ReplaceAll(s, ";", `\059`) }

@@ -25,6 +25,8 @@ func TestRPZNamedCheckzone(t *testing.T) {
 		{"sample", sampleTargets()},
 		{"empty", &Targets{}},
 		{"embedded catalogue", embeddedTargets(t)},
+		{"semicolons in comments", &Targets{Domains: []Domain{ // written as \059: see rpzComment
+			{Name: "example.com", Entity: "a;b", Source: strings.Repeat(";", 300)}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,6 +60,56 @@ func TestRPZParsesBack(t *testing.T) {
 		"tiktok.com.rpz.embargo. *.tiktok.com.rpz.embargo. _dmarc.example.net.rpz.embargo."
 	if got := strings.Join(cnames, " "); got != want {
 		t.Errorf("owners:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestRPZSemicolonComments checks zones whose comments quote text with
+// ';' parse with miekg/dns, which refused a ';' that came when its comment
+// buffer had one byte left (see rpzComment); each case put one there.
+func TestRPZSemicolonComments(t *testing.T) {
+	fuzzed := "\xdd" + strings.Repeat(";", 200) // found by FuzzEmit
+	// A written name of 199 bytes, then 155 ';' in its entity: the line's
+	// "; " and " (" make 203 bytes, and each ';' counts twice, so the
+	// 155th came after 511.
+	long := strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 7)
+	// A zone name whose ';' do the same in the line for an entry too long
+	// to write below it: the line's first 44 bytes, then three labels of
+	// 63 ';' and their dots, make 425, and the last label's 44th ';' came
+	// after 511.
+	semiZone := strings.Repeat(strings.Repeat(";", 63)+".", 3) + strings.Repeat(";", 44) + "."
+	cases := []struct {
+		name   string
+		rpz    *RPZ
+		t      *Targets
+		owners []string // the CNAMEs the zone must still hold
+	}{
+		{"fuzzed name, entity and source", &RPZ{},
+			&Targets{Catalog: fuzzed, Note: fuzzed, Entities: []string{fuzzed},
+				Domains: []Domain{{Name: fuzzed, Entity: fuzzed, Source: fuzzed}}}, nil},
+		{"entity of a written name", &RPZ{},
+			&Targets{Domains: []Domain{{Name: long, Entity: strings.Repeat(";", 155)}}},
+			[]string{long + ".rpz.embargo."}},
+		{"zone name", &RPZ{Origin: semiZone},
+			&Targets{Domains: []Domain{{Name: long, Entity: "e"}, {Name: "example.com", Entity: "e"}}},
+			[]string{"example.com." + strings.ReplaceAll(semiZone, ";", `\;`)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			zone := emit(t, c.rpz, c.t)
+			zp := dns.NewZoneParser(bytes.NewReader(zone), "", "rpz.zone")
+			var owners []string
+			for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+				if cn, isCNAME := rr.(*dns.CNAME); isCNAME {
+					owners = append(owners, cn.Hdr.Name)
+				}
+			}
+			if err := zp.Err(); err != nil {
+				t.Fatalf("%v\n%s", err, zone)
+			}
+			if got, want := strings.Join(owners, " "), strings.Join(c.owners, " "); got != want {
+				t.Errorf("owners:\n got %s\nwant %s", got, want)
+			}
+		})
 	}
 }
 
