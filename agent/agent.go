@@ -59,6 +59,8 @@ type agent struct {
 	cred      *Credential
 	// rejected counts uploads refused during this Run.
 	rejected int
+	// feedETag names the last feed bundle fetched (installed or refused).
+	feedETag string
 	// serverInterval is the interval the server asked for (0: not asked).
 	serverInterval time.Duration
 }

@@ -73,6 +73,13 @@ type Config struct {
 	RotateEvery time.Duration
 	Scan        func(ctx context.Context) ([]byte, error)
 	ScanFlows   func(ctx context.Context, logs []string) ([]byte, error)
+	// FeedRoot, when set, makes the agent take the server's data feed
+	// before each scan and verify it with this TUF root metadata before
+	// judging by it; FeedDir is where it is installed (empty:
+	// StateDir/feed). The scan judges by the feed installed there, else
+	// by the binary's data.
+	FeedRoot []byte
+	FeedDir  string
 	// Version is written into reports and the User-Agent.
 	Version string
 	Logger  *slog.Logger
@@ -142,10 +149,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.BackoffMax = DefaultBackoffMax
 	}
 	if c.Scan == nil {
-		c.Scan = realScan(c.Targets, c.Version)
+		c.Scan = realScan(c.Targets, c.Version, c.feedDir())
 	}
 	if c.ScanFlows == nil {
-		c.ScanFlows = realFlows(c.Version)
+		c.ScanFlows = realFlows(c.Version, c.feedDir())
 	}
 	if c.HTTPClient == nil {
 		cl, err := httpClient(c.CAFile, c.Fingerprint)

@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/feed"
 	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/ipdata"
@@ -16,16 +16,16 @@ import (
 	"github.com/embargo-dev/embargo/scan"
 )
 
-// realScan is `embargo scan -o json TARGET...` with the embedded
-// catalogue, unjudged: the server judges with the register and packs in
-// force.
-func realScan(targets []string, version string) func(context.Context) ([]byte, error) {
+// realScan is `embargo scan -o json TARGET...` with the data installed
+// in feedDir (else the binary's), unjudged: the server judges with the
+// register and packs in force.
+func realScan(targets []string, version, feedDir string) func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {
-		cat, err := catalog.Embedded()
+		d, err := feed.InUse(feedDir)
 		if err != nil {
-			return nil, fmt.Errorf("embedded catalogue: %w", err)
+			return nil, fmt.Errorf("the data in use: %w", err)
 		}
-		rep, err := scan.Run(ctx, attribute.New(cat), targets, scan.Options{Version: version})
+		rep, err := scan.Run(ctx, attribute.New(d.Catalog), targets, scan.Options{Version: version})
 		if err != nil {
 			return nil, fmt.Errorf("scanning %q: %w", targets, err)
 		}
@@ -41,21 +41,26 @@ func realScan(targets []string, version string) func(context.Context) ([]byte, e
 	}
 }
 
-// realFlows is `embargo flows -o json LOG...` with the embedded catalogue
-// and IP data, the logs' sources described as one unclassified system:
-// the server matches the host to its register.
-func realFlows(version string) func(context.Context, []string) ([]byte, error) {
+// realFlows is `embargo flows -o json LOG...` with the catalogue and IP
+// data installed in feedDir (else the binary's), the logs' sources
+// described as one unclassified system: the server matches the host to
+// its register.
+func realFlows(version, feedDir string) func(context.Context, []string) ([]byte, error) {
 	return func(ctx context.Context, logs []string) ([]byte, error) {
 		if len(logs) == 0 {
 			return nil, errors.New("no flow log given")
 		}
-		cat, err := catalog.Embedded()
+		d, err := feed.InUse(feedDir)
 		if err != nil {
-			return nil, fmt.Errorf("embedded catalogue: %w", err)
+			return nil, fmt.Errorf("the data in use: %w", err)
 		}
+		cat := d.Catalog
 		db, err := ipdata.Embedded()
+		if d.IPData != "" {
+			db, err = ipdata.Open(d.IPData)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("embedded IP data: %w", err)
+			return nil, fmt.Errorf("IP data: %w", err)
 		}
 		sys, err := systems.OneOff(systems.UKScale(), "", nil)
 		if err != nil {

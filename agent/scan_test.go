@@ -14,7 +14,7 @@ import (
 // Two real scans of the same tree a second apart differ in their bytes
 // (the generation time) but not in their content digest.
 func TestAgentDigestIgnoresVolatileFields(t *testing.T) {
-	scan := realScan([]string{"testdata/tree"}, "test")
+	scan := realScan([]string{"testdata/tree"}, "test", "")
 	first, err := scan(ctx)
 	if err != nil {
 		t.Fatal(err)

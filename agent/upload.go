@@ -18,6 +18,9 @@ import (
 // changed since the last upload.
 func (a *agent) collect(ctx context.Context) error {
 	var errs []error
+	if err := a.syncFeed(ctx); err != nil {
+		a.log.Warn("data feed", "error", err.Error())
+	}
 	body, err := a.cfg.Scan(ctx)
 	if err == nil {
 		err = a.enqueue(KindInventory, body)

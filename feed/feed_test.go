@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/theupdateframework/go-tuf/v2/metadata"
 )
 
 // t0 is the tests' clock: metadata expiry is judged at it.
@@ -391,5 +393,42 @@ func TestIPDataTarget(t *testing.T) {
 	b, err := InUse(t.TempDir())
 	if err != nil || b.Feed != nil || b.Catalog == nil || b.IPData != "" || !strings.Contains(b.Digest, "+") {
 		t.Errorf("built-in data: %+v %v", b, err)
+	}
+}
+
+// The project's embedded root is a root: signed by two of its two root
+// keys, and naming a threshold of two for the targets.
+func TestProjectRoot(t *testing.T) {
+	md, err := metadata.Root().FromBytes(ProjectRoot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := md.VerifyDelegate(metadata.ROOT, md); err != nil {
+		t.Errorf("the embedded root does not verify itself: %v", err)
+	}
+	if th := md.Signed.Roles[metadata.TARGETS].Threshold; th != 2 {
+		t.Errorf("targets threshold %d, want 2", th)
+	}
+}
+
+// A feed of the repository's catalogue and packs gives the digests the
+// binary's own data gives: the release's built-in data and its feed are
+// one.
+func TestFeedOfTheRepositoryIsTheBuiltinData(t *testing.T) {
+	r := newRepo(t)
+	dir := t.TempDir()
+	if _, err := update(t, r.dir, r.root(t), dir, t0); err != nil {
+		t.Fatal(err)
+	}
+	fromFeed, err := InUse(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := InUse("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromFeed.Digest != own.Digest || fromFeed.Feed == nil || own.Feed != nil {
+		t.Errorf("feed data %s, built-in %s: want the same digest", fromFeed.Digest, own.Digest)
 	}
 }

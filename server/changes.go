@@ -66,7 +66,7 @@ func (s *Server) putPolicies(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// Built-in packs only: the server reads no files named by its API.
-	if _, err := policy.ResolveIn(s.cfg.Packs, b.Packs, nil, s.cat); err != nil {
+	if _, err := policy.ResolveIn(s.dataNow().packs, b.Packs, nil, s.dataNow().cat); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err := s.st.PutPolicies(r.Context(), viewer(r), b.Packs); err != nil {

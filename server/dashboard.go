@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/server/web"
 )
 
@@ -10,5 +11,6 @@ import (
 // "/" behind withSession, which has already attached the user and
 // checked the CSRF token of unsafe requests.
 func (s *Server) dashboard() http.Handler {
-	return web.New(s.st, web.Options{ViewerFrom: viewerFrom, CSRFToken: csrfToken, Now: s.now, Logger: s.log, Catalog: s.cat})
+	return web.New(s.st, web.Options{ViewerFrom: viewerFrom, CSRFToken: csrfToken, Now: s.now, Logger: s.log,
+		CatalogNow: func() *catalog.Catalog { return s.dataNow().cat }})
 }

@@ -75,6 +75,7 @@ var apiTests = []struct {
 	{"UploadLimits", testUploadLimits},
 	{"ItemStoredOnce", testItemStoredOnce},
 	{"Rejudge", testRejudge},
+	{"Feed", testFeed},
 	{"APITokens", testAPITokens},
 }
 

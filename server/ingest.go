@@ -168,7 +168,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 	for i := range rep.Items {
 		e := &rep.Items[i]
 		e.Location.Host = a.Host
-		e.Attribution = s.attr.Attribute(e.Item)
+		e.Attribution = ps.data.attr.Attribute(e.Item)
 		up.Present = append(up.Present, e.ID)
 	}
 	rep.Findings, rep.Policy = nil, nil

@@ -20,6 +20,8 @@ type policyState struct {
 	reg     *systems.Register // nil: no register stored
 	engine  *policy.Engine
 	packIDs []string
+	// data is the catalogue and packs it was built from.
+	data *dataSet
 	// version is the fleet's policy version read before the register
 	// and packs: findings judged by this state are stored only while it
 	// is current.
@@ -49,15 +51,16 @@ func (s *Server) policyState(ctx context.Context) (*policyState, error) {
 		ids = []string{"all"}
 	}
 	// Built-in packs only: the server reads no files named by its API.
-	src := judge.Source{Packs: ids, Builtin: s.cfg.Packs}
+	d := s.dataNow()
+	src := judge.Source{Packs: ids, Builtin: d.packs}
 	if len(data) > 0 {
 		src.RegisterName, src.RegisterData = RegisterName, data
 	}
-	p, err := judge.Setup(s.cat, src)
+	p, err := judge.Setup(d.cat, src)
 	if err != nil {
 		return nil, fmt.Errorf("the policy in force: %w", err)
 	}
-	ps := &policyState{reg: p.Register, engine: p.Engine, version: pv.Version}
+	ps := &policyState{reg: p.Register, engine: p.Engine, version: pv.Version, data: d}
 	for _, pk := range p.Engine.Packs() {
 		ps.packIDs = append(ps.packIDs, pk.ID)
 	}

@@ -65,9 +65,14 @@ func (r *rejudger) run(ctx context.Context) {
 	}
 }
 
-// step drops the cached policy if the fleet's version moved, and
-// re-judges if there is something to re-judge and no one else is.
+// step installs the fleet's feed if another replica took a new one,
+// drops the cached policy if the fleet's version moved, and re-judges
+// if there is something to re-judge, by the fleet's data, and no one
+// else is.
 func (r *rejudger) step(ctx context.Context) error {
+	if err := r.s.syncFeed(ctx); err != nil {
+		r.s.log.Warn("installing the fleet's data feed", "error", err.Error())
+	}
 	p, err := r.s.st.PolicyVersion(ctx)
 	if err != nil {
 		return err
@@ -75,6 +80,11 @@ func (r *rejudger) step(ctx context.Context) error {
 	r.s.notePolicy(p)
 	r.s.forgetUnless(p.Version)
 	if p.Done >= p.Version {
+		return nil
+	}
+	if d := r.s.dataNow(); p.Catalogue != "" && p.Catalogue != d.digest {
+		// Another replica judges by other data (a feed this one could
+		// not install, or another release): it re-judges, not this one.
 		return nil
 	}
 	_, err = r.s.rejudge(ctx, r.owner, r.lease)

@@ -15,6 +15,8 @@ import (
 
 func TestRejudge(t *testing.T) { testRejudge(t, sqliteEngine) }
 
+func TestFeed(t *testing.T) { testFeed(t, sqliteEngine) }
+
 // testRejudge changes the packs and the register through the API and
 // checks that the fleet is judged again without an upload: findings of a
 // dropped pack are out of scope (never remediated: the software is still
@@ -170,7 +172,7 @@ func TestServeJudgesAgainByANewCatalogue(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if p.Catalogue != f.srv.cat.Digest() /* no DataDigest given */ || p.Version != before.Version+1 || p.Done != p.Version || p.HostsDone != 1 ||
+	if p.Catalogue != f.srv.dataNow().cat.Digest() /* no DataDigest given */ || p.Version != before.Version+1 || p.Done != p.Version || p.HostsDone != 1 ||
 		!strings.Contains(p.Reason, "catalogue") {
 		t.Errorf("after serving with the embedded catalogue: %+v (before %+v)", p, before)
 	}

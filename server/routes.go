@@ -63,6 +63,10 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/policies", Access: user, handle: (*Server).getPolicies},
 	{Method: "PUT", Path: "/api/v1/policies", Access: admin, handle: (*Server).putPolicies},
 	{Method: "GET", Path: "/api/v1/policy/status", Access: user, handle: (*Server).policyStatus},
+	{Method: "GET", Path: "/api/v1/feed", Access: user, handle: (*Server).getFeed},
+	{Method: "POST", Path: "/api/v1/feed", Access: admin, handle: (*Server).postFeed},
+	{Method: "GET", Path: "/api/v1/feed/bundle", Access: agent, handle: (*Server).feedBundle},
+	{Method: "GET", Path: "/api/v1/feed/{version}/changes", Access: user, handle: (*Server).getFeedChanges},
 
 	{Method: "GET", Path: "/api/v1/waivers", Access: user, handle: (*Server).waivers},
 	{Method: "POST", Path: "/api/v1/waivers", Access: user, handle: (*Server).requestWaiver},

@@ -15,9 +15,9 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/store"
@@ -56,6 +56,10 @@ type Config struct {
 	// Digest); a server starting with another than the store noted last
 	// judges the fleet again. Empty: the catalogue's digest.
 	DataDigest string
+	// Feed, when its Dir is set, lets the server take the signed data
+	// feed (from admins, and from the store for the other replicas) and
+	// serve it to agents.
+	Feed FeedConfig
 	// Logger receives one JSON line per request; nil logs nothing.
 	Logger *slog.Logger
 	// Now is the clock; nil: time.Now.
@@ -94,8 +98,6 @@ type Server struct {
 	st       store.Store
 	log      *slog.Logger
 	now      func() time.Time
-	attr     *attribute.Attributor
-	cat      *catalog.Catalog
 	handler  http.Handler
 	metrics  *metrics
 	agentLim *limiter
@@ -110,6 +112,11 @@ type Server struct {
 
 	mu     sync.Mutex
 	policy *policyState // nil until first needed, and after a change
+
+	// data is what the server judges by (catalogue, packs), replaced
+	// when a feed is installed; feedMu serialises installs.
+	data   atomic.Pointer[dataSet]
+	feedMu sync.Mutex
 }
 
 // New checks cfg and builds the server; it does not listen.
@@ -117,19 +124,21 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: no store")
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, now: cfg.Now, cat: cfg.Catalog}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.cat == nil {
+	cat := cfg.Catalog
+	if cat == nil {
 		var err error
-		if s.cat, err = catalog.Embedded(); err != nil {
+		if cat, err = catalog.Embedded(); err != nil {
 			return nil, fmt.Errorf("embedded catalogue: %w", err)
 		}
 	}
+	s.setData(newDataSet(cat, cfg.Packs, cfg.DataDigest, ""))
 	if s.cfg.AgentRate <= 0 {
 		s.cfg.AgentRate = DefaultAgentRate
 	}
@@ -148,7 +157,6 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.AgentInterval <= 0 {
 		s.cfg.AgentInterval = DefaultAgentInterval
 	}
-	s.attr = attribute.New(s.cat)
 	s.agentLim = newLimiter(s.cfg.AgentRate, s.cfg.AgentRate)
 	s.loginLim = newLimiter(s.cfg.LoginRate, s.cfg.LoginRate)
 	s.backoff = newLoginBackoff()
@@ -200,10 +208,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	// The catalogue this server judges by is noted: another than the
 	// last makes a new version, which the re-judger then judges.
-	digest := s.cfg.DataDigest
-	if digest == "" {
-		digest = s.cat.Digest()
+	if err := s.syncFeed(ctx); err != nil {
+		s.log.Warn("installing the fleet's data feed", "error", err.Error())
 	}
+	digest := s.dataNow().digest
 	if bumped, err := s.st.NoteCatalogue(ctx, digest, s.now()); err != nil {
 		s.log.Warn("noting the catalogue", "error", err.Error())
 	} else if bumped {

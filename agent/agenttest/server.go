@@ -53,6 +53,10 @@ type Server struct {
 	LoseAnswer func(r *http.Request) bool
 	// IntervalSeconds is what GET /api/v1/agent/config answers.
 	IntervalSeconds int
+	// FeedBundle is what GET /api/v1/feed/bundle serves (nil: 404, no
+	// feed in the fleet); a test may set any bytes, as a compromised
+	// server would. Set it before the agent runs, or under SetFeed.
+	FeedBundle []byte
 
 	tb   testing.TB
 	addr string
@@ -157,6 +161,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/enroll", s.enroll)
 	mux.HandleFunc("POST /api/v1/uploads/{kind}", s.upload)
 	mux.HandleFunc("GET /api/v1/agent/config", s.config)
+	mux.HandleFunc("GET /api/v1/feed/bundle", s.feed)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Before != nil && s.Before(w, r) {
 			return
@@ -320,4 +325,34 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// SetFeed replaces the bundle served.
+func (s *Server) SetFeed(b []byte) {
+	s.mu.Lock()
+	s.FeedBundle = b
+	s.mu.Unlock()
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.agentOf(r); !ok {
+		Fail(w, http.StatusUnauthorized, "unknown agent")
+		return
+	}
+	s.mu.Lock()
+	b := s.FeedBundle
+	s.mu.Unlock()
+	if b == nil {
+		Fail(w, http.StatusNotFound, "no feed")
+		return
+	}
+	sum := sha256.Sum256(b)
+	etag := `"` + hex.EncodeToString(sum[:]) + `"`
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.Write(b)
 }

@@ -21,7 +21,7 @@ func newAdminCmd() *cobra.Command {
 		Use:   "admin",
 		Short: "Manage the fleet server's accounts and enrolment tokens, on its store directly",
 	}
-	cmd.AddCommand(newCreateUserCmd(), newCreateTokenCmd())
+	cmd.AddCommand(newCreateUserCmd(), newCreateTokenCmd(), newInstallFeedCmd())
 	cmd.AddCommand(newRevokeCmds()...)
 	cmd.AddCommand(newAPITokenCmds()...)
 	return cmd

@@ -23,6 +23,7 @@ const agentServiceName = "embargo-agent"
 
 type agentOptions struct {
 	server, token, stateDir, fingerprint, ca, host string
+	trustRoot                                      string
 	interval                                       time.Duration
 	rotateEvery                                    time.Duration
 	jitter                                         float64
@@ -65,6 +66,7 @@ service that runs 'embargo agent --service ...'.`,
 	f.StringVar(&o.ca, "ca", "", "PEM file of certificate authorities to trust for the server")
 	f.StringArrayVar(&o.flows, "flows", nil, "Zeek or Suricata EVE log to judge and upload as flows (repeatable)")
 	f.StringVar(&o.host, "host", "", "name of this host for the server (default: the host name)")
+	f.StringVar(&o.trustRoot, "trust-root", "", "the data feed's root metadata: the server's feed is installed only when it verifies with it (default: the project's, embedded)")
 	f.BoolVar(&o.service, "service", false, "run under the Windows service manager as "+agentServiceName)
 	return cmd
 }
@@ -90,6 +92,9 @@ func runAgent(cmd *cobra.Command, args []string, o agentOptions) error {
 		Server: server, Token: o.token, Host: o.host, StateDir: o.stateDir,
 		Interval: o.interval, RotateEvery: o.rotateEvery, Jitter: o.jitter, Targets: args, Flows: o.flows, Once: o.once,
 		CAFile: o.ca, Fingerprint: o.fingerprint, Version: version, Logger: slog.New(h),
+	}
+	if cfg.FeedRoot, err = readRoot(o.trustRoot); err != nil {
+		return err
 	}
 	if o.service {
 		return agent.RunService(agentServiceName, cfg)

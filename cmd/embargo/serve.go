@@ -74,6 +74,7 @@ type serveOptions struct {
 	db              fleetDB
 	listen          string
 	tlsCert, tlsKey string
+	trustRoot       string
 	agentRate       int
 	enrollRate      int
 	metricsListen   string
@@ -114,6 +115,7 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.auditKey, "audit-key", "", "private key ('embargo audit keygen') that signs checkpoints of the audit log")
 	f.StringVar(&o.checkpoints, "audit-checkpoints", "", "file the signed checkpoints are appended to (with --audit-key)")
 	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
+	f.StringVar(&o.trustRoot, "trust-root", "", "the feed's root metadata bundles uploaded to POST /api/v1/feed are verified with (default: the project's, embedded)")
 	f.StringSliceVar(&o.policies, "policy", nil, `the packs in force while none were set through the API: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), or "all" (the default)`)
 	return cmd
 }
@@ -147,12 +149,22 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	root, err := readRoot(o.trustRoot)
+	if err != nil {
+		return err
+	}
+	// The server installs the feeds it takes where `embargo update`
+	// does, so that both are the data in use on its next start.
+	feedDirectory, err := feedDir("")
+	if err != nil {
+		return err
+	}
 	if data.Feed != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: judging by data feed version %d (installed %s)\n", data.Feed.Version, data.Feed.Updated.Format(time.RFC3339))
 	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
-		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest,
+		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root},
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err

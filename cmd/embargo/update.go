@@ -36,9 +36,9 @@ root: signatures and thresholds, expiry (a frozen feed is refused), rollback, le
 hashes, and that its catalogue loads. Only then does it replace the data in use, in one
 rename; a failed or hostile update leaves the data in use as it was, and says why.
 
-The project's root is not yet embedded in this build: give --trust-root (a department may
-pin its own root to mirror and re-sign). After the first update the newest root verified
-is trusted, so a root rotation is followed and never undone.`,
+The project's root is embedded in the binary and trusted by default; --trust-root trusts
+another (a department may pin its own root to mirror and re-sign). After the first update
+the newest root verified is trusted, so a root rotation is followed and never undone.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			root, err := readRoot(o.trustRoot)
@@ -60,7 +60,7 @@ is trusted, so a root rotation is followed and never undone.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.from, "from", "", "the feed: an https:// URL, a mirror directory, or a bundle file")
-	f.StringVar(&o.trustRoot, "trust-root", "", "the root metadata (root.json) to trust on the first update")
+	f.StringVar(&o.trustRoot, "trust-root", "", "the root metadata (root.json) to trust on the first update (default: the project's, embedded)")
 	cmd.PersistentFlags().StringVar(&o.dir, "data-dir", "", "where the feed's data is kept (default $EMBARGO_DATA_DIR, else $XDG_DATA_HOME/embargo/feed)")
 	cmd.MarkFlagRequired("from")
 	cmd.AddCommand(newUpdateStatusCmd(&o))
@@ -107,7 +107,7 @@ func printTargets(cmd *cobra.Command, in feed.Installed) {
 
 func readRoot(path string) ([]byte, error) {
 	if path == "" {
-		return nil, nil // the client's own newest root, if it has one
+		return feed.ProjectRoot(), nil // unless the client trusts a newer one already
 	}
 	st, err := os.Stat(path)
 	if err != nil {

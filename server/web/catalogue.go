@@ -46,7 +46,7 @@ type chainStep struct {
 // catalogueEntity shows what the catalogue says of one entity, each fact
 // with its source: where the dashboard's names and countries come from.
 func (d *dashboard) catalogueEntity(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	cat := d.opts.Catalog
+	cat := d.cat()
 	if cat == nil {
 		return fmt.Errorf("no catalogue: %w", store.ErrNotFound)
 	}

@@ -195,10 +195,11 @@ func fromFirstData(pts []store.TrendPoint) []store.TrendPoint {
 // instrumentTitle is an instrument's title in the catalogue ("" when
 // there is none).
 func (d *dashboard) instrumentTitle(id string) string {
-	if d.opts.Catalog == nil {
+	cat := d.cat()
+	if cat == nil {
 		return ""
 	}
-	if in := d.opts.Catalog.Instrument(id); in != nil {
+	if in := cat.Instrument(id); in != nil {
 		return in.Title
 	}
 	return ""

@@ -65,7 +65,7 @@ func (d *dashboard) finding(w http.ResponseWriter, r *http.Request, v store.View
 		}
 	}
 	p := findingData(d.page(r, v, "Finding "+clip(f.ID, 16)), f, ws)
-	p.name(d.opts.Catalog)
+	p.name(d.cat())
 	p.Host = f.HostID
 	if h, err := d.st.Host(ctx, v, f.HostID); err == nil {
 		p.Host = h.Host

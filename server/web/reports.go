@@ -15,7 +15,7 @@ import (
 // only "mark as sent" moves what the next report counts changes from.
 func (d *dashboard) report(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	dep := r.PathValue("department")
-	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names)
+	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names())
 	if err != nil {
 		return fmt.Errorf("building the report of %q: %w", dep, err)
 	}
@@ -34,7 +34,7 @@ func (d *dashboard) markSent(w http.ResponseWriter, r *http.Request, v store.Vie
 	if v.Role == store.Auditor {
 		return fmt.Errorf("auditors change nothing: %w", store.ErrForbidden)
 	}
-	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names)
+	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names())
 	if err != nil {
 		return fmt.Errorf("building the report of %q: %w", dep, err)
 	}
@@ -56,7 +56,7 @@ func (d *dashboard) reportPDF(w http.ResponseWriter, r *http.Request, v store.Vi
 	if _, ok := deptreport.Papers[paper]; !ok {
 		return fmt.Errorf("%w: paper %q: want a4 or letter", errBadRequest, paper)
 	}
-	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names)
+	rep, err := deptreport.Build(r.Context(), d.st, v, dep, d.opts.Now(), d.names())
 	if err != nil {
 		return fmt.Errorf("building the report of %q: %w", dep, err)
 	}

@@ -93,7 +93,7 @@ func (n Names) Instrument(id string) string {
 
 func (d *dashboard) page(r *http.Request, v store.Viewer, title string) Page {
 	return Page{
-		Names:   Names{d.opts.Catalog},
+		Names:   Names{d.cat()},
 		Title:   title,
 		Viewer:  v,
 		CSRF:    d.opts.CSRFToken(r),

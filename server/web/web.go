@@ -48,8 +48,11 @@ type Options struct {
 	// Now is the clock (time.Now when nil).
 	Now    func() time.Time
 	Logger *slog.Logger
-	// Catalog names the catalogue's ids on the pages (nil: the ids).
-	Catalog *catalog.Catalog
+	// Catalog names the catalogue's ids on the pages (nil: the ids);
+	// CatalogNow, when set, is asked instead on every page, for a server
+	// whose catalogue an installed feed replaces.
+	Catalog    *catalog.Catalog
+	CatalogNow func() *catalog.Catalog
 	// Browser is the headless browser report PDFs are printed with
 	// (empty: chromium on the PATH).
 	Browser string
@@ -60,7 +63,6 @@ type dashboard struct {
 	st    store.Store
 	opts  Options
 	pages *pages
-	names deptreport.Names // nil without a catalogue
 }
 
 // New returns the dashboard's handler, to be mounted at / behind the
@@ -76,9 +78,6 @@ func New(st store.Store, opts Options) http.Handler {
 		opts.CSRFToken = func(*http.Request) string { return "" }
 	}
 	d := &dashboard{st: st, opts: opts, pages: mustParsePages()}
-	if opts.Catalog != nil {
-		d.names = deptreport.CatalogNames(opts.Catalog)
-	}
 	mux := http.NewServeMux()
 	assets, _ := fs.Sub(assetFS, "assets")
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(assets)))
@@ -211,4 +210,20 @@ func csp(extraStyle string) string {
 		style += " " + extraStyle
 	}
 	return "default-src 'none'; style-src " + style + "; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+}
+
+// cat is the catalogue the pages name ids by (nil: none).
+func (d *dashboard) cat() *catalog.Catalog {
+	if d.opts.CatalogNow != nil {
+		return d.opts.CatalogNow()
+	}
+	return d.opts.Catalog
+}
+
+// names names the catalogue's ids in reports (nil without a catalogue).
+func (d *dashboard) names() deptreport.Names {
+	if c := d.cat(); c != nil {
+		return deptreport.CatalogNames(c)
+	}
+	return nil
 }
