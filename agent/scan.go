@@ -7,8 +7,8 @@ import (
 	"fmt"
 
 	"github.com/embargo-dev/embargo/attribute"
-	"github.com/embargo-dev/embargo/feed"
 	"github.com/embargo-dev/embargo/egress/collect"
+	"github.com/embargo-dev/embargo/feed"
 	"github.com/embargo-dev/embargo/flows"
 	"github.com/embargo-dev/embargo/ipdata"
 	"github.com/embargo-dev/embargo/policy/systems"
