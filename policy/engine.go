@@ -88,7 +88,7 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
 				continue
 			}
-			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsIdent(r.ast, "item"), usesFlow: readsIdent(r.ast, "flow")})
+			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsItemBeyond(r.ast, itemKeyFields...), usesFlow: readsIdent(r.ast, "flow")})
 			if last := e.rules[len(e.rules)-1]; last.usesItem && !last.usesFlow {
 				e.anyUsesItem = true
 			}
@@ -126,6 +126,29 @@ func (e *Engine) checkRanks(r *Rule) error {
 
 // readsIdent reports whether a checked expression refers to the variable
 // name.
+// itemKeyFields are the item's fields a rule may read and still be
+// decided once per attribution on a system: the tier comes with the
+// attribution, the type is one of a few, and both are in attrKey. Rules
+// reading the item's name, version, ecosystem or path are decided per
+// item.
+var itemKeyFields = []string{"tier", "type"}
+
+// readsItemBeyond reports whether the expression reads the item other
+// than through one of fields (item.tier, has(item.type)).
+func readsItemBeyond(a *cel.Ast, fields ...string) bool {
+	nav := ast.NavigateAST(a.NativeRep())
+	return len(ast.MatchDescendants(nav, func(x ast.NavigableExpr) bool {
+		if x.Kind() != ast.IdentKind || x.AsIdent() != "item" {
+			return false
+		}
+		p, ok := x.Parent()
+		if !ok || p.Kind() != ast.SelectKind {
+			return true // the item as a whole: item == ..., item in ..., f(item)
+		}
+		return !slices.Contains(fields, p.AsSelect().FieldName())
+	})) > 0
+}
+
 func readsIdent(a *cel.Ast, name string) bool {
 	nav := ast.NavigateAST(a.NativeRep())
 	return len(ast.MatchDescendants(nav, func(x ast.NavigableExpr) bool {
@@ -235,7 +258,9 @@ type decisions struct {
 	quiet bool
 }
 
-type attrKey struct{ product, supplier string }
+// attrKey is what decides the rules that read no more of the item than
+// itemKeyFields.
+type attrKey struct{ product, supplier, tier, typ string }
 
 // outcome is one rule's decision.
 type outcome struct {
@@ -254,8 +279,11 @@ func (e *Engine) ForSystem(sys systems.System) *SystemEvaluator {
 func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution) []Finding {
 	e := s.e
 	key := attrKey{}
+	if it != nil {
+		key.typ = string(it.Type)
+	}
 	if at != nil {
-		key.supplier = entityOf(at)
+		key.supplier, key.tier = entityOf(at), string(at.Tier)
 		if at.Product != nil {
 			key.product = at.Product.ID
 		}
