@@ -22,6 +22,9 @@ type Evidence struct {
 	// Basis is why a match of this kind is evidence: who can publish
 	// under the identifier and how that is verified.
 	Basis string `json:"basis"`
+	// Local: the identifier, or the source it cites, is defined by a
+	// local catalogue file.
+	Local bool `json:"local,omitempty"`
 
 	ident *catalog.Identifier
 }
@@ -199,8 +202,9 @@ func (a *Attributor) decide(ev []Evidence, it *inventory.Item) *Attribution {
 	var order []key
 	var entityEv []Evidence
 	for _, e := range ev {
+		e.Local = e.ident.Local
 		if s := a.cat.Sources[e.Source]; s != nil {
-			e.SourceURL = s.URL
+			e.SourceURL, e.Local = s.URL, e.Local || s.Local
 		}
 		if e.ident.Product == nil {
 			entityEv = append(entityEv, e)

@@ -14,6 +14,8 @@ type Ref struct {
 	Category string       `json:"category,omitempty"`
 	Tier     catalog.Tier `json:"tier,omitempty"`
 	Country  string       `json:"country,omitempty"`
+	// Local: the product or entity is defined by a local catalogue file.
+	Local bool `json:"local,omitempty"`
 }
 
 // FactRef is the source of a fact in output.
@@ -22,6 +24,8 @@ type FactRef struct {
 	URL        string             `json:"url,omitempty"`
 	Confidence catalog.Confidence `json:"confidence"`
 	Note       string             `json:"note,omitempty"`
+	// Local: the source is defined by a local catalogue file.
+	Local bool `json:"local,omitempty"`
 }
 
 // ChainLink is one entity of a control chain in output.
@@ -50,6 +54,10 @@ type View struct {
 	Ties      []TieView  `json:"ties,omitempty"`
 	// AsOf is the day the control chain was taken on.
 	AsOf string `json:"as_of,omitempty"`
+	// Local: a fact from a local catalogue file decided the attribution
+	// (the product, the supplier, an entity of the chain, the evidence
+	// or a source); each such part is marked local too.
+	Local bool `json:"local,omitempty"`
 }
 
 // TieView is a candidate that scored as high as the one chosen.
@@ -72,6 +80,7 @@ func (a *Attribution) View() View {
 		Tier:               a.Tier,
 		Evidence:           a.Evidence,
 		AsOf:               a.Chain.AsOf,
+		Local:              a.Local(),
 	}
 	if len(a.Evidence) > 0 {
 		v.DecidedBy = a.Evidence[0]
@@ -100,17 +109,45 @@ func (a *Attribution) fact(f catalog.Fact) FactRef {
 	r := FactRef{Source: f.Source, Confidence: f.Confidence, Note: f.Note}
 	if a.cat != nil {
 		if s := a.cat.Sources[f.Source]; s != nil {
-			r.URL = s.URL
+			r.URL, r.Local = s.URL, s.Local
 		}
 	}
 	return r
+}
+
+// Local reports whether a fact from a local catalogue file decided the
+// attribution: its product, its supplier or an entity of its control
+// chain, the evidence, or a source they cite.
+func (a *Attribution) Local() bool {
+	if (a.Product != nil && a.Product.Local) || (a.Entity != nil && a.Entity.Local) || a.sourceLocal(a.Chain.Basis.Source) {
+		return true
+	}
+	for _, l := range a.Chain.Links {
+		if l.Entity.Local || (l.Via != nil && a.sourceLocal(l.Via.Source)) {
+			return true
+		}
+	}
+	for _, e := range a.Evidence {
+		if e.Local {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Attribution) sourceLocal(id string) bool {
+	if a.cat == nil {
+		return false
+	}
+	s := a.cat.Sources[id]
+	return s != nil && s.Local
 }
 
 func productRef(p *catalog.Product) *Ref {
 	if p == nil {
 		return nil
 	}
-	return &Ref{ID: p.ID, Name: p.Name, Category: p.Category, Tier: p.Tier}
+	return &Ref{ID: p.ID, Name: p.Name, Category: p.Category, Tier: p.Tier, Local: p.Local}
 }
 
 // day reads a chain's AsOf (YYYY-MM-DD).
@@ -120,5 +157,5 @@ func day(s string) time.Time {
 }
 
 func entityRef(e *catalog.Entity) Ref {
-	return Ref{ID: e.ID, Name: e.Name, Country: e.Country.Code}
+	return Ref{ID: e.ID, Name: e.Name, Country: e.Country.Code, Local: e.Local}
 }

@@ -58,18 +58,25 @@ func Compile(fsys fs.FS) ([]byte, error) {
 // fromCompiled assembles the catalogue from its compiled form when that
 // was compiled from files with this digest.
 func fromCompiled(data []byte, digest string) (*Catalog, bool) {
-	var form compiledForm
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&form); err != nil {
-		return nil, false
-	}
-	if form.Version != compiledVersion || form.Digest != digest {
+	form, err := decodeCompiled(data)
+	if err != nil || form.Version != compiledVersion || form.Digest != digest {
 		return nil, false
 	}
 	c, err := assemble(digest, form.Files)
 	if err != nil {
 		return nil, false
 	}
+	c.base = func() ([]parsedFile, error) {
+		form, err := decodeCompiled(data)
+		return form.Files, err
+	}
 	return c, true
+}
+
+func decodeCompiled(data []byte) (compiledForm, error) {
+	var form compiledForm
+	err := gob.NewDecoder(bytes.NewReader(data)).Decode(&form)
+	return form, err
 }
 
 // readFiles reads every *.yaml file at the top of fsys, in name order.

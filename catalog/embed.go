@@ -3,6 +3,7 @@ package catalog
 import (
 	"embed"
 	"io/fs"
+	"path"
 	"sync"
 )
 
@@ -42,4 +43,13 @@ func loadEmbedded() (*Catalog, error) {
 func EmbeddedFS() fs.FS {
 	sub, _ := fs.Sub(dataFS, "data")
 	return sub
+}
+
+// Files lists the names of the embedded catalogue files.
+func Files() []string {
+	names, _ := fs.Glob(dataFS, "data/*.yaml")
+	for i, n := range names {
+		names[i] = path.Base(n)
+	}
+	return names
 }

@@ -155,6 +155,9 @@ type Identifier struct {
 	// Group is the identifier as written when this one was expanded from
 	// its Values; nil otherwise.
 	Group *Identifier `json:"-" yaml:"-"`
+	// Local is set on an identifier a local file defines (WithLocal),
+	// and on the names of a local entity.
+	Local bool `json:"local,omitempty" yaml:"-"`
 }
 
 // Origin is the identifier as written in the catalogue: the group it was

@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"reflect"
 	"strings"
 
-	"github.com/embargo-dev/embargo/internal/strictyaml"
 	"gopkg.in/yaml.v3"
+
+	"github.com/embargo-dev/embargo/internal/strictyaml"
 )
 
 // MaxFileSize bounds one catalogue file; the embedded files are far
@@ -25,6 +25,9 @@ type file struct {
 	Entities    []*Entity     `yaml:"entities"`
 	Products    []*Product    `yaml:"products"`
 	Instruments []*Instrument `yaml:"instruments"`
+	// Overrides lists the facts of the catalogue in use that a local
+	// file replaces (WithLocal); other files may not have it.
+	Overrides []*Override `yaml:"overrides"`
 }
 
 // Load reads every *.yaml file at the top of fsys, in name order, and
@@ -58,6 +61,20 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 }
 
 func build(files []namedFile) (*Catalog, error) {
+	parsed, err := parseAll(files)
+	if err != nil {
+		return nil, err
+	}
+	c, err := assemble(digestOf(files), parsed)
+	if err != nil {
+		return nil, err
+	}
+	c.base = func() ([]parsedFile, error) { return parseAll(files) }
+	return c, nil
+}
+
+// parseAll decodes every file, reporting every one that does not decode.
+func parseAll(files []namedFile) ([]parsedFile, error) {
 	parsed := make([]parsedFile, 0, len(files))
 	var errs []error
 	for _, f := range files {
@@ -68,16 +85,15 @@ func build(files []namedFile) (*Catalog, error) {
 		}
 		parsed = append(parsed, parsedFile{Name: f.name, File: p})
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return assemble(digestOf(files), parsed)
+	return parsed, errors.Join(errs...)
 }
 
 // parsedFile is one catalogue file as decoded, before it is assembled.
+// Local marks a department's own file (WithLocal).
 type parsedFile struct {
-	Name string
-	File *file
+	Name  string
+	File  *file
+	Local bool
 }
 
 // digestOf is the digest of the catalogue files as written: names, sizes
@@ -103,7 +119,7 @@ func assemble(digest string, files []parsedFile) (*Catalog, error) {
 	}
 	var errs []error
 	for _, f := range files {
-		c.add(f.Name, f.File, &errs)
+		c.add(f, &errs)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -135,8 +151,13 @@ func parseFile(name string, data []byte) (*file, error) {
 }
 
 // add places one file's contents in the catalogue, stamping positions
-// with the file name and reporting duplicate ids.
-func (c *Catalog) add(name string, f *file, errs *[]error) {
+// with the file name (and what a local file holds as local), and
+// reporting duplicate ids.
+func (c *Catalog) add(pf parsedFile, errs *[]error) {
+	name, f, local := pf.Name, pf.File, pf.Local
+	if len(f.Overrides) > 0 && !local {
+		*errs = append(*errs, fmt.Errorf("%s: overrides: only a local catalogue file replaces facts", name))
+	}
 	dup := func(kind, id string, line int, prev Position) {
 		*errs = append(*errs, fmt.Errorf("%s:%d: %s %q already defined at %s", name, line, kind, id, prev))
 	}
@@ -148,7 +169,7 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 			empty("sources")
 			continue
 		}
-		s.Pos.File = name
+		s.Pos.File, s.Local = name, local
 		if p, ok := c.Sources[s.ID]; ok {
 			dup("source", s.ID, s.Pos.Line, p.Pos)
 			continue
@@ -160,7 +181,7 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 			empty("entities")
 			continue
 		}
-		e.Pos.File = name
+		e.Pos.File, e.Local = name, local
 		stampEntity(e, name)
 		if e.Parent != nil {
 			if len(e.Parents) > 0 {
@@ -181,9 +202,9 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 			empty("products")
 			continue
 		}
-		p.Pos.File = name
+		p.Pos.File, p.Local = name, local
 		for i := range p.Identifiers {
-			p.Identifiers[i].Pos.File = name
+			p.Identifiers[i].Pos.File, p.Identifiers[i].Local = name, local
 		}
 		if p.Tier == "" {
 			p.Tier = TierProduct
@@ -200,7 +221,7 @@ func (c *Catalog) add(name string, f *file, errs *[]error) {
 			empty("instruments")
 			continue
 		}
-		in.Pos.File = name
+		in.Pos.File, in.Local = name, local
 		for i := range in.Clauses {
 			in.Clauses[i].Pos.File = name
 		}
@@ -228,7 +249,7 @@ func stampEntity(e *Entity, name string) {
 		e.Parents[i].Pos.File = name
 	}
 	for i := range e.Identifiers {
-		e.Identifiers[i].Pos.File = name
+		e.Identifiers[i].Pos.File, e.Identifiers[i].Local = name, e.Local
 	}
 	if e.Name == "" {
 		for _, n := range e.Names {
@@ -252,7 +273,7 @@ func (c *Catalog) buildIndex() {
 			addExpanded(ix, id)
 		}
 		for _, n := range e.Names {
-			ix.add(&Identifier{Kind: OrgName, Value: n.Value, Fact: n.Fact, Entity: e, FromName: n.Kind, PersonName: n.PersonName})
+			ix.add(&Identifier{Kind: OrgName, Value: n.Value, Fact: n.Fact, Entity: e, FromName: n.Kind, PersonName: n.PersonName, Local: e.Local})
 		}
 	}
 	for _, p := range c.Products {
@@ -280,15 +301,6 @@ func addExpanded(ix *Index, id *Identifier) {
 		expanded[i] = x
 		ix.add(&expanded[i])
 	}
-}
-
-// Files lists the names of the embedded catalogue files.
-func Files() []string {
-	names, _ := fs.Glob(dataFS, "data/*.yaml")
-	for i, n := range names {
-		names[i] = path.Base(n)
-	}
-	return names
 }
 
 // trimmed reports whether s has no surrounding white space.

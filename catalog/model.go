@@ -62,6 +62,7 @@ type Source struct {
 	ID    string   `json:"id" yaml:"id"`
 	URL   string   `json:"url" yaml:"url"`
 	Title string   `json:"title,omitempty" yaml:"title"`
+	Local bool     `json:"local,omitempty" yaml:"-"` // from a local file
 	Pos   Position `yaml:"-" strictyaml:"line"`
 }
 
@@ -125,7 +126,10 @@ type Entity struct {
 	Parents     []Parent     `json:"parents,omitempty" yaml:"parents"`
 	Identifiers []Identifier `json:"identifiers,omitempty" yaml:"identifiers"`
 	Notes       string       `json:"notes,omitempty" yaml:"notes"`
-	Pos         Position     `json:"-" yaml:"-" strictyaml:"line"`
+	// Local is set on an entity a local file defines (WithLocal): a
+	// department's own fact, marked so in every attribution.
+	Local bool     `json:"local,omitempty" yaml:"-"`
+	Pos   Position `json:"-" yaml:"-" strictyaml:"line"`
 }
 
 // Product is something an entity makes or provides.
@@ -139,7 +143,9 @@ type Product struct {
 	Tier        Tier         `json:"tier" yaml:"tier"`
 	Identifiers []Identifier `json:"identifiers" yaml:"identifiers"`
 	Notes       string       `json:"notes,omitempty" yaml:"notes"`
-	Fact        `yaml:",inline"`
+	// Local is set on a product a local file defines (WithLocal).
+	Local bool `json:"local,omitempty" yaml:"-"`
+	Fact  `yaml:",inline"`
 }
 
 // Instrument is a legal or policy instrument that restricts suppliers.
@@ -155,7 +161,9 @@ type Instrument struct {
 	// Clauses are the instrument's own words that policy packs model,
 	// each quoted from a source.
 	Clauses []Clause `json:"clauses,omitempty" yaml:"clauses"`
-	Fact    `yaml:",inline"`
+	// Local is set on an instrument a local file defines (WithLocal).
+	Local bool `json:"local,omitempty" yaml:"-"`
+	Fact  `yaml:",inline"`
 }
 
 // Clause is a quotation from an instrument: where it is (a section, a
@@ -183,6 +191,12 @@ type Catalog struct {
 		topOf map[*Entity]*Entity
 		byTop map[*Entity][]string
 	}
+	// base decodes afresh the files the catalogue was assembled from,
+	// for WithLocal to assemble them again with local files; nil for a
+	// catalogue that holds local files already.
+	base func() ([]parsedFile, error)
+	// local is what local files added (WithLocal); nil when none did.
+	local *LocalInfo
 }
 
 // Entity returns the entity with the given id, or nil.
@@ -198,7 +212,13 @@ func (c *Catalog) Instrument(id string) *Instrument { return c.instrByID[id] }
 func (c *Catalog) Index() *Index { return c.index }
 
 // Digest is the SHA-256 of the catalogue files as loaded, for reports.
+// With local files it is the digest of the catalogue they were added to,
+// "+local:" and the digest of the local files (WithLocal).
 func (c *Catalog) Digest() string { return c.digest }
+
+// Local names the local files the catalogue holds and the facts they
+// override; nil when it holds none.
+func (c *Catalog) Local() *LocalInfo { return c.local }
 
 // MarshalText writes the confidence as its name.
 func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

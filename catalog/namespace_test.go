@@ -117,7 +117,7 @@ func TestNamespaceKinds(t *testing.T) {
 		for i := range p.Identifiers {
 			id := &p.Identifiers[i]
 			for _, ex := range id.Match {
-				if !contains(ix.Lookup(id.Kind, ex), id) {
+				if !hasIdentifier(ix.Lookup(id.Kind, ex), id) {
 					t.Errorf("%s %q: %q not matched", id.Kind, id.Value, ex)
 				}
 			}
@@ -132,7 +132,7 @@ func TestNamespaceKinds(t *testing.T) {
 		for i := range e.Identifiers {
 			id := &e.Identifiers[i]
 			for _, ex := range id.Match {
-				if !contains(ix.Lookup(id.Kind, ex), id) {
+				if !hasIdentifier(ix.Lookup(id.Kind, ex), id) {
 					t.Errorf("%s %q: %q not matched", id.Kind, id.Value, ex)
 				}
 			}

@@ -32,6 +32,9 @@ type Finding struct {
 	Tier        string `json:"tier,omitempty"`     // what the item is to its supplier
 	Supplier    string `json:"supplier,omitempty"` // catalogue entity id
 	Country     string `json:"controlling_country,omitempty"`
+	// Local: a fact from a local catalogue file decided the attribution
+	// the finding is about.
+	Local bool `json:"local,omitempty"`
 
 	// FirstSeen is when the finding was first seen (from the state file;
 	// this run's time when it is new or no state is kept).

@@ -148,7 +148,7 @@ func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, it *invento
 		ItemName: it.Name, ItemVersion: it.Version, State: finding.Open,
 	}
 	if a != nil {
-		rf.Supplier, rf.Country, rf.Tier = entityID(a), a.Chain.Country, string(a.Tier)
+		rf.Supplier, rf.Country, rf.Tier, rf.Local = entityID(a), a.Chain.Country, string(a.Tier), a.Local()
 		if a.Product != nil {
 			rf.Product = a.Product.ID
 		}

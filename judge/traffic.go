@@ -27,7 +27,7 @@ func (j *Judge) Traffic(aggs []collect.Aggregate, systemOf func(*collect.Aggrega
 		for _, f := range j.Engine.EvaluateFlow(sys, fv, at, a.Destination) {
 			out = append(out, finding.Finding{Finding: f, SystemName: a.SystemName, Classification: a.Classification,
 				Tags: sys.Tags, Unregistered: a.Unregistered, ItemName: "traffic to " + destinationName(a),
-				Supplier: a.Entity, Country: fv.ControllingCountry, State: finding.Open, FirstSeen: a.First})
+				Supplier: a.Entity, Country: fv.ControllingCountry, State: finding.Open, FirstSeen: a.First, Local: a.Local || (at != nil && at.Local())})
 		}
 	}
 	titled(out, j.Engine)

@@ -16,7 +16,9 @@ import (
 
 // CSV writes one row per item, attributed or not, then one row per
 // unknown, for spreadsheets and scripts. The status column says which:
-// restricted, not-attributed or unknown.
+// restricted, not-attributed or unknown. The local column is true when a
+// fact from a local catalogue file decided the attribution (the last
+// column of every CSV report, findings and traffic too).
 //
 // A report judged by policy is written as one row per finding instead,
 // with the columns of CSVFindingsHeader: the state (open or waived), the
@@ -48,7 +50,7 @@ var CSVHeader = []string{
 	"source", "ref", "line", "host",
 	"product_id", "product", "supplier_id", "supplier", "supplier_country",
 	"controlling_country", "control_chain", "confidence", "score", "evidence", "reason",
-	"tier", "decided_by", "basis", "dependency_path",
+	"tier", "decided_by", "basis", "dependency_path", "local",
 }
 
 // CSVFindingsHeader lists the columns of the CSV report of a report
@@ -58,7 +60,7 @@ var CSVFindingsHeader = []string{
 	"deadline", "due", "days_left", "first_seen",
 	"system", "classification", "department", "owner", "unregistered", "host",
 	"item_id", "item_name", "item_version", "product", "supplier", "controlling_country",
-	"waiver_id", "waiver_expiry", "waiver_note", "error", "tier",
+	"waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local",
 }
 
 // Row statuses of the CSV report.
@@ -122,6 +124,7 @@ func csvItems(cw *csv.Writer, r *Report) error {
 			row[17], row[18] = v.Confidence.String(), strconv.Itoa(v.Score)
 			row[19] = evidenceCompact(v.Evidence)
 			row[21], row[22], row[23] = string(v.Tier), string(v.DecidedBy.Kind)+":"+v.DecidedBy.Identifier, v.DecidedBy.Basis
+			row[25] = strconv.FormatBool(v.Local)
 		}
 		row[24] = strings.Join(e.DependencyPath, " > ")
 		if err := write(); err != nil {
@@ -164,7 +167,7 @@ func csvFindings(cw *csv.Writer, r *Report) error {
 		if w := f.Waiver; w != nil {
 			row[25], row[26], row[27] = w.ID, ymd(w.Expiry), w.Note
 		}
-		row[28], row[29] = f.Error, f.Tier
+		row[28], row[29], row[30] = f.Error, f.Tier, strconv.FormatBool(f.Local)
 		if err := write(); err != nil {
 			return err
 		}

@@ -56,7 +56,7 @@ func TestCSVRows(t *testing.T) {
 			"supplier_id": "kaspersky-ao", "supplier": "AO Kaspersky Lab", "supplier_country": "RU",
 			"controlling_country": "RU", "control_chain": "kaspersky-ao", "confidence": "high", "score": "95",
 			"evidence": "purl=pkg:deb/debian/kesl@11.2.0.4528?arch=amd64~deb_package:kesl",
-			"tier":     "product", "decided_by": "deb_package:kesl",
+			"tier":     "product", "decided_by": "deb_package:kesl", "local": "false",
 			"basis": "the package name as installed; names are not reserved, so each is checked against the supplier's own repository or documentation",
 		}},
 		{"/components/2", map[string]string{

@@ -29,8 +29,12 @@ import (
 //	                             embargo:product-name, embargo:controlling-country,
 //	                             embargo:control-chain (ids, " > "), embargo:confidence,
 //	                             embargo:score, embargo:evidence (one per match),
+//	                             embargo:local ("true" when a local catalogue
+//	                             file's fact decided),
 //	                             embargo:unknown (components that could not be attributed)
 //	on the metadata              embargo:tool, embargo:generated, embargo:catalog-digest,
+//	                             embargo:data:* (the data judged by: embargo:data:local
+//	                             one per local catalogue file, embargo:data:override),
 //	                             embargo:summary:*, embargo:unknown (one per unknown),
 //	                             embargo:note (what the scan covered and did not),
 //	                             embargo:input (new BOMs), embargo:spec-version-upgraded
@@ -58,6 +62,7 @@ const (
 	PropDecidedBy          = "embargo:decided-by"
 	PropBasis              = "embargo:basis"
 	PropDependencyPath     = "embargo:dependency-path"
+	PropLocal              = "embargo:local"
 	PropEvidence           = "embargo:evidence"
 	PropUnknown            = "embargo:unknown"
 	PropCatalogDigest      = "embargo:catalog-digest"

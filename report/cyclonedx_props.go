@@ -35,6 +35,9 @@ func attributionProps(e Entry) []cdx.Property {
 	if len(e.DependencyPath) > 0 {
 		p = append(p, cdx.Property{Name: PropDependencyPath, Value: strings.Join(e.DependencyPath, " > ")})
 	}
+	if v.Local {
+		p = append(p, cdx.Property{Name: PropLocal, Value: "true"})
+	}
 	for _, ev := range v.Evidence {
 		p = append(p, cdx.Property{Name: PropEvidence, Value: evidenceText(ev)})
 	}
@@ -64,6 +67,12 @@ func reportProps(r *Report) []cdx.Property {
 		}
 		if d.Stale != "" {
 			p = append(p, cdx.Property{Name: "embargo:data:stale", Value: d.Stale})
+		}
+		for _, l := range d.Local {
+			p = append(p, cdx.Property{Name: "embargo:data:local", Value: l.File + " " + l.Digest})
+		}
+		for _, o := range d.Overrides {
+			p = append(p, cdx.Property{Name: "embargo:data:override", Value: o.Text()})
 		}
 	}
 	s := r.Summary

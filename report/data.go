@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -11,14 +12,43 @@ import (
 // version and when its timestamp expires, so that a verdict can be traced
 // to the facts that decided it. Stale says why the data is older than the
 // run allowed.
+//
+// Local lists the department's local catalogue files added to it, each
+// with its digest (the catalogue's digest then ends "+local:" and their
+// digest), and Overrides the facts of the catalogue they replace.
 type Data struct {
-	Source           string     `json:"source"` // built-in or feed
-	FeedVersion      int64      `json:"feed_version,omitempty"`
-	From             string     `json:"from,omitempty"`
-	TimestampExpires time.Time  `json:"timestamp_expires,omitzero"`
-	Catalog          DataTarget `json:"catalog"`
-	Packs            DataTarget `json:"packs"`
-	Stale            string     `json:"stale,omitempty"`
+	Source           string         `json:"source"` // built-in or feed
+	FeedVersion      int64          `json:"feed_version,omitempty"`
+	From             string         `json:"from,omitempty"`
+	TimestampExpires time.Time      `json:"timestamp_expires,omitzero"`
+	Catalog          DataTarget     `json:"catalog"`
+	Packs            DataTarget     `json:"packs"`
+	Local            []DataLocal    `json:"local,omitempty"`
+	Overrides        []DataOverride `json:"overrides,omitempty"`
+	Stale            string         `json:"stale,omitempty"`
+}
+
+// DataLocal is one local catalogue file: as it was named, and the
+// SHA-256 of its bytes.
+type DataLocal struct {
+	File   string `json:"file"`
+	Digest string `json:"digest"`
+}
+
+// DataOverride is a fact of the catalogue a local file replaced: what it
+// was (source, entity, product, instrument), its id, where it was
+// defined, the override (file and line) and its reason.
+type DataOverride struct {
+	What     string `json:"what"`
+	ID       string `json:"id"`
+	Replaced string `json:"replaced"`
+	By       string `json:"by"`
+	Reason   string `json:"reason"`
+}
+
+// Text is the override in words.
+func (o DataOverride) Text() string {
+	return fmt.Sprintf("%s %s (%s) replaced by %s: %s", o.What, o.ID, o.Replaced, o.By, o.Reason)
 }
 
 // DataTarget is one part of the data: its version as its publishers name
@@ -44,7 +74,17 @@ func (d *Data) Text() string {
 		}
 		s += ")"
 	}
+	if len(d.Local) > 0 {
+		files := make([]string, len(d.Local))
+		for i, l := range d.Local {
+			files[i] = l.File + " " + short(l.Digest)
+		}
+		s += fmt.Sprintf(", with local catalogue files %s", strings.Join(files, ", "))
+	}
 	s += "."
+	for _, o := range d.Overrides {
+		s += " OVERRIDE: " + o.Text() + "."
+	}
 	if d.Stale != "" {
 		s += " STALE: " + d.Stale
 	}

@@ -62,7 +62,7 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		if ev.Note != "" {
 			note = " (" + ev.Note + ")"
 		}
-		fmt.Fprintf(b, "  %s %q matches %s %q%s, score %d\n", ev.Field, ev.Value, ev.Kind, ev.Identifier, note, ev.Score)
+		fmt.Fprintf(b, "  %s %q matches %s %q%s, score %d%s\n", ev.Field, ev.Value, ev.Kind, ev.Identifier, note, ev.Score, marked(ev.Local))
 		if ev.Basis != "" {
 			fmt.Fprintf(b, "      basis: %s\n", ev.Basis)
 		}
@@ -78,11 +78,11 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		fmt.Fprintf(b, "Tier      %s%s\n", v.Tier, tierText(v.Tier))
 	}
 	if v.Product != nil {
-		fmt.Fprintf(b, "Product   %s (%s), %s\n", v.Product.Name, v.Product.ID, v.Product.Category)
+		fmt.Fprintf(b, "Product   %s (%s), %s%s\n", v.Product.Name, v.Product.ID, v.Product.Category, marked(v.Product.Local))
 	} else {
 		fmt.Fprintf(b, "Product   not identified; the evidence names the supplier only\n")
 	}
-	fmt.Fprintf(b, "Supplier  %s (%s), incorporated in %s\n", v.Supplier.Name, v.Supplier.ID, v.Supplier.Country)
+	fmt.Fprintf(b, "Supplier  %s (%s), incorporated in %s%s\n", v.Supplier.Name, v.Supplier.ID, v.Supplier.Country, marked(v.Supplier.Local))
 	fmt.Fprintln(b, "Control chain")
 	for i, l := range v.ControlChain {
 		indent := strings.Repeat("  ", i+1)
@@ -90,9 +90,9 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		if l.ControlledFrom != "" {
 			cf = ", controlled from " + l.ControlledFrom
 		}
-		fmt.Fprintf(b, "%s%s (%s%s)", indent, l.Name, l.Country, cf)
+		fmt.Fprintf(b, "%s%s (%s%s)%s", indent, l.Name, l.Country, cf, marked(l.Local))
 		if l.Via != nil {
-			fmt.Fprintf(b, "  ← parent of the above: %s %s, %s confidence", l.Via.Source, l.Via.URL, l.Via.Confidence)
+			fmt.Fprintf(b, "  ← parent of the above: %s %s, %s confidence%s", l.Via.Source, l.Via.URL, l.Via.Confidence, marked(l.Via.Local))
 		}
 		fmt.Fprintln(b)
 	}
@@ -102,6 +102,9 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 	}
 	fmt.Fprintln(b)
 	fmt.Fprintf(b, "Attribution confidence  %s (score %d)\n", v.Confidence, v.Score)
+	if v.Local {
+		fmt.Fprintf(b, "Local     facts marked %s come from local catalogue files (named with the data below), not the built-in catalogue\n", localMark)
+	}
 	for _, t := range v.Ties {
 		name := "(supplier only)"
 		if t.Product != nil {
@@ -110,6 +113,14 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		fmt.Fprintf(b, "Tie: %s by %s, score %d\n", name, t.Supplier.Name, t.Score)
 	}
 	return b.Flush()
+}
+
+// marked is " [local]" for a fact from a local catalogue file.
+func marked(local bool) string {
+	if local {
+		return " " + localMark
+	}
+	return ""
 }
 
 // tierText says in words what a tier means.

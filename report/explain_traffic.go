@@ -55,7 +55,10 @@ func ExplainAggregate(w io.Writer, a *collect.Aggregate) error {
 	if a.Source != "" {
 		fmt.Fprintf(b, " (catalogue source %s)", a.Source)
 	}
-	fmt.Fprintln(b)
+	fmt.Fprintf(b, "%s\n", marked(a.Local))
+	if a.Local {
+		fmt.Fprintf(b, "  local      a fact from a local catalogue file decided, not the built-in catalogue alone\n")
+	}
 	if a.Entity != "" {
 		fmt.Fprintf(b, "\nSupplier   %s (%s)\n", a.EntityName, a.Entity)
 		fmt.Fprintf(b, "Control chain  %s\n", strings.Join(a.Chain, " → "))

@@ -32,15 +32,20 @@ func findingStateText(f *finding.Finding) string {
 }
 
 // findingProductText names what the item is: its product, or its
-// supplier when the product is not identified.
+// supplier when the product is not identified; "(local)" when a local
+// catalogue file's fact decided.
 func findingProductText(f *finding.Finding) string {
+	s := ""
 	switch {
 	case f.Product != "":
-		return "product " + f.Product
+		s = "product " + f.Product
 	case f.Supplier != "":
-		return "supplier " + f.Supplier
+		s = "supplier " + f.Supplier
 	}
-	return ""
+	if s != "" && f.Local {
+		s += " " + localMark
+	}
+	return s
 }
 
 // findingItemText is the item's name and version.

@@ -140,7 +140,7 @@ func readFindingsCSV(t *testing.T, out []byte) []map[string]string {
 	want := []string{
 		"finding_id", "state", "effect", "severity", "instrument", "pack", "rule", "clause", "url", "deadline", "due", "days_left",
 		"first_seen", "system", "classification", "department", "owner", "unregistered", "host", "item_id", "item_name", "item_version",
-		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error", "tier",
+		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local",
 	}
 	if diff := cmp.Diff(want, recs[0]); diff != "" {
 		t.Fatalf("header (-want +got):\n%s", diff)
@@ -172,12 +172,12 @@ func TestCSVFindings(t *testing.T) {
 		"system": opsID, "classification": "OFFICIAL", "department": "Operations", "owner": "ops-it@agency.example",
 		"unregistered": "false", "host": opsHost, "item_id": kesl, "item_name": "kesl", "item_version": "11.2.0.4528",
 		"product": "kaspersky-endpoint-security-linux", "supplier": "kaspersky-ao", "controlling_country": "RU",
-		"first_seen": "2024-11-04T00:00:00Z",
+		"first_seen": "2024-11-04T00:00:00Z", "local": "false",
 	}
 	lab := map[string]string{
 		"system": labID, "classification": "OFFICIAL", "unregistered": "true", "host": labHost,
 		"item_id": agent, "item_name": "Corporate Security Agent", "item_version": "21.3.10.391",
-		"supplier": "kaspersky-ao", "controlling_country": "RU", "first_seen": "2025-05-14T00:00:00Z",
+		"supplier": "kaspersky-ao", "controlling_country": "RU", "first_seen": "2025-05-14T00:00:00Z", "local": "false",
 	}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		m := map[string]string{}

@@ -113,14 +113,7 @@ func (SARIF) Encode(w io.Writer, r *Report) error {
 			Message:             sarifText{Text: findingText(e.Item, v)},
 			Locations:           []sarifLocation{sarifItemLocation(e.Location, e.Name)},
 			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(e.ID)},
-			Properties: map[string]any{
-				"item_id":             e.ID,
-				"item":                e.Item,
-				"controlling_country": v.ControllingCountry,
-				"confidence":          v.Confidence,
-				"tier":                v.Tier,
-				"attribution":         v,
-			},
+			Properties:          resultProperties(e, v),
 		})
 	}
 	for _, u := range r.Unknowns {
@@ -167,6 +160,23 @@ func (SARIF) Encode(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
+// resultProperties are an attributed item's result properties; "local"
+// is there when a local catalogue file's fact decided.
+func resultProperties(e Entry, v attribute.View) map[string]any {
+	p := map[string]any{
+		"item_id":             e.ID,
+		"item":                e.Item,
+		"controlling_country": v.ControllingCountry,
+		"confidence":          v.Confidence,
+		"tier":                v.Tier,
+		"attribution":         v,
+	}
+	if v.Local {
+		p["local"] = true
+	}
+	return p
+}
+
 func sarifRuleID(v attribute.View) string {
 	if v.Product != nil {
 		return "embargo/product/" + v.Product.ID
@@ -189,7 +199,7 @@ func restrictedRule(id string, a *attribute.Attribution, v attribute.View, cat *
 			subject, v.Supplier.Name, v.Supplier.ID, v.Supplier.Country, country, chainNames(v.ControlChain))},
 		HelpURI: ToolURL,
 		Properties: map[string]any{
-			"tags":              []string{"supply-chain", "restricted-supplier", country},
+			"tags":              ruleTags(v, country),
 			"security-severity": restrictedSeverity,
 		},
 	}
@@ -233,6 +243,16 @@ func restrictedRule(id string, a *attribute.Attribution, v attribute.View, cat *
 	md.WriteString("\nRemove the software or record a waiver; each result lists the evidence that matched and its sources.\n")
 	rl.Help = sarifMultiText{Text: text.String(), Markdown: md.String()}
 	return rl
+}
+
+// ruleTags tag a restricted product's rule; "local" when the product or
+// supplier is a local catalogue file's.
+func ruleTags(v attribute.View, country string) []string {
+	tags := []string{"supply-chain", "restricted-supplier", country}
+	if (v.Product != nil && v.Product.Local) || (v.Product == nil && v.Supplier.Local) {
+		tags = append(tags, "local")
+	}
+	return tags
 }
 
 func unknownRule() sarifRule {

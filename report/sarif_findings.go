@@ -158,6 +158,9 @@ func findingProperties(f *finding.Finding) map[string]any {
 	if f.Unregistered {
 		p["unregistered"] = true
 	}
+	if f.Local {
+		p["local"] = true
+	}
 	if len(f.Tags) > 0 {
 		p["system_tags"] = f.Tags
 	}

@@ -46,13 +46,18 @@ func (Table) Encode(w io.Writer, r *Report) error {
 	}
 	sort.Strings(suppliers)
 	bases := map[catalog.Kind]string{}
+	anyLocal := false
 	if r.Policy != nil && len(suppliers) > 0 {
 		fmt.Fprintf(bw, "Items attributed to restricted suppliers (%d)\n\n", r.Summary.Attributed)
 	}
 	for _, s := range suppliers {
 		es := groups[s]
 		at := es[0].Attribution
-		fmt.Fprintf(bw, "%s — controlled from %s (%s)\n", at.Entity.Name, at.Chain.Country, chainText(at.View().ControlChain))
+		supplier := at.Entity.Name
+		if at.Entity.Local {
+			supplier += " " + localMark
+		}
+		fmt.Fprintf(bw, "%s — controlled from %s (%s)\n", supplier, at.Chain.Country, chainText(at.View().ControlChain))
 		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  ITEM\tNAME\tVERSION\tPRODUCT\tTIER\tCONFIDENCE\tDECIDED BY\tWHERE")
 		for _, e := range es {
@@ -61,7 +66,12 @@ func (Table) Encode(w io.Writer, r *Report) error {
 			if a.Product != nil {
 				product = a.Product.Name
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), clip(product, 40),
+			product = clip(product, 40)
+			if a.Local() {
+				product += " " + localMark
+				anyLocal = true
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), product,
 				a.Tier, a.Confidence, clip(decidedBy(a.Evidence[0]), 60), clip(where(e), 70))
 			bases[a.Evidence[0].Kind] = a.Evidence[0].Basis
 		}
@@ -81,6 +91,9 @@ func (Table) Encode(w io.Writer, r *Report) error {
 			}
 		}
 		fmt.Fprintln(bw)
+	}
+	if anyLocal {
+		fmt.Fprintf(bw, "%s: decided by facts from local catalogue files (named on the last line), not the built-in catalogue alone.\n\n", localMark)
 	}
 	if len(r.Unknowns) > 0 {
 		fmt.Fprintf(bw, "Could not read or attribute (%d) — not compliant until resolved:\n", len(r.Unknowns))
@@ -132,9 +145,15 @@ func chainText(links []attribute.ChainLink) string {
 	parts := make([]string, len(links))
 	for i, l := range links {
 		parts[i] = fmt.Sprintf("%s, %s", l.Name, l.Country)
+		if l.Local {
+			parts[i] += " " + localMark
+		}
 	}
 	return strings.Join(parts, " → ")
 }
+
+// localMark marks, in text, what a local catalogue file's fact decided.
+const localMark = "[local]"
 
 func clip(s string, n int) string {
 	s = strings.Map(func(r rune) rune {

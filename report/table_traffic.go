@@ -34,6 +34,9 @@ func trafficTable(w io.Writer, r *Report) error {
 				dest = "hosted by " + clip(a.EntityName, 30)
 			}
 		}
+		if a.Local {
+			dest += " " + localMark
+		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", clip(a.System, 24), dest, a.ControllingCountry, a.DecidedBy,
 			Bytes(a.BytesOut), Bytes(a.BytesIn), a.Flows, when(a.Last), clip(network(&a), 50))
 	}

@@ -55,6 +55,9 @@ type Destination struct {
 	// Name is the index of the name that decided, when DecidedBy is
 	// ByName (its Evidence begins with that name).
 	Name int `json:"-"`
+	// Local: a fact from a local catalogue file decided (the identifier,
+	// its source, or an entity of the chain).
+	Local bool `json:"local,omitempty"`
 }
 
 // ControllingCountry is the destination entity's controlling country, or
@@ -147,6 +150,10 @@ func (a *Attributor) decide(d *Destination, id *catalog.Identifier, by DecidedBy
 		return
 	}
 	d.Entity, d.Chain, d.DecidedBy, d.Evidence, d.Source = e, a.cat.Chain(e), by, evidence, id.Source
+	d.Local = id.Local || (a.cat.Sources[id.Source] != nil && a.cat.Sources[id.Source].Local)
+	for _, l := range d.Chain.Links {
+		d.Local = d.Local || l.Entity.Local
+	}
 	d.Tier = id.TierOf()
 	if d.Tier == "" {
 		d.Tier = catalog.TierProduct // the entity's own name or network

@@ -20,6 +20,7 @@ func newCatalogCmd() *cobra.Command {
 		Short: "Inspect the embedded catalogue of restricted suppliers",
 	}
 	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "output format: table|json")
+	catalogFlag(cmd.PersistentFlags())
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List entities with their country, controlling country and products",
@@ -30,7 +31,11 @@ func newCatalogCmd() *cobra.Command {
 				return err
 			}
 			if output == "json" {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"digest": cat.Digest(), "entities": cat.Entities, "products": cat.Products, "instruments": cat.Instruments})
+				out := map[string]any{"digest": cat.Digest(), "entities": cat.Entities, "products": cat.Products, "instruments": cat.Instruments}
+				if l := cat.Local(); l != nil {
+					out["local"] = l
+				}
+				return writeJSON(cmd.OutOrStdout(), out)
 			}
 			return listCatalog(cmd.OutOrStdout(), cat)
 		},
@@ -96,13 +101,30 @@ func listCatalog(w io.Writer, cat *catalog.Catalog) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENTITY\tNAME\tCOUNTRY\tCONTROLLED FROM\tPRODUCTS")
 	for _, e := range cat.Entities {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", e.ID, e.Name, e.Country.Code, cat.Chain(e).Country, len(cat.ProductsOf(e)))
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%d\n", e.ID, e.Name, localText(e.Local, e.Pos), e.Country.Code, cat.Chain(e).Country, len(cat.ProductsOf(e)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%d entities, %d products, %d instruments; catalogue %s\n", len(cat.Entities), len(cat.Products), len(cat.Instruments), cat.Digest())
+	if l := cat.Local(); l != nil && err == nil {
+		for _, f := range l.Files {
+			fmt.Fprintf(w, "local catalogue file %s %s\n", f.Name, f.Digest)
+		}
+		for _, o := range l.Overrides {
+			fmt.Fprintf(w, "override: %s\n", o)
+		}
+	}
 	return err
+}
+
+// localText marks a fact of a local catalogue file, with where it is
+// written.
+func localText(local bool, p catalog.Position) string {
+	if !local {
+		return ""
+	}
+	return " [local " + p.String() + "]"
 }
 
 func showCatalog(w io.Writer, cat *catalog.Catalog, q, output string) error {
@@ -127,7 +149,7 @@ func showCatalog(w io.Writer, cat *catalog.Catalog, q, output string) error {
 		}
 		return fmt.Sprintf("[%s; %s]", f.Confidence, s)
 	}
-	fmt.Fprintf(w, "%s (%s)\n  incorporated in %s %s\n", e.Name, e.ID, e.Country.Code, src(e.Country.Fact))
+	fmt.Fprintf(w, "%s (%s)%s\n  incorporated in %s %s\n", e.Name, e.ID, localText(e.Local, e.Pos), e.Country.Code, src(e.Country.Fact))
 	for _, n := range e.Names {
 		fmt.Fprintf(w, "  %-6s %s %s\n", n.Kind, n.Value, src(n.Fact))
 	}
@@ -156,7 +178,7 @@ func showCatalog(w io.Writer, cat *catalog.Catalog, q, output string) error {
 	}
 	used := map[catalog.Kind]bool{}
 	for _, p := range products {
-		fmt.Fprintf(w, "\n  product %s: %s (%s, tier %s) %s\n", p.ID, p.Name, p.Category, p.Tier, src(p.Fact))
+		fmt.Fprintf(w, "\n  product %s: %s (%s, tier %s) %s%s\n", p.ID, p.Name, p.Category, p.Tier, src(p.Fact), localText(p.Local, p.Pos))
 		for _, id := range p.Identifiers {
 			writeIdentifier(w, "    ", id, src)
 			used[id.Kind] = true

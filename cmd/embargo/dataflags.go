@@ -23,6 +23,7 @@ const defaultMaxDataAge = 30 * 24 * time.Hour
 func (d *dataFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&d.maxAge, "max-data-age", defaultMaxDataAge, "warn when the catalogue and packs in use are older than this (a feed's, by its build; the binary's, by its commit)")
 	f.BoolVar(&d.failOnStale, "fail-on-stale", false, "exit 3 when the data in use is older than --max-data-age or its feed's timestamp expired")
+	catalogFlag(f)
 }
 
 // errStale is a run judged by data older than it allowed.
@@ -37,6 +38,7 @@ func dataRef(maxAge time.Duration, now time.Time) (*report.Data, error) {
 	}
 	ref := &report.Data{Source: "built-in", Catalog: report.DataTarget{Digest: d.Catalog.Digest()}}
 	ref.Packs.Digest = d.Digest[len(d.Catalog.Digest())+1:]
+	localRef(ref, d.Catalog)
 	var built time.Time
 	if f := d.Feed; f != nil {
 		ref.Source, ref.FeedVersion, ref.From, ref.TimestampExpires = "feed", f.Version, f.From, f.Timestamp

@@ -10,13 +10,19 @@ import (
 
 // dataInUse is the catalogue and packs this run judges by, loaded once:
 // the feed installed by `embargo update` (in EMBARGO_DATA_DIR or the
-// default data directory), or the binary's own when none is.
+// default data directory), or the binary's own when none is, with the
+// local catalogue files of the data directory's local/ folder and of
+// --catalog added to its catalogue.
 var dataInUse = sync.OnceValues(func() (feed.Data, error) {
 	dir, err := feedDir("")
 	if err != nil {
-		return feed.InUse("")
+		dir = ""
 	}
-	return feed.InUse(dir)
+	d, err := feed.InUse(dir)
+	if err != nil {
+		return d, err
+	}
+	return withLocal(d, dir)
 })
 
 // catalogInUse is the catalogue of dataInUse.

@@ -95,6 +95,7 @@ subject, which the catalogue rarely gives.`,
 	cmd.Flags().StringArrayVar(&fromScans, "from-scan", nil, "add the signer subjects this scan report (-o json) saw on the blocked suppliers' executables (repeatable)")
 	cmd.Flags().StringVar(&ipFile, "ipdata", "", "IP data to turn ASNs into prefixes instead of the embedded snapshot")
 	cmd.Flags().BoolVar(&includeHosting, "include-hosting", false, "also block the networks the entities run for others (their cloud platforms), not only their own")
+	catalogFlag(cmd.Flags())
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
 }

@@ -71,6 +71,7 @@ from 'embargo scan -o json'. An id prefix is enough when it is unique.`,
 	cmd.Flags().StringVar(&reportFile, "report", "", "read the item or finding from this JSON report")
 	cmd.Flags().StringVar(&state, "state", "", "read findings from this state file (default: the one embargo scan keeps)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text|json")
+	catalogFlag(cmd.Flags())
 	return cmd
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -111,7 +110,7 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 	}
 	cat, err := catalogInUse()
 	if err != nil {
-		return opts, fmt.Errorf("embedded catalogue: %w", err)
+		return opts, err
 	}
 	opts = flows.Options{Options: collect.Options{Catalog: cat, Lookup: ip}, Format: o.format, Stdin: cmd.InOrStdin(),
 		IPData: describeIP, Version: version, Now: time.Now().UTC()}

@@ -20,6 +20,7 @@ func newPolicyCmd() *cobra.Command {
 		Short: "Inspect and test policy packs: rules tied to the clauses of real instruments",
 	}
 	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "output format: table|json")
+	catalogFlag(cmd.PersistentFlags())
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in policy packs",

@@ -48,6 +48,7 @@ counts its changes from this one (as "Mark as sent" does in the dashboard).`,
 	f.StringVar(&o.browser, "browser", "", "the headless browser -o pdf prints with (default: chromium on the PATH)")
 	f.BoolVar(&o.save, "save", false, "record the report as sent: the next report counts changes from it")
 	o.db.register(f)
+	catalogFlag(f)
 	cmd.MarkFlagRequired("department")
 	return cmd
 }

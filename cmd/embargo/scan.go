@@ -77,7 +77,7 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	}
 	cat, err := catalogInUse()
 	if err != nil {
-		return fmt.Errorf("embedded catalogue: %w", err)
+		return err
 	}
 	j, err := o.judge.build(cmd.Flags(), cat)
 	if err != nil {

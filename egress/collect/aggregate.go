@@ -33,6 +33,8 @@ type Aggregate struct {
 	Tier     catalog.Tier `json:"tier,omitempty"`
 	Evidence string       `json:"evidence,omitempty"`
 	Source   string       `json:"source,omitempty"`
+	// Local: a fact from a local catalogue file decided the destination.
+	Local bool `json:"local,omitempty"`
 	// RegisteredCountries, ASNs, ASOrgs, Names and Addrs are the distinct
 	// values seen, at most maxListed of each, the first seen first.
 	RegisteredCountries []string     `json:"registered_countries,omitempty"`
@@ -90,7 +92,7 @@ func (g *aggregates) add(sys systems.System, unregistered bool, d *destination.D
 	a := g.by[k]
 	if a == nil {
 		a = &Aggregate{System: sys.ID, SystemName: sys.Name, Classification: sys.Classification, Unregistered: unregistered,
-			Destination: d.Key(), sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Tier: d.Tier, Evidence: d.Evidence, Source: d.Source}
+			Destination: d.Key(), sys: sys, ControllingCountry: d.ControllingCountry(), DecidedBy: d.DecidedBy, Tier: d.Tier, Evidence: d.Evidence, Source: d.Source, Local: d.Local}
 		if d.Entity != nil {
 			a.Entity, a.EntityName = d.Entity.ID, d.Entity.Name
 			for _, l := range d.Chain.Links {
