@@ -137,6 +137,9 @@ func (s *Server) storeScan(ctx context.Context, a store.Agent, rep *report.Repor
 		return false, 0, fmt.Errorf("encoding the scan of %q: %w", a.Host, err)
 	}
 	up.Digest, up.Report, up.PolicyVersion = digest, buf.Bytes(), ps.version
+	if up.Items, err = itemDocs(rep); err != nil {
+		return false, 0, fmt.Errorf("indexing the scan of %q: %w", a.Host, err)
+	}
 	dup, err := s.st.ApplyScan(ctx, up)
 	if err != nil {
 		return false, 0, fmt.Errorf("storing the scan of %q: %w", a.Host, err)
@@ -202,19 +205,29 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 			entry = evidenceEntry(entries[f.Item])
 			kept[f.Item] = entry
 		}
-		ev, err := json.Marshal(struct {
+		type evidence struct {
 			Finding finding.Finding `json:"finding"`
 			Entry   *report.Entry   `json:"entry,omitempty"`
-		}{f, entry})
+		}
+		ev, err := json.Marshal(evidence{f, entry})
 		if err != nil {
 			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
 		}
-		up.Findings = append(up.Findings, store.Finding{
+		// What the finding says, without the day it was judged on.
+		timeless := f
+		timeless.Due, timeless.DaysLeft = "", 0
+		said, err := json.Marshal(evidence{timeless, entry})
+		if err != nil {
+			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+		}
+		sf := store.Finding{
 			ID: f.ID, Kind: store.Software, ItemKey: f.Item, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
 			Title: f.Title, URL: f.URL, Effect: string(f.Effect), Item: f.ItemName, Version: f.ItemVersion,
 			Product: f.Product, Supplier: f.Supplier, Country: f.Country, Deadline: f.Deadline,
 			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev,
-		})
+		}
+		sf.Digest = findingDigest(sf, said)
+		up.Findings = append(up.Findings, sf)
 	}
 	return up, nil
 }

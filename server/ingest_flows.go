@@ -159,10 +159,12 @@ func (s *Server) judgeTraffic(ps *policyState, a store.Agent, aggs []collect.Agg
 		if err != nil {
 			return nil, fmt.Errorf("encoding the evidence of traffic finding %s: %w", f.ID, err)
 		}
-		out = append(out, store.Finding{ID: f.ID, Kind: store.Traffic, ItemKey: ag.Destination, HostID: a.ID, Department: a.Department,
+		sf := store.Finding{ID: f.ID, Kind: store.Traffic, ItemKey: ag.Destination, HostID: a.ID, Department: a.Department,
 			Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument, Title: f.Title, URL: f.URL, Effect: string(f.Effect),
 			Item: f.ItemName, Product: destinationLabel(ag), Supplier: f.Supplier, Country: f.Country, Deadline: f.Deadline,
-			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev})
+			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev}
+		sf.Digest = findingDigest(sf, ev)
+		out = append(out, sf)
 	}
 	return out, nil
 }

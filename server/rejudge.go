@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -18,15 +17,17 @@ const (
 	// DefaultPolicyPoll is how often a server reads the policy version:
 	// a change made through another replica is seen within it.
 	DefaultPolicyPoll = 2 * time.Second
-	// DefaultRejudgeLease is how long a claim of re-judging holds without
-	// renewal: a server that dies mid-way is taken over after it.
+	// DefaultRejudgeLease is how long a server's claim of a batch of
+	// hosts holds: a server that dies mid-way leaves them to others
+	// after it.
 	DefaultRejudgeLease = time.Minute
-	rejudgeBatch        = 100
+	rejudgeBatch        = 250
 )
 
 // rejudger keeps the server's policy current and, when the fleet's
-// version is not done, takes part in re-judging it: one server at a time
-// holds the lease, host by host, resuming where another stopped.
+// version is not done, takes part in re-judging it: each server claims
+// batches of hosts no other holds, so that replicas share the work and
+// a dead server's hosts are taken over when its claims lapse.
 type rejudger struct {
 	s     *Server
 	owner string
@@ -92,8 +93,8 @@ func (r *rejudger) step(ctx context.Context) error {
 }
 
 // Rejudge judges every stored inventory and flow summary again by the
-// policy in force, if the fleet's version is not done and no other
-// server holds the lease; it returns the hosts judged. Servers do this
+// policy in force, if the fleet's version is not done, sharing the hosts
+// with other servers doing the same; it returns the hosts it judged. Servers do this
 // on their own (Serve); it is exported for tools and tests.
 func (s *Server) Rejudge(ctx context.Context) (int, error) {
 	return s.rejudge(ctx, "rejudge/"+s.now().UTC().Format(time.RFC3339Nano), DefaultRejudgeLease)
@@ -101,131 +102,70 @@ func (s *Server) Rejudge(ctx context.Context) (int, error) {
 
 func (s *Server) rejudge(ctx context.Context, owner string, lease time.Duration) (int, error) {
 	n := 0
-	job, ok, err := s.st.ClaimRejudge(ctx, owner, s.now(), lease)
-	if err != nil || !ok {
-		return 0, err
-	}
-	s.log.Info("re-judging the fleet", "version", job.Version, "reason", job.Reason, "after", job.After, "owner", owner)
-	ps, err := s.policyState(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if ps.version != job.Version {
-		s.forget()
-		if ps, err = s.policyState(ctx); err != nil {
-			return 0, err
-		}
-		if ps.version != job.Version {
-			return 0, fmt.Errorf("%w: policy version %d loaded, %d claimed", store.ErrStale, ps.version, job.Version)
-		}
-	}
-	after := job.After
+	var items *itemJudge
 	for {
-		ids, err := s.st.RejudgeHosts(ctx, after, rejudgeBatch)
+		job, in, err := s.st.ClaimHosts(ctx, owner, rejudgeBatch, s.now(), lease)
 		if err != nil {
 			return n, err
 		}
-		if len(ids) == 0 {
-			break
-		}
-		for _, id := range ids {
-			if err := s.rejudgeHost(ctx, ps, job, id); err != nil {
+		if len(in) == 0 {
+			if job.Version == 0 {
+				return n, nil
+			}
+			finished, err := s.st.FinishRejudge(ctx, job, s.now())
+			if err != nil {
 				return n, err
 			}
-			n++
-			after = id
+			if finished {
+				s.log.Info("re-judged the fleet", "version", job.Version, "reason", job.Reason)
+			}
+			if p, err := s.st.PolicyVersion(ctx); err == nil {
+				s.notePolicy(p)
+			}
+			return n, nil
 		}
+		ps, err := s.policyOf(ctx, job.Version)
+		if err != nil {
+			return n, err
+		}
+		if items == nil || items.ps != ps {
+			items = newItemJudge(s, ps)
+		}
+		rs, err := s.judgeBatch(ctx, ps, items, job, in)
+		if err != nil {
+			return n, err
+		}
+		done, err := s.st.ApplyRejudged(ctx, job, rs)
+		if errors.Is(err, store.ErrStale) {
+			continue // a newer version: claim for it
+		}
+		if err != nil {
+			return n, err
+		}
+		n += done
 		if p, err := s.st.PolicyVersion(ctx); err == nil {
 			s.notePolicy(p) // progress, a batch at a time
 		}
 	}
-	if err := s.st.FinishRejudge(ctx, job, s.now()); err != nil {
-		return n, err
-	}
-	if p, err := s.st.PolicyVersion(ctx); err == nil {
-		s.notePolicy(p)
-	}
-	s.log.Info("re-judged the fleet", "version", job.Version, "hosts", n)
-	return n, nil
 }
 
-// rejudgeHost judges one host again, from its inventory and its flow
-// summaries as stored, retrying when an upload changed the inventory
-// meanwhile.
-func (s *Server) rejudgeHost(ctx context.Context, ps *policyState, job store.RejudgeJob, id string) error {
-	for try := 0; ; try++ {
-		r, err := s.judgeStored(ctx, ps, id, job.Reason)
-		if err != nil {
-			return fmt.Errorf("re-judging host %q: %w", id, err)
-		}
-		err = s.st.RejudgeHost(ctx, job, r)
-		if err == nil || !errors.Is(err, store.ErrStale) || try == 2 {
-			return err
-		}
-		// The job itself may have gone stale: only retry for the host.
-		if p, perr := s.st.PolicyVersion(ctx); perr != nil || p.Version != job.Version || p.Owner != job.Owner {
-			return err
-		}
-	}
-}
-
-// judgeStored judges a host again from what the store holds of it: its
-// inventory (items as attributed at upload, attributed again here) and
-// its flow summaries.
-func (s *Server) judgeStored(ctx context.Context, ps *policyState, id, reason string) (store.Rejudged, error) {
-	now := s.now()
-	r := store.Rejudged{HostID: id, At: now, Reason: "re-judged: " + reason}
-	h, err := s.st.Host(ctx, store.System, id)
+// policyOf is the policy state of version, loaded again if the cached one
+// is older; ErrStale when the version is no longer current.
+func (s *Server) policyOf(ctx context.Context, version int64) (*policyState, error) {
+	ps, err := s.policyState(ctx)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	a := store.Agent{ID: id, Department: h.Department, Host: h.Host}
-	firstSeen, err := s.firstSeen(ctx, id)
-	if err != nil {
-		return r, err
-	}
-	raw, at, err := s.st.InventoryAt(ctx, store.System, id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return r, err
-	default:
-		rep, err := decodeScanReport(raw)
-		if err != nil {
-			return r, fmt.Errorf("the stored inventory: %w", err)
+	if ps.version != version {
+		s.forget()
+		if ps, err = s.policyState(ctx); err != nil {
+			return nil, err
 		}
-		up, err := s.judgeScan(ps, a, rep, now, firstSeen)
-		if err != nil {
-			return r, err
+		if ps.version != version {
+			return nil, fmt.Errorf("%w: policy version %d loaded, %d claimed", store.ErrStale, ps.version, version)
 		}
-		for i := range up.Findings {
-			up.Findings[i].LastSeen = at
-		}
-		r.Inventory, r.Host, r.Software = at, up.Host, up.Findings
 	}
-	sums, err := s.st.FlowSummaries(ctx, store.System, id)
-	if err != nil {
-		return r, err
-	}
-	aggs := make([]collect.Aggregate, 0, len(sums))
-	for _, x := range sums {
-		ag, err := summaryAggregate(x)
-		if err != nil {
-			return r, fmt.Errorf("the stored traffic to %s: %w", x.Destination, err)
-		}
-		aggs = append(aggs, *ag)
-	}
-	if r.Traffic, err = s.judgeTraffic(ps, a, aggs, now, firstSeen); err != nil {
-		return r, err
-	}
-	last := make(map[string]time.Time, len(sums))
-	for _, x := range sums {
-		last[x.Destination] = x.Last
-	}
-	for i := range r.Traffic {
-		r.Traffic[i].LastSeen = last[r.Traffic[i].ItemKey]
-	}
-	return r, nil
+	return ps, nil
 }
 
 // notePolicy puts the policy version and the progress of re-judging in

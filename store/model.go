@@ -203,6 +203,10 @@ type Finding struct {
 	// Evidence is the finding.Finding and the item's report.Entry as
 	// JSON, for the finding page's evidence chain.
 	Evidence json.RawMessage `json:"evidence,omitempty"`
+	// Digest names what the finding says (rule, item, attribution,
+	// deadline, evidence without the day it was judged on), set by the
+	// judge: re-judging that computes the same digests changes nothing.
+	Digest string `json:"-"`
 }
 
 // MaxCounter is the most a stored traffic counter (bytes, flows) holds:

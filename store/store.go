@@ -90,19 +90,22 @@ type Store interface {
 	// by host, resuming after the last host done.
 	PolicyVersion(ctx context.Context) (PolicyVersion, error)
 	NoteCatalogue(ctx context.Context, digest string, now time.Time) (bumped bool, err error)
-	// ClaimRejudge takes (or renews) the lease of re-judging the current
-	// version for owner; ok is false when it is done or another owner's
-	// lease runs.
-	ClaimRejudge(ctx context.Context, owner string, now time.Time, lease time.Duration) (job RejudgeJob, ok bool, err error)
-	// RejudgeHosts lists the ids of the hosts after the given id, in id
-	// order, at most n.
-	RejudgeHosts(ctx context.Context, after string, n int) ([]string, error)
-	// RejudgeHost applies a host's findings judged again (ErrStale when
-	// the job's version or lease, or the host's inventory, changed) and
-	// moves the job past the host.
-	RejudgeHost(ctx context.Context, job RejudgeJob, r Rejudged) error
-	// FinishRejudge marks the job's version done.
-	FinishRejudge(ctx context.Context, job RejudgeJob, now time.Time) error
+	// ClaimHosts claims, for owner until now+lease, up to n hosts that
+	// the current version's re-judging has not done and that no other
+	// owner's unexpired claim holds (several servers share the work;
+	// PostgreSQL skips rows another holds), and returns the job and what
+	// judging them needs; no hosts: none is left to claim. ItemDocs are
+	// the stored items of keys. ApplyRejudged applies the claimed hosts'
+	// findings judged again (ErrStale when the version changed): a host
+	// marked Unchanged is only marked done, the others are written as an
+	// upload writes them (findings not judged now out of scope); a host
+	// whose claim lapsed to another, or whose inventory changed since it
+	// was claimed, is left for a later claim. FinishRejudge marks the
+	// version done once no host is left; it reports whether it did.
+	ClaimHosts(ctx context.Context, owner string, n int, now time.Time, lease time.Duration) (RejudgeJob, []RejudgeInput, error)
+	ItemDocs(ctx context.Context, keys []int64) (map[int64]ItemDoc, error)
+	ApplyRejudged(ctx context.Context, job RejudgeJob, rs []Rejudged) (done int, err error)
+	FinishRejudge(ctx context.Context, job RejudgeJob, now time.Time) (bool, error)
 	// The data feed. PutFeed stores a bundle the server verified, notes
 	// its data as the catalogue judged by and, when that changed, bumps
 	// the policy version, in one transaction (a bundle already newest
@@ -196,6 +199,9 @@ type ScanUpload struct {
 	// scope when it is.
 	Findings []Finding
 	Present  []string
+	// Items are the report's items, each once, as re-judging reads them
+	// (nil: the host is re-judged from Report).
+	Items []ItemDoc
 	// PolicyVersion is the version the findings were judged by; a later
 	// one current makes the upload ErrStale.
 	PolicyVersion int64
@@ -251,21 +257,16 @@ type PolicyVersion struct {
 
 // RejudgeJob is a claimed re-judging: of Version, by Owner, resuming
 // after the host After.
-type RejudgeJob struct {
-	Version int64
-	Reason  string
-	Owner   string
-	After   string
-	Lease   time.Duration
-}
-
 // Rejudged is one host judged again without an upload: its software
 // findings from its stored inventory (received at Inventory; zero when it
 // has none), its traffic findings from its flow summaries. Findings not
 // among them of a kind judged become out of scope; new ones open and
 // ones out of scope reopened, each with Reason.
 type Rejudged struct {
-	HostID    string
+	HostID string
+	// Unchanged says the host's findings and register fields are as
+	// stored: nothing is written but that it was judged.
+	Unchanged bool
 	Inventory time.Time
 	Host      Host // the register's fields: system, owner, classification, tags, clash
 	Software  []Finding

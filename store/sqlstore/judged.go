@@ -223,15 +223,15 @@ func (s *Store) waiversInForce(ctx context.Context, tx *sql.Tx, hostID string, a
 }
 
 func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, j judged, states []prior) error {
-	const cols = 23
+	const cols = 24
 	query := `INSERT INTO findings (id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product,
-		supplier, country, deadline, first_seen, last_seen, state, changed, evidence, kind, item_key, reason) VALUES %s
+		supplier, country, deadline, first_seen, last_seen, state, changed, evidence, kind, item_key, reason, digest) VALUES %s
 		ON CONFLICT (id) DO UPDATE SET
 			department = excluded.department, pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument,
 			title = excluded.title, url = excluded.url, effect = excluded.effect, item = excluded.item, version = excluded.version,
 			product = excluded.product, supplier = excluded.supplier, country = excluded.country, deadline = excluded.deadline,
 			last_seen = excluded.last_seen, state = excluded.state, changed = excluded.changed, evidence = excluded.evidence,
-			item_key = excluded.item_key, reason = excluded.reason
+			item_key = excluded.item_key, reason = excluded.reason, digest = excluded.digest
 		WHERE findings.host_id = excluded.host_id AND findings.kind = excluded.kind`
 	seen := j.lastSeen
 	if seen == 0 {
@@ -245,7 +245,7 @@ func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, j judged, states
 		}
 		return append(args, f.ID, j.hostID, j.dept, f.Pack, f.Rule, f.Instrument, f.Title, f.URL, f.Effect, f.Item, f.Version, f.Product,
 			f.Supplier, f.Country, deadlineTS(f.Deadline), p.firstSeen, seen, p.state, p.changed, string(f.Evidence),
-			string(j.kind), f.ItemKey, p.reason)
+			string(j.kind), f.ItemKey, p.reason, f.Digest)
 	})
 	if err != nil {
 		return fmt.Errorf("write findings: %w", err)

@@ -86,6 +86,9 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 			u.AgentID, rec, nonNil(packed)); err != nil {
 			return fmt.Errorf("keep report: %w", err)
 		}
+		if err := s.putHostItems(ctx, tx, u.AgentID, rec, u.Items); err != nil {
+			return err
+		}
 		if err := counts.apply(ctx, s, tx); err != nil {
 			return err
 		}

@@ -24,9 +24,18 @@ func scanVersion(row interface{ Scan(...any) error }) (store.PolicyVersion, stri
 // PolicyVersion reads what the fleet is judged by and how far re-judging
 // has gone.
 func (s *Store) PolicyVersion(ctx context.Context) (store.PolicyVersion, error) {
-	p, err := one(ctx, s, `SELECT `+versionCols+` FROM policy_version WHERE id = 1`, nil, func(row interface{ Scan(...any) error }) (store.PolicyVersion, error) {
-		p, _, err := scanVersion(row)
-		return p, err
+	var p store.PolicyVersion
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		var err error
+		if p, _, err = scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionCols+` FROM policy_version WHERE id = 1`)); err != nil {
+			return err
+		}
+		if p.Done >= p.Version {
+			return nil
+		}
+		// Under way: how many hosts the version's re-judging has done.
+		return tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN judged >= ? THEN 1 ELSE 0 END), 0) FROM hosts`), p.Version).
+			Scan(&p.HostsTotal, &p.HostsDone)
 	})
 	if err != nil {
 		return store.PolicyVersion{}, fmt.Errorf("policy version: %w", err)
@@ -114,97 +123,3 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "")
 }
 
-// ClaimRejudge takes the lease of re-judging the current version, or
-// renews owner's own.
-func (s *Store) ClaimRejudge(ctx context.Context, owner string, now time.Time, lease time.Duration) (store.RejudgeJob, bool, error) {
-	if owner == "" || lease <= 0 {
-		return store.RejudgeJob{}, false, fmt.Errorf("claim re-judging: %w: an owner and a lease are needed", store.ErrInvalid)
-	}
-	var job store.RejudgeJob
-	var ok bool
-	err := s.update(ctx, func(tx *sql.Tx) error {
-		ok = false
-		p, after, err := scanVersion(tx.QueryRowContext(ctx, `SELECT `+versionCols+` FROM policy_version WHERE id = 1`+s.d.forUpdate))
-		if err != nil {
-			return err
-		}
-		if p.Done >= p.Version || (p.Owner != "" && p.Owner != owner && p.Lease.After(now)) {
-			return nil
-		}
-		started := p.Started
-		if started.IsZero() || p.HostsTotal == 0 {
-			started = now
-			var n int64
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts`).Scan(&n); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET hosts_total = ? WHERE id = 1`), n); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET owner = ?, lease = ?, started = ? WHERE id = 1`),
-			owner, ts(now.Add(lease)), ts(started)); err != nil {
-			return err
-		}
-		job = store.RejudgeJob{Version: p.Version, Reason: p.Reason, Owner: owner, After: after, Lease: lease}
-		ok = true
-		if p.Owner != owner {
-			return s.audit(ctx, tx, actor(store.System), "rejudge.claim", "policy", map[string]any{"version": p.Version, "owner": owner, "after": after})
-		}
-		return nil
-	})
-	if err != nil {
-		return store.RejudgeJob{}, false, fmt.Errorf("claim re-judging: %w", err)
-	}
-	return job, ok, nil
-}
-
-// holdJob checks, in tx, that job's version is current and its lease is
-// owner's, and renews the lease.
-func (s *Store) holdJob(ctx context.Context, tx *sql.Tx, job store.RejudgeJob, now time.Time) error {
-	var version int64
-	var owner string
-	if err := tx.QueryRowContext(ctx, `SELECT version, owner FROM policy_version WHERE id = 1`+s.d.forUpdate).Scan(&version, &owner); err != nil {
-		return err
-	}
-	if version != job.Version || owner != job.Owner {
-		return fmt.Errorf("%w: re-judging version %d by %s: version %d is current, held by %q", store.ErrStale, job.Version, job.Owner, version, owner)
-	}
-	_, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET lease = ? WHERE id = 1`), ts(now.Add(job.Lease)))
-	return err
-}
-
-// RejudgeHosts lists host ids after after, in id order.
-func (s *Store) RejudgeHosts(ctx context.Context, after string, n int) ([]string, error) {
-	ids, err := list(ctx, s, `SELECT id FROM hosts WHERE id > ? ORDER BY id LIMIT ?`, []any{after, limit(n)},
-		func(row interface{ Scan(...any) error }) (string, error) {
-			var id string
-			err := row.Scan(&id)
-			return id, err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("hosts to re-judge: %w", err)
-	}
-	return ids, nil
-}
-
-// FinishRejudge marks job's version done, if the job still holds it.
-func (s *Store) FinishRejudge(ctx context.Context, job store.RejudgeJob, now time.Time) error {
-	err := s.update(ctx, func(tx *sql.Tx) error {
-		if err := s.holdJob(ctx, tx, job, now); err != nil {
-			return err
-		}
-		var done, total int64
-		if err := tx.QueryRowContext(ctx, `SELECT hosts_done, hosts_total FROM policy_version WHERE id = 1`).Scan(&done, &total); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET done = version, owner = '', lease = 0, finished = ? WHERE id = 1`), ts(now)); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, actor(store.System), "rejudge.done", "policy", map[string]any{"version": job.Version, "hosts": done, "reason": job.Reason})
-	})
-	if err != nil {
-		return fmt.Errorf("finish re-judging: %w", err)
-	}
-	return nil
-}

@@ -70,22 +70,24 @@ func testChanges(t *testing.T, f *fixture) {
 	if _, err := f.st.PutFeed(f.ctx, f.admin, store.FeedBundle{FeedVersion: 7, SHA256: "s", DataDigest: "new"}, []byte("b"), t0); err != nil {
 		t.Fatal(err)
 	}
-	job, ok, err := f.st.ClaimRejudge(f.ctx, "r", t0, time.Minute)
-	if err != nil || !ok {
-		t.Fatal(ok, err)
+	job, in, err := f.st.ClaimHosts(f.ctx, "r", 10, t0, time.Minute)
+	if err != nil || len(in) != 2 {
+		t.Fatal(len(in), err)
 	}
-	for _, h := range []string{a, b} {
-		_, at, _ := f.st.InventoryAt(f.ctx, store.System, h)
+	var rs []store.Rejudged
+	for _, x := range in {
+		h := x.Host.ID
 		moved := item("F1-"+h, "I1")
 		moved.Instrument = "NDAA-889"
-		r := store.Rejudged{HostID: h, Inventory: at, At: t0.Add(time.Minute), Reason: job.Reason,
+		r := store.Rejudged{HostID: h, Inventory: x.Received, At: t0.Add(time.Minute), Reason: job.Reason,
 			Software: []store.Finding{moved, item("F2-"+h, "I2")}}
 		if h == b {
 			r.Software = nil // F1 falls out of scope
 		}
-		if err := f.st.RejudgeHost(f.ctx, job, r); err != nil {
-			t.Fatal(err)
-		}
+		rs = append(rs, r)
+	}
+	if n, err := f.st.ApplyRejudged(f.ctx, job, rs); err != nil || n != 2 {
+		t.Fatal(n, err)
 	}
 	all, err := f.st.Changes(f.ctx, f.admin, job.Version, 0)
 	if err != nil {

@@ -1,0 +1,208 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/egress/collect"
+	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/policy"
+	"github.com/embargo-dev/embargo/policy/systems"
+	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
+)
+
+// itemJudge knows the fleet's distinct items under one policy state:
+// each decoded and attributed once, whatever the number of hosts holding
+// it, and which of them any rule judges on a system. A host is then
+// judged on its few items that matter, not its thousands.
+type itemJudge struct {
+	s     *Server
+	ps    *policyState
+	items map[int64]*keptItem
+	evals map[string]*policy.SystemEvaluator
+}
+
+// keptItem is one distinct item, attributed.
+type keptItem struct {
+	item *inventory.Item
+	attr *attribute.Attribution
+}
+
+func newItemJudge(s *Server, ps *policyState) *itemJudge {
+	return &itemJudge{s: s, ps: ps, items: map[int64]*keptItem{}, evals: map[string]*policy.SystemEvaluator{}}
+}
+
+// load reads, decodes and attributes the items of keys not yet known.
+func (j *itemJudge) load(ctx context.Context, keys []int64) error {
+	var missing []int64
+	for _, k := range keys {
+		if _, ok := j.items[k]; !ok {
+			missing = append(missing, k)
+			j.items[k] = nil // asked once
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	docs, err := j.s.st.ItemDocs(ctx, missing)
+	if err != nil {
+		return err
+	}
+	for _, k := range missing {
+		d, ok := docs[k]
+		if !ok {
+			return fmt.Errorf("stored item %x is missing", uint64(k))
+		}
+		it, err := decodeItem(d)
+		if err != nil {
+			return err
+		}
+		j.items[k] = &keptItem{item: it, attr: j.ps.data.attr.Attribute(it)}
+	}
+	return nil
+}
+
+// evaluator is the evaluator of sys (one per system, reused: it
+// remembers the decisions that do not depend on the item).
+func (j *itemJudge) evaluator(sys systems.System) *policy.SystemEvaluator {
+	key := fmt.Sprint(sys.ID, "\x00", sys.Classification, "\x00", sys.Tags)
+	ev, ok := j.evals[key]
+	if !ok {
+		ev = j.ps.engine.ForSystem(sys)
+		j.evals[key] = ev
+	}
+	return ev
+}
+
+// entries are the report entries of a host's items that a rule judges
+// on its system, placed on the host.
+func (j *itemJudge) entries(keys []int64, sys systems.System, host string) []report.Entry {
+	ev := j.evaluator(sys)
+	var out []report.Entry
+	for _, k := range keys {
+		ki := j.items[k]
+		if ki == nil || len(ev.Evaluate(ki.item, ki.attr)) == 0 {
+			continue
+		}
+		it := *ki.item
+		it.Location.Host = host
+		out = append(out, report.Entry{Item: &it, Attribution: ki.attr})
+	}
+	return out
+}
+
+// judgeBatch judges claimed hosts again; a host whose findings and
+// register fields come out as stored is marked Unchanged.
+func (s *Server) judgeBatch(ctx context.Context, ps *policyState, items *itemJudge, job store.RejudgeJob, in []store.RejudgeInput) ([]store.Rejudged, error) {
+	var keys []int64
+	for _, x := range in {
+		if x.Indexed {
+			keys = append(keys, x.Keys...)
+		}
+	}
+	if err := items.load(ctx, keys); err != nil {
+		return nil, err
+	}
+	out := make([]store.Rejudged, 0, len(in))
+	for _, x := range in {
+		r, err := s.judgeInput(ps, items, job, x)
+		if err != nil {
+			return nil, fmt.Errorf("re-judging host %q: %w", x.Host.ID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// judgeInput judges one host again from its inventory (its items that
+// matter, or the whole report when it has no index) and its traffic.
+func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.RejudgeJob, x store.RejudgeInput) (store.Rejudged, error) {
+	now := s.now()
+	r := store.Rejudged{HostID: x.Host.ID, At: now, Reason: "re-judged: " + job.Reason, Inventory: x.Received}
+	a := store.Agent{ID: x.Host.ID, Department: x.Host.Department, Host: x.Host.Host}
+	firstSeen := make(map[string]time.Time, len(x.Findings))
+	for _, p := range x.Findings {
+		firstSeen[p.ID] = p.FirstSeen
+	}
+	if !x.Received.IsZero() {
+		var rep *report.Report
+		if x.Indexed {
+			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
+			rep = &report.Report{Items: items.entries(x.Keys, sys, a.Host)}
+		} else {
+			var err error
+			if rep, err = decodeScanReport(x.Report); err != nil {
+				return r, fmt.Errorf("the stored inventory: %w", err)
+			}
+		}
+		up, err := s.judgeScan(ps, a, rep, now, firstSeen)
+		if err != nil {
+			return r, err
+		}
+		for i := range up.Findings {
+			up.Findings[i].LastSeen = x.Received
+		}
+		r.Host, r.Software = up.Host, up.Findings
+	}
+	aggs := make([]collect.Aggregate, 0, len(x.Flows))
+	for _, f := range x.Flows {
+		ag, err := summaryAggregate(f)
+		if err != nil {
+			return r, fmt.Errorf("the stored traffic to %s: %w", f.Destination, err)
+		}
+		aggs = append(aggs, *ag)
+	}
+	var err error
+	if r.Traffic, err = s.judgeTraffic(ps, a, aggs, now, firstSeen); err != nil {
+		return r, err
+	}
+	last := make(map[string]time.Time, len(x.Flows))
+	for _, f := range x.Flows {
+		last[f.Destination] = f.Last
+	}
+	for i := range r.Traffic {
+		r.Traffic[i].LastSeen = last[r.Traffic[i].ItemKey]
+	}
+	r.Unchanged = unchanged(x, r)
+	return r, nil
+}
+
+// unchanged reports whether r says what is stored of the host: the same
+// standing findings with the same digests (none waived: a waiver's
+// expiry is decided by writing), and the same register fields.
+func unchanged(x store.RejudgeInput, r store.Rejudged) bool {
+	stored := map[string]string{}
+	for _, p := range x.Findings {
+		if x.Received.IsZero() && p.Kind == store.Software {
+			continue // not judged without an inventory
+		}
+		switch p.State {
+		case store.Waived:
+			return false
+		case store.Open, store.Reopened:
+			stored[p.ID] = p.Digest
+		}
+	}
+	n := 0
+	for _, fs := range [][]store.Finding{r.Software, r.Traffic} {
+		for _, f := range fs {
+			if d, ok := stored[f.ID]; !ok || d == "" || d != f.Digest {
+				return false
+			}
+			n++
+		}
+	}
+	if n != len(stored) {
+		return false
+	}
+	if x.Received.IsZero() {
+		return true
+	}
+	h, o := x.Host, r.Host
+	return h.SystemID == o.SystemID && h.SystemName == o.SystemName && h.Owner == o.Owner && h.Classification == o.Classification &&
+		h.Clash == o.Clash && slices.Equal(h.Tags, o.Tags)
+}
