@@ -167,6 +167,19 @@ func (s *Server) firstSeen(ctx context.Context, hostID string) (map[string]time.
 // says which host this is), and attributed again with the server's
 // catalogue, so an agent cannot talk its way out of a finding.
 func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time) (store.ScanUpload, error) {
+	return s.judgeScanWith(ps, a, rep, now, firstSeen, scanJudging{evidence: true})
+}
+
+// scanJudging says what judgeScanWith makes of each finding beyond its
+// fields and digest: its evidence (re-judging makes it only for the
+// hosts whose findings changed), and the digest of an item's evidence
+// entry when the caller knows it (nil: computed).
+type scanJudging struct {
+	evidence    bool
+	entryDigest func(e *report.Entry) string
+}
+
+func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time, o scanJudging) (store.ScanUpload, error) {
 	up := store.ScanUpload{AgentID: a.ID, Received: now, Present: make([]string, 0, len(rep.Items))}
 	for i := range rep.Items {
 		e := &rep.Items[i]
@@ -193,6 +206,7 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 		s.log.Warn("host name clash", "agent", a.ID, "host", a.Host, "department", a.Department, "clash", up.Host.Clash)
 	}
 	kept := map[string]*report.Entry{} // each item's evidence entry, made once
+	keptDigest := map[string]string{}
 	for _, f := range rep.Findings {
 		f.ID = fleetFindingID(a.ID, f.Pack, f.Rule, f.Item)
 		if t, ok := firstSeen[f.ID]; ok && !t.IsZero() {
@@ -204,22 +218,30 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 		if !ok {
 			entry = evidenceEntry(entries[f.Item])
 			kept[f.Item] = entry
+			if o.entryDigest != nil {
+				keptDigest[f.Item] = o.entryDigest(entries[f.Item])
+			} else {
+				keptDigest[f.Item] = entryDigest(entries[f.Item])
+			}
 		}
-		type evidence struct {
-			Finding finding.Finding `json:"finding"`
-			Entry   *report.Entry   `json:"entry,omitempty"`
-		}
-		ev, err := json.Marshal(evidence{f, entry})
-		if err != nil {
-			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+		var ev []byte
+		var err error
+		if o.evidence {
+			if ev, err = json.Marshal(struct {
+				Finding finding.Finding `json:"finding"`
+				Entry   *report.Entry   `json:"entry,omitempty"`
+			}{f, entry}); err != nil {
+				return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+			}
 		}
 		// What the finding says, without the day it was judged on.
 		timeless := f
 		timeless.Due, timeless.DaysLeft = "", 0
-		said, err := json.Marshal(evidence{timeless, entry})
+		said, err := json.Marshal(timeless)
 		if err != nil {
-			return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+			return up, fmt.Errorf("encoding finding %s: %w", f.ID, err)
 		}
+		said = append(said, keptDigest[f.Item]...)
 		sf := store.Finding{
 			ID: f.ID, Kind: store.Software, ItemKey: f.Item, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
 			Title: f.Title, URL: f.URL, Effect: string(f.Effect), Item: f.ItemName, Version: f.ItemVersion,

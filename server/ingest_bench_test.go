@@ -140,3 +140,75 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRejudgeBatch: the server's share of re-judging one batch of
+// 250 hosts of 2,000 items from the item index (claim and apply are the
+// store's): against "judge" of BenchmarkIngest, the upload's judging of
+// one such host. The hosts' findings are as stored (nothing to write).
+//
+//	go test -run '^$' -bench RejudgeBatch -benchtime 5x -count 5 ./server/
+func BenchmarkRejudgeBatch(b *testing.B) {
+	body := benchReport(b, 2000)
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "embargo.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	s, err := New(Config{Store: st, Listen: "127.0.0.1:0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	agent := store.Agent{ID: "bench-agent", Department: "DWP", Host: "ws-1"}
+	ps, err := s.policyState(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rep, err := decodeScanReport(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	up, err := s.judgeScan(ps, agent, rep, now, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs, err := itemDocs(rep)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.ApplyScan(ctx, store.ScanUpload{AgentID: "nobody", Digest: "x", Received: now, Items: docs}); err == nil {
+		b.Fatal("an upload of an unknown agent was taken")
+	}
+	keys := make([]int64, len(docs))
+	for i, d := range docs {
+		keys[i] = d.Key
+	}
+	items := newItemJudge(s, ps)
+	for _, d := range docs { // as if loaded from the store
+		it, err := decodeItem(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		items.items[d.Key] = &keptItem{item: it, attr: ps.data.attr.Attribute(it)}
+	}
+	var prior []store.PriorFinding
+	for _, f := range up.Findings {
+		prior = append(prior, store.PriorFinding{ID: f.ID, Kind: f.Kind, State: store.Open, Digest: f.Digest, FirstSeen: f.FirstSeen})
+	}
+	in := make([]store.RejudgeInput, 250)
+	for i := range in {
+		in[i] = store.RejudgeInput{Host: up.Host, Received: now, Indexed: true, Keys: keys, Findings: prior}
+	}
+	job := store.RejudgeJob{Version: ps.version, Reason: "bench"}
+	for b.Loop() {
+		rs, err := s.judgeBatch(ctx, ps, items, job, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rs[0].Unchanged {
+			b.Fatal("judged again the same, a host is not unchanged")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(in))/1e6, "ms/host")
+}

@@ -60,3 +60,24 @@ func findingDigest(f store.Finding, said []byte) string {
 	h.Write(said)
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// entryDigest names an item's evidence entry as any host shows it: the
+// item (without its host) and its attribution.
+func entryDigest(e *report.Entry) string {
+	e = evidenceEntry(e)
+	if e == nil {
+		return ""
+	}
+	c := *e
+	if e.Item != nil {
+		it := *e.Item
+		it.Location.Host = ""
+		c.Item = &it
+	}
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "unencodable"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}

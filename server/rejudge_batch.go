@@ -26,10 +26,12 @@ type itemJudge struct {
 	evals map[string]*policy.SystemEvaluator
 }
 
-// keptItem is one distinct item, attributed.
+// keptItem is one distinct item, attributed, with the digest of its
+// evidence entry once a finding needed it.
 type keptItem struct {
-	item *inventory.Item
-	attr *attribute.Attribution
+	item   *inventory.Item
+	attr   *attribute.Attribution
+	digest string
 }
 
 func newItemJudge(s *Server, ps *policyState) *itemJudge {
@@ -79,10 +81,11 @@ func (j *itemJudge) evaluator(sys systems.System) *policy.SystemEvaluator {
 }
 
 // entries are the report entries of a host's items that a rule judges
-// on its system, placed on the host.
-func (j *itemJudge) entries(keys []int64, sys systems.System, host string) []report.Entry {
+// on its system, placed on the host, and the kept item of each by id.
+func (j *itemJudge) entries(keys []int64, sys systems.System, host string) ([]report.Entry, map[string]*keptItem) {
 	ev := j.evaluator(sys)
 	var out []report.Entry
+	byID := map[string]*keptItem{}
 	for _, k := range keys {
 		ki := j.items[k]
 		if ki == nil || len(ev.Evaluate(ki.item, ki.attr)) == 0 {
@@ -91,8 +94,9 @@ func (j *itemJudge) entries(keys []int64, sys systems.System, host string) []rep
 		it := *ki.item
 		it.Location.Host = host
 		out = append(out, report.Entry{Item: &it, Attribution: ki.attr})
+		byID[it.ID] = ki
 	}
-	return out
+	return out, byID
 }
 
 // judgeBatch judges claimed hosts again; a host whose findings and
@@ -128,25 +132,47 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	for _, p := range x.Findings {
 		firstSeen[p.ID] = p.FirstSeen
 	}
+	// The evidence of software findings is made only for a host that
+	// changed: judged first without it, then again with it.
+	var software func(evidence bool) error
 	if !x.Received.IsZero() {
 		var rep *report.Report
+		o := scanJudging{}
 		if x.Indexed {
 			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
-			rep = &report.Report{Items: items.entries(x.Keys, sys, a.Host)}
+			es, byID := items.entries(x.Keys, sys, a.Host)
+			rep = &report.Report{Items: es}
+			o.entryDigest = func(e *report.Entry) string {
+				ki := byID[e.ID]
+				if ki == nil {
+					return entryDigest(e)
+				}
+				if ki.digest == "" {
+					ki.digest = entryDigest(e)
+				}
+				return ki.digest
+			}
 		} else {
 			var err error
 			if rep, err = decodeScanReport(x.Report); err != nil {
 				return r, fmt.Errorf("the stored inventory: %w", err)
 			}
 		}
-		up, err := s.judgeScan(ps, a, rep, now, firstSeen)
-		if err != nil {
+		software = func(evidence bool) error {
+			o.evidence = evidence
+			up, err := s.judgeScanWith(ps, a, rep, now, firstSeen, o)
+			if err != nil {
+				return err
+			}
+			for i := range up.Findings {
+				up.Findings[i].LastSeen = x.Received
+			}
+			r.Host, r.Software = up.Host, up.Findings
+			return nil
+		}
+		if err := software(false); err != nil {
 			return r, err
 		}
-		for i := range up.Findings {
-			up.Findings[i].LastSeen = x.Received
-		}
-		r.Host, r.Software = up.Host, up.Findings
 	}
 	aggs := make([]collect.Aggregate, 0, len(x.Flows))
 	for _, f := range x.Flows {
@@ -167,7 +193,11 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	for i := range r.Traffic {
 		r.Traffic[i].LastSeen = last[r.Traffic[i].ItemKey]
 	}
-	r.Unchanged = unchanged(x, r)
+	if r.Unchanged = unchanged(x, r); !r.Unchanged && software != nil {
+		if err := software(true); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +24,7 @@ func pages(args []string) error {
 	pwFile := fs.String("password-file", "", "file holding the password")
 	n := fs.Int("n", 200, "fetches of each path")
 	conc := fs.Int("c", 4, "concurrent fetches")
+	stop := fs.String("stop", "", "fetch the paths in turn until this file exists (instead of -n of each)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,6 +44,9 @@ func pages(args []string) error {
 		return fmt.Errorf("login: %w", err)
 	}
 	resp.Body.Close()
+	if *stop != "" {
+		return pagesUntil(client, *server, fs.Args(), *conc, *stop)
+	}
 	for _, path := range fs.Args() {
 		if err := fetch(client, *server+path); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
@@ -79,4 +85,41 @@ func benchName(path string) string {
 		return "/overview"
 	}
 	return strings.ReplaceAll(path, "?", "_")
+}
+
+// pagesUntil fetches the paths in turn, conc at a time, until the file
+// stop exists, and sums up each path's fetches.
+func pagesUntil(client *http.Client, server string, paths []string, conc int, stop string) error {
+	var mu sync.Mutex
+	lat := make([][]time.Duration, len(paths))
+	failed := make([]int, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for {
+				if _, err := os.Stat(stop); err == nil {
+					return
+				}
+				i := int(next.Add(1)-1) % len(paths)
+				t0 := time.Now()
+				err := fetch(client, server+paths[i])
+				d := time.Since(t0)
+				mu.Lock()
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "fleetload:", paths[i], err)
+					failed[i]++
+				} else {
+					lat[i] = append(lat[i], d)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for i, p := range paths {
+		summary("Page"+benchName(p), lat[i], time.Since(start), failed[i])
+	}
+	return nil
 }

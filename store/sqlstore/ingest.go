@@ -165,6 +165,12 @@ const maxParams = 30000
 // fails with ErrConflict if a row was neither inserted nor updated (its
 // id belongs to another host: the upsert's WHERE refused it).
 func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, query string, cols, n int, row func(i int, args []any) []any) error {
+	return s.insertEach(ctx, tx, query, cols, n, true, row)
+}
+
+// insertEach is insertRows; with every false, rows the statement skips
+// (ON CONFLICT DO NOTHING) are no error.
+func (s *Store) insertEach(ctx context.Context, tx *sql.Tx, query string, cols, n int, every bool, row func(i int, args []any) []any) error {
 	per := maxParams / cols
 	for start := 0; start < n; start += per {
 		end := min(n, start+per)
@@ -176,7 +182,7 @@ func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, query string, cols, 
 		if err != nil {
 			return err
 		}
-		if got, err := res.RowsAffected(); err == nil && got < int64(end-start) {
+		if got, err := res.RowsAffected(); every && err == nil && got < int64(end-start) {
 			return fmt.Errorf("%w: %d of %d ids belong to another host (ids must be unique across the fleet)", store.ErrConflict, int64(end-start)-got, end-start)
 		}
 	}

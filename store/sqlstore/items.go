@@ -46,7 +46,8 @@ func (s *Store) putHostItems(ctx context.Context, tx *sql.Tx, hostID string, rec
 		seen[it.Key] = true
 		keys = binary.BigEndian.AppendUint64(keys, uint64(it.Key))
 	}
-	err = s.insertRows(ctx, tx, `INSERT INTO items (key, check_key, doc) VALUES %s ON CONFLICT (key) DO NOTHING`, 3, len(missing),
+	// Another upload may have kept some of them meanwhile: skipped.
+	err = s.insertEach(ctx, tx, `INSERT INTO items (key, check_key, doc) VALUES %s ON CONFLICT (key) DO NOTHING`, 3, len(missing), false,
 		func(i int, args []any) []any { return append(args, missing[i].Key, missing[i].Check, missing[i].Doc) })
 	if err != nil {
 		return fmt.Errorf("items: %w", err)

@@ -56,8 +56,12 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 		return t, err
 	}
 	states := make([]prior, len(fs))
+	was := make(map[string]prior, len(fs))
 	for i, f := range fs {
 		p, ok := had[f.ID]
+		if ok {
+			was[f.ID] = p
+		}
 		delete(had, f.ID)
 		next := p
 		inForce := waived[f.ID]
@@ -87,6 +91,19 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 		if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
 			counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
 		}
+	}
+	if j.version != 0 {
+		// Re-judging: a finding that says what it said, in the state it
+		// was in, is left as stored.
+		var keepFs []store.Finding
+		var keepStates []prior
+		for i, f := range fs {
+			if p, ok := was[f.ID]; ok && p.digest != "" && p.digest == f.Digest && p.state == states[i].state {
+				continue
+			}
+			keepFs, keepStates = append(keepFs, f), append(keepStates, states[i])
+		}
+		j.fs, states = keepFs, keepStates
 	}
 	if err := s.upsertFindings(ctx, tx, j, states); err != nil {
 		return t, err
@@ -147,28 +164,37 @@ func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, j judged, ch []ch
 // them, writes them, and tallies the department's totals and trend by
 // the difference (remediated: the findings truly remediated).
 func (s *Store) recountHost(ctx context.Context, tx *sql.Tx, hostID, dept string, old hostCounts, at int64, remediated int) error {
+	c, err := s.countHost(ctx, tx, hostID, at)
+	if err != nil {
+		return err
+	}
+	return s.tally(ctx, tx, dept, tm(at), c.open-old.open, c.waived-old.waived, c.overdue-old.overdue, remediated)
+}
+
+// countHost counts the host's findings again and writes the counts.
+func (s *Store) countHost(ctx context.Context, tx *sql.Tx, hostID string, at int64) (hostCounts, error) {
 	var c hostCounts
 	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT state, deadline FROM findings WHERE host_id = ? AND state IN ('open', 'reopened', 'waived')`), hostID)
 	if err != nil {
-		return fmt.Errorf("count host's findings: %w", err)
+		return c, fmt.Errorf("count host's findings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var state string
 		var deadline int64
 		if err := rows.Scan(&state, &deadline); err != nil {
-			return err
+			return c, err
 		}
 		c.add(state, deadline, at)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return c, err
 	}
 	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET open_count = ?, waived_count = ?, overdue_count = ? WHERE id = ?`),
 		c.open, c.waived, c.overdue, hostID); err != nil {
-		return fmt.Errorf("count host's findings: %w", err)
+		return c, fmt.Errorf("count host's findings: %w", err)
 	}
-	return s.tally(ctx, tx, dept, tm(at), c.open-old.open, c.waived-old.waived, c.overdue-old.overdue, remediated)
+	return c, nil
 }
 
 // prior is what ingest needs of a finding the host already has.
@@ -182,10 +208,11 @@ type prior struct {
 	reason     string
 	item       string
 	product    string
+	digest     string
 }
 
 func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kind store.Kind) (map[string]prior, error) {
-	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason, item, product
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason, item, product, digest
 		FROM findings WHERE host_id = ? AND kind = ?`), hostID, string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("read host's findings: %w", err)
@@ -195,7 +222,7 @@ func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kin
 	for rows.Next() {
 		var id string
 		var p prior
-		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason, &p.item, &p.product); err != nil {
+		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason, &p.item, &p.product, &p.digest); err != nil {
 			return nil, err
 		}
 		had[id] = p

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/embargo-dev/embargo/store"
@@ -19,7 +21,7 @@ import (
 // one out of scope or remediated reopens, for the same reason. It
 // reports false, changing nothing, when the host's claim is no longer
 // job.Owner's or its inventory changed.
-func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.RejudgeJob, r store.Rejudged) (bool, error) {
+func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.RejudgeJob, r store.Rejudged, b *batchTally) (bool, error) {
 	for _, fs := range [][]store.Finding{r.Software, r.Traffic} {
 		for _, f := range fs {
 			if f.ID == "" {
@@ -49,7 +51,7 @@ func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.Rej
 		return false, nil // an upload came meanwhile: claimed again, judged from it
 	}
 	outOfScope := func(prior) (store.FindingState, string) { return store.OutOfScope, r.Reason }
-	counts := newCountDelta()
+	counts := b.counts
 	var sum [2]transitions
 	if received != 0 {
 		if sum[0], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, lastSeen: received, kind: store.Software,
@@ -72,18 +74,61 @@ func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.Rej
 			return false, fmt.Errorf("update host: %w", err)
 		}
 	}
-	if err := counts.apply(ctx, s, tx); err != nil {
+	c, err := s.countHost(ctx, tx, r.HostID, at)
+	if err != nil {
 		return false, err
 	}
-	if err := s.recountHost(ctx, tx, r.HostID, dept, old, at, 0); err != nil {
-		return false, err
-	}
+	d := b.depts[dept]
+	d.open, d.waived, d.overdue = d.open+c.open-old.open, d.waived+c.waived-old.waived, d.overdue+c.overdue-old.overdue
+	b.depts[dept], b.at = d, at
 	changed := func(t transitions) bool { return t.New+t.Reopened+t.OutOfScope+t.Remediated > 0 }
-	if !changed(sum[0]) && !changed(sum[1]) {
-		return true, nil
+	if changed(sum[0]) || changed(sum[1]) {
+		b.hosts = append(b.hosts, r.HostID)
+		b.software.add(sum[0])
+		b.traffic.add(sum[1])
 	}
-	return true, s.audit(ctx, tx, actor(store.System), "rejudge.host", r.HostID,
-		map[string]any{"version": job.Version, "reason": r.Reason, "software": sum[0], "traffic": sum[1]})
+	return true, nil
+}
+
+// batchTally is what a batch of re-judged hosts moved, written once for
+// the batch: the counts of findings by state and deadline, each
+// department's totals and trend, and one audit entry naming the hosts
+// whose findings changed.
+type batchTally struct {
+	counts            *countDelta
+	depts             map[string]hostCounts
+	at                int64
+	hosts             []string
+	software, traffic transitions
+	reason            string
+}
+
+func (t *transitions) add(o transitions) {
+	t.Findings += o.Findings
+	t.New += o.New
+	t.Reopened += o.Reopened
+	t.Remediated += o.Remediated
+	t.OutOfScope += o.OutOfScope
+	t.Waived += o.Waived
+	t.Unwaived += o.Unwaived
+}
+
+// write applies the batch's tally in tx.
+func (b *batchTally) write(ctx context.Context, s *Store, tx *sql.Tx, job store.RejudgeJob) error {
+	if err := b.counts.apply(ctx, s, tx); err != nil {
+		return err
+	}
+	for _, dept := range slices.Sorted(maps.Keys(b.depts)) {
+		d := b.depts[dept]
+		if err := s.tally(ctx, tx, dept, tm(b.at), d.open, d.waived, d.overdue, 0); err != nil {
+			return err
+		}
+	}
+	if len(b.hosts) == 0 {
+		return nil
+	}
+	return s.audit(ctx, tx, actor(store.System), "rejudge.hosts", fmt.Sprintf("policy/%d", job.Version),
+		map[string]any{"version": job.Version, "reason": b.reason, "hosts": b.hosts, "software": b.software, "traffic": b.traffic})
 }
 
 // ApplyRejudged implements store.Store.
@@ -101,9 +146,11 @@ func (s *Store) ApplyRejudged(ctx context.Context, job store.RejudgeJob, rs []st
 			return fmt.Errorf("%w: re-judging version %d, %d is current", store.ErrStale, job.Version, v)
 		}
 		var judgedNow []any
+		b := &batchTally{counts: newCountDelta(), depts: map[string]hostCounts{}}
 		for _, r := range rs {
 			if !r.Unchanged {
-				ok, err := s.applyRejudgedHost(ctx, tx, job, r)
+				b.reason = r.Reason
+				ok, err := s.applyRejudgedHost(ctx, tx, job, r, b)
 				if err != nil {
 					return fmt.Errorf("host %q: %w", r.HostID, err)
 				}
@@ -115,6 +162,9 @@ func (s *Store) ApplyRejudged(ctx context.Context, job store.RejudgeJob, rs []st
 				}
 			}
 			judgedNow = append(judgedNow, r.HostID)
+		}
+		if err := b.write(ctx, s, tx, job); err != nil {
+			return err
 		}
 		for at := 0; at < len(judgedNow); at += inChunk {
 			part := judgedNow[at:min(len(judgedNow), at+inChunk)]
