@@ -68,6 +68,7 @@ type server struct {
 	cmd  *exec.Cmd
 	log  *bytes.Buffer
 	args []string
+	env  []string // added to the test's environment
 }
 
 func freePort(t *testing.T) string {
@@ -95,6 +96,7 @@ func startServer(t *testing.T, st backend, extra ...string) *server {
 func (s *server) start(t *testing.T) {
 	t.Helper()
 	s.cmd = exec.Command(binary, s.args...)
+	s.cmd.Env = append(os.Environ(), s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -21,7 +21,8 @@ const (
 	// hosts holds: a server that dies mid-way leaves them to others
 	// after it.
 	DefaultRejudgeLease = time.Minute
-	rejudgeBatch        = 250
+	// DefaultRejudgeBatch is how many hosts a server claims at a time.
+	DefaultRejudgeBatch = 250
 )
 
 // rejudger keeps the server's policy current and, when the fleet's
@@ -104,7 +105,11 @@ func (s *Server) rejudge(ctx context.Context, owner string, lease time.Duration)
 	n := 0
 	var items *itemJudge
 	for {
-		job, in, err := s.st.ClaimHosts(ctx, owner, rejudgeBatch, s.now(), lease)
+		batch := s.cfg.RejudgeBatch
+		if batch <= 0 {
+			batch = DefaultRejudgeBatch
+		}
+		job, in, err := s.st.ClaimHosts(ctx, owner, batch, s.now(), lease)
 		if err != nil {
 			return n, err
 		}

@@ -90,6 +90,9 @@ type Config struct {
 	// is how long a claim of re-judging holds unrenewed; 0: 1 min.
 	PolicyPoll   time.Duration
 	RejudgeLease time.Duration
+	// RejudgeBatch is how many hosts a server claims at a time; 0:
+	// DefaultRejudgeBatch.
+	RejudgeBatch int
 }
 
 // Server serves the API and the dashboard.

@@ -75,6 +75,8 @@ type serveOptions struct {
 	listen          string
 	tlsCert, tlsKey string
 	trustRoot       string
+	rejudgeBatch    int
+	rejudgeLease    time.Duration
 	agentRate       int
 	enrollRate      int
 	metricsListen   string
@@ -115,6 +117,8 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.auditKey, "audit-key", "", "private key ('embargo audit keygen') that signs checkpoints of the audit log")
 	f.StringVar(&o.checkpoints, "audit-checkpoints", "", "file the signed checkpoints are appended to (with --audit-key)")
 	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
+	f.IntVar(&o.rejudgeBatch, "rejudge-batch", server.DefaultRejudgeBatch, "hosts a server claims at a time when the estate is judged again (replicas share the work by batches)")
+	f.DurationVar(&o.rejudgeLease, "rejudge-lease", server.DefaultRejudgeLease, "how long a claimed batch is held: a server that dies leaves its hosts to others after it")
 	f.StringVar(&o.trustRoot, "trust-root", "", "the feed's root metadata bundles uploaded to POST /api/v1/feed are verified with (default: the project's, embedded)")
 	f.StringSliceVar(&o.policies, "policy", nil, `the packs in force while none were set through the API: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), or "all" (the default)`)
 	return cmd
@@ -165,6 +169,7 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
 		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root},
+		RejudgeBatch: o.rejudgeBatch, RejudgeLease: o.rejudgeLease,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err

@@ -30,7 +30,11 @@ func TestPagesRenderHandBuilt(t *testing.T) {
 		"waiver":  waiverData(p, store.Waiver{ID: 1, State: store.Requested, RequestedBy: "dora"}),
 		"egress":  egressData(p, nil, nil),
 		"trends":  trendsPage{Page: p},
-		"error":   errorPage{Page: p, Code: 404, Message: "no"},
+		"data": dataPage{Page: p, Policy: store.PolicyVersion{Version: 3, Done: 2, Reason: "feed <x>"},
+			Feeds: []store.FeedBundle{{FeedVersion: 2, DataDigest: "d <x>", InstalledBy: "ada"}}},
+		"feedchanges": feedChangesPage{Page: p, Feed: store.FeedBundle{FeedVersion: 2},
+			Changes: []store.FindingChange{{FindingID: "F-1", HostID: "h1", Item: "kesl <b>", Became: "out_of_scope"}}, More: true},
+		"error": errorPage{Page: p, Code: 404, Message: "no"},
 	}
 	ps, err := parsePages()
 	if err != nil {

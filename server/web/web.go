@@ -102,6 +102,8 @@ func New(st store.Store, opts Options) http.Handler {
 	page("GET /egress", d.egress)
 	page("GET /catalogue/{id}", d.catalogueEntity)
 	page("GET /trends", d.trends)
+	page("GET /data", d.data)
+	page("GET /data/feeds/{version}", d.feedChanges)
 	page("GET /reports/{department}", d.report)
 	page("GET /reports/{department}/pdf", d.reportPDF)
 	page("POST /reports/{department}", d.markSent)
