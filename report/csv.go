@@ -17,8 +17,9 @@ import (
 // CSV writes one row per item, attributed or not, then one row per
 // unknown, for spreadsheets and scripts. The status column says which:
 // restricted, not-attributed or unknown. The local column is true when a
-// fact from a local catalogue file decided the attribution (the last
-// column of every CSV report, findings and traffic too).
+// fact from a local catalogue file decided the attribution, and the data
+// column (the last of every CSV report, findings and traffic too, the
+// same on every row) names the catalogue and packs that decided it.
 //
 // A report judged by policy is written as one row per finding instead,
 // with the columns of CSVFindingsHeader: the state (open or waived), the
@@ -50,7 +51,7 @@ var CSVHeader = []string{
 	"source", "ref", "line", "host",
 	"product_id", "product", "supplier_id", "supplier", "supplier_country",
 	"controlling_country", "control_chain", "confidence", "score", "evidence", "reason",
-	"tier", "decided_by", "basis", "dependency_path", "local",
+	"tier", "decided_by", "basis", "dependency_path", "local", "data",
 }
 
 // CSVFindingsHeader lists the columns of the CSV report of a report
@@ -60,7 +61,7 @@ var CSVFindingsHeader = []string{
 	"deadline", "due", "days_left", "first_seen",
 	"system", "classification", "department", "owner", "unregistered", "host",
 	"item_id", "item_name", "item_version", "product", "supplier", "controlling_country",
-	"waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local",
+	"waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local", "data",
 }
 
 // Row statuses of the CSV report.
@@ -126,7 +127,7 @@ func csvItems(cw *csv.Writer, r *Report) error {
 			row[21], row[22], row[23] = string(v.Tier), string(v.DecidedBy.Kind)+":"+v.DecidedBy.Identifier, v.DecidedBy.Basis
 			row[25] = strconv.FormatBool(v.Local)
 		}
-		row[24] = strings.Join(e.DependencyPath, " > ")
+		row[24], row[26] = strings.Join(e.DependencyPath, " > "), r.Data.Cell()
 		if err := write(); err != nil {
 			return err
 		}
@@ -135,7 +136,7 @@ func csvItems(cw *csv.Writer, r *Report) error {
 		clear(row)
 		row[0], row[2] = StatusUnknown, u.Name
 		csvLocation(row, u.Location)
-		row[20] = u.Reason
+		row[20], row[26] = u.Reason, r.Data.Cell()
 		if err := write(); err != nil {
 			return err
 		}
@@ -167,7 +168,7 @@ func csvFindings(cw *csv.Writer, r *Report) error {
 		if w := f.Waiver; w != nil {
 			row[25], row[26], row[27] = w.ID, ymd(w.Expiry), w.Note
 		}
-		row[28], row[29], row[30] = f.Error, f.Tier, strconv.FormatBool(f.Local)
+		row[28], row[29], row[30], row[31] = f.Error, f.Tier, strconv.FormatBool(f.Local), r.Data.Cell()
 		if err := write(); err != nil {
 			return err
 		}
@@ -175,7 +176,7 @@ func csvFindings(cw *csv.Writer, r *Report) error {
 	for _, u := range r.Unknowns {
 		clear(row)
 		row[1], row[18], row[20] = StatusUnknown, u.Location.Host, u.Name
-		row[28] = u.Location.String() + ": " + u.Reason
+		row[28], row[31] = u.Location.String()+": "+u.Reason, r.Data.Cell()
 		if err := write(); err != nil {
 			return err
 		}

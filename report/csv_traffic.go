@@ -12,7 +12,7 @@ import (
 // trafficCSVHeader is the header of the aggregates CSV.
 var trafficCSVHeader = []string{"system", "classification", "unregistered", "destination", "entity", "controlling_country", "decided_by",
 	"evidence", "registered_countries", "asns", "as_orgs", "names", "bytes_out", "bytes_in", "packets_out", "packets_in",
-	"flows", "conversations", "first_seen", "last_seen", "sample", "local"}
+	"flows", "conversations", "first_seen", "last_seen", "sample", "local", "data"}
 
 func csvTraffic(cw *csv.Writer, r *Report) error {
 	if err := cw.Write(trafficCSVHeader); err != nil {
@@ -30,7 +30,7 @@ func csvTraffic(cw *csv.Writer, r *Report) error {
 		row := []string{a.System, a.Classification, strconv.FormatBool(a.Unregistered), a.Destination, a.Entity, a.ControllingCountry,
 			string(a.DecidedBy), a.Evidence, strings.Join(a.RegisteredCountries, " "), strings.Join(asns, " "), strings.Join(a.ASOrgs, "; "),
 			strings.Join(a.Names, " "), u64(a.BytesOut), u64(a.BytesIn), u64(a.PacketsOut), u64(a.PacketsIn), u64(a.Flows), u64(a.Conversations),
-			rfc(a.First), rfc(a.Last), sample, strconv.FormatBool(a.Local)}
+			rfc(a.First), rfc(a.Last), sample, strconv.FormatBool(a.Local), r.Data.Cell()}
 		for i, c := range row {
 			row[i] = csvCell(c)
 		}

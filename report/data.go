@@ -91,6 +91,32 @@ func (d *Data) Text() string {
 	return s
 }
 
+// Cell is the data as one CSV cell: key=value pairs, space-separated,
+// with the whole digests ("" when the report names no data).
+func (d *Data) Cell() string {
+	if d == nil {
+		return ""
+	}
+	parts := []string{"source=" + d.Source}
+	if d.Source == "feed" {
+		parts = append(parts, fmt.Sprintf("feed_version=%d", d.FeedVersion))
+		if d.Catalog.Version != "" {
+			parts = append(parts, "version="+d.Catalog.Version)
+		}
+	}
+	parts = append(parts, "catalogue="+d.Catalog.Digest, "packs="+d.Packs.Digest)
+	for _, l := range d.Local {
+		parts = append(parts, "local="+l.Digest)
+	}
+	if len(d.Overrides) > 0 {
+		parts = append(parts, fmt.Sprintf("overrides=%d", len(d.Overrides)))
+	}
+	if d.Stale != "" {
+		parts = append(parts, "stale=true")
+	}
+	return strings.Join(parts, " ")
+}
+
 // writeData ends a table with the data line, if the report names its
 // data.
 func writeData(w io.Writer, r *Report) {

@@ -140,7 +140,7 @@ func readFindingsCSV(t *testing.T, out []byte) []map[string]string {
 	want := []string{
 		"finding_id", "state", "effect", "severity", "instrument", "pack", "rule", "clause", "url", "deadline", "due", "days_left",
 		"first_seen", "system", "classification", "department", "owner", "unregistered", "host", "item_id", "item_name", "item_version",
-		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local",
+		"product", "supplier", "controlling_country", "waiver_id", "waiver_expiry", "waiver_note", "error", "tier", "local", "data",
 	}
 	if diff := cmp.Diff(want, recs[0]); diff != "" {
 		t.Fatalf("header (-want +got):\n%s", diff)
@@ -372,4 +372,28 @@ func jsonFields(typ reflect.Type) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Every row of a CSV report names the data that judged it.
+func TestCSVDataColumn(t *testing.T) {
+	r := policyReport(t)
+	r.Data = &report.Data{Source: "feed", FeedVersion: 12, Catalog: report.DataTarget{Version: "2026.12.7", Digest: "sha256:aaa"},
+		Packs: report.DataTarget{Digest: "bbb"}}
+	rows := readFindingsCSV(t, encode(t, report.CSV{}, r))
+	want := "source=feed feed_version=12 version=2026.12.7 catalogue=sha256:aaa packs=bbb"
+	for i, row := range rows {
+		if row["data"] != want {
+			t.Errorf("row %d: data %q, want %q", i, row["data"], want)
+		}
+	}
+	r.Policy, r.Findings = nil, nil
+	recs, err := csv.NewReader(bytes.NewReader(encode(t, report.CSV{}, r))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		if got := rec[len(rec)-1]; got != want {
+			t.Errorf("item row data %q, want %q", got, want)
+		}
+	}
 }
