@@ -432,3 +432,29 @@ func TestFeedOfTheRepositoryIsTheBuiltinData(t *testing.T) {
 		t.Errorf("feed data %s, built-in %s: want the same digest", fromFeed.Digest, own.Digest)
 	}
 }
+
+// A mirror's bundle, made over HTTP and from a directory, verifies with
+// the same root and installs the same version as the feed, root
+// rotations included.
+func TestMirror(t *testing.T) {
+	r := newRepo(t)
+	root := r.root(t)
+	newKeys := Roles{Root: Role{Keys: keys(t, 2), Threshold: 2}, Targets: r.roles.Targets, Snapshot: r.roles.Snapshot, Timestamp: r.roles.Timestamp}
+	if _, err := RotateRoot(r.dir, newKeys, r.roles.Root.Keys, DefaultLifetimes, t0); err != nil {
+		t.Fatal(err)
+	}
+	want := r.publish(t, "2026.12.2", t0)
+	srv := httptest.NewServer(http.FileServer(http.Dir(r.dir)))
+	defer srv.Close()
+	for _, from := range []string{srv.URL, r.dir} {
+		out := filepath.Join(t.TempDir(), "mirror.tar")
+		in, err := Mirror(context.Background(), Options{From: from, TrustRoot: root, Dir: t.TempDir(), Now: t0}, out)
+		if err != nil || in.Version != want {
+			t.Fatalf("mirror of %s: %+v %v", from, in, err)
+		}
+		got, err := update(t, out, root, t.TempDir(), t0)
+		if err != nil || got.Version != want || got.Root != 2 {
+			t.Errorf("the mirror's bundle of %s: %+v %v; want version %d under root 2", from, got, err, want)
+		}
+	}
+}

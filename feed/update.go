@@ -40,6 +40,9 @@ type Options struct {
 	Now time.Time
 	// HTTPClient fetches from a URL (nil: one with a 2-minute timeout).
 	HTTPClient *http.Client
+
+	// record, when set, keeps every file fetched (Mirror).
+	record *recorder
 }
 
 // Installed is the data in use: from which feed version, when, and what
@@ -95,6 +98,9 @@ func Update(ctx context.Context, o Options) (Installed, error) {
 		return Installed{}, err
 	}
 	defer closeFetcher()
+	if o.record != nil {
+		cfg.Fetcher = recordingFetcher{inner: cfg.Fetcher, metaURL: cfg.RemoteMetadataURL, targetsURL: cfg.RemoteTargetsURL, rec: o.record}
+	}
 	cfg.LocalMetadataDir = meta
 	cfg.LocalTargetsDir = filepath.Join(o.Dir, "download")
 	cfg.DisableLocalCache = false

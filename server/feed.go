@@ -28,7 +28,15 @@ type FeedConfig struct {
 	// Root is the TUF root metadata bundles are verified with before the
 	// server uses or stores them: the one agents trust too.
 	Root []byte
+	// From, when set, is a feed (URL, mirror directory or bundle) the
+	// server mirrors every Poll (0: DefaultFeedPoll): a new version is
+	// installed for the fleet as an admin's upload is.
+	From string
+	Poll time.Duration
 }
+
+// DefaultFeedPoll is how often a server mirroring a feed fetches it.
+const DefaultFeedPoll = time.Hour
 
 // dataSet is what the server judges by: a catalogue with its
 // attributor, the built-in packs the packs in force are named from, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -132,5 +133,33 @@ func TestFeedNotTaken(t *testing.T) {
 	code, body := f.login("admin").do("POST", "/api/v1/feed", []byte("x"), nil)
 	if code != http.StatusNotImplemented {
 		t.Errorf("feed to a server that takes none: %d %s", code, body)
+	}
+}
+
+// A server mirroring a feed over HTTP installs each new version for the
+// fleet, and only a new one.
+func TestFeedMirror(t *testing.T) {
+	now := time.Now()
+	repo := feedtest.New(t, now)
+	repo.Publish(t, "2026.12.1", "../catalog/data", "../policy/packs", now)
+	web := httptest.NewServer(http.FileServer(http.Dir(repo.Dir)))
+	defer web.Close()
+	f := newFixture(t, sqliteEngine, func(c *Config) { c.Feed = FeedConfig{Dir: t.TempDir(), Root: repo.Root(t), From: web.URL} })
+	ctx := context.Background()
+	for range 2 {
+		if err := f.srv.mirrorOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo.Publish(t, "2026.12.2", "../catalog/data", feedtest.PacksWithout(t, "../policy/packs", "uk-ncsc-2017-russia-av.yaml"), now)
+	if err := f.srv.mirrorOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := f.st.Feeds(ctx, store.System)
+	if err != nil || len(fs) != 2 || fs[0].FeedVersion != 2 || fs[1].FeedVersion != 1 || fs[0].InstalledBy != "system" {
+		t.Fatalf("feeds after mirroring versions 1, 1 and 2: %+v %v", fs, err)
+	}
+	if f.srv.dataNow().digest != fs[0].DataDigest {
+		t.Errorf("the server judges by %s, the fleet's feed is %s", f.srv.dataNow().digest, fs[0].DataDigest)
 	}
 }

@@ -220,6 +220,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	} else if bumped {
 		s.log.Info("new data: the fleet will be judged again", "data", digest)
 	}
+	if s.cfg.Feed.From != "" && s.cfg.Feed.Dir != "" {
+		mCtx, stopMirror := context.WithCancel(context.Background())
+		mDone := make(chan struct{})
+		defer func() { stopMirror(); <-mDone }()
+		go func() {
+			defer close(mDone)
+			s.mirror(mCtx)
+		}()
+	}
 	rjCtx, stopRejudging := context.WithCancel(context.Background())
 	rjDone := make(chan struct{})
 	defer func() { stopRejudging(); <-rjDone }()

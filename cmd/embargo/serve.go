@@ -75,6 +75,8 @@ type serveOptions struct {
 	listen          string
 	tlsCert, tlsKey string
 	trustRoot       string
+	feedFrom        string
+	feedPoll        time.Duration
 	rejudgeBatch    int
 	rejudgeLease    time.Duration
 	agentRate       int
@@ -119,6 +121,8 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
 	f.IntVar(&o.rejudgeBatch, "rejudge-batch", server.DefaultRejudgeBatch, "hosts a server claims at a time when the estate is judged again (replicas share the work by batches)")
 	f.DurationVar(&o.rejudgeLease, "rejudge-lease", server.DefaultRejudgeLease, "how long a claimed batch is held: a server that dies leaves its hosts to others after it")
+	f.StringVar(&o.feedFrom, "feed-from", "", "mirror the data feed from this URL, mirror directory or bundle, verified, for the fleet and its agents")
+	f.DurationVar(&o.feedPoll, "feed-poll", server.DefaultFeedPoll, "how often --feed-from is fetched")
 	f.StringVar(&o.trustRoot, "trust-root", "", "the feed's root metadata bundles uploaded to POST /api/v1/feed are verified with (default: the project's, embedded)")
 	f.StringSliceVar(&o.policies, "policy", nil, `the packs in force while none were set through the API: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), or "all" (the default)`)
 	return cmd
@@ -168,7 +172,7 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
-		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root},
+		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root, From: o.feedFrom, Poll: o.feedPoll},
 		RejudgeBatch: o.rejudgeBatch, RejudgeLease: o.rejudgeLease,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {

@@ -33,9 +33,12 @@ func (s *Store) PolicyVersion(ctx context.Context) (store.PolicyVersion, error) 
 		if p.Done >= p.Version {
 			return nil
 		}
-		// Under way: how many hosts the version's re-judging has done.
-		return tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN judged >= ? THEN 1 ELSE 0 END), 0) FROM hosts`), p.Version).
-			Scan(&p.HostsTotal, &p.HostsDone)
+		// Under way: how many hosts the version's re-judging has done
+		// (both counts read from the index on judged).
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts WHERE judged >= 0`).Scan(&p.HostsTotal); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM hosts WHERE judged >= ?`), p.Version).Scan(&p.HostsDone)
 	})
 	if err != nil {
 		return store.PolicyVersion{}, fmt.Errorf("policy version: %w", err)
