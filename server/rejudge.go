@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/embargo-dev/embargo/store"
@@ -21,8 +22,10 @@ const (
 	// hosts holds: a server that dies mid-way leaves them to others
 	// after it.
 	DefaultRejudgeLease = time.Minute
-	// DefaultRejudgeBatch is how many hosts a server claims at a time.
-	DefaultRejudgeBatch = 250
+	// DefaultRejudgeBatch is how many hosts a server claims at a time,
+	// DefaultRejudgeWorkers how many batches it has in hand at once.
+	DefaultRejudgeBatch   = 250
+	DefaultRejudgeWorkers = 2
 )
 
 // rejudger keeps the server's policy current and, when the fleet's
@@ -102,6 +105,28 @@ func (s *Server) Rejudge(ctx context.Context) (int, error) {
 }
 
 func (s *Server) rejudge(ctx context.Context, owner string, lease time.Duration) (int, error) {
+	workers := s.cfg.RejudgeWorkers
+	if workers <= 0 {
+		workers = DefaultRejudgeWorkers
+	}
+	var wg sync.WaitGroup
+	ns := make([]int, workers)
+	errs := make([]error, workers)
+	for i := range workers {
+		wg.Go(func() { ns[i], errs[i] = s.rejudgeWorker(ctx, fmt.Sprintf("%s/%d", owner, i), lease) })
+	}
+	wg.Wait()
+	n := 0
+	for _, k := range ns {
+		n += k
+	}
+	return n, errors.Join(errs...)
+}
+
+// rejudgeWorker claims, judges and applies batches until none is left:
+// one of a server's workers, each its own owner of claims, so that one
+// judges while another's batch is written.
+func (s *Server) rejudgeWorker(ctx context.Context, owner string, lease time.Duration) (int, error) {
 	n := 0
 	var items *itemJudge
 	for {

@@ -90,9 +90,11 @@ type Config struct {
 	// is how long a claim of re-judging holds unrenewed; 0: 1 min.
 	PolicyPoll   time.Duration
 	RejudgeLease time.Duration
-	// RejudgeBatch is how many hosts a server claims at a time; 0:
-	// DefaultRejudgeBatch.
-	RejudgeBatch int
+	// RejudgeBatch is how many hosts a server claims at a time, and
+	// RejudgeWorkers how many batches it works on at once; 0: the
+	// defaults.
+	RejudgeBatch   int
+	RejudgeWorkers int
 }
 
 // Server serves the API and the dashboard.

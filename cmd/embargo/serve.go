@@ -78,6 +78,7 @@ type serveOptions struct {
 	feedFrom        string
 	feedPoll        time.Duration
 	rejudgeBatch    int
+	rejudgeWorkers  int
 	rejudgeLease    time.Duration
 	agentRate       int
 	enrollRate      int
@@ -120,6 +121,7 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.checkpoints, "audit-checkpoints", "", "file the signed checkpoints are appended to (with --audit-key)")
 	f.DurationVar(&o.checkpointEvery, "audit-checkpoint-every", time.Minute, "how often the audit log's head is signed while it moves")
 	f.IntVar(&o.rejudgeBatch, "rejudge-batch", server.DefaultRejudgeBatch, "hosts a server claims at a time when the estate is judged again (replicas share the work by batches)")
+	f.IntVar(&o.rejudgeWorkers, "rejudge-workers", server.DefaultRejudgeWorkers, "batches a server works on at once when the estate is judged again")
 	f.DurationVar(&o.rejudgeLease, "rejudge-lease", server.DefaultRejudgeLease, "how long a claimed batch is held: a server that dies leaves its hosts to others after it")
 	f.StringVar(&o.feedFrom, "feed-from", "", "mirror the data feed from this URL, mirror directory or bundle, verified, for the fleet and its agents")
 	f.DurationVar(&o.feedPoll, "feed-poll", server.DefaultFeedPoll, "how often --feed-from is fetched")
@@ -173,7 +175,7 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
 		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root, From: o.feedFrom, Poll: o.feedPoll},
-		RejudgeBatch: o.rejudgeBatch, RejudgeLease: o.rejudgeLease,
+		RejudgeBatch: o.rejudgeBatch, RejudgeLease: o.rejudgeLease, RejudgeWorkers: o.rejudgeWorkers,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
 		return err
