@@ -25,6 +25,10 @@ type judged struct {
 	// version, when set, is the policy version whose re-judging this
 	// is: every finding it changes is recorded under it.
 	version int64
+	// had and waived, when set, are the host's findings of the kind and
+	// its waivers in force, read already.
+	had    map[string]prior
+	waived map[string]bool
 }
 
 // transitions counts what one judgement did, for the audit log.
@@ -47,13 +51,17 @@ func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *c
 	fs := j.fs
 	t := transitions{Findings: len(fs)}
 	var ch []change
-	had, err := s.hostFindings(ctx, tx, j.hostID, j.kind)
-	if err != nil {
-		return t, err
+	had, waived := j.had, j.waived
+	var err error
+	if had == nil {
+		if had, err = s.hostFindings(ctx, tx, j.hostID, j.kind); err != nil {
+			return t, err
+		}
 	}
-	waived, err := s.waiversInForce(ctx, tx, j.hostID, j.at)
-	if err != nil {
-		return t, err
+	if waived == nil {
+		if waived, err = s.waiversInForce(ctx, tx, j.hostID, j.at); err != nil {
+			return t, err
+		}
 	}
 	states := make([]prior, len(fs))
 	was := make(map[string]prior, len(fs))
@@ -212,22 +220,33 @@ type prior struct {
 }
 
 func (s *Store) hostFindings(ctx context.Context, tx *sql.Tx, hostID string, kind store.Kind) (map[string]prior, error) {
-	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, state, instrument, deadline, first_seen, changed, item_key, reason, item, product, digest
-		FROM findings WHERE host_id = ? AND kind = ?`), hostID, string(kind))
+	byKind, err := s.hostFindingsByKind(ctx, tx, hostID, `AND kind = ?`, string(kind))
+	return byKind[kind], err
+}
+
+// hostFindingsByKind reads the host's findings of every kind (cond and
+// args narrow them), by kind.
+func (s *Store) hostFindingsByKind(ctx context.Context, tx *sql.Tx, hostID, cond string, args ...any) (map[store.Kind]map[string]prior, error) {
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, kind, state, instrument, deadline, first_seen, changed, item_key, reason, item, product, digest
+		FROM findings WHERE host_id = ? `+cond), append([]any{hostID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("read host's findings: %w", err)
 	}
 	defer rows.Close()
-	had := map[string]prior{}
+	out := map[store.Kind]map[string]prior{store.Software: {}, store.Traffic: {}}
 	for rows.Next() {
-		var id string
+		var id, kind string
 		var p prior
-		if err := rows.Scan(&id, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason, &p.item, &p.product, &p.digest); err != nil {
+		if err := rows.Scan(&id, &kind, &p.state, &p.instrument, &p.deadline, &p.firstSeen, &p.changed, &p.itemKey, &p.reason, &p.item, &p.product, &p.digest); err != nil {
 			return nil, err
 		}
-		had[id] = p
+		k := store.Kind(kind)
+		if out[k] == nil {
+			out[k] = map[string]prior{}
+		}
+		out[k][id] = p
 	}
-	return had, rows.Err()
+	return out, rows.Err()
 }
 
 // waiversInForce are the host's findings with an approved waiver that

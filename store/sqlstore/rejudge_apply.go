@@ -53,14 +53,22 @@ func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.Rej
 	outOfScope := func(prior) (store.FindingState, string) { return store.OutOfScope, r.Reason }
 	counts := b.counts
 	var sum [2]transitions
+	had, err := s.hostFindingsByKind(ctx, tx, r.HostID, "")
+	if err != nil {
+		return false, err
+	}
+	waived, err := s.waiversInForce(ctx, tx, r.HostID, at)
+	if err != nil {
+		return false, err
+	}
 	if received != 0 {
 		if sum[0], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, lastSeen: received, kind: store.Software,
-			fs: sw, absent: outOfScope, reason: r.Reason, version: job.Version}, counts); err != nil {
+			fs: sw, absent: outOfScope, reason: r.Reason, version: job.Version, had: had[store.Software], waived: waived}, counts); err != nil {
 			return false, err
 		}
 	}
 	if sum[1], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, kind: store.Traffic,
-		fs: tr, absent: outOfScope, reason: r.Reason, version: job.Version}, counts); err != nil {
+		fs: tr, absent: outOfScope, reason: r.Reason, version: job.Version, had: had[store.Traffic], waived: waived}, counts); err != nil {
 		return false, err
 	}
 	if received != 0 {
