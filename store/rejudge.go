@@ -20,12 +20,14 @@ func NewItemDoc(doc []byte) ItemDoc {
 	return ItemDoc{Key: int64(binary.BigEndian.Uint64(sum[:8])), Check: int64(binary.BigEndian.Uint64(sum[8:16])), Doc: doc}
 }
 
-// RejudgeJob is the re-judging of Version (made for Reason) by Owner,
-// whose claims of hosts last Lease.
+// RejudgeJob is one claimed batch (Batch, its number within the
+// version) of the re-judging of Version (made for Reason), held by Owner
+// until its lease lapses.
 type RejudgeJob struct {
 	Version int64
 	Reason  string
 	Owner   string
+	Batch   int64
 	Lease   time.Duration
 }
 

@@ -90,18 +90,18 @@ type Store interface {
 	// by host, resuming after the last host done.
 	PolicyVersion(ctx context.Context) (PolicyVersion, error)
 	NoteCatalogue(ctx context.Context, digest string, now time.Time) (bumped bool, err error)
-	// ClaimHosts claims, for owner until now+lease, up to n hosts that
-	// the current version's re-judging has not done and that no other
-	// owner's unexpired claim holds (several servers share the work;
-	// PostgreSQL skips rows another holds), and returns the job and what
-	// judging them needs; no hosts: none is left to claim. ItemDocs are
-	// the stored items of keys. ApplyRejudged applies the claimed hosts'
-	// findings judged again (ErrStale when the version changed): a host
-	// marked Unchanged is only marked done, the others are written as an
-	// upload writes them (findings not judged now out of scope); a host
-	// whose claim lapsed to another, or whose inventory changed since it
-	// was claimed, is left for a later claim. FinishRejudge marks the
-	// version done once no host is left; it reports whether it did.
+	// ClaimHosts claims, for owner until now+lease, a batch of the
+	// current version's re-judging: one whose claim lapsed, else the next
+	// n hosts in id order (several servers share the work, a batch each),
+	// and returns the job and what judging its hosts needs; no hosts:
+	// none is left to claim. ItemDocs are the stored items of keys.
+	// ApplyRejudged applies the batch's findings judged again (ErrStale
+	// when the version changed; nothing, done 0, when the batch's claim
+	// lapsed to another): a host marked Unchanged is not written, the
+	// others are written as an upload writes them (findings not judged now
+	// out of scope), except a host whose inventory changed since the
+	// claim (its upload judged it); the batch is done. FinishRejudge marks
+	// the version done once every batch is; it reports whether it did.
 	ClaimHosts(ctx context.Context, owner string, n int, now time.Time, lease time.Duration) (RejudgeJob, []RejudgeInput, error)
 	ItemDocs(ctx context.Context, keys []int64) (map[int64]ItemDoc, error)
 	ApplyRejudged(ctx context.Context, job RejudgeJob, rs []Rejudged) (done int, err error)

@@ -19,8 +19,8 @@ import (
 // still be the host's) and its traffic findings. A finding of either
 // kind not judged now is out of scope, for r.Reason; a new one opens and
 // one out of scope or remediated reopens, for the same reason. It
-// reports false, changing nothing, when the host's claim is no longer
-// job.Owner's or its inventory changed.
+// reports false, changing nothing, when the host is gone or its
+// inventory changed (an upload judged it meanwhile).
 func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.RejudgeJob, r store.Rejudged, b *batchTally) (bool, error) {
 	for _, fs := range [][]store.Finding{r.Software, r.Traffic} {
 		for _, f := range fs {
@@ -34,8 +34,8 @@ func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.Rej
 	at := ts(r.At)
 	var dept string
 	var old hostCounts
-	err := tx.QueryRowContext(ctx, s.d.q(`SELECT department, open_count, waived_count, overdue_count FROM hosts WHERE id = ? AND claim = ?`+s.d.forUpdate),
-		r.HostID, job.Owner).Scan(&dept, &old.open, &old.waived, &old.overdue)
+	err := tx.QueryRowContext(ctx, s.d.q(`SELECT department, open_count, waived_count, overdue_count FROM hosts WHERE id = ?`+s.d.forUpdate),
+		r.HostID).Scan(&dept, &old.open, &old.waived, &old.overdue)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -153,40 +153,33 @@ func (s *Store) ApplyRejudged(ctx context.Context, job store.RejudgeJob, rs []st
 		if v != job.Version {
 			return fmt.Errorf("%w: re-judging version %d, %d is current", store.ErrStale, job.Version, v)
 		}
-		var judgedNow []any
+		var hosts int
+		var first, last string
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT hosts, first_host, last_host FROM rejudge_batches WHERE version = ? AND seq = ? AND owner = ? AND done = 0`+s.d.forUpdate),
+			job.Version, job.Batch, job.Owner).Scan(&hosts, &first, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // lapsed, and taken over (or done) by another
+		}
+		if err != nil {
+			return err
+		}
 		b := &batchTally{counts: newCountDelta(), depts: map[string]hostCounts{}}
 		for _, r := range rs {
-			if !r.Unchanged {
-				b.reason = r.Reason
-				ok, err := s.applyRejudgedHost(ctx, tx, job, r, b)
-				if err != nil {
-					return fmt.Errorf("host %q: %w", r.HostID, err)
-				}
-				if !ok { // let it be claimed again, with what it holds now
-					if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET claim_until = 0 WHERE id = ? AND claim = ?`), r.HostID, job.Owner); err != nil {
-						return err
-					}
-					continue
-				}
+			if r.Unchanged || r.HostID < first || r.HostID > last {
+				continue // nothing to write, or not the batch's
 			}
-			judgedNow = append(judgedNow, r.HostID)
+			b.reason = r.Reason
+			if _, err := s.applyRejudgedHost(ctx, tx, job, r, b); err != nil {
+				return fmt.Errorf("host %q: %w", r.HostID, err)
+			}
 		}
 		if err := b.write(ctx, s, tx, job); err != nil {
 			return err
 		}
-		for at := 0; at < len(judgedNow); at += inChunk {
-			part := judgedNow[at:min(len(judgedNow), at+inChunk)]
-			res, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET judged = ?, claim = '', claim_until = 0 WHERE claim = ? AND id IN `+inList(len(part))),
-				append([]any{job.Version, job.Owner}, part...)...)
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			done += int(n)
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE rejudge_batches SET done = 1 WHERE version = ? AND seq = ?`), job.Version, job.Batch); err != nil {
+			return err
 		}
+		done = hosts
 		return nil
 	})
 	if err != nil {
@@ -207,11 +200,17 @@ func (s *Store) FinishRejudge(ctx context.Context, job store.RejudgeJob, now tim
 		if version != job.Version || done >= version {
 			return nil
 		}
+		// Done when every host after the cursor is claimed and every
+		// batch is done.
 		var left, total int64
-		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM hosts WHERE judged < ?`), version).Scan(&left); err != nil {
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM hosts WHERE id > COALESCE((SELECT after_host FROM rejudge_cursor WHERE version = ?), '')`), version).Scan(&left); err != nil {
 			return err
 		}
-		if left > 0 {
+		var open int64
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM rejudge_batches WHERE version = ? AND done = 0`), version).Scan(&open); err != nil {
+			return err
+		}
+		if left > 0 || open > 0 {
 			return nil
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts`).Scan(&total); err != nil {

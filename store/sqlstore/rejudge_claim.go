@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,44 +19,73 @@ func (s *Store) ClaimHosts(ctx context.Context, owner string, n int, now time.Ti
 	var ids []any
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		ids = nil
-		var done, started int64
-		if err := tx.QueryRowContext(ctx, `SELECT version, reason, done, started FROM policy_version WHERE id = 1`+s.d.forShare).
-			Scan(&job.Version, &job.Reason, &done, &started); err != nil {
+		var done int64
+		if err := tx.QueryRowContext(ctx, `SELECT version, reason, done FROM policy_version WHERE id = 1`).
+			Scan(&job.Version, &job.Reason, &done); err != nil {
 			return err
 		}
 		job.Owner, job.Lease = owner, lease
 		if done >= job.Version {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, s.d.q(`UPDATE hosts SET claim = ?, claim_until = ? WHERE id IN (
-			SELECT id FROM hosts WHERE judged < ? AND (claim_until < ? OR claim = ?) ORDER BY judged, id LIMIT ?`+s.d.skipLocked+`)
-			RETURNING id`), owner, ts(now.Add(lease)), job.Version, ts(now), owner, n)
-		if err != nil {
-			return fmt.Errorf("claim: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Close(); err != nil {
+		// The version's cursor is the claims' lock: one claim at a time.
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO rejudge_cursor (version, after_host) VALUES (?, '') ON CONFLICT (version) DO NOTHING`), job.Version); err != nil {
 			return err
 		}
-		if started == 0 && len(ids) > 0 {
-			// The first claim of the version: when it started, and by whom.
-			res, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET started = ?, owner = ? WHERE id = 1 AND version = ? AND started = 0`),
-				ts(now), owner, job.Version)
-			if err != nil {
+		var after string
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT after_host FROM rejudge_cursor WHERE version = ?`+s.d.forUpdate), job.Version).Scan(&after); err != nil {
+			return err
+		}
+		var first, last string
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT seq, first_host, last_host FROM rejudge_batches WHERE version = ? AND done = 0 AND lease < ?
+			ORDER BY seq LIMIT 1`), job.Version, ts(now)).Scan(&job.Batch, &first, &last)
+		switch {
+		case err == nil: // a lapsed batch, taken over
+			if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE rejudge_batches SET owner = ?, lease = ? WHERE version = ? AND seq = ?`),
+				owner, ts(now.Add(lease)), job.Version, job.Batch); err != nil {
 				return err
 			}
-			if k, _ := res.RowsAffected(); k == 1 {
-				return s.audit(ctx, tx, actor(store.System), "rejudge.start", "policy", map[string]any{"version": job.Version, "owner": owner, "reason": job.Reason})
-			}
+			return each(ctx, s, tx, `SELECT id FROM hosts WHERE id >= ? AND id <= ? ORDER BY id`, []any{first, last}, func(row *sql.Rows) error {
+				var id string
+				err := row.Scan(&id)
+				ids = append(ids, id)
+				return err
+			})
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
-		return nil
+		if err := each(ctx, s, tx, `SELECT id FROM hosts WHERE id > ? ORDER BY id LIMIT ?`, []any{after, n}, func(row *sql.Rows) error {
+			var id string
+			err := row.Scan(&id)
+			ids = append(ids, id)
+			return err
+		}); err != nil || len(ids) == 0 {
+			return err
+		}
+		first, last = ids[0].(string), ids[len(ids)-1].(string)
+		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM rejudge_batches WHERE version = ?`), job.Version).Scan(&job.Batch); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO rejudge_batches (version, seq, first_host, last_host, owner, lease, hosts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			job.Version, job.Batch, first, last, owner, ts(now.Add(lease)), len(ids)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE rejudge_cursor SET after_host = ? WHERE version = ?`), last, job.Version); err != nil {
+			return err
+		}
+		if job.Batch != 1 {
+			return nil
+		}
+		// The version's first batch: when it started, by whom, of how many.
+		var total int64
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts`).Scan(&total); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE policy_version SET started = ?, owner = ?, hosts_total = ? WHERE id = 1 AND version = ?`),
+			ts(now), owner, total, job.Version); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor(store.System), "rejudge.start", "policy", map[string]any{"version": job.Version, "owner": owner, "reason": job.Reason})
 	})
 	if err != nil {
 		return store.RejudgeJob{}, nil, fmt.Errorf("claim hosts: %w", err)

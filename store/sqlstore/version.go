@@ -33,12 +33,15 @@ func (s *Store) PolicyVersion(ctx context.Context) (store.PolicyVersion, error) 
 		if p.Done >= p.Version {
 			return nil
 		}
-		// Under way: how many hosts the version's re-judging has done
-		// (both counts read from the index on judged).
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts WHERE judged >= 0`).Scan(&p.HostsTotal); err != nil {
-			return err
+		// Under way: the hosts of the batches done, of all (counted by the
+		// first batch; before it, now).
+		if p.HostsTotal == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts`).Scan(&p.HostsTotal); err != nil {
+				return err
+			}
 		}
-		return tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM hosts WHERE judged >= ?`), p.Version).Scan(&p.HostsDone)
+		return tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(SUM(hosts), 0) FROM rejudge_batches WHERE version = ? AND done = 1`), p.Version).
+			Scan(&p.HostsDone)
 	})
 	if err != nil {
 		return store.PolicyVersion{}, fmt.Errorf("policy version: %w", err)

@@ -77,12 +77,8 @@ func testRejudge(t *testing.T, f *fixture) {
 	if got, err := f.st.ItemDocs(f.ctx, in2[0].Keys); err != nil || len(got) != 2 || string(got[docs[1].Key].Doc) != `{"id":"I2"}` {
 		t.Errorf("item docs: %+v %v", got, err)
 	}
-	// Not r2's to apply.
 	reg := store.Host{SystemID: "sys-9", SystemName: "Payments", Owner: "ops", Classification: "SECRET", Tags: []string{"x"}}
 	r := store.Rejudged{HostID: a, Inventory: x.Received, Host: reg, Software: []store.Finding{item("F1-"+a, "I1")}, At: t0.Add(time.Minute), Reason: job.Reason}
-	if n, err := f.st.ApplyRejudged(f.ctx, job2, []store.Rejudged{r}); err != nil || n != 0 {
-		t.Errorf("r2 applied r1's host: %d %v", n, err)
-	}
 	// The new packs judge F1 only; F2 and the traffic finding fall out.
 	if n, err := f.st.ApplyRejudged(f.ctx, job, []store.Rejudged{r}); err != nil || n != 1 {
 		t.Fatalf("r1 applied: %d %v", n, err)
@@ -129,8 +125,9 @@ func testRejudge(t *testing.T, f *fixture) {
 		t.Errorf("overview %+v, trend %+v: want 3 open, 2 out of scope, nothing remediated", o, tr)
 	}
 
-	// The pack comes back: a new version; an upload lands while a's claim
-	// runs, so its re-judging waits for the next claim; the findings reopen.
+	// The pack comes back: a new version. b's batch is judged back
+	// (its findings reopen); an upload lands on a while its batch is
+	// claimed: the upload's judgement stands, not the batch's.
 	if err := f.st.PutPolicies(f.ctx, f.admin, []string{"all"}); err != nil {
 		t.Fatal(err)
 	}
@@ -144,26 +141,33 @@ func testRejudge(t *testing.T, f *fixture) {
 	_, fdT := traffic("T-"+a, "entity:kaspersky", "BOD-17-01", 0, t0, t0)
 	r = store.Rejudged{HostID: a, Inventory: in4[0].Received, Host: reg, Software: []store.Finding{item("F1-"+a, "I1"), item("F2-"+a, "I2")},
 		Traffic: []store.Finding{fdT}, At: t0.Add(4 * time.Minute), Reason: job4.Reason}
-	if n, err := f.st.ApplyRejudged(f.ctx, job4, []store.Rejudged{r}); err != nil || n != 0 {
-		t.Errorf("applied from an inventory no longer the host's: %d %v", n, err)
-	}
-	_, in5, err := f.st.ClaimHosts(f.ctx, "r1", 1, t0.Add(4*time.Minute), time.Minute)
-	if err != nil || len(in5) != 1 || in5[0].Host.ID != a || !in5[0].Received.After(in4[0].Received) {
-		t.Fatalf("claim again after the upload: %+v %v", in5, err)
-	}
-	r.Inventory = in5[0].Received
 	if n, err := f.st.ApplyRejudged(f.ctx, job4, []store.Rejudged{r}); err != nil || n != 1 {
+		t.Errorf("applied a batch whose host was uploaded meanwhile: %d %v", n, err)
+	}
+	if fd, _ := f.st.Finding(f.ctx, store.System, "F2-"+a); fd.State == store.Reopened {
+		t.Errorf("F2 reopened by a re-judging of an inventory no longer the host's: %+v", fd)
+	}
+	job5, in5, err := f.st.ClaimHosts(f.ctx, "r1", 1, t0.Add(4*time.Minute), time.Minute)
+	if err != nil || len(in5) != 1 || in5[0].Host.ID != b || job5.Batch == job4.Batch {
+		t.Fatalf("the next batch: %+v %v", in5, err)
+	}
+	rb := store.Rejudged{HostID: b, Inventory: in5[0].Received, Software: []store.Finding{item("F1-"+b, "I1"), item("F2-"+b, "I2")},
+		At: t0.Add(4 * time.Minute), Reason: job5.Reason}
+	// A host not of the batch is not written by it.
+	stray := store.Rejudged{HostID: a, Inventory: in5[0].Received, At: t0.Add(4 * time.Minute), Reason: job5.Reason}
+	if n, err := f.st.ApplyRejudged(f.ctx, job5, []store.Rejudged{rb, stray}); err != nil || n != 1 {
 		t.Fatalf("apply: %d %v", n, err)
 	}
-	for _, id := range []string{"F2-" + a, "T-" + a} {
-		if fd, _ := f.st.Finding(f.ctx, store.System, id); fd.State != store.Reopened || fd.Reason != job4.Reason {
-			t.Errorf("%s after the pack came back: %s (%q), want reopened for %q", id, fd.State, fd.Reason, job4.Reason)
-		}
+	if fd, _ := f.st.Finding(f.ctx, store.System, "F1-"+a); fd.State != store.Open {
+		t.Errorf("a host of another batch was written: F1 of a is %s", fd.State)
+	}
+	if ok, err := f.st.FinishRejudge(f.ctx, job5, t0.Add(4*time.Minute)); err != nil || !ok {
+		t.Errorf("finish: %v %v", ok, err)
 	}
 	if err := f.st.PutPolicies(f.ctx, f.admin, []string{"uk"}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.st.ApplyRejudged(f.ctx, job4, []store.Rejudged{{HostID: b, Unchanged: true}}); !errors.Is(err, store.ErrStale) || n != 0 {
+	if n, err := f.st.ApplyRejudged(f.ctx, job5, []store.Rejudged{{HostID: b, Unchanged: true}}); !errors.Is(err, store.ErrStale) || n != 0 {
 		t.Errorf("applied for a version no longer current: %d %v, want ErrStale", n, err)
 	}
 }

@@ -1,13 +1,23 @@
--- Re-judging in batches that several servers share. judged is the
--- policy version a host was last judged by as a whole; a server claims
--- hosts judged by an older one (claim, until claim_until: a dead
--- server's claims lapse), judges them and marks them. The hosts judged
--- by the version done when this runs need no more.
-ALTER TABLE hosts ADD COLUMN judged BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE hosts ADD COLUMN claim TEXT NOT NULL DEFAULT '';
-ALTER TABLE hosts ADD COLUMN claim_until BIGINT NOT NULL DEFAULT 0;
-UPDATE hosts SET judged = (SELECT done FROM policy_version WHERE id = 1);
-CREATE INDEX hosts_judged ON hosts(judged, id);
+-- Re-judging in batches that several servers share: a server claims the
+-- next hosts in id order after the version's cursor as one batch, until
+-- a lease (a dead server's batch is claimed again once it lapses), judges
+-- them and marks the batch done. No host row is written for a host whose
+-- findings do not change. The cursor's row is the claims' lock.
+CREATE TABLE rejudge_cursor (
+	version BIGINT PRIMARY KEY,
+	after_host TEXT NOT NULL
+);
+CREATE TABLE rejudge_batches (
+	version BIGINT NOT NULL,
+	seq BIGINT NOT NULL,
+	first_host TEXT NOT NULL,
+	last_host TEXT NOT NULL,
+	owner TEXT NOT NULL,
+	lease BIGINT NOT NULL,
+	hosts BIGINT NOT NULL,
+	done BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (version, seq)
+);
 
 -- A digest of what a finding says (not of when it was seen), so that
 -- re-judging writes only the hosts whose findings changed.
