@@ -20,8 +20,8 @@
 #   RERUN=1 OUT=/tmp/embargo-rejudge.XXXXXX bench/rejudge.sh
 #                           measures again over the estate an earlier run left in
 #                           OUT, with the binary built now: two more feeds, the
-#                           same facts again, then the dropped pack back (every
-#                           host's findings reopen)
+#                           same facts again, then the pack dropped or brought
+#                           back (every host's findings change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS=${HOSTS:-50000}
@@ -114,14 +114,19 @@ run() { # name catalogue packs
 	echo "# $1: $(psql -h 127.0.0.1 -p 55433 -U embargo -d embargo -Atc "SELECT COUNT(*) || ' findings changed on ' || COUNT(DISTINCT host_id) || ' hosts' FROM finding_changes WHERE version = $v")"
 	sed "s/^BenchmarkPage/BenchmarkPageDuringRejudge\/$1/" "$OUT/pages-$1.txt" | grep '^Benchmark' || true
 }
-if [ -z "${RERUN:-}" ]; then
+n=$(find "$OUT" -maxdepth 1 -name 'feed-*.tar' | wc -l)
+if [ "$n" = 0 ]; then
 	run same "$OUT/cat-same" policy/packs
 	run drop "$OUT/cat-same" "$OUT/packs-drop"
 else
-	n=$(ls "$OUT"/feed-*.tar | wc -l)
 	mkdir -p "$OUT/cat-$n"
 	cp "$OUT"/cat-same/*.yaml "$OUT/cat-$n/"
 	echo "# another comment: $n" >> "$OUT/cat-$n/instruments.yaml"
-	run "same$n" "$OUT/cat-$n" "$OUT/packs-drop"
-	run "back$n" "$OUT/cat-$n" policy/packs
+	if [ $((n % 4)) = 2 ]; then # the pack is dropped: bring it back
+		run "same$n" "$OUT/cat-$n" "$OUT/packs-drop"
+		run "back$n" "$OUT/cat-$n" policy/packs
+	else
+		run "same$n" "$OUT/cat-$n" policy/packs
+		run "drop$n" "$OUT/cat-$n" "$OUT/packs-drop"
+	fi
 fi
