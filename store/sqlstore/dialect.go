@@ -20,9 +20,6 @@ type dialect struct {
 	// forShare locks them against change only: uploads read the policy
 	// version so, and a change of policy waits for them to commit.
 	forShare string
-	// skipLocked skips rows another transaction holds, where the
-	// database can (SQLite has one writer at a time: nothing to skip).
-	skipLocked string
 	// least and greatest are the two-argument scalar min and max.
 	least, greatest string
 	// migrationLock serialises two processes migrating at once.
@@ -52,7 +49,6 @@ var postgresDialect = dialect{
 	},
 	forUpdate:     " FOR UPDATE",
 	forShare:      " FOR SHARE",
-	skipLocked:    " FOR UPDATE SKIP LOCKED",
 	least:         "LEAST",
 	greatest:      "GREATEST",
 	migrationLock: "SELECT pg_advisory_xact_lock(60166)",
