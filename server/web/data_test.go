@@ -23,21 +23,25 @@ func TestGoldenDataPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Feed 7 ends HMRC's finding and moves none of DWP's; half the
-	// estate is judged again when the pages are read.
+	// Feed 7 ends HMRC's finding and moves none of DWP's.
 	job, in, err := f.Store.ClaimHosts(ctx, "web-test", 10, webtest.Now.Add(-20*time.Minute), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rs []store.Rejudged
 	for _, x := range in {
+		r := store.Rejudged{HostID: x.Host.ID, Unchanged: true}
 		if x.Host.ID == f.HMRCHost {
-			rs = append(rs, store.Rejudged{HostID: x.Host.ID, Inventory: x.Received, Host: x.Host, At: webtest.Now.Add(-20 * time.Minute),
-				Reason: "re-judged: " + job.Reason})
+			r = store.Rejudged{HostID: x.Host.ID, Inventory: x.Received, Host: x.Host, At: webtest.Now.Add(-20 * time.Minute),
+				Reason: "re-judged: " + job.Reason}
 		}
+		rs = append(rs, r)
 	}
-	if n, err := f.Store.ApplyRejudged(ctx, job, rs); err != nil || n != 1 {
-		t.Fatalf("re-judging HMRC's host: %d %v", n, err)
+	if n, err := f.Store.ApplyRejudged(ctx, job, rs); err != nil || n != 3 || len(in) != 3 {
+		t.Fatalf("re-judging the estate: %d of %d, %v", n, len(in), err)
+	}
+	if ok, err := f.Store.FinishRejudge(ctx, job, webtest.Now.Add(-10*time.Minute)); err != nil || !ok {
+		t.Fatalf("finishing: %v %v", ok, err)
 	}
 	admin, dwp, hmrc := webtest.Admin, webtest.DWPOfficer, webtest.HMRCOfficer
 	for _, p := range []struct {

@@ -61,7 +61,10 @@ func (s *Store) PutFeed(ctx context.Context, v store.Viewer, b store.FeedBundle,
 			return err
 		}
 		if noted != b.DataDigest {
-			reason := fmt.Sprintf("feed version %d: data %s replaced %s", b.FeedVersion, short(b.DataDigest), short(noted))
+			reason := fmt.Sprintf("feed version %d: data %s", b.FeedVersion, short(b.DataDigest))
+			if noted != "" {
+				reason += " replaced " + short(noted)
+			}
 			if err := s.bumpVersion(ctx, tx, reason, now); err != nil {
 				return err
 			}
