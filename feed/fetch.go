@@ -2,18 +2,23 @@ package feed
 
 import (
 	"archive/tar"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/embargo-dev/embargo/internal/atomicfile"
 )
 
 // localURL is the prefix of what a local fetcher serves: a repository
@@ -142,15 +147,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // with no network to the feed: its metadata (every root, so that a
 // client follows rotations) and its current targets.
 func Bundle(dir, out string) error {
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	w := tar.NewWriter(f)
+	files := map[string][]byte{}
 	for _, sub := range []string{metadataDir, targetsDir} {
 		ents, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {
-			f.Close()
 			return err
 		}
 		for _, e := range ents {
@@ -159,27 +159,32 @@ func Bundle(dir, out string) error {
 			}
 			data, err := os.ReadFile(filepath.Join(dir, sub, e.Name()))
 			if err != nil {
-				f.Close()
 				return err
 			}
-			if err := w.WriteHeader(&tar.Header{Name: sub + "/" + e.Name(), Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg,
-				ModTime: time.Unix(0, 0).UTC(), Format: tar.FormatPAX}); err != nil {
-				f.Close()
-				return err
-			}
-			if _, err := w.Write(data); err != nil {
-				f.Close()
-				return err
-			}
+			files[sub+"/"+e.Name()] = data
+		}
+	}
+	return writeBundle(out, files)
+}
+
+// writeBundle writes files (by their names in a repository) as a bundle:
+// a tar in name order, without times, written whole and renamed into
+// place.
+func writeBundle(out string, files map[string][]byte) error {
+	var buf bytes.Buffer
+	w := tar.NewWriter(&buf)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		data := files[name]
+		if err := w.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg,
+			ModTime: time.Unix(0, 0).UTC(), Format: tar.FormatPAX}); err != nil {
+			return err
+		}
+		if _, err := w.Write(data); err != nil {
+			return err
 		}
 	}
 	if err := w.Close(); err != nil {
-		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(out, buf.Bytes(), 0o644)
 }

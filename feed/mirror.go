@@ -1,12 +1,9 @@
 package feed
 
 import (
-	"archive/tar"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,41 +44,8 @@ func (r *recorder) put(name string, data []byte) {
 	r.mu.Unlock()
 }
 
-// bundle writes the files as a bundle (as Bundle does: a tar, in name
-// order, no times).
-func (r *recorder) bundle(out string) error {
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	w := tar.NewWriter(f)
-	names := make([]string, 0, len(r.files))
-	for n := range r.files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		data := r.files[n]
-		if err := w.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg,
-			ModTime: time.Unix(0, 0).UTC(), Format: tar.FormatPAX}); err != nil {
-			f.Close()
-			return err
-		}
-		if _, err := w.Write(data); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Close(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+// bundle writes the files as a bundle.
+func (r *recorder) bundle(out string) error { return writeBundle(out, r.files) }
 
 // recordingFetcher passes downloads through and records them.
 type recordingFetcher struct {

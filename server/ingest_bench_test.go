@@ -65,15 +65,7 @@ func benchReport(b *testing.B, n int) []byte {
 func BenchmarkIngest(b *testing.B) {
 	body := benchReport(b, 2000)
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "embargo.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(Config{Store: st, Listen: "127.0.0.1:0"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, st := benchServer(b)
 	now := time.Now()
 	tok, rec, err := NewEnrollmentToken("DWP", 1000, time.Hour, "bench", now)
 	if err != nil {
@@ -150,15 +142,7 @@ func BenchmarkIngest(b *testing.B) {
 func BenchmarkRejudgeBatch(b *testing.B) {
 	body := benchReport(b, 2000)
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "embargo.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(Config{Store: st, Listen: "127.0.0.1:0"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, _ := benchServer(b)
 	now := time.Now()
 	agent := store.Agent{ID: "bench-agent", Department: "DWP", Host: "ws-1"}
 	ps, err := s.policyState(ctx)
@@ -176,9 +160,6 @@ func BenchmarkRejudgeBatch(b *testing.B) {
 	docs, err := itemDocs(rep)
 	if err != nil {
 		b.Fatal(err)
-	}
-	if _, err := st.ApplyScan(ctx, store.ScanUpload{AgentID: "nobody", Digest: "x", Received: now, Items: docs}); err == nil {
-		b.Fatal("an upload of an unknown agent was taken")
 	}
 	keys := make([]int64, len(docs))
 	for i, d := range docs {
@@ -211,4 +192,20 @@ func BenchmarkRejudgeBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(in))/1e6, "ms/host")
+}
+
+// benchServer is a server on a new SQLite store in the benchmark's
+// temporary folder.
+func benchServer(b *testing.B) (*Server, *sqlstore.Store) {
+	b.Helper()
+	st, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "embargo.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	s, err := New(Config{Store: st, Listen: "127.0.0.1:0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, st
 }
