@@ -458,3 +458,32 @@ func TestMirror(t *testing.T) {
 		}
 	}
 }
+
+// A first update tried with the wrong root is refused and pins nothing:
+// the same bundle then installs with the right one. Once a feed is
+// installed, its root is kept whatever root is given.
+func TestFirstUpdateWithWrongRoot(t *testing.T) {
+	r := newRepo(t)
+	other := newRepo(t)
+	dir := t.TempDir()
+	bundle := filepath.Join(t.TempDir(), "feed.tar")
+	if err := Bundle(r.dir, bundle); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := update(t, bundle, other.root(t), dir, t0); err == nil {
+		t.Fatal("a feed verified with another repository's root")
+	}
+	if in, err := update(t, bundle, r.root(t), dir, t0); err != nil || in.Version == 0 {
+		t.Fatalf("with the right root after a refused first try: %+v %v", in, err)
+	}
+	if _, err := update(t, bundle, other.root(t), dir, t0); err != nil {
+		t.Errorf("once installed, the root given is not what is trusted: %v", err)
+	}
+	otherBundle := filepath.Join(t.TempDir(), "other.tar")
+	if err := Bundle(other.dir, otherBundle); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := update(t, otherBundle, other.root(t), dir, t0); err == nil {
+		t.Error("once installed, another repository's feed was taken with its own root given")
+	}
+}

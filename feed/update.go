@@ -87,7 +87,14 @@ func Update(ctx context.Context, o Options) (Installed, error) {
 		return Installed{}, err
 	}
 	root := o.TrustRoot
-	if b, err := os.ReadFile(filepath.Join(meta, "root.json")); err == nil {
+	if _, err := Status(o.Dir); errors.Is(err, ErrNone) {
+		// Nothing installed yet: what an update refused left behind (the
+		// updater keeps the root it was given) is no trust to keep, and
+		// a first update tried with the wrong root must not pin it.
+		if err := clearDir(meta); err != nil {
+			return Installed{}, err
+		}
+	} else if b, err := os.ReadFile(filepath.Join(meta, "root.json")); err == nil {
 		root = b // the newest root this client verified: never back to an older one
 	}
 	if len(root) == 0 {
@@ -285,3 +292,17 @@ func Status(dir string) (Installed, error) {
 
 // ErrNone is the status of a directory no update was installed in.
 var ErrNone = errors.New("no feed installed: the built-in data is in use")
+
+// clearDir removes what dir holds, keeping dir.
+func clearDir(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -45,6 +45,11 @@ func TestFeedCommands(t *testing.T) {
 	trust := filepath.Join(repo, "metadata", "1.root.json")
 	for _, from := range []string{repo, bundle} {
 		data := t.TempDir()
+		// Without --trust-root the project's root is trusted: this
+		// repository's feed is refused, saying so, and pins nothing.
+		if _, errOut, code := run(t, "update", "--from", from, "--data-dir", data); code == 0 || !strings.Contains(errOut, "needs --trust-root") {
+			t.Errorf("update --from %s with the project's root: exit %d %s", from, code, errOut)
+		}
 		out, errOut, code := run(t, "update", "--from", from, "--trust-root", trust, "--data-dir", data)
 		if code != 0 || !strings.Contains(out, "installed feed version 1") || !strings.Contains(out, "catalogue 2026.12.7") {
 			t.Fatalf("update --from %s: exit %d\n%s%s", from, code, out, errOut)

@@ -50,6 +50,9 @@ the newest root verified is trusted, so a root rotation is followed and never un
 				return err
 			}
 			in, err := feed.Update(cmd.Context(), feed.Options{From: o.from, TrustRoot: root, Dir: dir})
+			if _, none := feed.Status(dir); err != nil && o.trustRoot == "" && errors.Is(none, feed.ErrNone) {
+				return fmt.Errorf("%w (verified with the project's root, embedded in this binary: a feed signed under another root needs --trust-root)", err)
+			}
 			if err != nil {
 				return err
 			}
