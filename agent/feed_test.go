@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -55,6 +56,20 @@ func TestAgentVerifiesTheServersFeed(t *testing.T) {
 	d, err := feed.InUse(cfg.feedDir())
 	if err != nil || d.Feed == nil || d.Feed.Version != 1 {
 		t.Fatalf("data in use: %+v %v", d.Feed, err)
+	}
+	// The real scan judges by it and its report says so.
+	body, err := realScan([]string{"testdata/tree"}, "test", cfg.feedDir())(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named struct {
+		Data struct {
+			Source      string `json:"source"`
+			FeedVersion int64  `json:"feed_version"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &named); err != nil || named.Data.Source != "feed" || named.Data.FeedVersion != 1 {
+		t.Errorf("the scan report names data %+v (%v), want feed version 1", named.Data, err)
 	}
 
 	v2 := read(repo.Publish(t, "2026.12.2", "../catalog/data", feedtest.PacksWithout(t, "../policy/packs", "us-bod-17-01.yaml"), now))

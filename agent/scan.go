@@ -29,6 +29,7 @@ func realScan(targets []string, version, feedDir string) func(context.Context) (
 		if err != nil {
 			return nil, fmt.Errorf("scanning %q: %w", targets, err)
 		}
+		rep.Data = report.DataOf(d)
 		enc, err := report.Lookup("json")
 		if err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/embargo-dev/embargo/feed"
 )
 
 // Data names the catalogue and packs a report was judged by: the
@@ -56,6 +58,22 @@ func (o DataOverride) Text() string {
 type DataTarget struct {
 	Version string `json:"version,omitempty"`
 	Digest  string `json:"digest"`
+}
+
+// DataOf names the data d holds: built-in or a feed's, with the feed's
+// version, source and timestamp, and the catalogue's and packs' versions
+// and digests. What is stale, and local files, are the caller's to add.
+func DataOf(d feed.Data) *Data {
+	ref := &Data{Source: "built-in", Catalog: DataTarget{Digest: d.Catalog.Digest()}}
+	if n := len(ref.Catalog.Digest); len(d.Digest) > n+1 {
+		ref.Packs.Digest = d.Digest[n+1:]
+	}
+	if f := d.Feed; f != nil {
+		ref.Source, ref.FeedVersion, ref.From, ref.TimestampExpires = "feed", f.Version, f.From, f.Timestamp
+		ref.Catalog.Version = f.Targets[feed.CatalogTarget].Version
+		ref.Packs.Version = f.Targets[feed.PacksTarget].Version
+	}
+	return ref
 }
 
 // Text is the data in one line, as the table ends with it.

@@ -36,19 +36,15 @@ func dataRef(maxAge time.Duration, now time.Time) (*report.Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref := &report.Data{Source: "built-in", Catalog: report.DataTarget{Digest: d.Catalog.Digest()}}
-	ref.Packs.Digest = d.Digest[len(d.Catalog.Digest())+1:]
+	ref := report.DataOf(d)
 	localRef(ref, d.Catalog)
 	var built time.Time
 	if f := d.Feed; f != nil {
-		ref.Source, ref.FeedVersion, ref.From, ref.TimestampExpires = "feed", f.Version, f.From, f.Timestamp
 		for _, t := range f.Targets {
 			if t.Built.After(built) {
 				built = t.Built
 			}
 		}
-		ref.Catalog.Version = f.Targets["catalog.tar"].Version
-		ref.Packs.Version = f.Targets["packs.tar"].Version
 		if now.After(f.Timestamp) {
 			ref.Stale = fmt.Sprintf("the feed's timestamp expired on %s: run embargo update", f.Timestamp.UTC().Format(time.DateOnly))
 		}
