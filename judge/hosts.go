@@ -18,6 +18,7 @@ const UnregisteredPrefix = "unregistered:"
 type hostTable struct {
 	systems      Assigner
 	engine       *policy.Engine
+	memo         *policy.Memo
 	hosts        map[string]*hostEntry
 	evals        map[string]*policy.SystemEvaluator // by system id
 	unregistered []string
@@ -29,8 +30,8 @@ type hostEntry struct {
 	eval  *policy.SystemEvaluator
 }
 
-func newHostTable(a Assigner, e *policy.Engine) *hostTable {
-	return &hostTable{systems: a, engine: e, hosts: map[string]*hostEntry{}, evals: map[string]*policy.SystemEvaluator{}}
+func newHostTable(a Assigner, e *policy.Engine, m *policy.Memo) *hostTable {
+	return &hostTable{systems: a, engine: e, memo: m, hosts: map[string]*hostEntry{}, evals: map[string]*policy.SystemEvaluator{}}
 }
 
 func (t *hostTable) get(host string) *hostEntry {
@@ -49,7 +50,7 @@ func (t *hostTable) get(host string) *hostEntry {
 	}
 	ev, ok := t.evals[m.System.ID]
 	if !ok {
-		ev = t.engine.ForSystem(m.System)
+		ev = t.engine.ForSystemWith(m.System, t.memo)
 		t.evals[m.System.ID] = ev
 	}
 	h := &hostEntry{match: m, eval: ev}

@@ -56,6 +56,11 @@ type Judge struct {
 	// Now is the time deadlines are measured at; zero means the time of
 	// judging.
 	Now time.Time
+	// Memo, when set, is the Engine's memo of outcomes to share with
+	// other judgements (policy.Memo): judging many hosts one after
+	// another, an item judged on one system is not judged again on a
+	// system the rules cannot tell apart. Not safe for concurrent use.
+	Memo *policy.Memo
 }
 
 // now is the time deadlines are measured at.
@@ -97,7 +102,7 @@ func titled(fs []finding.Finding, e *policy.Engine) {
 func (j *Judge) Items(items iter.Seq2[*inventory.Item, *attribute.Attribution]) finding.Verdict {
 	now := j.now()
 	run := j.run()
-	hosts := newHostTable(j.Systems, j.Engine)
+	hosts := newHostTable(j.Systems, j.Engine, j.Memo)
 	var out []finding.Finding
 	type subject struct {
 		item *inventory.Item

@@ -27,6 +27,9 @@ type Engine struct {
 	rules  []planned
 	// anyUsesItem is set when some rule reads the item.
 	anyUsesItem bool
+	// systemIDMatters is set when some rule reads the system's id (or
+	// the system as a whole): systems are then told apart by it too.
+	systemIDMatters bool
 	// named maps an entity or product id to the instruments naming it.
 	named map[string][]string
 }
@@ -88,9 +91,12 @@ func NewEngine(cat *catalog.Catalog, scale systems.Scale, packs ...*Pack) (*Engi
 				errs = append(errs, fmt.Errorf("%s: rule %q: %w", r.WhenPos, r.ID, err))
 				continue
 			}
-			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsItemBeyond(r.ast, itemKeyFields...), usesFlow: readsIdent(r.ast, "flow")})
+			e.rules = append(e.rules, planned{pack: p, rule: r, prg: prg, usesItem: readsBeyond(r.ast, "item", itemKeyFields...), usesFlow: readsIdent(r.ast, "flow")})
 			if last := e.rules[len(e.rules)-1]; last.usesItem && !last.usesFlow {
 				e.anyUsesItem = true
+			}
+			if readsBeyond(r.ast, "system", systemKeyFields...) {
+				e.systemIDMatters = true
 			}
 		}
 	}
@@ -133,12 +139,12 @@ func (e *Engine) checkRanks(r *Rule) error {
 // item.
 var itemKeyFields = []string{"tier", "type"}
 
-// readsItemBeyond reports whether the expression reads the item other
-// than through one of fields (item.tier, has(item.type)).
-func readsItemBeyond(a *cel.Ast, fields ...string) bool {
+// readsBeyond reports whether the expression reads the variable name
+// other than through one of fields (item.tier, has(item.type)).
+func readsBeyond(a *cel.Ast, name string, fields ...string) bool {
 	nav := ast.NavigateAST(a.NativeRep())
 	return len(ast.MatchDescendants(nav, func(x ast.NavigableExpr) bool {
-		if x.Kind() != ast.IdentKind || x.AsIdent() != "item" {
+		if x.Kind() != ast.IdentKind || x.AsIdent() != name {
 			return false
 		}
 		p, ok := x.Parent()
@@ -248,6 +254,10 @@ type SystemEvaluator struct {
 	sys    systems.System
 	v      vars
 	cached map[attrKey]*decisions
+	// memo, when set, remembers every rule's outcome per item across
+	// the systems rules cannot tell apart (ForSystemWith).
+	memo   *Memo
+	sysKey string
 }
 
 // decisions are the outcomes of the rules that do not read the item, for
@@ -275,9 +285,20 @@ func (e *Engine) ForSystem(sys systems.System) *SystemEvaluator {
 	return s
 }
 
+// ForSystemWith is ForSystem sharing m's outcomes with the other
+// evaluators made with m: an item judged on one system is not judged
+// again on another that no rule can tell apart. m must be the engine's
+// (NewMemo); another engine's is not used.
+func (e *Engine) ForSystemWith(sys systems.System, m *Memo) *SystemEvaluator {
+	s := e.ForSystem(sys)
+	if m != nil && m.e == e {
+		s.memo, s.sysKey = m, e.systemKey(s.v.system)
+	}
+	return s
+}
+
 // Evaluate is Engine.Evaluate on the evaluator's system.
 func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution) []Finding {
-	e := s.e
 	key := attrKey{}
 	if it != nil {
 		key.typ = string(it.Type)
@@ -294,11 +315,36 @@ func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution
 		// common case of items of suppliers no rule names.
 		return nil
 	}
+	var mk memoKey
+	if s.memo != nil {
+		mk = s.memo.key(s.sysKey, it, key)
+		if outs, hit := s.memo.outcomes[mk]; hit {
+			return s.findings(outs, it)
+		}
+	}
+	outs := s.decideAll(it, at, key, d, ok)
+	if s.memo != nil {
+		s.memo.put(mk, outs)
+	}
+	return s.findings(outs, it)
+}
+
+// ruleOutcome is a rule that matched, or could not be decided (err).
+type ruleOutcome struct {
+	rule int
+	err  string
+}
+
+// decideAll decides every rule that judges items for it and returns
+// those that matched or could not be decided; d is the attribution's
+// remembered decisions when ok.
+func (s *SystemEvaluator) decideAll(it *inventory.Item, at *attribute.Attribution, key attrKey, d *decisions, ok bool) []ruleOutcome {
+	e := s.e
 	e.fill(&s.v, it, at)
 	if !ok {
 		d = &decisions{known: make([]outcome, len(e.rules)), quiet: !e.anyUsesItem}
 	}
-	var out []Finding
+	var outs []ruleOutcome
 	for i, r := range e.rules {
 		if r.usesFlow {
 			continue // judges traffic
@@ -318,12 +364,21 @@ func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution
 		if !r.usesItem {
 			d.quiet = false
 		}
-		f := e.finding(r, s.sys.ID, it.ID)
-		f.Error = o.err
-		out = append(out, f)
+		outs = append(outs, ruleOutcome{rule: i, err: o.err})
 	}
 	if !ok {
 		s.cached[key] = d
+	}
+	return outs
+}
+
+// findings are the findings of outs on the evaluator's system.
+func (s *SystemEvaluator) findings(outs []ruleOutcome, it *inventory.Item) []Finding {
+	var out []Finding
+	for _, o := range outs {
+		f := s.e.finding(s.e.rules[o.rule], s.sys.ID, it.ID)
+		f.Error = o.err
+		out = append(out, f)
 	}
 	return out
 }

@@ -177,6 +177,12 @@ func (s *Server) judgeScan(ps *policyState, a store.Agent, rep *report.Report, n
 type scanJudging struct {
 	evidence    bool
 	entryDigest func(e *report.Entry) string
+	// attributed says the entries are attributed by the policy state's
+	// data already (re-judging's items, attributed once).
+	attributed bool
+	// memo, when set, is the engine's memo shared with the judging of
+	// other hosts (one goroutine's).
+	memo *policy.Memo
 }
 
 func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time, o scanJudging) (store.ScanUpload, error) {
@@ -184,12 +190,14 @@ func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Repor
 	for i := range rep.Items {
 		e := &rep.Items[i]
 		e.Location.Host = a.Host
-		e.Attribution = ps.data.attr.Attribute(e.Item)
+		if !o.attributed {
+			e.Attribution = ps.data.attr.Attribute(e.Item)
+		}
 		up.Present = append(up.Present, e.ID)
 	}
 	rep.Findings, rep.Policy = nil, nil
 	assign := agentSystems{reg: ps.reg, dept: a.Department}
-	j := &judge.Judge{Engine: ps.engine, Systems: assign, SystemsName: RegisterName, FailOn: policy.Warn, Host: a.Host, Now: now}
+	j := &judge.Judge{Engine: ps.engine, Systems: assign, SystemsName: RegisterName, FailOn: policy.Warn, Host: a.Host, Now: now, Memo: o.memo}
 	rep.SetVerdict(j.Items(rep.Entries()))
 
 	entries := make(map[string]*report.Entry, len(rep.Items))

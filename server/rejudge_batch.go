@@ -23,19 +23,30 @@ type itemJudge struct {
 	s     *Server
 	ps    *policyState
 	items map[int64]*keptItem
-	evals map[string]*policy.SystemEvaluator
+	evals map[string]*judgedSystem
+	memo  *policy.Memo
+}
+
+// judgedSystem is a system's evaluator and its number, each kept item's
+// place in keptItem.judged.
+type judgedSystem struct {
+	ev *policy.SystemEvaluator
+	n  int
 }
 
 // keptItem is one distinct item, attributed, with the digest of its
-// evidence entry once a finding needed it.
+// evidence entry once a finding needed it, and whether any rule judges
+// it on each system seen (by judgedSystem.n: 0 not asked yet, 1 no, 2
+// yes).
 type keptItem struct {
 	item   *inventory.Item
 	attr   *attribute.Attribution
 	digest string
+	judged []uint8
 }
 
 func newItemJudge(s *Server, ps *policyState) *itemJudge {
-	return &itemJudge{s: s, ps: ps, items: map[int64]*keptItem{}, evals: map[string]*policy.SystemEvaluator{}}
+	return &itemJudge{s: s, ps: ps, items: map[int64]*keptItem{}, evals: map[string]*judgedSystem{}, memo: ps.engine.NewMemo()}
 }
 
 // load reads, decodes and attributes the items of keys not yet known.
@@ -68,27 +79,27 @@ func (j *itemJudge) load(ctx context.Context, keys []int64) error {
 	return nil
 }
 
-// evaluator is the evaluator of sys (one per system, reused: it
-// remembers the decisions that do not depend on the item).
-func (j *itemJudge) evaluator(sys systems.System) *policy.SystemEvaluator {
-	key := fmt.Sprint(sys.ID, "\x00", sys.Classification, "\x00", sys.Tags)
-	ev, ok := j.evals[key]
+// evaluator is the evaluator of sys's class (one per class of systems
+// the rules can tell apart, reused: it remembers decisions).
+func (j *itemJudge) evaluator(sys systems.System) *judgedSystem {
+	key := j.ps.engine.SystemClass(sys)
+	js, ok := j.evals[key]
 	if !ok {
-		ev = j.ps.engine.ForSystem(sys)
-		j.evals[key] = ev
+		js = &judgedSystem{ev: j.ps.engine.ForSystemWith(sys, j.memo), n: len(j.evals)}
+		j.evals[key] = js
 	}
-	return ev
+	return js
 }
 
 // entries are the report entries of a host's items that a rule judges
 // on its system, placed on the host, and the kept item of each by id.
 func (j *itemJudge) entries(keys []int64, sys systems.System, host string) ([]report.Entry, map[string]*keptItem) {
-	ev := j.evaluator(sys)
+	js := j.evaluator(sys)
 	var out []report.Entry
 	byID := map[string]*keptItem{}
 	for _, k := range keys {
 		ki := j.items[k]
-		if ki == nil || len(ev.Evaluate(ki.item, ki.attr)) == 0 {
+		if ki == nil || !ki.judgedOn(js) {
 			continue
 		}
 		it := *ki.item
@@ -97,6 +108,21 @@ func (j *itemJudge) entries(keys []int64, sys systems.System, host string) ([]re
 		byID[it.ID] = ki
 	}
 	return out, byID
+}
+
+// judgedOn reports whether any rule judges the item on js's system,
+// asking the evaluator once.
+func (ki *keptItem) judgedOn(js *judgedSystem) bool {
+	if js.n >= len(ki.judged) {
+		ki.judged = append(ki.judged, make([]uint8, js.n+1-len(ki.judged))...)
+	}
+	if ki.judged[js.n] == 0 {
+		ki.judged[js.n] = 1
+		if len(js.ev.Evaluate(ki.item, ki.attr)) > 0 {
+			ki.judged[js.n] = 2
+		}
+	}
+	return ki.judged[js.n] == 2
 }
 
 // judgeBatch judges claimed hosts again; a host whose findings and
@@ -137,8 +163,9 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	var software func(evidence bool) error
 	if !x.Received.IsZero() {
 		var rep *report.Report
-		o := scanJudging{}
+		o := scanJudging{memo: items.memo}
 		if x.Indexed {
+			o.attributed = true
 			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
 			es, byID := items.entries(x.Keys, sys, a.Host)
 			rep = &report.Report{Items: es}
