@@ -48,124 +48,27 @@ type transitions struct {
 // expired; absent decides the others. It moves the department's counts
 // and returns what changed; the caller recounts the host (recountHost).
 func (s *Store) applyJudged(ctx context.Context, tx *sql.Tx, j judged, counts *countDelta) (transitions, error) {
-	fs := j.fs
-	t := transitions{Findings: len(fs)}
-	var ch []change
 	had, waived := j.had, j.waived
 	var err error
 	if had == nil {
 		if had, err = s.hostFindings(ctx, tx, j.hostID, j.kind); err != nil {
-			return t, err
+			return transitions{}, err
 		}
 	}
 	if waived == nil {
 		if waived, err = s.waiversInForce(ctx, tx, j.hostID, j.at); err != nil {
-			return t, err
+			return transitions{}, err
 		}
 	}
-	states := make([]prior, len(fs))
-	was := make(map[string]prior, len(fs))
-	for i, f := range fs {
-		p, ok := had[f.ID]
-		if ok {
-			was[f.ID] = p
-		}
-		delete(had, f.ID)
-		next := p
-		inForce := waived[f.ID]
-		switch {
-		case !ok:
-			next = prior{state: string(store.Open), firstSeen: j.at, changed: j.at, reason: j.reason}
-			t.New++
-		case p.state == string(store.Remediated) || p.state == string(store.OutOfScope):
-			next.state, next.reason = string(store.Reopened), j.reason
-			t.Reopened++
-		case !inForce && p.state == string(store.Waived):
-			next.state, next.reason = string(store.Open), ""
-			t.Unwaived++
-		}
-		if inForce && next.state != string(store.Waived) {
-			next.state, next.reason = string(store.Waived), ""
-			t.Waived++
-		}
-		if next.state != p.state {
-			next.changed = j.at
-		}
-		states[i] = next
-		deadline := deadlineTS(f.Deadline)
-		if j.version != 0 && (!ok || next.state != p.state || f.Instrument != p.instrument || deadline != p.deadline) {
-			ch = append(ch, change{id: f.ID, instrument: f.Instrument, item: f.Item, product: f.Product, was: p.state, became: next.state})
-		}
-		if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
-			counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
-		}
-	}
-	if j.version != 0 {
-		// Re-judging: a finding that says what it said, in the state it
-		// was in, is left as stored.
-		var keepFs []store.Finding
-		var keepStates []prior
-		for i, f := range fs {
-			if p, ok := was[f.ID]; ok && p.digest != "" && p.digest == f.Digest && p.state == states[i].state {
-				continue
-			}
-			keepFs, keepStates = append(keepFs, f), append(keepStates, states[i])
-		}
-		j.fs, states = keepFs, keepStates
-	}
-	if err := s.upsertFindings(ctx, tx, j, states); err != nil {
-		return t, err
-	}
-	if j.absent == nil {
-		return t, s.recordChanges(ctx, tx, j, ch)
-	}
-	for id, p := range had {
-		next, reason := j.absent(p)
-		if next == "" || string(next) == p.state || p.state == string(store.Remediated) || p.state == string(store.OutOfScope) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET state = ?, changed = ?, reason = ? WHERE id = ?`), string(next), j.at, reason, id); err != nil {
-			return t, fmt.Errorf("end finding %s: %w", id, err)
-		}
-		counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{p.instrument, string(next), p.deadline})
-		if j.version != 0 {
-			ch = append(ch, change{id: id, instrument: p.instrument, item: p.item, product: p.product, was: p.state, became: string(next)})
-		}
-		switch next {
-		case store.Remediated:
-			t.Remediated++
-		case store.OutOfScope:
-			t.OutOfScope++
-		}
-	}
-	return t, s.recordChanges(ctx, tx, j, ch)
+	var w writes
+	t := w.plan(j, had, waived, counts, nil)
+	return t, w.write(ctx, s, tx)
 }
 
 // change is one finding a re-judging changed.
 type change struct {
 	id, instrument, item, product string
 	was, became                   string
-}
-
-// recordChanges keeps what a re-judging changed under its version (one
-// row a finding: a host re-judged twice by a version, after an upload
-// raced it, keeps the last).
-func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, j judged, ch []change) error {
-	if j.version == 0 || len(ch) == 0 {
-		return nil
-	}
-	query := `INSERT INTO finding_changes (version, finding_id, host_id, department, kind, instrument, item, product, was, became, at)
-		VALUES %s ON CONFLICT (version, finding_id) DO UPDATE SET instrument = excluded.instrument, item = excluded.item,
-		product = excluded.product, became = excluded.became, at = excluded.at`
-	err := s.insertRows(ctx, tx, query, 11, len(ch), func(i int, args []any) []any {
-		c := ch[i]
-		return append(args, j.version, c.id, j.hostID, j.dept, string(j.kind), c.instrument, truncate(c.item, 512), truncate(c.product, 512),
-			c.was, c.became, j.at)
-	})
-	if err != nil {
-		return fmt.Errorf("record changes: %w", err)
-	}
-	return nil
 }
 
 // recountHost counts the host's findings again as the hosts table keeps
@@ -266,35 +169,4 @@ func (s *Store) waiversInForce(ctx context.Context, tx *sql.Tx, hostID string, a
 		in[id] = true
 	}
 	return in, rows.Err()
-}
-
-func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, j judged, states []prior) error {
-	const cols = 24
-	query := `INSERT INTO findings (id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product,
-		supplier, country, deadline, first_seen, last_seen, state, changed, evidence, kind, item_key, reason, digest) VALUES %s
-		ON CONFLICT (id) DO UPDATE SET
-			department = excluded.department, pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument,
-			title = excluded.title, url = excluded.url, effect = excluded.effect, item = excluded.item, version = excluded.version,
-			product = excluded.product, supplier = excluded.supplier, country = excluded.country, deadline = excluded.deadline,
-			last_seen = excluded.last_seen, state = excluded.state, changed = excluded.changed, evidence = excluded.evidence,
-			item_key = excluded.item_key, reason = excluded.reason, digest = excluded.digest
-		WHERE findings.host_id = excluded.host_id AND findings.kind = excluded.kind`
-	seen := j.lastSeen
-	if seen == 0 {
-		seen = j.at
-	}
-	err := s.insertRows(ctx, tx, query, cols, len(j.fs), func(i int, args []any) []any {
-		f, p := j.fs[i], states[i]
-		seen := seen
-		if !f.LastSeen.IsZero() {
-			seen = ts(f.LastSeen)
-		}
-		return append(args, f.ID, j.hostID, j.dept, f.Pack, f.Rule, f.Instrument, f.Title, f.URL, f.Effect, f.Item, f.Version, f.Product,
-			f.Supplier, f.Country, deadlineTS(f.Deadline), p.firstSeen, seen, p.state, p.changed, string(f.Evidence),
-			string(j.kind), f.ItemKey, p.reason, f.Digest)
-	})
-	if err != nil {
-		return fmt.Errorf("write findings: %w", err)
-	}
-	return nil
 }

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,91 +11,6 @@ import (
 
 	"github.com/embargo-dev/embargo/store"
 )
-
-// applyRejudgedHost writes one claimed host's findings judged again by
-// job's version: the register's fields of the host, its software
-// findings (from the inventory received at r.Inventory, which must
-// still be the host's) and its traffic findings. A finding of either
-// kind not judged now is out of scope, for r.Reason; a new one opens and
-// one out of scope or remediated reopens, for the same reason. It
-// reports false, changing nothing, when the host is gone or its
-// inventory changed (an upload judged it meanwhile).
-func (s *Store) applyRejudgedHost(ctx context.Context, tx *sql.Tx, job store.RejudgeJob, r store.Rejudged, b *batchTally) (bool, error) {
-	for _, fs := range [][]store.Finding{r.Software, r.Traffic} {
-		for _, f := range fs {
-			if f.ID == "" {
-				return false, fmt.Errorf("%w: a finding has no id", store.ErrInvalid)
-			}
-		}
-	}
-	sw := dedupe(r.Software, func(f store.Finding) string { return f.ID })
-	tr := dedupe(r.Traffic, func(f store.Finding) string { return f.ID })
-	at := ts(r.At)
-	var dept string
-	var old hostCounts
-	err := tx.QueryRowContext(ctx, s.d.q(`SELECT department, open_count, waived_count, overdue_count FROM hosts WHERE id = ?`+s.d.forUpdate),
-		r.HostID).Scan(&dept, &old.open, &old.waived, &old.overdue)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	var received int64
-	err = tx.QueryRowContext(ctx, s.d.q(`SELECT received FROM inventories WHERE host_id = ?`), r.HostID).Scan(&received)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, err
-	}
-	if received != ts(r.Inventory) && !(received == 0 && r.Inventory.IsZero()) {
-		return false, nil // an upload came meanwhile: claimed again, judged from it
-	}
-	outOfScope := func(prior) (store.FindingState, string) { return store.OutOfScope, r.Reason }
-	counts := b.counts
-	var sum [2]transitions
-	had, err := s.hostFindingsByKind(ctx, tx, r.HostID, "")
-	if err != nil {
-		return false, err
-	}
-	waived, err := s.waiversInForce(ctx, tx, r.HostID, at)
-	if err != nil {
-		return false, err
-	}
-	if received != 0 {
-		if sum[0], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, lastSeen: received, kind: store.Software,
-			fs: sw, absent: outOfScope, reason: r.Reason, version: job.Version, had: had[store.Software], waived: waived}, counts); err != nil {
-			return false, err
-		}
-	}
-	if sum[1], err = s.applyJudged(ctx, tx, judged{hostID: r.HostID, dept: dept, at: at, kind: store.Traffic,
-		fs: tr, absent: outOfScope, reason: r.Reason, version: job.Version, had: had[store.Traffic], waived: waived}, counts); err != nil {
-		return false, err
-	}
-	if received != 0 {
-		h := r.Host
-		tags, err := json.Marshal(h.Tags)
-		if err != nil || h.Tags == nil {
-			tags = []byte("[]")
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET system_id = ?, system_name = ?, owner = ?, classification = ?, tags = ?,
-			clash = ? WHERE id = ?`), h.SystemID, h.SystemName, h.Owner, h.Classification, string(tags), h.Clash, r.HostID); err != nil {
-			return false, fmt.Errorf("update host: %w", err)
-		}
-	}
-	c, err := s.countHost(ctx, tx, r.HostID, at)
-	if err != nil {
-		return false, err
-	}
-	d := b.depts[dept]
-	d.open, d.waived, d.overdue = d.open+c.open-old.open, d.waived+c.waived-old.waived, d.overdue+c.overdue-old.overdue
-	b.depts[dept], b.at = d, at
-	changed := func(t transitions) bool { return t.New+t.Reopened+t.OutOfScope+t.Remediated > 0 }
-	if changed(sum[0]) || changed(sum[1]) {
-		b.hosts = append(b.hosts, r.HostID)
-		b.software.add(sum[0])
-		b.traffic.add(sum[1])
-	}
-	return true, nil
-}
 
 // batchTally is what a batch of re-judged hosts moved, written once for
 // the batch: the counts of findings by state and deadline, each
@@ -164,14 +78,15 @@ func (s *Store) ApplyRejudged(ctx context.Context, job store.RejudgeJob, rs []st
 			return err
 		}
 		b := &batchTally{counts: newCountDelta(), depts: map[string]hostCounts{}}
+		var mine []store.Rejudged
 		for _, r := range rs {
 			if r.Unchanged || r.HostID < first || r.HostID > last {
 				continue // nothing to write, or not the batch's
 			}
-			b.reason = r.Reason
-			if _, err := s.applyRejudgedHost(ctx, tx, job, r, b); err != nil {
-				return fmt.Errorf("host %q: %w", r.HostID, err)
-			}
+			mine = append(mine, r)
+		}
+		if err := s.applyRejudgedHosts(ctx, tx, job, mine, b); err != nil {
+			return err
 		}
 		if err := b.write(ctx, s, tx, job); err != nil {
 			return err

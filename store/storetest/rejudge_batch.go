@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,5 +170,106 @@ func testRejudge(t *testing.T, f *fixture) {
 	}
 	if n, err := f.st.ApplyRejudged(f.ctx, job5, []store.Rejudged{{HostID: b, Unchanged: true}}); !errors.Is(err, store.ErrStale) || n != 0 {
 		t.Errorf("applied for a version no longer current: %d %v, want ErrStale", n, err)
+	}
+}
+
+// testRejudgeHosts applies one batch of several hosts, each changing
+// differently: one loses a finding (out of scope), one gains one and
+// keeps another waived, one is registered to a system and keeps its findings,
+// one was uploaded meanwhile (left as the upload made it), and one no
+// longer exists. Each host's counts, the overview and the changes
+// recorded under the version agree with the findings.
+func testRejudgeHosts(t *testing.T, f *fixture) {
+	v0 := f.version(t)
+	hosts := make([]string, 4)
+	for i := range hosts {
+		hosts[i] = f.enrol(t, "DWP", "batch-"+string(rune('a'+i)))
+		h := hosts[i]
+		if err := f.scanOf(t, h, "s-"+h, t0, v0.Version, []string{"I1", "I2"}, item("F1-"+h, "I1"), item("F2-"+h, "I2")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b, c, d := hosts[0], hosts[1], hosts[2], hosts[3]
+	w, err := f.st.RequestWaiver(f.ctx, f.dwp, store.Waiver{FindingID: "F1-" + b, Reason: "replacing it", Expiry: t0.Add(30 * day), Requested: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.PutPolicies(f.ctx, f.admin, []string{"changed"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.DecideWaiver(f.ctx, f.admin, w.ID, true, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	job, in, err := f.st.ClaimHosts(f.ctx, "r1", 100, t0.Add(time.Minute), time.Minute)
+	if err != nil || len(in) != 4 {
+		t.Fatalf("claim: %d hosts, %v", len(in), err)
+	}
+	received := map[string]time.Time{}
+	for _, x := range in {
+		received[x.Host.ID] = x.Received
+	}
+	// d is uploaded meanwhile, by the new version.
+	if err := f.scanOf(t, d, "s2-"+d, t0.Add(2*time.Minute), job.Version, []string{"I1"}, item("F1-"+d, "I1")); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(3 * time.Minute)
+	reg := store.Host{SystemID: "sys-1", SystemName: "Payroll", Owner: "ops", Classification: "SECRET", Tags: []string{"t"}}
+	rs := []store.Rejudged{
+		{HostID: a, Inventory: received[a], Software: []store.Finding{item("F1-"+a, "I1")}, At: at, Reason: job.Reason},
+		{HostID: b, Inventory: received[b], Software: []store.Finding{item("F1-"+b, "I1"), item("F2-"+b, "I2"), item("F3-"+b, "I2")}, At: at, Reason: job.Reason},
+		{HostID: c, Inventory: received[c], Host: reg, Software: []store.Finding{item("F1-"+c, "I1"), item("F2-"+c, "I2")}, At: at, Reason: job.Reason},
+		{HostID: d, Inventory: received[d], Software: nil, At: at, Reason: job.Reason},
+		{HostID: "no-such-host", Inventory: received[a], At: at, Reason: job.Reason},
+	}
+	if n, err := f.st.ApplyRejudged(f.ctx, job, rs); err != nil || n != 4 {
+		t.Fatalf("apply: %d %v", n, err)
+	}
+	want := map[string]store.FindingState{
+		"F1-" + a: store.Open, "F2-" + a: store.OutOfScope,
+		"F1-" + b: store.Waived, "F2-" + b: store.Open, "F3-" + b: store.Open,
+		"F1-" + c: store.Open, "F2-" + c: store.Open,
+		"F1-" + d: store.Open, "F2-" + d: store.Remediated, // as d's upload left them
+	}
+	for id, st := range want {
+		if got := f.state(t, id); got != st {
+			t.Errorf("%s: %s, want %s", id, got, st)
+		}
+	}
+	if fd, _ := f.st.Finding(f.ctx, store.System, "F2-"+d); fd.Reason == job.Reason {
+		t.Errorf("the uploaded host's finding was ended by the batch: %+v", fd)
+	}
+	for h, c2 := range map[string][2]int{a: {1, 0}, b: {2, 1}, c: {2, 0}, d: {1, 0}} {
+		if got := f.host(t, h); got.Open != c2[0] || got.Waived != c2[1] {
+			t.Errorf("host %s counts %d open, %d waived; want %v", h, got.Open, got.Waived, c2)
+		}
+	}
+	if h := f.host(t, c); h.SystemID != "sys-1" || h.Classification != "SECRET" || !slices.Equal(h.Tags, []string{"t"}) {
+		t.Errorf("registered host: %+v", h)
+	}
+	if h := f.host(t, a); h.SystemID != "" {
+		t.Errorf("an unregistered host got a system: %+v", h)
+	}
+	if o, err := f.st.Overview(f.ctx, f.admin, at); err != nil || o.Open != 6 || o.Waived != 1 || o.OutOfScope != 1 || o.Remediated != 1 {
+		t.Errorf("overview %+v %v: want 6 open, 1 waived, 1 out of scope, 1 remediated", o, err)
+	}
+	ch, err := f.st.Changes(f.ctx, f.admin, job.Version, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range ch {
+		got[x.FindingID] = x.Was + ">" + x.Became
+	}
+	// (F1 of b was waived when the waiver was approved, not by the batch.)
+	wantCh := map[string]string{"F2-" + a: "open>out_of_scope", "F3-" + b: ">open"}
+	for id, s := range wantCh {
+		if got[id] != s {
+			t.Errorf("change of %s: %q, want %q (all: %v)", id, got[id], s, got)
+		}
+	}
+	for id := range got {
+		if _, ok := wantCh[id]; !ok && !strings.HasSuffix(id, d) {
+			t.Errorf("a change recorded for %s that did not change: %s", id, got[id])
+		}
 	}
 }

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Flows", testFlows},
 		{"StateReasons", testStateReasons},
 		{"Rejudge", testRejudge},
+		{"RejudgeHosts", testRejudgeHosts},
 		{"CatalogueVersion", testCatalogueVersion},
 		{"Feed", testFeed},
 		{"Changes", testChanges},
