@@ -16,7 +16,11 @@
 #                findings change (the worst case: every host written);
 #      while the overview and a department page are fetched, 2 at a time.
 #
-#   bench/rejudge.sh        (HOSTS=50000 ITEMS=2000 REPLICAS=2)
+#   Before the feeds, the same pages are fetched N times with nothing
+#   under way: the floor the pages during re-judging are compared with.
+#
+#   bench/rejudge.sh        (HOSTS=50000 ITEMS=2000 REPLICAS=2 N=200;
+#                            WORKERS=n passes --rejudge-workers n to each server)
 #   RERUN=1 OUT=/tmp/embargo-rejudge.XXXXXX bench/rejudge.sh
 #                           measures again over the estate an earlier run left in
 #                           OUT, with the binary built now: two more feeds, the
@@ -28,6 +32,8 @@ HOSTS=${HOSTS:-50000}
 ITEMS=${ITEMS:-2000}
 REPLICAS=${REPLICAS:-2}
 C=${C:-8}
+N=${N:-200}
+WORKERS=${WORKERS:-}
 OUT=${OUT:-$(mktemp -d /tmp/embargo-rejudge.XXXXXX)}
 mkdir -p "$OUT"
 chmod 755 "$OUT"
@@ -76,7 +82,7 @@ if [ -z "${RERUN:-}" ]; then
 fi
 for r in $(seq 1 "$REPLICAS"); do
 	EMBARGO_DATA_DIR="$OUT/feed-$r" "$E" serve "${db[@]}" --listen "127.0.0.1:1818$r" --metrics-listen "" --enroll-rate 1000000 \
-		--agent-rate 1000000 --trust-root "$ROOT" 2> "$OUT/serve-$r.log" &
+		--agent-rate 1000000 --trust-root "$ROOT" ${WORKERS:+--rejudge-workers "$WORKERS"} 2> "$OUT/serve-$r.log" &
 done
 for r in $(seq 1 "$REPLICAS"); do
 	for _ in $(seq 600); do curl -fs "http://127.0.0.1:1818$r/readyz" > /dev/null && break; sleep 0.2; done
@@ -94,6 +100,8 @@ curl -fs -c "$OUT/cookies" -H 'Content-Type: application/json' \
 version() { status | sed -n 's/.*"version": \([0-9]*\).*/\1/p'; }
 done_() { status | sed -n 's/.*"done": \([0-9]*\).*/\1/p'; }
 until [ "$(version)" = "$(done_)" ]; do sleep 1; done # anything under way first
+"$OUT/fleetload" pages -server http://127.0.0.1:18181 -user admin -password-file "$OUT/password" -n "$N" -c 2 \
+	/ /departments/DEPT3 | sed "s/^BenchmarkPage/BenchmarkPageIdle/" | grep '^Benchmark' || true
 
 run() { # name catalogue packs
 	publish "$1" "$2" "$3"
