@@ -86,3 +86,19 @@ func builtin() (Data, error) {
 	}
 	return Data{Catalog: cat, Digest: cat.Digest() + "+" + pd}, nil
 }
+
+// WithLocal is d with the local catalogue files added to its catalogue
+// (catalog.WithLocal) and its digest naming them; d itself when there
+// are none.
+func (d Data) WithLocal(files []catalog.LocalFile) (Data, error) {
+	if len(files) == 0 {
+		return d, nil
+	}
+	cat, err := d.Catalog.WithLocal(files)
+	if err != nil {
+		return d, fmt.Errorf("local catalogue: %w", err)
+	}
+	packs := d.Digest[len(d.Catalog.Digest()):] // "+" and the packs' digest
+	d.Catalog, d.Digest = cat, cat.Digest()+packs
+	return d, nil
+}

@@ -46,16 +46,26 @@ type dataSet struct {
 	attr   *attribute.Attributor
 	packs  []*policy.Pack
 	digest string
+	// feedDigest names the data as the feed (or the binary) has it,
+	// before the server's local catalogue files: what a feed bundle
+	// records. It is digest when there are none.
+	feedDigest string
 	// bundle is the SHA-256 of the feed bundle it came from ("" for the
 	// server's own data).
 	bundle string
 }
 
-func newDataSet(cat *catalog.Catalog, packs []*policy.Pack, digest, bundle string) *dataSet {
+// newDataSet is the data of cat and packs, named by digest (the
+// catalogue's own when empty), with the local catalogue files added.
+func newDataSet(cat *catalog.Catalog, packs []*policy.Pack, digest, bundle string, local []catalog.LocalFile) (*dataSet, error) {
 	if digest == "" {
 		digest = cat.Digest()
 	}
-	return &dataSet{cat: cat, attr: attribute.New(cat), packs: packs, digest: digest, bundle: bundle}
+	d, err := feed.Data{Catalog: cat, Packs: packs, Digest: digest}.WithLocal(local)
+	if err != nil {
+		return nil, err
+	}
+	return &dataSet{cat: d.Catalog, attr: attribute.New(d.Catalog), packs: packs, digest: d.Digest, feedDigest: digest, bundle: bundle}, nil
 }
 
 func (s *Server) dataNow() *dataSet { return s.data.Load() }
@@ -70,11 +80,12 @@ func (s *Server) setData(d *dataSet) {
 // installBundle verifies a bundle with the server's trust root and makes
 // it the server's data: on any failure the data in use stays.
 func (s *Server) installBundle(ctx context.Context, data []byte) (*dataSet, feed.Installed, error) {
-	return verifyBundle(ctx, s.cfg.Feed.Dir, s.cfg.Feed.Root, data, s.now())
+	return verifyBundle(ctx, s.cfg.Feed.Dir, s.cfg.Feed.Root, data, s.now(), s.cfg.Local)
 }
 
-// verifyBundle verifies a bundle with root, installing it in dir.
-func verifyBundle(ctx context.Context, dir string, root, data []byte, now time.Time) (*dataSet, feed.Installed, error) {
+// verifyBundle verifies a bundle with root, installing it in dir, and
+// adds the local catalogue files to its data.
+func verifyBundle(ctx context.Context, dir string, root, data []byte, now time.Time, local []catalog.LocalFile) (*dataSet, feed.Installed, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, feed.Installed{}, err
 	}
@@ -100,7 +111,8 @@ func verifyBundle(ctx context.Context, dir string, root, data []byte, now time.T
 	}
 	sum := sha256.Sum256(data)
 	in.From = "bundle sha256:" + hex.EncodeToString(sum[:])
-	return newDataSet(d.Catalog, d.Packs, d.Digest, hex.EncodeToString(sum[:])), in, nil
+	ds, err := newDataSet(d.Catalog, d.Packs, d.Digest, hex.EncodeToString(sum[:]), local)
+	return ds, in, err
 }
 
 // InstallFeed verifies a feed bundle with root (installing it in dir, a
@@ -108,7 +120,7 @@ func verifyBundle(ctx context.Context, dir string, root, data []byte, now time.T
 // POST /api/v1/feed does: the servers on the store install it within
 // their poll, and the fleet is judged again by it.
 func InstallFeed(ctx context.Context, st store.Store, v store.Viewer, root []byte, dir string, data []byte, now time.Time) (store.FeedBundle, error) {
-	d, in, err := verifyBundle(ctx, dir, root, data, now)
+	d, in, err := verifyBundle(ctx, dir, root, data, now, nil)
 	if err != nil {
 		return store.FeedBundle{}, fmt.Errorf("the bundle was refused: %w", err)
 	}
@@ -120,7 +132,7 @@ func storeBundle(ctx context.Context, st store.Store, v store.Viewer, d *dataSet
 	if err != nil {
 		return store.FeedBundle{}, err
 	}
-	return st.PutFeed(ctx, v, store.FeedBundle{FeedVersion: in.Version, SHA256: d.bundle, DataDigest: d.digest, Status: status}, data, now)
+	return st.PutFeed(ctx, v, store.FeedBundle{FeedVersion: in.Version, SHA256: d.bundle, DataDigest: d.feedDigest, Status: status}, data, now)
 }
 
 // syncFeed installs the fleet's newest feed bundle when this server's
@@ -152,11 +164,28 @@ func (s *Server) syncFeed(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the fleet's feed version %d: %w", b.FeedVersion, err)
 	}
-	if d.digest != b.DataDigest {
-		return fmt.Errorf("the fleet's feed version %d holds data %s, not the %s recorded", b.FeedVersion, d.digest, b.DataDigest)
+	if d.feedDigest != b.DataDigest {
+		return fmt.Errorf("the fleet's feed version %d holds data %s, not the %s recorded", b.FeedVersion, d.feedDigest, b.DataDigest)
 	}
 	s.setData(d)
 	s.log.Info("installed the fleet's data feed", "feed_version", b.FeedVersion, "data", d.digest)
+	return s.noteData(ctx, d)
+}
+
+// noteData records the data the server judges by now for the fleet:
+// with local catalogue files it is not the feed's alone, and the fleet
+// is judged again by it (a version after the feed's).
+func (s *Server) noteData(ctx context.Context, d *dataSet) error {
+	if d.digest == d.feedDigest {
+		return nil
+	}
+	bumped, err := s.st.NoteCatalogue(ctx, d.digest, s.now())
+	if err != nil {
+		return fmt.Errorf("noting the data with the local catalogue: %w", err)
+	}
+	if bumped {
+		s.log.Info("new data with the local catalogue: the fleet will be judged again", "data", d.digest)
+	}
 	return nil
 }
 
@@ -183,6 +212,9 @@ func (s *Server) postFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.setData(d)
 	s.log.Info("installed a data feed", "feed_version", in.Version, "data", d.digest, "policy_version", b.PolicyVersion)
+	if err := s.noteData(r.Context(), d); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, b)
 }
 

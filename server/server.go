@@ -52,6 +52,10 @@ type Config struct {
 	// Packs are the built-in packs the packs in force are named from (an
 	// installed data feed's); nil: the binary's.
 	Packs []*policy.Pack
+	// Local are the department's own catalogue files, added to the
+	// catalogue the server judges by and to every feed it installs
+	// (replicas on one store should be given the same).
+	Local []catalog.LocalFile
 	// DataDigest names the catalogue and packs together (feed.Data's
 	// Digest); a server starting with another than the store noted last
 	// judges the fleet again. Empty: the catalogue's digest.
@@ -143,7 +147,16 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("embedded catalogue: %w", err)
 		}
 	}
-	s.setData(newDataSet(cat, cfg.Packs, cfg.DataDigest, ""))
+	d, err := newDataSet(cat, cfg.Packs, cfg.DataDigest, "", cfg.Local)
+	if err != nil {
+		return nil, err
+	}
+	if l := d.cat.Local(); l != nil {
+		for _, o := range l.Overrides {
+			s.log.Warn("local catalogue", "override", o.String())
+		}
+	}
+	s.setData(d)
 	if s.cfg.AgentRate <= 0 {
 		s.cfg.AgentRate = DefaultAgentRate
 	}

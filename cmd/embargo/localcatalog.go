@@ -40,43 +40,50 @@ func localDir(dataDir string) string { return filepath.Join(dataDir, "local") }
 // folder (when dataDir is known) and of --catalog, announcing on stderr
 // every override they make; d is returned as it is when there are none.
 func withLocal(d feed.Data, dataDir string) (feed.Data, error) {
+	files, err := localFiles(dataDir)
+	if err != nil {
+		return d, err
+	}
+	d, err = d.WithLocal(files)
+	if err != nil {
+		return d, err
+	}
+	if l := d.Catalog.Local(); l != nil {
+		for _, o := range l.Overrides {
+			fmt.Fprintf(stderr, "embargo: warning: local catalogue: %s\n", o)
+		}
+	}
+	return d, nil
+}
+
+// localFiles reads the local catalogue files of dataDir's local folder
+// (when dataDir is known) and of --catalog.
+func localFiles(dataDir string) ([]catalog.LocalFile, error) {
 	var paths []string
 	if dataDir != "" {
 		found, err := yamlIn(localDir(dataDir), true)
 		if err != nil {
-			return d, fmt.Errorf("local catalogue: %w", err)
+			return nil, fmt.Errorf("local catalogue: %w", err)
 		}
 		paths = found
 	}
 	for _, p := range localCatalogs {
 		found, err := localPaths(p)
 		if err != nil {
-			return d, fmt.Errorf("--catalog %s: %w", p, err)
+			return nil, fmt.Errorf("--catalog %s: %w", p, err)
 		}
 		paths = append(paths, found...)
 	}
 	paths = unique(paths)
-	if len(paths) == 0 {
-		return d, nil
-	}
 	files := make([]catalog.LocalFile, 0, len(paths))
 	for _, p := range paths {
 		data, err := readCatalogFile(p)
 		if err != nil {
-			return d, fmt.Errorf("local catalogue: %w", err)
+			return nil, fmt.Errorf("local catalogue: %w", err)
 		}
 		files = append(files, catalog.LocalFile{Name: p, Data: data})
 	}
-	cat, err := d.Catalog.WithLocal(files)
-	if err != nil {
-		return d, fmt.Errorf("local catalogue: %w", err)
-	}
-	packs := d.Digest[len(d.Catalog.Digest()):] // "+" and the packs' digest
-	d.Catalog, d.Digest = cat, cat.Digest()+packs
-	for _, o := range cat.Local().Overrides {
-		fmt.Fprintf(stderr, "embargo: warning: local catalogue: %s\n", o)
-	}
-	return d, nil
+	return files, nil
 }
 
 // localPaths is a --catalog argument's files: the file, or a directory's

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/embargo-dev/embargo/feed"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/server"
 	"github.com/embargo-dev/embargo/store"
@@ -123,6 +124,7 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.IntVar(&o.rejudgeBatch, "rejudge-batch", server.DefaultRejudgeBatch, "hosts a server claims at a time when the estate is judged again (replicas share the work by batches)")
 	f.IntVar(&o.rejudgeWorkers, "rejudge-workers", server.DefaultRejudgeWorkers, "batches a server works on at once when the estate is judged again")
 	f.DurationVar(&o.rejudgeLease, "rejudge-lease", server.DefaultRejudgeLease, "how long a claimed batch is held: a server that dies leaves its hosts to others after it")
+	catalogFlag(f) // added to every feed the server installs too
 	f.StringVar(&o.feedFrom, "feed-from", "", "mirror the data feed from this URL, mirror directory or bundle, verified, for the fleet and its agents")
 	f.DurationVar(&o.feedPoll, "feed-poll", server.DefaultFeedPoll, "how often --feed-from is fetched")
 	f.StringVar(&o.trustRoot, "trust-root", "", "the feed's root metadata bundles uploaded to POST /api/v1/feed are verified with (default: the project's, embedded)")
@@ -155,10 +157,6 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err := defaultPolicies(ctx, cmd.ErrOrStderr(), st, o.policies); err != nil {
 		return err
 	}
-	data, err := dataInUse()
-	if err != nil {
-		return err
-	}
 	root, err := readRoot(o.trustRoot)
 	if err != nil {
 		return err
@@ -169,12 +167,22 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	// The data in use, and the local catalogue files the server adds to
+	// it and to every feed it installs later.
+	data, err := feed.InUse(feedDirectory)
+	if err != nil {
+		return err
+	}
+	local, err := localFiles(feedDirectory)
+	if err != nil {
+		return err
+	}
 	if data.Feed != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: judging by data feed version %d (installed %s)\n", data.Feed.Version, data.Feed.Updated.Format(time.RFC3339))
 	}
 	srv, err := server.New(server.Config{Store: st, Listen: o.listen, DataDir: o.db.data, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		AgentRate: o.agentRate, EnrollRate: o.enrollRate, MetricsToken: o.metricsToken, Checkpoints: cps,
-		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Feed: server.FeedConfig{Dir: feedDirectory, Root: root, From: o.feedFrom, Poll: o.feedPoll},
+		Catalog: data.Catalog, Packs: data.Packs, DataDigest: data.Digest, Local: local, Feed: server.FeedConfig{Dir: feedDirectory, Root: root, From: o.feedFrom, Poll: o.feedPoll},
 		RejudgeBatch: o.rejudgeBatch, RejudgeLease: o.rejudgeLease, RejudgeWorkers: o.rejudgeWorkers,
 		Logger: slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))})
 	if err != nil {
