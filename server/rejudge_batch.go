@@ -49,13 +49,19 @@ func newItemJudge(s *Server, ps *policyState) *itemJudge {
 	return &itemJudge{s: s, ps: ps, items: map[int64]*keptItem{}, evals: map[string]*judgedSystem{}, memo: ps.engine.NewMemo()}
 }
 
-// load reads, decodes and attributes the items of keys not yet known.
-func (j *itemJudge) load(ctx context.Context, keys []int64) error {
+// load reads, decodes and attributes the items of the indexed hosts of
+// in not yet known.
+func (j *itemJudge) load(ctx context.Context, in []store.RejudgeInput) error {
 	var missing []int64
-	for _, k := range keys {
-		if _, ok := j.items[k]; !ok {
-			missing = append(missing, k)
-			j.items[k] = nil // asked once
+	for _, x := range in {
+		if !x.Indexed {
+			continue
+		}
+		for _, k := range x.Keys {
+			if _, ok := j.items[k]; !ok {
+				missing = append(missing, k)
+				j.items[k] = nil // asked once
+			}
 		}
 	}
 	if len(missing) == 0 {
@@ -128,13 +134,7 @@ func (ki *keptItem) judgedOn(js *judgedSystem) bool {
 // judgeBatch judges claimed hosts again; a host whose findings and
 // register fields come out as stored is marked Unchanged.
 func (s *Server) judgeBatch(ctx context.Context, ps *policyState, items *itemJudge, job store.RejudgeJob, in []store.RejudgeInput) ([]store.Rejudged, error) {
-	var keys []int64
-	for _, x := range in {
-		if x.Indexed {
-			keys = append(keys, x.Keys...)
-		}
-	}
-	if err := items.load(ctx, keys); err != nil {
+	if err := items.load(ctx, in); err != nil {
 		return nil, err
 	}
 	out := make([]store.Rejudged, 0, len(in))
