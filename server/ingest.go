@@ -183,6 +183,11 @@ type scanJudging struct {
 	// memo, when set, is the engine's memo shared with the judging of
 	// other hosts (one goroutine's).
 	memo *policy.Memo
+	// evidenceFor, when set, says which findings need their evidence
+	// made (by id and digest): re-judging makes it only for a finding
+	// that is new or says something else, the store keeping the stored
+	// evidence of the others.
+	evidenceFor func(id, digest string) bool
 }
 
 func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time, o scanJudging) (store.ScanUpload, error) {
@@ -222,25 +227,14 @@ func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Repor
 			f.Deadline = f.DeadlineAfter(t)
 			f.Due, f.DaysLeft = finding.DueAt(f.Deadline, now)
 		}
-		entry, ok := kept[f.Item]
+		d, ok := keptDigest[f.Item]
 		if !ok {
-			entry = evidenceEntry(entries[f.Item])
-			kept[f.Item] = entry
 			if o.entryDigest != nil {
-				keptDigest[f.Item] = o.entryDigest(entries[f.Item])
+				d = o.entryDigest(entries[f.Item])
 			} else {
-				keptDigest[f.Item] = entryDigest(entries[f.Item])
+				d = entryDigest(entries[f.Item])
 			}
-		}
-		var ev []byte
-		var err error
-		if o.evidence {
-			if ev, err = json.Marshal(struct {
-				Finding finding.Finding `json:"finding"`
-				Entry   *report.Entry   `json:"entry,omitempty"`
-			}{f, entry}); err != nil {
-				return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
-			}
+			keptDigest[f.Item] = d
 		}
 		// What the finding says, without the day it was judged on.
 		timeless := f
@@ -249,14 +243,27 @@ func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Repor
 		if err != nil {
 			return up, fmt.Errorf("encoding finding %s: %w", f.ID, err)
 		}
-		said = append(said, keptDigest[f.Item]...)
+		said = append(said, d...)
 		sf := store.Finding{
 			ID: f.ID, Kind: store.Software, ItemKey: f.Item, HostID: a.ID, Department: a.Department, Pack: f.Pack, Rule: f.Rule, Instrument: f.Instrument,
 			Title: f.Title, URL: f.URL, Effect: string(f.Effect), Item: f.ItemName, Version: f.ItemVersion,
 			Product: f.Product, Supplier: f.Supplier, Country: f.Country, Deadline: f.Deadline,
-			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now, Evidence: ev,
+			FirstSeen: f.FirstSeen, LastSeen: now, State: store.Open, Changed: now,
 		}
 		sf.Digest = findingDigest(sf, said)
+		if o.evidence && (o.evidenceFor == nil || o.evidenceFor(sf.ID, sf.Digest)) {
+			entry, ok := kept[f.Item]
+			if !ok {
+				entry = evidenceEntry(entries[f.Item])
+				kept[f.Item] = entry
+			}
+			if sf.Evidence, err = json.Marshal(struct {
+				Finding finding.Finding `json:"finding"`
+				Entry   *report.Entry   `json:"entry,omitempty"`
+			}{f, entry}); err != nil {
+				return up, fmt.Errorf("encoding the evidence of finding %s: %w", f.ID, err)
+			}
+		}
 		up.Findings = append(up.Findings, sf)
 	}
 	return up, nil

@@ -158,12 +158,18 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	for _, p := range x.Findings {
 		firstSeen[p.ID] = p.FirstSeen
 	}
-	// The evidence of software findings is made only for a host that
-	// changed: judged first without it, then again with it.
-	var software func(evidence bool) error
 	if !x.Received.IsZero() {
 		var rep *report.Report
-		o := scanJudging{memo: items.memo}
+		// Evidence is made only for a finding that is new or says
+		// something else: the store keeps the others' (writes.plan).
+		prior := make(map[string]string, len(x.Findings))
+		for _, p := range x.Findings {
+			prior[p.ID] = p.Digest
+		}
+		o := scanJudging{memo: items.memo, evidence: true, evidenceFor: func(id, digest string) bool {
+			d, ok := prior[id]
+			return !ok || d == "" || d != digest
+		}}
 		if x.Indexed {
 			o.attributed = true
 			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
@@ -185,21 +191,14 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 				return r, fmt.Errorf("the stored inventory: %w", err)
 			}
 		}
-		software = func(evidence bool) error {
-			o.evidence = evidence
-			up, err := s.judgeScanWith(ps, a, rep, now, firstSeen, o)
-			if err != nil {
-				return err
-			}
-			for i := range up.Findings {
-				up.Findings[i].LastSeen = x.Received
-			}
-			r.Host, r.Software = up.Host, up.Findings
-			return nil
-		}
-		if err := software(false); err != nil {
+		up, err := s.judgeScanWith(ps, a, rep, now, firstSeen, o)
+		if err != nil {
 			return r, err
 		}
+		for i := range up.Findings {
+			up.Findings[i].LastSeen = x.Received
+		}
+		r.Host, r.Software = up.Host, up.Findings
 	}
 	aggs := make([]collect.Aggregate, 0, len(x.Flows))
 	for _, f := range x.Flows {
@@ -220,11 +219,7 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	for i := range r.Traffic {
 		r.Traffic[i].LastSeen = last[r.Traffic[i].ItemKey]
 	}
-	if r.Unchanged = unchanged(x, r); !r.Unchanged && software != nil {
-		if err := software(true); err != nil {
-			return r, err
-		}
-	}
+	r.Unchanged = unchanged(x, r)
 	return r, nil
 }
 

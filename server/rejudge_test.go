@@ -120,6 +120,32 @@ func testRejudge(t *testing.T, e engine) {
 			t.Errorf("after the packs came back: %s (%s) is %s", x.ID, x.Pack, x.State)
 		}
 	}
+	// evidence is each finding's stored evidence: re-judging writes new
+	// evidence only for what says something new, and keeps the rest.
+	evidence := func(when string) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for _, x := range after {
+			if x.Kind != store.Software || (x.State != store.Open && x.State != store.Reopened) {
+				continue
+			}
+			fd, err := f.st.Finding(ctx, store.System, x.ID)
+			if err != nil || !strings.Contains(string(fd.Evidence), `"entry"`) || !strings.Contains(string(fd.Evidence), `"finding"`) {
+				t.Errorf("%s: the evidence of %s is %q (%v)", when, x.ID, fd.Evidence, err)
+			}
+			out[x.ID] = string(fd.Evidence)
+		}
+		return out
+	}
+	reopened := evidence("reopened")
+	if len(reopened) == 0 {
+		t.Error("no software finding reopened")
+	}
+	for id, ev := range reopened {
+		if !strings.Contains(ev, `"classification":"SECRET"`) {
+			t.Errorf("reopened %s: evidence %.200s, want the SECRET system's", id, ev)
+		}
+	}
 	var trend []store.TrendPoint
 	admin.getJSON("/api/v1/trend?days=1", http.StatusOK, &trend)
 	if len(trend) != 1 || trend[0].Remediated != 0 || trend[0].Open != len(all) {
@@ -138,6 +164,16 @@ func testRejudge(t *testing.T, e engine) {
 	admin.getJSON("/api/v1/hosts/"+a.id, http.StatusOK, &h)
 	if h.SystemID != "" || h.Classification != "OFFICIAL" {
 		t.Errorf("host after the register changed: %+v; want unregistered, OFFICIAL", h)
+	}
+	admin.getJSON("/api/v1/findings?host="+a.id, http.StatusOK, &after)
+	standing := evidence("the register changed")
+	if len(standing) == 0 {
+		t.Error("no software finding stands on the OFFICIAL default")
+	}
+	for id, ev := range standing {
+		if !strings.Contains(ev, `"classification":"OFFICIAL"`) {
+			t.Errorf("%s after the register changed: evidence %.200s, want the OFFICIAL default's", id, ev)
+		}
 	}
 }
 

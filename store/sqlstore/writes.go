@@ -181,6 +181,8 @@ func (s *Store) recordChanges(ctx context.Context, tx *sql.Tx, ch []changeRow) e
 	return nil
 }
 
+// upsertFindings writes rows; a row without evidence keeps the evidence
+// stored (re-judging makes evidence only for what says something new).
 func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, rows []findingRow) error {
 	const cols = 24
 	query := `INSERT INTO findings (id, host_id, department, pack, rule, instrument, title, url, effect, item, version, product,
@@ -189,7 +191,8 @@ func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, rows []findingRo
 			department = excluded.department, pack = excluded.pack, rule = excluded.rule, instrument = excluded.instrument,
 			title = excluded.title, url = excluded.url, effect = excluded.effect, item = excluded.item, version = excluded.version,
 			product = excluded.product, supplier = excluded.supplier, country = excluded.country, deadline = excluded.deadline,
-			last_seen = excluded.last_seen, state = excluded.state, changed = excluded.changed, evidence = excluded.evidence,
+			last_seen = excluded.last_seen, state = excluded.state, changed = excluded.changed,
+			evidence = CASE WHEN excluded.evidence = '' THEN findings.evidence ELSE excluded.evidence END,
 			item_key = excluded.item_key, reason = excluded.reason, digest = excluded.digest
 		WHERE findings.host_id = excluded.host_id AND findings.kind = excluded.kind`
 	err := s.insertRows(ctx, tx, query, cols, len(rows), func(i int, args []any) []any {
