@@ -183,7 +183,7 @@ func BenchmarkRejudgeBatch(b *testing.B) {
 	}
 	job := store.RejudgeJob{Version: ps.version, Reason: "bench"}
 	for b.Loop() {
-		rs, err := s.judgeBatch(ctx, ps, items, job, in)
+		rs, err := s.judgeBatch(ctx, ps, items, job, in, s.newPacer())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -129,7 +129,9 @@ func (s *Server) rejudge(ctx context.Context, owner string, lease time.Duration)
 func (s *Server) rejudgeWorker(ctx context.Context, owner string, lease time.Duration) (int, error) {
 	n := 0
 	var items *itemJudge
+	pace := s.newPacer()
 	for {
+		pace.yield(ctx)
 		batch := s.cfg.RejudgeBatch
 		if batch <= 0 {
 			batch = DefaultRejudgeBatch
@@ -161,10 +163,11 @@ func (s *Server) rejudgeWorker(ctx context.Context, owner string, lease time.Dur
 		if items == nil || items.ps != ps {
 			items = newItemJudge(s, ps)
 		}
-		rs, err := s.judgeBatch(ctx, ps, items, job, in)
+		rs, err := s.judgeBatch(ctx, ps, items, job, in, pace)
 		if err != nil {
 			return n, err
 		}
+		pace.yield(ctx)
 		done, err := s.st.ApplyRejudged(ctx, job, rs)
 		if errors.Is(err, store.ErrStale) {
 			continue // a newer version: claim for it

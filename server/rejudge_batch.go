@@ -133,12 +133,13 @@ func (ki *keptItem) judgedOn(js *judgedSystem) bool {
 
 // judgeBatch judges claimed hosts again; a host whose findings and
 // register fields come out as stored is marked Unchanged.
-func (s *Server) judgeBatch(ctx context.Context, ps *policyState, items *itemJudge, job store.RejudgeJob, in []store.RejudgeInput) ([]store.Rejudged, error) {
+func (s *Server) judgeBatch(ctx context.Context, ps *policyState, items *itemJudge, job store.RejudgeJob, in []store.RejudgeInput, pace *pacer) ([]store.Rejudged, error) {
 	if err := items.load(ctx, in); err != nil {
 		return nil, err
 	}
 	out := make([]store.Rejudged, 0, len(in))
 	for _, x := range in {
+		pace.yield(ctx)
 		r, err := s.judgeInput(ps, items, job, x)
 		if err != nil {
 			return nil, fmt.Errorf("re-judging host %q: %w", x.Host.ID, err)

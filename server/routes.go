@@ -93,7 +93,11 @@ var routes = []route{
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		mux.Handle(rt.Pattern(), s.api(rt))
+		h := s.api(rt)
+		if rt.Method == http.MethodGet && (rt.Access == user || rt.Access == admin) {
+			h = s.reading(h)
+		}
+		mux.Handle(rt.Pattern(), h)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -111,7 +115,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
-	mux.Handle("/", s.withSession(s.dashboard()))
+	mux.Handle("/", s.reading(s.withSession(s.dashboard())))
 	return s.logRequests(hsts(mux))
 }
 

@@ -126,6 +126,9 @@ type Server struct {
 	// when a feed is installed; feedMu serialises installs.
 	data   atomic.Pointer[dataSet]
 	feedMu sync.Mutex
+	// readers are people's requests in flight, which re-judging gives
+	// way to (pacer).
+	readers atomic.Int64
 }
 
 // New checks cfg and builds the server; it does not listen.
