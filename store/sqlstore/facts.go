@@ -105,9 +105,8 @@ func (s *Store) DepartmentFacts(ctx context.Context, v store.Viewer, dept string
 }
 
 // countFindings fills the counts of findings: by state from
-// finding_counts, and the open ones without a deadline, overdue at now
-// and due before soon from ranges of the partial indexes of open
-// findings.
+// finding_counts, and those with a deadline, overdue at now and due
+// before soon from deadline_counts.
 func (s *Store) countFindings(ctx context.Context, tx *sql.Tx, x *store.DepartmentFacts, cond string, args func(...any) []any, now, soon int64) error {
 	byInst := map[string]*store.Count{}
 	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT instrument, state, n FROM finding_counts WHERE department = ?`+cond+` AND n <> 0`), args()...)
@@ -136,28 +135,34 @@ func (s *Store) countFindings(ctx context.Context, tx *sql.Tx, x *store.Departme
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("count findings: %w", err)
 	}
-	// The open findings with a deadline are those open less those
-	// without one: the latter are few (warnings), and their range of
-	// findings_open is short, where the former may be the department.
-	var none int
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND `+standing+` AND deadline = ?`),
-		args(int64(noDeadline))...).Scan(&none); err != nil {
-		return fmt.Errorf("count findings without a deadline: %w", err)
+	// The open findings with a deadline, overdue at now and due before
+	// soon, from deadline_counts (kept with finding_counts by every
+	// write of findings): a few rows a department, where the findings
+	// themselves may be the department's hundreds of thousands.
+	drows, err := tx.QueryContext(ctx, s.d.q(`SELECT instrument,
+		CAST(COALESCE(SUM(n), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN deadline < ? THEN n ELSE 0 END), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN deadline >= ? AND deadline < ? THEN n ELSE 0 END), 0) AS BIGINT)
+		FROM deadline_counts WHERE department = ?`+cond+` AND n <> 0 GROUP BY instrument`), append([]any{now, now, soon}, args()...)...)
+	if err != nil {
+		return fmt.Errorf("count findings by deadline: %w", err)
 	}
-	x.Deadlines = max(0, x.Open-none)
-	// Overdue by instrument, one range of findings_open_instrument each
-	// (the instruments with open findings are few); due soon, one range
-	// of findings_open.
-	for inst, c := range byInst {
-		if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND instrument = ? AND `+standing+
-			` AND deadline < ?`), args(inst, now)...).Scan(&c.Overdue); err != nil {
-			return fmt.Errorf("count overdue findings of %q: %w", inst, err)
+	defer drows.Close()
+	for drows.Next() {
+		var inst string
+		var all, overdue, soonN int
+		if err := drows.Scan(&inst, &all, &overdue, &soonN); err != nil {
+			return fmt.Errorf("count findings by deadline: %w", err)
 		}
-		x.Overdue += c.Overdue
+		x.Deadlines += all
+		x.Overdue += overdue
+		x.DueSoon += soonN
+		if c := byInst[inst]; c != nil {
+			c.Overdue = overdue
+		}
 	}
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM findings WHERE department = ?`+cond+` AND `+standing+
-		` AND deadline >= ? AND deadline < ?`), args(now, soon)...).Scan(&x.DueSoon); err != nil {
-		return fmt.Errorf("count findings due soon: %w", err)
+	if err := drows.Err(); err != nil {
+		return fmt.Errorf("count findings by deadline: %w", err)
 	}
 	x.ByInstrument = sorted(byInst)
 	return nil

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/embargo-dev/embargo/store"
 )
 
@@ -69,7 +71,9 @@ func Run(t *testing.T, open Opener) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, db := open(t)
-			c.fn(t, newFixture(t, st, db))
+			f := newFixture(t, st, db)
+			c.fn(t, f)
+			f.countsAgree(t)
 		})
 	}
 }
@@ -219,4 +223,43 @@ func (f *fixture) flows(t *testing.T, agent, name string, at time.Time, sum stor
 		t.Fatalf("flows %q of %q: %v", name, agent, err)
 	}
 	return dup
+}
+
+// countsAgree checks the counts the store keeps against its findings:
+// finding_counts by department, instrument and state, and deadline_counts
+// of the standing findings with a deadline by department, instrument and
+// deadline. Pages and reports read these instead of the findings.
+func (f *fixture) countsAgree(t *testing.T) {
+	t.Helper()
+	q := func(query string) map[string]int64 {
+		rows, err := f.db.QueryContext(f.ctx, query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var a, b, c string
+			var n int64
+			if err := rows.Scan(&a, &b, &c, &n); err != nil {
+				t.Fatal(err)
+			}
+			out[a+"|"+b+"|"+c] = n
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	kept := q(`SELECT department, instrument, state, n FROM finding_counts WHERE n <> 0`)
+	real := q(`SELECT department, instrument, state, COUNT(*) FROM findings GROUP BY department, instrument, state`)
+	if diff := cmp.Diff(real, kept); diff != "" {
+		t.Errorf("finding_counts disagree with the findings (-findings +kept):\n%s", diff)
+	}
+	kept = q(`SELECT department, instrument, CAST(deadline AS TEXT), n FROM deadline_counts WHERE n <> 0`)
+	real = q(`SELECT department, instrument, CAST(deadline AS TEXT), COUNT(*) FROM findings
+		WHERE state IN ('open', 'reopened') AND deadline <> 9223372036854775807 GROUP BY department, instrument, deadline`)
+	if diff := cmp.Diff(real, kept); diff != "" {
+		t.Errorf("deadline_counts disagree with the findings (-findings +kept):\n%s", diff)
+	}
 }
