@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,4 +209,24 @@ func findingIDs(fs []store.Finding) []string {
 		out = append(out, f.ID)
 	}
 	return out
+}
+
+// testDepartments: admins and auditors see every department with a host,
+// once each, in order; an officer sees their own; an empty store none.
+func testDepartments(t *testing.T, f *fixture) {
+	if ds, err := f.st.Departments(f.ctx, f.admin); err != nil || len(ds) != 0 {
+		t.Errorf("an empty store's departments: %v %v", ds, err)
+	}
+	for _, d := range []string{"HMRC", "DWP", "MOJ", "DWP", "HMRC", "DWP", "CO"} {
+		f.enrol(t, d, fmt.Sprintf("%s-%d", strings.ToLower(d), f.auditLen(t)))
+	}
+	want := []string{"CO", "DWP", "HMRC", "MOJ"}
+	for _, v := range []store.Viewer{f.admin, f.auditor} {
+		if ds, err := f.st.Departments(f.ctx, v); err != nil || !slices.Equal(ds, want) {
+			t.Errorf("%s sees departments %v (%v), want %v", v.Role, ds, err, want)
+		}
+	}
+	if ds, err := f.st.Departments(f.ctx, f.hmrc); err != nil || !slices.Equal(ds, []string{"HMRC"}) {
+		t.Errorf("HMRC's officer sees %v (%v)", ds, err)
+	}
 }

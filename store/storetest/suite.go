@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"StateReasons", testStateReasons},
 		{"Rejudge", testRejudge},
 		{"RejudgeHosts", testRejudgeHosts},
+		{"Departments", testDepartments},
 		{"CatalogueVersion", testCatalogueVersion},
 		{"Feed", testFeed},
 		{"Changes", testChanges},
