@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -14,9 +15,18 @@ import (
 // writes are the rows one or more judgements write: findings upserted,
 // findings whose state ends, and the changes a re-judging records.
 type writes struct {
-	rows    []findingRow
-	ends    map[ending][]string
-	changes []changeRow
+	rows     []findingRow
+	restates []restate
+	ends     map[ending][]string
+	changes  []changeRow
+}
+
+// restate is a finding re-judging finds saying what it said, in another
+// state (reopened, waived or open again): only its state and when it was
+// last seen are written.
+type restate struct {
+	id, state, reason string
+	changed, seen     int64
 }
 
 // findingRow is one finding to upsert, in state p.
@@ -92,14 +102,17 @@ func (w *writes) plan(j judged, had map[string]prior, waived map[string]bool, co
 		if next.state != p.state || f.Instrument != p.instrument || (ok && deadline != p.deadline) {
 			counts.move(j.dept, findingCount{p.instrument, p.state, p.deadline}, findingCount{f.Instrument, next.state, deadline})
 		}
-		// Re-judging: a finding that says what it said, in the state it
-		// was in, is left as stored.
-		if j.version != 0 && ok && p.digest != "" && p.digest == f.Digest && p.state == next.state {
-			continue
-		}
 		rs := seen
 		if !f.LastSeen.IsZero() {
 			rs = ts(f.LastSeen)
+		}
+		// Re-judging: a finding that says what it said is left as stored
+		// in the state it was in, and only restated in another.
+		if j.version != 0 && ok && p.digest != "" && p.digest == f.Digest {
+			if p.state != next.state {
+				w.restates = append(w.restates, restate{id: f.ID, state: next.state, reason: next.reason, changed: next.changed, seen: rs})
+			}
+			continue
 		}
 		w.rows = append(w.rows, findingRow{f: f, p: next, hostID: j.hostID, dept: j.dept, kind: string(j.kind), seen: rs})
 	}
@@ -157,7 +170,31 @@ func (w *writes) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 			}
 		}
 	}
+	if err := s.restateFindings(ctx, tx, w.restates); err != nil {
+		return err
+	}
 	return s.recordChanges(ctx, tx, w.changes)
+}
+
+// restateFindings writes the state of findings that say what they said,
+// a statement for many.
+func (s *Store) restateFindings(ctx context.Context, tx *sql.Tx, rs []restate) error {
+	const cols = 5
+	one := "(?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))"
+	per := maxParams / cols
+	for start := 0; start < len(rs); start += per {
+		part := rs[start:min(len(rs), start+per)]
+		args := make([]any, 0, len(part)*cols)
+		for _, r := range part {
+			args = append(args, r.id, r.state, r.reason, r.changed, r.seen)
+		}
+		values := strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET state = v.column2, reason = v.column3, changed = v.column4,
+			last_seen = v.column5 FROM (VALUES `+values+`) AS v WHERE findings.id = v.column1`), args...); err != nil {
+			return fmt.Errorf("restate findings: %w", err)
+		}
+	}
+	return nil
 }
 
 // recordChanges keeps what a re-judging changed under its version (one

@@ -273,3 +273,52 @@ func testRejudgeHosts(t *testing.T, f *fixture) {
 		}
 	}
 }
+
+// testRestate: a finding re-judging finds saying what it said (the same
+// digest) comes back reopened with its first sighting and evidence as
+// stored, seen at the host's inventory and changed when re-judged.
+func testRestate(t *testing.T, f *fixture) {
+	v0 := f.version(t)
+	h := f.enrol(t, "DWP", "restate-1")
+	fd := item("F1-"+h, "I1")
+	fd.Digest = "says-the-same"
+	if err := f.scanOf(t, h, "s-"+h, t0, v0.Version, []string{"I1"}, fd); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(at time.Time, fs ...store.Finding) store.RejudgeJob {
+		t.Helper()
+		if err := f.st.PutPolicies(f.ctx, f.admin, []string{at.Format(time.RFC3339)}); err != nil {
+			t.Fatal(err)
+		}
+		job, in, err := f.st.ClaimHosts(f.ctx, "r", 10, at, time.Minute)
+		if err != nil || len(in) != 1 {
+			t.Fatalf("claim: %+v %v", in, err)
+		}
+		if n, err := f.st.ApplyRejudged(f.ctx, job, []store.Rejudged{{HostID: h, Inventory: in[0].Received, Software: fs, At: at, Reason: job.Reason}}); err != nil || n != 1 {
+			t.Fatalf("apply: %d %v", n, err)
+		}
+		if ok, err := f.st.FinishRejudge(f.ctx, job, at); err != nil || !ok {
+			t.Fatalf("finish: %v %v", ok, err)
+		}
+		return job
+	}
+	apply(t0.Add(time.Hour))
+	if got := f.state(t, fd.ID); got != store.OutOfScope {
+		t.Fatalf("with no rule: %s", got)
+	}
+	back := fd
+	back.Evidence = nil // re-judging makes none for what says the same
+	at := t0.Add(2 * time.Hour)
+	job := apply(at, back)
+	got, err := f.st.Finding(f.ctx, store.System, fd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != store.Reopened || got.Reason != job.Reason || !got.Changed.Equal(at) || !got.FirstSeen.Equal(t0) ||
+		!got.LastSeen.Equal(t0) || string(got.Evidence) != string(fd.Evidence) {
+		t.Errorf("restated: %+v, want reopened for %q at %v, first and last seen %v, evidence %s", got, job.Reason, at, t0, fd.Evidence)
+	}
+	if h := f.host(t, h); h.Open != 1 {
+		t.Errorf("host counts %d open, want 1", h.Open)
+	}
+}

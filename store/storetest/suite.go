@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"Rejudge", testRejudge},
 		{"RejudgeHosts", testRejudgeHosts},
 		{"Departments", testDepartments},
+		{"Restate", testRestate},
 		{"CatalogueVersion", testCatalogueVersion},
 		{"Feed", testFeed},
 		{"Changes", testChanges},
