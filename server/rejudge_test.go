@@ -120,32 +120,30 @@ func testRejudge(t *testing.T, e engine) {
 			t.Errorf("after the packs came back: %s (%s) is %s", x.ID, x.Pack, x.State)
 		}
 	}
-	// evidence is each finding's stored evidence: re-judging writes new
-	// evidence only for what says something new, and keeps the rest.
-	evidence := func(when string) map[string]string {
+	// evidenceOf checks the stored evidence of each standing software
+	// finding: re-judging writes new evidence only for what says
+	// something new, and keeps the rest; each must be of the system's
+	// classification.
+	evidenceOf := func(when, classification string) {
 		t.Helper()
-		out := map[string]string{}
+		n := 0
 		for _, x := range after {
 			if x.Kind != store.Software || (x.State != store.Open && x.State != store.Reopened) {
 				continue
 			}
+			n++
 			fd, err := f.st.Finding(ctx, store.System, x.ID)
-			if err != nil || !strings.Contains(string(fd.Evidence), `"entry"`) || !strings.Contains(string(fd.Evidence), `"finding"`) {
-				t.Errorf("%s: the evidence of %s is %q (%v)", when, x.ID, fd.Evidence, err)
+			ev := string(fd.Evidence)
+			if err != nil || !strings.Contains(ev, `"entry"`) || !strings.Contains(ev, `"finding"`) ||
+				!strings.Contains(ev, `"classification":"`+classification+`"`) {
+				t.Errorf("%s: the evidence of %s is %.300q (%v), want the %s system's", when, x.ID, ev, err, classification)
 			}
-			out[x.ID] = string(fd.Evidence)
 		}
-		return out
-	}
-	reopened := evidence("reopened")
-	if len(reopened) == 0 {
-		t.Error("no software finding reopened")
-	}
-	for id, ev := range reopened {
-		if !strings.Contains(ev, `"classification":"SECRET"`) {
-			t.Errorf("reopened %s: evidence %.200s, want the SECRET system's", id, ev)
+		if n == 0 {
+			t.Errorf("%s: no software finding stands", when)
 		}
 	}
+	evidenceOf("reopened", "SECRET")
 	var trend []store.TrendPoint
 	admin.getJSON("/api/v1/trend?days=1", http.StatusOK, &trend)
 	if len(trend) != 1 || trend[0].Remediated != 0 || trend[0].Open != len(all) {
@@ -166,15 +164,7 @@ func testRejudge(t *testing.T, e engine) {
 		t.Errorf("host after the register changed: %+v; want unregistered, OFFICIAL", h)
 	}
 	admin.getJSON("/api/v1/findings?host="+a.id, http.StatusOK, &after)
-	standing := evidence("the register changed")
-	if len(standing) == 0 {
-		t.Error("no software finding stands on the OFFICIAL default")
-	}
-	for id, ev := range standing {
-		if !strings.Contains(ev, `"classification":"OFFICIAL"`) {
-			t.Errorf("%s after the register changed: evidence %.200s, want the OFFICIAL default's", id, ev)
-		}
-	}
+	evidenceOf("the register changed", "OFFICIAL")
 }
 
 // TestServeJudgesAgainByANewCatalogue: a server that starts with another

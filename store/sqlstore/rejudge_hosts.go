@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/embargo-dev/embargo/store"
 )
@@ -188,21 +187,14 @@ func (s *Store) hostsNow(ctx context.Context, tx *sql.Tx, ids []string, at int64
 
 // updateHosts writes rows, a statement for many hosts.
 func (s *Store) updateHosts(ctx context.Context, tx *sql.Tx, rows []hostRow) error {
-	const cols = 10
-	one := "(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
-	per := maxParams / cols
-	for start := 0; start < len(rows); start += per {
-		part := rows[start:min(len(rows), start+per)]
-		args := make([]any, 0, len(part)*cols)
-		for _, r := range part {
-			args = append(args, r.id, r.systemID, r.systemName, r.owner, r.classification, r.tags, r.clash, r.counts.open, r.counts.waived, r.counts.overdue)
-		}
-		values := strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE hosts SET system_id = v.column2, system_name = v.column3, owner = v.column4,
-			classification = v.column5, tags = v.column6, clash = v.column7, open_count = v.column8, waived_count = v.column9,
-			overdue_count = v.column10 FROM (VALUES `+values+`) AS v WHERE hosts.id = v.column1`), args...); err != nil {
-			return fmt.Errorf("update hosts: %w", err)
-		}
+	err := s.updateFrom(ctx, tx, "hosts", `system_id = v.column2, system_name = v.column3, owner = v.column4, classification = v.column5,
+		tags = v.column6, clash = v.column7, open_count = v.column8, waived_count = v.column9, overdue_count = v.column10`,
+		"(?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))", 10, len(rows), func(i int, args []any) []any {
+			r := rows[i]
+			return append(args, r.id, r.systemID, r.systemName, r.owner, r.classification, r.tags, r.clash, r.counts.open, r.counts.waived, r.counts.overdue)
+		})
+	if err != nil {
+		return fmt.Errorf("update hosts: %w", err)
 	}
 	return nil
 }

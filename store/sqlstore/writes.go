@@ -179,19 +179,32 @@ func (w *writes) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 // restateFindings writes the state of findings that say what they said,
 // a statement for many.
 func (s *Store) restateFindings(ctx context.Context, tx *sql.Tx, rs []restate) error {
-	const cols = 5
-	one := "(?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))"
+	err := s.updateFrom(ctx, tx, "findings", `state = v.column2, reason = v.column3, changed = v.column4, last_seen = v.column5`,
+		"(?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))", 5, len(rs), func(i int, args []any) []any {
+			r := rs[i]
+			return append(args, r.id, r.state, r.reason, r.changed, r.seen)
+		})
+	if err != nil {
+		return fmt.Errorf("restate findings: %w", err)
+	}
+	return nil
+}
+
+// updateFrom updates n rows of table, a statement for many: each row's
+// cols values (one is its placeholders, with the casts PostgreSQL needs
+// to type them; the first is the row's id) in a VALUES list whose
+// columns set names as v.column1, v.column2, ...
+func (s *Store) updateFrom(ctx context.Context, tx *sql.Tx, table, set, one string, cols, n int, row func(i int, args []any) []any) error {
 	per := maxParams / cols
-	for start := 0; start < len(rs); start += per {
-		part := rs[start:min(len(rs), start+per)]
-		args := make([]any, 0, len(part)*cols)
-		for _, r := range part {
-			args = append(args, r.id, r.state, r.reason, r.changed, r.seen)
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		args := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			args = row(i, args)
 		}
-		values := strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE findings SET state = v.column2, reason = v.column3, changed = v.column4,
-			last_seen = v.column5 FROM (VALUES `+values+`) AS v WHERE findings.id = v.column1`), args...); err != nil {
-			return fmt.Errorf("restate findings: %w", err)
+		values := strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ")
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE `+table+` SET `+set+` FROM (VALUES `+values+`) AS v WHERE `+table+`.id = v.column1`), args...); err != nil {
+			return err
 		}
 	}
 	return nil
