@@ -106,8 +106,11 @@ func makeLive() (*liveFiles, error) {
 	return f, nil
 }
 
-// send sends b to the end port (once, and again every second) until
-// every capture file holds it as many times as its tool sees a packet.
+// send sends b to the end port (once, and again every second, each
+// time numbered) until every capture file holds one of the datagrams as
+// many times as its tool sees a packet. One datagram seen on each of a
+// tool's interfaces means each has caught up; counting b itself could be
+// fooled by a resend seen twice on the faster interface.
 func (sc *scenario) send(b []byte, caps []*capturer, wait time.Duration) error {
 	c, err := net.DialUDP("udp", nil, sc.end.LocalAddr().(*net.UDPAddr))
 	if err != nil {
@@ -116,17 +119,23 @@ func (sc *scenario) send(b []byte, caps []*capturer, wait time.Duration) error {
 	defer c.Close()
 	deadline := time.Now().Add(wait)
 	var last time.Time
+	var sent [][]byte
 	for ; ; time.Sleep(20 * time.Millisecond) {
 		if time.Since(last) > time.Second {
-			if _, err := c.Write(b); err != nil {
+			p := fmt.Appendf(append([]byte(nil), b...), "#%d.", len(sent))
+			if _, err := c.Write(p); err != nil {
 				return err
 			}
-			last = time.Now()
+			sent, last = append(sent, p), time.Now()
 		}
 		all := true
 		for _, cp := range caps {
 			data, _ := os.ReadFile(cp.file)
-			all = all && bytes.Count(data, b) >= max(cp.copies, 1)
+			caught := false
+			for _, p := range sent {
+				caught = caught || bytes.Count(data, p) >= max(cp.copies, 1)
+			}
+			all = all && caught
 		}
 		if all {
 			return nil
