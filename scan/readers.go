@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/androidpm"
 	"github.com/embargo-dev/embargo/inventory/cyclonedx"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
 	"github.com/embargo-dev/embargo/inventory/osquery"
@@ -18,6 +19,7 @@ func Readers() []inventory.Reader {
 		dpkg.Reader{},
 		spdx.Reader{},
 		osquery.Reader{},
+		androidpm.Reader{},
 	}
 }
 
