@@ -20,6 +20,10 @@ type Inventory struct {
 	Format   string    `json:"format"` // e.g. "CycloneDX 1.6 JSON"
 	Items    []Item    `json:"items"`
 	Unknowns []Unknown `json:"unknowns"`
+	// Devices are the phones, tablets and computers a device manager's
+	// inventory reports on, the hosts of its items; empty for other
+	// inputs.
+	Devices []ManagedDevice `json:"devices,omitempty"`
 	// Document is the decoded input, for writers that return it annotated
 	// (the CycloneDX writer returns the input BOM). Nil when not kept.
 	Document any `json:"-"`

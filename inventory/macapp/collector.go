@@ -11,8 +11,9 @@ import (
 	"path"
 	"strings"
 
-	"howett.net/plist"
+	hplist "howett.net/plist"
 
+	"github.com/embargo-dev/embargo/internal/plist"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -57,7 +58,7 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 		return nil, nil, err
 	}
 	var info bundleInfo
-	if err := decodePlist(name, data, &info, lim); err != nil {
+	if err := plist.Decode(name, data, &info, lim); err != nil {
 		return nil, nil, err
 	}
 	bundle := strings.TrimSuffix(f.Path, "/Contents/Info.plist")
@@ -125,9 +126,9 @@ func keep(it inventory.Item, lim inventory.Limits) ([]inventory.Item, []inventor
 
 // readPlist reads a wanted property list within the size limit.
 func readPlist(t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]byte, error) {
-	limit := min(lim.MaxBytes, maxPlist)
+	limit := min(lim.MaxBytes, plist.MaxSize)
 	if limit <= 0 {
-		limit = maxPlist
+		limit = plist.MaxSize
 	}
 	if f.Size > limit {
 		return nil, &inventory.InputError{Source: t.Display(f.Path), Offset: -1, Err: fmt.Errorf("%w: %d bytes, at most %d read", inventory.ErrTooLarge, f.Size, limit)}
@@ -157,7 +158,7 @@ func (s *plistString) UnmarshalPlist(unmarshal func(any) error) error {
 	return nil
 }
 
-var _ plist.Unmarshaler = (*plistString)(nil)
+var _ hplist.Unmarshaler = (*plistString)(nil)
 
 func firstOf(vs ...string) string {
 	for _, v := range vs {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/plist"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -29,11 +30,11 @@ func FuzzPlist(f *testing.F) {
 	lim.MaxDepth = 16
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var info bundleInfo
-		_ = decodePlist("Info.plist", data, &info, lim)
+		_ = plist.Decode("Info.plist", data, &info, lim)
 		var j job
-		_ = decodePlist("job.plist", data, &j, lim)
-		if err := checkDepth(data, lim.MaxDepth); err != nil && offsetOf(err) > int64(len(data)) {
-			t.Errorf("error at byte %d of %d: %v", offsetOf(err), len(data), err)
+		_ = plist.Decode("job.plist", data, &j, lim)
+		if err := plist.CheckDepth(data, lim.MaxDepth); err != nil && plist.OffsetOf(err) > int64(len(data)) {
+			t.Errorf("error at byte %d of %d: %v", plist.OffsetOf(err), len(data), err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/embargo-dev/embargo/internal/plist"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -73,7 +74,7 @@ func (Launchd) Collect(ctx context.Context, t *inventory.Target, f inventory.Tar
 		return nil, nil, err
 	}
 	var j job
-	if err := decodePlist(name, data, &j, lim); err != nil {
+	if err := plist.Decode(name, data, &j, lim); err != nil {
 		return nil, nil, err
 	}
 	label := strings.TrimSpace(string(j.Label))

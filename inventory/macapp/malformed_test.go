@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-dev/embargo/internal/plist"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -95,7 +96,7 @@ func badTop(b []byte) []byte {
 func TestSharedObjectsDoNotExpand(t *testing.T) {
 	start := time.Now()
 	var info bundleInfo
-	err := decodePlist("x", nestedBinary(40, true), &info, inventory.DefaultLimits)
+	err := plist.Decode("x", nestedBinary(40, true), &info, inventory.DefaultLimits)
 	if err == nil || !strings.Contains(err.Error(), "type mismatch") {
 		t.Errorf("err %v: want a type mismatch (an array is not an Info.plist)", err)
 	}
@@ -103,7 +104,7 @@ func TestSharedObjectsDoNotExpand(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 	var v struct{ X plistStrings }
-	if err := decodePlist("x", nestedBinary(30, true), &v, inventory.DefaultLimits); err == nil {
+	if err := plist.Decode("x", nestedBinary(30, true), &v, inventory.DefaultLimits); err == nil {
 		t.Error("no error for an array at the top")
 	}
 }

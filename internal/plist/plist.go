@@ -1,4 +1,8 @@
-package macapp
+// Package plist decodes Apple property lists (XML, binary and OpenStep)
+// from hostile input: nesting is measured before the plist library,
+// which recurses per level, sees the data, and its panics become errors
+// naming the file.
+package plist
 
 import (
 	"bytes"
@@ -6,27 +10,27 @@ import (
 	"errors"
 	"fmt"
 
-	"howett.net/plist"
+	hplist "howett.net/plist"
 
 	"github.com/embargo-dev/embargo/inventory"
 )
 
-// maxPlist bounds one property list. Real Info.plists and launchd jobs
+// MaxSize bounds one property list. Real Info.plists and launchd jobs
 // are a few kilobytes; the largest seen (apps declaring hundreds of
 // document types) are well under a megabyte.
-const maxPlist = 8 << 20
+const MaxSize = 8 << 20
 
-// decodePlist decodes an XML, binary or OpenStep property list into v.
+// Decode decodes an XML, binary or OpenStep property list into v.
 // The plist library recurses once per nesting level and lets runtime
 // errors through as panics, so the nesting is measured first, without
 // recursion, and a panic left over is turned into an error.
-func decodePlist(name string, data []byte, v any, lim inventory.Limits) (err error) {
+func Decode(name string, data []byte, v any, lim inventory.Limits) (err error) {
 	depth := lim.MaxDepth
 	if depth <= 0 {
 		depth = inventory.DefaultLimits.MaxDepth
 	}
-	if err := checkDepth(data, depth); err != nil {
-		return &inventory.InputError{Source: name, Offset: offsetOf(err), Err: err}
+	if err := CheckDepth(data, depth); err != nil {
+		return &inventory.InputError{Source: name, Offset: OffsetOf(err), Err: err}
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -34,7 +38,7 @@ func decodePlist(name string, data []byte, v any, lim inventory.Limits) (err err
 		}
 	}()
 	top := document{v: v}
-	if _, err := plist.Unmarshal(data, &top); err != nil {
+	if _, err := hplist.Unmarshal(data, &top); err != nil {
 		return &inventory.InputError{Source: name, Offset: -1, Err: err}
 	}
 	if !top.seen {
@@ -50,7 +54,7 @@ type document struct {
 	seen bool
 }
 
-// UnmarshalPlist implements plist.Unmarshaler.
+// UnmarshalPlist implements the plist library's Unmarshaler.
 func (d *document) UnmarshalPlist(unmarshal func(any) error) error {
 	d.seen = true
 	return unmarshal(d.v)
@@ -68,7 +72,8 @@ func errAt(off int64, format string, args ...any) error {
 	return &posError{off: off, msg: fmt.Sprintf(format, args...)}
 }
 
-func offsetOf(err error) int64 {
+// OffsetOf is the byte offset a structural error names, or -1.
+func OffsetOf(err error) int64 {
 	var pe *posError
 	if errors.As(err, &pe) {
 		return pe.off
@@ -76,9 +81,9 @@ func offsetOf(err error) int64 {
 	return -1
 }
 
-// checkDepth fails when the property list nests containers deeper than
+// CheckDepth fails when the property list nests containers deeper than
 // limit, in whichever of the three forms the plist library will read it.
-func checkDepth(data []byte, limit int) error {
+func CheckDepth(data []byte, limit int) error {
 	if bytes.HasPrefix(data, []byte("bplist")) {
 		return checkBinaryDepth(data, limit)
 	}

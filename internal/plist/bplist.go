@@ -1,4 +1,4 @@
-package macapp
+package plist
 
 // The binary property list layout (CoreFoundation's CFBinaryPList.c):
 // "bplist00", the objects, a table of their offsets, and a 32-byte
