@@ -25,6 +25,9 @@ type Finding struct {
 	// Unregistered is set when the host matched no system of the register
 	// and was judged as its default.
 	Unregistered bool `json:"unregistered,omitempty"`
+	// Device is what the device manager says of the host when a device
+	// manager reported it: its own id and user, for the team that acts.
+	Device *DeviceRef `json:"device,omitempty"`
 
 	ItemName    string `json:"item_name"`
 	ItemVersion string `json:"item_version,omitempty"`
@@ -46,6 +49,16 @@ type Finding struct {
 
 	State  State      `json:"state"`
 	Waiver *WaiverRef `json:"waiver,omitempty"`
+}
+
+// DeviceRef names a managed device as its manager knows it.
+type DeviceRef struct {
+	MDM       string `json:"mdm"`
+	ID        string `json:"mdm_id"`
+	Name      string `json:"name,omitempty"`
+	User      string `json:"user,omitempty"`
+	Ownership string `json:"ownership,omitempty"`
+	Platform  string `json:"platform,omitempty"`
 }
 
 // State is whether a finding stands.

@@ -51,6 +51,11 @@ type Judge struct {
 	// OverdueIsReminder stops an overdue remove-by finding from failing
 	// the scan like a prohibition (the default).
 	OverdueIsReminder bool
+	// Devices are the hosts a device manager reported, by host name: a
+	// device is matched to its system by its labels too
+	// (ManagedDevice.Labels), and judged with the tags it gives itself
+	// (DeviceTags). Nil for inputs of other kinds.
+	Devices map[string]*inventory.ManagedDevice
 	// Host names the host of items that carry none (SBOMs, dpkg files).
 	Host string
 	// Now is the time deadlines are measured at; zero means the time of
@@ -102,7 +107,7 @@ func titled(fs []finding.Finding, e *policy.Engine) {
 func (j *Judge) Items(items iter.Seq2[*inventory.Item, *attribute.Attribution]) finding.Verdict {
 	now := j.now()
 	run := j.run()
-	hosts := newHostTable(j.Systems, j.Engine, j.Memo)
+	hosts := newHostTable(j.Systems, j.Devices, j.Engine, j.Memo)
 	var out []finding.Finding
 	type subject struct {
 		item *inventory.Item
@@ -149,7 +154,7 @@ func (j *Judge) finding(f policy.Finding, h *hostEntry, host string, it *invento
 	s := h.match.System
 	rf := finding.Finding{
 		Finding: f, Host: host, SystemName: s.Name, Department: s.Department, Owner: s.Owner,
-		Classification: s.Classification, Tags: s.Tags, Unregistered: h.match.Unregistered,
+		Classification: s.Classification, Tags: s.Tags, Unregistered: h.match.Unregistered, Device: h.device,
 		ItemName: it.Name, ItemVersion: it.Version, State: finding.Open,
 	}
 	if a != nil {

@@ -28,6 +28,10 @@ type Report struct {
 	Summary  Summary             `json:"summary"`
 	Items    []Entry             `json:"items"`
 	Unknowns []inventory.Unknown `json:"unknowns"`
+	// Devices are the phones, tablets and computers that device managers'
+	// inventories reported, one record per device however many files
+	// named it; the findings on them name the device's host.
+	Devices []inventory.ManagedDevice `json:"devices,omitempty"`
 	// Traffic is set when the report is of network traffic (`embargo
 	// flows`): its items are empty, and its summary counts aggregates.
 	Traffic *Traffic `json:"traffic,omitempty"`
@@ -165,4 +169,17 @@ func (r *Report) Recount() {
 		}
 	}
 	r.Summary = s
+}
+
+// DeviceHosts indexes the report's devices by host, for judging; nil when
+// there are none.
+func (r *Report) DeviceHosts() map[string]*inventory.ManagedDevice {
+	if len(r.Devices) == 0 {
+		return nil
+	}
+	m := make(map[string]*inventory.ManagedDevice, len(r.Devices))
+	for i := range r.Devices {
+		m[r.Devices[i].Host] = &r.Devices[i]
+	}
+	return m
 }

@@ -163,6 +163,13 @@ func findingCells(f *finding.Finding) []string {
 	if host == "" {
 		host = "-"
 	}
+	if d := f.Device; d != nil && d.Name != "" {
+		host = d.Name
+		if d.User != "" {
+			host += " · " + d.User
+		}
+		host += " (" + f.Host + ")"
+	}
 	return []string{f.ID, string(f.Effect), clip(sys, tableWidth), clip(host, tableWidth), clip(findingItemText(f), tableWidth)}
 }
 

@@ -12,6 +12,9 @@ import (
 type builder struct {
 	a *attribute.Attributor
 	r *report.Report
+	// devices indexes r.Devices by host: one device's record and its apps
+	// may come from different files.
+	devices map[string]int
 }
 
 func newBuilder(a *attribute.Attributor, opts Options) *builder {
@@ -69,6 +72,34 @@ func (b *builder) add(inv *inventory.Inventory, reader string) {
 	}
 	r.Unknowns = append(r.Unknowns, inv.Unknowns...)
 	r.Summary.Unknown += len(inv.Unknowns)
+	for _, d := range inv.Devices {
+		if i, ok := b.devices[d.Host]; ok {
+			r.Devices[i].Merge(d)
+			continue
+		}
+		if b.devices == nil {
+			b.devices = map[string]int{}
+		}
+		b.devices[d.Host] = len(r.Devices)
+		r.Devices = append(r.Devices, d)
+	}
 }
 
-func (b *builder) report() *report.Report { return b.r }
+// report is the report of every input added. A device given without its
+// apps is an unknown: nothing can be said of what it runs.
+func (b *builder) report() *report.Report {
+	r := b.r
+	for _, d := range r.Devices {
+		if d.Apps >= 0 {
+			continue
+		}
+		name := d.Name
+		if name == "" {
+			name = d.Host
+		}
+		r.Unknowns = append(r.Unknowns, inventory.Unknown{Location: d.Location, Name: name,
+			Reason: "the device manager's inventory gives this device without its apps: read its apps too (e.g. its detectedApps or applications pages)"})
+		r.Summary.Unknown++
+	}
+	return r
+}

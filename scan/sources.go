@@ -26,6 +26,7 @@ type Source interface {
 // one line here.
 func Sources() []Source {
 	return []Source{
+		documentsSource{},
 		hostSource{},
 		imageSource{},
 		documentSource{},

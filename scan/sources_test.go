@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Each input goes to the first source that accepts it: a directory is a
-// host's files, an image tarball (or an input forced as one) an image,
+// Each input goes to the first source that accepts it: a directory of
+// documents only is those documents, any other directory a host's files,
+// an image tarball (or an input forced as one) an image,
 // anything else a document for the readers.
 func TestSourceOf(t *testing.T) {
 	dir := t.TempDir()
@@ -15,8 +16,13 @@ func TestSourceOf(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"bomFormat":"CycloneDX"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	host := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(host, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ input, forced, want string }{
-		{dir, "", "host"},
+		{dir, "", "documents"},
+		{host, "", "host"},
 		{file, "", "document"},
 		{file, "image", "image"},
 		{file, "cyclonedx", "document"},

@@ -96,6 +96,7 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	}
 	if j != nil {
 		j.Now = rep.Generated
+		j.Devices = rep.DeviceHosts()
 		rep.SetVerdict(j.Items(rep.Entries()))
 		if j.State != nil {
 			if err := j.State.Save(rep.Generated); err != nil {

@@ -16,6 +16,14 @@ const (
 	TagCriticalInfrastructure = "critical-national-infrastructure" // CNI operators
 	TagSensitiveSite          = "sensitive-site"                   // the UK surveillance-camera restriction
 	TagFederalContractor      = "federal-contractor"               // NDAA FY2019 s.889(a)(1)(B): a contractor's own estate
+
+	// Tags a device manager's record gives a device (judge.DeviceTags).
+	TagPersonalDevice   = "personal-device"   // an employee's own device, enrolled for work
+	TagMobileDevice     = "mobile-device"     // a phone or tablet
+	TagMDMEnrolled      = "mdm-enrolled"      // reported by a device manager
+	TagWorkProfile      = "work-profile"      // only its Android work profile was listed
+	TagManagedAppsOnly  = "managed-apps-only" // only the apps the manager installed were listed
+	TagOwnershipUnknown = "ownership-unknown" // the manager does not say whose it is
 )
 
 // Position is where a system was written: file and line.
