@@ -16,7 +16,7 @@ const (
 	OrgName          Kind = "org_name"          // organisation name, normalised
 	DisplayName      Kind = "display_name"      // glob over an application's name
 	SignerSubject    Kind = "signer_subject"    // code-signing subject O or CN, normalised
-	BundleID         Kind = "bundle_id"         // macOS bundle id prefix, on dot boundaries
+	BundleID         Kind = "bundle_id"         // Apple bundle id prefix (macOS, iOS, iPadOS), on dot boundaries
 	AndroidPackage   Kind = "android_package"   // Android package id prefix, on dot boundaries
 	BrowserExtension Kind = "browser_extension" // exact browser extension id
 	ServiceName      Kind = "service_name"      // exact service or unit name
@@ -70,7 +70,7 @@ var kinds = []KindInfo{
 	{DebPackage, 95, "exact Debian package name", "the package name as installed; names are not reserved, so each is checked against the supplier's own repository or documentation"},
 	{RPMPackage, 95, "exact RPM package name", "the package name as installed; checked against the supplier's own repository or documentation"},
 	{APKPackage, 95, "exact Alpine package name", "the package name as installed; checked against the supplier's own repository or documentation"},
-	{BundleID, 95, "macOS bundle id; matches the id and ids below it on dot boundaries", "a reverse-domain id that the App Store and notarisation tie to one developer account"},
+	{BundleID, 95, "Apple bundle id (a macOS, iOS or iPadOS app: one namespace); matches the id and ids below it on dot boundaries", "a reverse-domain id that the App Store and notarisation tie to one developer account"},
 	{AndroidPackage, 95, "Android package id; matches the id and ids below it on dot boundaries", "Google Play lets one developer account own a package id"},
 	{BrowserExtension, 95, "exact browser extension id", "the store assigns the id to one publisher account"},
 	{WingetID, 95, "exact winget package id", "winget manifests are reviewed against the publisher's installer"},
