@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/embargo-dev/embargo/catalog"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/embargo-dev/embargo/catalog"
 )
 
 func testCatalog(t *testing.T) *catalog.Catalog {
@@ -46,6 +47,13 @@ func TestDeriveSmall(t *testing.T) {
 				{Name: "CN=Alpha Holding Ltd, O=Alpha Holding Ltd, L=Moscow, C=RU", Entity: "alpha", Source: "test-source"},
 				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
 			},
+			Apps: []App{
+				{ID: "example.alpha.app", Platform: Android, Entity: "alpha", Source: "test-source", Confidence: catalog.Medium},
+				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
+				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
+				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
+				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
+			},
 			Note: "entities named by names-alpha, and the entities they control",
 		}},
 		{"supplier of a product, not its parent", []string{"names-beta-agent"}, &Targets{
@@ -59,6 +67,12 @@ func TestDeriveSmall(t *testing.T) {
 			Publishers: []Publisher{
 				{Name: "Beta Ltd", Entity: "beta", Source: "test-source (legal name)"},
 				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
+			},
+			Apps: []App{
+				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
+				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
+				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
+				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
 			},
 			Note: "entities named by names-beta-agent, and the entities they control",
 		}},
@@ -75,6 +89,12 @@ func TestDeriveSmall(t *testing.T) {
 				{Name: "Beta Ltd", Entity: "beta", Source: "test-source (legal name)"},
 				{Name: "Delta Inc.", Entity: "delta", Source: "test-source (legal name)"},
 				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
+			},
+			Apps: []App{
+				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
+				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
+				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
+				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
 			},
 			Note: "entities named by names-beta-agent, names-delta, and the entities they control",
 		}},

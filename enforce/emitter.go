@@ -24,6 +24,9 @@ func Emitters() []Emitter {
 		&Hosts{},
 		&Suricata{},
 		&AppLocker{},
+		&IOSRestrictions{},
+		&IntuneIOSCompliance{},
+		&IntuneAndroidRestrictions{},
 	}
 }
 

@@ -1,8 +1,10 @@
 // Package enforce turns the catalogue into block lists: it derives what to
-// block (the restricted entities' domains, networks and code-signing
-// publishers) and writes it as artefacts that real enforcement points read
-// — an nftables script, a DNS Response Policy Zone, a hosts file, Suricata
-// rules and an AppLocker policy — each headed by where it came from.
+// block (the restricted entities' domains, networks, code-signing
+// publishers and mobile apps) and writes it as artefacts that real
+// enforcement points read — an nftables script, a DNS Response Policy
+// Zone, a hosts file, Suricata rules, an AppLocker policy, an Apple
+// restrictions profile and Microsoft Intune policies — each headed by
+// where it came from.
 //
 // Derive chooses; the emitters only write. Every emitter is listed in
 // Emitters, the one registration list.
@@ -52,6 +54,7 @@ type Targets struct {
 	Prefixes   []Prefix // filled by the caller from IP data (ASNs → prefixes); Derive leaves it empty
 	ASNs       []uint32 // sorted, distinct
 	Publishers []Publisher
+	Apps       []App // sorted by platform and id, distinct (see normalizeApps); every confidence
 	Generated  time.Time
 	Catalog    string // catalogue digest, written into each artefact's header comment
 	Note       string // e.g. which policies chose the entities
@@ -74,15 +77,16 @@ func (t *Targets) IncludeHosting() {
 // Derive chooses the entities to block — those the given instruments name
 // (their entities, and the suppliers of their products) and every entity
 // whose control chain reaches one of them — or every catalogued entity
-// when instruments is empty; then collects their domain, ASN and
-// publisher/signer identifiers, their products' too. Entities' legal and
-// former names are publishers as well: the catalogue matches them against
-// publisher fields, and they are the names certificates carry.
+// when instruments is empty; then collects their domain, ASN,
+// publisher/signer and mobile app identifiers, their products' too.
+// Entities' legal and former names are publishers as well: the catalogue
+// matches them against publisher fields, and they are the names
+// certificates carry.
 func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
 	if cat == nil {
 		return nil, fmt.Errorf("deriving block targets: no catalogue")
 	}
-	blocked, note, err := chooseEntities(cat, instruments)
+	c, note, err := chooseEntities(cat, instruments)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +96,7 @@ func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
 		Note:      note,
 	}
 	for _, e := range cat.Entities {
-		if !blocked[e.ID] {
+		if !c.blocked[e.ID] {
 			continue
 		}
 		t.Entities = append(t.Entities, e.ID)
@@ -102,17 +106,17 @@ func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
 			}
 		}
 		for i := range e.Identifiers {
-			if err := t.add(&e.Identifiers[i], e.ID); err != nil {
+			if err := t.add(&e.Identifiers[i], e.ID, nil, c.apps(e.ID, nil)); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, p := range cat.Products {
-		if !blocked[p.Supplier] {
+		if !c.blocked[p.Supplier] {
 			continue
 		}
 		for i := range p.Identifiers {
-			if err := t.add(&p.Identifiers[i], p.Supplier); err != nil {
+			if err := t.add(&p.Identifiers[i], p.Supplier, p, c.apps(p.Supplier, p)); err != nil {
 				return nil, err
 			}
 		}
@@ -121,29 +125,45 @@ func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
 	return t, nil
 }
 
-// chooseEntities returns the ids of the entities to block and a note
-// saying why they were chosen.
-func chooseEntities(cat *catalog.Catalog, instruments []string) (map[string]bool, string, error) {
-	blocked := map[string]bool{}
+// chosen is what the instruments name: the entities to block, and of
+// those, the ones named as a whole (themselves or up their control
+// chain) rather than through some of their products only.
+type chosen struct {
+	blocked, whole, products map[string]bool
+}
+
+// apps reports whether the mobile apps of product (nil: the entity's own
+// identifiers) of entity go on the block lists: an instrument that names
+// WeChat blocks WeChat's apps, not every app of Tencent; one that names
+// the company blocks all of them.
+func (c chosen) apps(entity string, product *catalog.Product) bool {
+	return c.whole[entity] || product != nil && c.products[product.ID]
+}
+
+// chooseEntities returns the entities to block and a note saying why
+// they were chosen.
+func chooseEntities(cat *catalog.Catalog, instruments []string) (chosen, string, error) {
+	c := chosen{blocked: map[string]bool{}, whole: map[string]bool{}, products: map[string]bool{}}
 	if len(instruments) == 0 {
 		for _, e := range cat.Entities {
-			blocked[e.ID] = true
+			c.blocked[e.ID], c.whole[e.ID] = true, true
 		}
-		return blocked, "every catalogued entity", nil
+		return c, "every catalogued entity", nil
 	}
-	named := map[string]bool{}
+	named, namedWhole := map[string]bool{}, map[string]bool{}
 	for _, id := range instruments {
 		in := cat.Instrument(id)
 		if in == nil {
-			return nil, "", fmt.Errorf("deriving block targets: instrument %q is not catalogued", id)
+			return c, "", fmt.Errorf("deriving block targets: instrument %q is not catalogued", id)
 		}
 		for _, e := range in.Entities {
-			named[e] = true
+			named[e], namedWhole[e] = true, true
 		}
 		for _, pid := range in.Products {
 			p := cat.Product(pid)
+			c.products[pid] = true
 			if p == nil {
-				return nil, "", fmt.Errorf("deriving block targets: instrument %q names product %q, which is not catalogued", id, pid)
+				return c, "", fmt.Errorf("deriving block targets: instrument %q names product %q, which is not catalogued", id, pid)
 			}
 			named[p.Supplier] = true
 		}
@@ -152,21 +172,20 @@ func chooseEntities(cat *catalog.Catalog, instruments []string) (map[string]bool
 	// a subsidiary answers to the parent the instrument restricts.
 	for _, e := range cat.Entities {
 		for _, l := range cat.Chain(e).Links {
-			if named[l.Entity.ID] {
-				blocked[e.ID] = true
-				break
-			}
+			c.blocked[e.ID] = c.blocked[e.ID] || named[l.Entity.ID]
+			c.whole[e.ID] = c.whole[e.ID] || namedWhole[l.Entity.ID]
 		}
 	}
 	ids := slices.Clone(instruments)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	return blocked, "entities named by " + strings.Join(ids, ", ") + ", and the entities they control", nil
+	return c, "entities named by " + strings.Join(ids, ", ") + ", and the entities they control", nil
 }
 
 // add collects one identifier (each of its values) if it is of a kind
-// that can be blocked; a hosting network's go aside.
-func (t *Targets) add(id *catalog.Identifier, entity string) error {
+// that can be blocked; a hosting network's go aside. product is the
+// product the identifier belongs to, nil for one of the entity as a whole.
+func (t *Targets) add(id *catalog.Identifier, entity string, product *catalog.Product, apps bool) error {
 	values := id.Values
 	if len(values) == 0 {
 		values = []string{id.Value}
@@ -194,6 +213,11 @@ func (t *Targets) add(id *catalog.Identifier, entity string) error {
 			}
 		case catalog.OrgName, catalog.SignerSubject:
 			t.Publishers = append(t.Publishers, Publisher{Name: v, Entity: entity, Source: id.Source})
+		case catalog.BundleID, catalog.AndroidPackage:
+			if !apps {
+				continue
+			}
+			t.Apps = append(t.Apps, newApp(id, v, entity, product))
 		}
 	}
 	return nil
@@ -226,6 +250,7 @@ func (t *Targets) normalize() {
 	t.Publishers = slices.CompactFunc(t.Publishers, func(a, b Publisher) bool {
 		return strings.EqualFold(a.Name, b.Name)
 	})
+	t.Apps = normalizeApps(t.Apps)
 }
 
 // compareDNS orders names label by label from the root, so that a domain

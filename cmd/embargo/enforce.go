@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"strings"
@@ -20,8 +20,8 @@ func newEnforceCmd() *cobra.Command {
 	var includeHosting bool
 	var policies, fromScans []string
 	cmd := &cobra.Command{
-		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker",
-		Short: "Write block rules for the restricted suppliers: nftables, DNS RPZ, hosts, Suricata, AppLocker",
+		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker|ios-restrictions|intune-ios-compliance|intune-android-restrictions",
+		Short: "Write block rules for the restricted suppliers: nftables, DNS RPZ, hosts, Suricata, AppLocker, MDM app block lists",
 		Long: `Enforce derives, from the catalogue and the chosen policies, what to block: the entities the
 packs' instruments name and every entity they control, their domains, the address
 prefixes of their networks (from the IP data, by ASN) and their code-signing publishers;
@@ -77,16 +77,17 @@ subject, which the catalogue rarely gives.`,
 					return err
 				}
 			}
-			var out io.Writer = cmd.OutOrStdout()
-			if file != "" {
-				fh, err := os.Create(file)
-				if err != nil {
-					return err
-				}
-				defer fh.Close()
-				out = fh
+			if file == "" {
+				return em.Emit(cmd.OutOrStdout(), t)
 			}
-			return em.Emit(out, t)
+			// The artefact is written whole or not at all: an emitter that
+			// has nothing to write (no app of the chosen instruments) must
+			// not leave an empty policy behind to be deployed.
+			var buf bytes.Buffer
+			if err := em.Emit(&buf, t); err != nil {
+				return err
+			}
+			return os.WriteFile(file, buf.Bytes(), 0o644)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "artefact to write: "+emitterNames())
