@@ -49,6 +49,17 @@ const (
 	// Signatures of Apple and Android code.
 	TeamID    Field = "team_id"           // Apple Developer Team ID of a code signature
 	APKSigner Field = "apk_signer_sha256" // SHA-256 of an APK signing certificate, hex
+	// The same certificate's SHA-1, lower-case hex: what the Android
+	// Management API reports (signingKeyCertFingerprints), so that its
+	// reports and APK files meet.
+	APKSignerSHA1 Field = "apk_signer_sha1"
+	// Android app facts a device manager reports: the APK file's SHA-256
+	// (AMAPI packageSha256Hash), the package that installed the app
+	// (com.android.vending, com.huawei.appmarket) and where the app came
+	// from (AMAPI applicationSource).
+	PackageSHA256 Field = "package_sha256"
+	Installer     Field = "installer_package"
+	AppSource     Field = "app_source"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama

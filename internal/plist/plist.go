@@ -32,6 +32,11 @@ func Decode(name string, data []byte, v any, lim inventory.Limits) (err error) {
 	if err := CheckDepth(data, depth); err != nil {
 		return &inventory.InputError{Source: name, Offset: OffsetOf(err), Err: err}
 	}
+	if bytes.HasPrefix(data, []byte("bplist")) {
+		if err := checkExpansion(name, data); err != nil {
+			return err
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("malformed property list: %v", p)}
