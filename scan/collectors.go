@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory/androidapk"
+	"github.com/embargo-dev/embargo/inventory/ipa"
+
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/aimodel"
 	"github.com/embargo-dev/embargo/inventory/apk"
@@ -35,6 +38,8 @@ func Collectors() []inventory.Collector {
 		&pe.Collector{All: true},
 		macapp.Collector{},
 		macapp.Launchd{},
+		androidapk.Collector{},
+		ipa.Collector{},
 		browserext.Collector{},
 		services.Collector{},
 		trustca.Collector{},

@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,7 +63,7 @@ func documentFiles(dir string) ([]string, bool) {
 		if !e.Type().IsRegular() {
 			return nil, false
 		}
-		if note(name) {
+		if note(name) || pullManifest(filepath.Join(dir, name)) {
 			continue
 		}
 		files = append(files, filepath.Join(dir, name))
@@ -78,6 +80,23 @@ func note(name string) bool {
 		return true
 	}
 	return false
+}
+
+// pullManifest reports whether a file is the manifest `embargo mdm pull`
+// writes beside the pages it saved (format embargo-mdm-pull/N): a record
+// of the pull, not a page.
+func pullManifest(path string) bool {
+	if filepath.Base(path) != "manifest.json" {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte(`"embargo-mdm-pull/`))
 }
 
 // recognised reports whether a reader (the one forced, if any) takes the

@@ -3,6 +3,14 @@ package scan
 import (
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory/jamf"
+	"github.com/embargo-dev/embargo/inventory/workspaceone"
+
+	"github.com/embargo-dev/embargo/inventory/androidapk"
+	"github.com/embargo-dev/embargo/inventory/androidmgmt"
+	"github.com/embargo-dev/embargo/inventory/applemdm"
+	"github.com/embargo-dev/embargo/inventory/ipa"
+
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/androidpm"
 	"github.com/embargo-dev/embargo/inventory/cyclonedx"
@@ -20,6 +28,13 @@ func Readers() []inventory.Reader {
 		spdx.Reader{},
 		osquery.Reader{},
 		androidpm.Reader{},
+		jamf.ClassicReader{},
+		jamf.ProReader{},
+		workspaceone.Reader{},
+		applemdm.Reader{},
+		androidmgmt.Reader{},
+		androidapk.Reader{},
+		ipa.Reader{},
 	}
 }
 
