@@ -62,6 +62,9 @@ func (JSON) Encode(w io.Writer, r *Report) error {
 		v   any
 	}
 	tails := []field{{"unknowns", nonNil(r.Unknowns)}}
+	if len(r.Devices) > 0 {
+		tails = append(tails, field{"devices", r.Devices})
+	}
 	if r.Traffic != nil {
 		tails = append(tails, field{"traffic", r.Traffic})
 	}
