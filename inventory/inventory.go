@@ -24,9 +24,43 @@ type Inventory struct {
 	// inventory reports on, the hosts of its items; empty for other
 	// inputs.
 	Devices []ManagedDevice `json:"devices,omitempty"`
+	// Pages are the pages of a paged API's listings that the input held,
+	// for joining pages saved one file each (Page).
+	Pages []Page `json:"-"`
 	// Document is the decoded input, for writers that return it annotated
 	// (the CycloneDX writer returns the input BOM). Nil when not kept.
 	Document any `json:"-"`
+}
+
+// Page is one page of a paged API listing held by an input: the
+// collection it lists (an OData context, for Graph) and the link to the
+// page after it, "" on the last page. A page whose next page the input
+// does not hold is reported by its reader as an unknown at Location;
+// when the pages were saved one file each and read together, a
+// collection whose last page is among them is whole, and those unknowns
+// are dropped (inventory.FollowedPages).
+type Page struct {
+	Collection string
+	Next       string
+	Location   Location
+}
+
+// FollowedPages returns the locations of pages whose next page is in
+// pages: a page links on, and its collection's last page is there.
+func FollowedPages(pages []Page) map[Location]bool {
+	ended := map[string]bool{}
+	for _, p := range pages {
+		if p.Next == "" {
+			ended[p.Collection] = true
+		}
+	}
+	out := map[Location]bool{}
+	for _, p := range pages {
+		if p.Next != "" && ended[p.Collection] {
+			out[p.Location] = true
+		}
+	}
+	return out
 }
 
 // Limits bound what a reader accepts from hostile input.

@@ -143,6 +143,7 @@ func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*i
 			all.Items = append(all.Items, it)
 		}
 		all.Unknowns = append(all.Unknowns, inv.Unknowns...)
+		all.Pages = append(all.Pages, inv.Pages...)
 		for _, d := range inv.Devices {
 			if i, ok := at[d.Host]; ok {
 				all.Devices[i].Merge(d)
@@ -154,6 +155,11 @@ func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*i
 	}
 	if failed != nil && len(formats) == 0 {
 		return nil, nil, "", failed
+	}
+	// Pages saved one file each: a page's link to the next is followed
+	// when its collection's last page is here too.
+	if followed := inventory.FollowedPages(all.Pages); len(followed) > 0 {
+		all.Unknowns = slices.DeleteFunc(all.Unknowns, func(u inventory.Unknown) bool { return followed[u.Location] })
 	}
 	all.Format = formatsText(len(files), formats)
 	return all, nil, s.Name(), nil

@@ -3,6 +3,8 @@ package scan
 import (
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory/intune"
+
 	"github.com/embargo-dev/embargo/inventory/jamf"
 	"github.com/embargo-dev/embargo/inventory/workspaceone"
 
@@ -28,6 +30,8 @@ func Readers() []inventory.Reader {
 		spdx.Reader{},
 		osquery.Reader{},
 		androidpm.Reader{},
+		intune.GraphReader{},
+		intune.CSVReader{},
 		jamf.ClassicReader{},
 		jamf.ProReader{},
 		workspaceone.Reader{},
