@@ -40,11 +40,31 @@ func (documentsSource) Accepts(in, forced string) bool {
 	}
 	readers := Readers()
 	for _, f := range files {
-		if !recognised(f, readers, forced) {
+		r, ok := recognised(f, readers, forced)
+		if !ok {
 			return false
 		}
+		readers = preferring(readers, r)
 	}
 	return true
+}
+
+// preferring is readers with r first: a directory's documents are
+// mostly of one kind (the pages of one pull), and a file the previous
+// file's reader recognises is that reader's. Readers recognise distinct
+// formats, so the order decides only how soon the right one is found.
+func preferring(readers []inventory.Reader, r inventory.Reader) []inventory.Reader {
+	if len(readers) == 0 || readers[0].Name() == r.Name() {
+		return readers
+	}
+	out := make([]inventory.Reader, 0, len(readers))
+	out = append(out, r)
+	for _, x := range readers {
+		if x.Name() != r.Name() {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // documentFiles lists the files of dir to read, sorted; ok is false when
@@ -99,16 +119,15 @@ func pullManifest(path string) bool {
 	return bytes.Contains(head[:n], []byte(`"embargo-mdm-pull/`))
 }
 
-// recognised reports whether a reader (the one forced, if any) takes the
+// recognised returns the reader (the one forced, if any) that takes the
 // file.
-func recognised(name string, readers []inventory.Reader, forced string) bool {
+func recognised(name string, readers []inventory.Reader, forced string) (inventory.Reader, bool) {
 	in, err := input.Open(name, input.Options{HeadSize: headSize, MaxDecompressed: inventory.DefaultLimits.MaxBytes + 1})
 	if err != nil {
-		return false
+		return nil, false
 	}
 	defer in.Close()
-	_, ok := input.Choose(readers, in, forced)
-	return ok
+	return input.Choose(readers, in, forced)
 }
 
 func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*inventory.Inventory, []string, string, error) {
@@ -117,11 +136,14 @@ func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*i
 	formats := map[string]int{}
 	at := map[string]int{}
 	var failed error
+	var invs []*inventory.Inventory
+	readers := Readers()
+	n := 0
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, "", err
 		}
-		inv, _, err := readInput(ctx, f, opts.Reader, opts.Limits)
+		inv, reader, err := readInputWith(ctx, f, opts.Reader, opts.Limits, readers)
 		if err != nil {
 			// One page that cannot be read does not hide the others; it
 			// is an unknown of the directory, and the scan is incomplete.
@@ -134,14 +156,17 @@ func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*i
 			all.Unknowns = append(all.Unknowns, inventory.Unknown{Location: inventory.Location{Source: f}, Reason: err.Error()})
 			continue
 		}
+		for _, r := range readers {
+			if r.Name() == reader {
+				readers = preferring(readers, r)
+				break
+			}
+		}
 		formats[inv.Format]++
-		if len(all.Items)+len(inv.Items) > opts.Limits.MaxItems {
+		if n += len(inv.Items); n > opts.Limits.MaxItems {
 			return nil, nil, "", &inventory.InputError{Source: f, Offset: -1, Err: fmt.Errorf("the directory holds more than %d items (the item limit)", opts.Limits.MaxItems)}
 		}
-		for _, it := range inv.Items {
-			it.Index = len(all.Items)
-			all.Items = append(all.Items, it)
-		}
+		invs = append(invs, inv)
 		all.Unknowns = append(all.Unknowns, inv.Unknowns...)
 		all.Pages = append(all.Pages, inv.Pages...)
 		for _, d := range inv.Devices {
@@ -155,6 +180,14 @@ func (s documentsSource) Scan(ctx context.Context, dir string, opts Options) (*i
 	}
 	if failed != nil && len(formats) == 0 {
 		return nil, nil, "", failed
+	}
+	all.Items = make([]inventory.Item, 0, n)
+	for _, inv := range invs {
+		for _, it := range inv.Items {
+			it.Index = len(all.Items)
+			all.Items = append(all.Items, it)
+		}
+		inv.Items = nil
 	}
 	// Pages saved one file each: a page's link to the next is followed
 	// when its collection's last page is here too.

@@ -107,12 +107,16 @@ func sourceOf(input, forced string) Source {
 const headSize = 8 << 10
 
 func readInput(ctx context.Context, name, forced string, lim inventory.Limits) (*inventory.Inventory, string, error) {
+	return readInputWith(ctx, name, forced, lim, Readers())
+}
+
+// readInputWith is readInput choosing among readers, in their order.
+func readInputWith(ctx context.Context, name, forced string, lim inventory.Limits, readers []inventory.Reader) (*inventory.Inventory, string, error) {
 	in, err := input.Open(name, input.Options{HeadSize: headSize, MaxDecompressed: lim.MaxBytes + 1, Stdin: os.Stdin})
 	if err != nil {
 		return nil, "", err
 	}
 	defer in.Close()
-	readers := Readers()
 	r, ok := input.Choose(readers, in, forced)
 	switch {
 	case !ok && forced != "":
