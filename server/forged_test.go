@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/embargo-dev/embargo/report"
+	"github.com/embargo-dev/embargo/store"
 )
 
 // forge rewrites a scan report's JSON as a hostile agent would.
@@ -68,5 +72,52 @@ func testForgedSummary(t *testing.T, e engine) {
 		if code != http.StatusBadRequest || !strings.Contains(string(body), "inputs[0]: negative counts") {
 			t.Errorf("negative counts: %d %s; want 400 naming the input", code, body)
 		}
+	}
+}
+
+// TestAgentCannotClaimDevice: an agent's upload whose report says its
+// host is a personal phone's work profile is judged as the agent's host
+// all the same: TikTok on it is still a finding of the UK ban on
+// government devices, and the host has no device record or its tags.
+func TestAgentCannotClaimDevice(t *testing.T) {
+	f := newFixture(t, sqliteEngine, nil)
+	a := f.enroll("ph-0001", "DWP")
+	rep := mdmReport(phone{"ph-0001", "personal", "work-profile", []string{tiktok}})
+	rep.Devices[0].Host = "ph-0001"
+	for i := range rep.Items {
+		rep.Items[i].Location.Host = "ph-0001"
+	}
+	var buf bytes.Buffer
+	if err := (report.JSON{}).Encode(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	// The report with its devices, as the schema has them.
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["devices"] = rep.Devices
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"ownership":"personal"`) {
+		t.Fatalf("the report says no personal device: %.500s", body)
+	}
+	if code, body, _ := a.upload("inventory", body, nil); code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	admin := f.login("admin")
+	if open := packsOn(t, admin, a.id)[store.Open]; !slices.Contains(open, "uk-tiktok-govdevices-2023") {
+		t.Errorf("the agent's claim of a personal phone escaped the UK ban: %v", open)
+	}
+	var h store.Host
+	admin.getJSON("/api/v1/hosts/"+a.id, http.StatusOK, &h)
+	if h.Device != nil || slices.Contains(h.Tags, "personal-device") || slices.Contains(h.Tags, "mdm-enrolled") {
+		t.Errorf("the agent's host took the report's device: %+v %v", h.Device, h.Tags)
+	}
+	inv, err := f.st.Inventory(context.Background(), store.System, a.id)
+	if err != nil || strings.Contains(string(inv), "personal") {
+		t.Errorf("the stored inventory keeps the report's devices: %v %.300s", err, inv)
 	}
 }

@@ -77,6 +77,9 @@ var apiTests = []struct {
 	{"Rejudge", testRejudge},
 	{"Feed", testFeed},
 	{"APITokens", testAPITokens},
+	{"IngestDevices", testIngestDevices},
+	{"DevicePulls", testDevicePulls},
+	{"DeviceRejudge", testDeviceRejudge},
 }
 
 // TestPostgres runs the API tests on PostgreSQL: a private cluster, a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/embargo-dev/embargo/finding"
+	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/report"
@@ -112,24 +113,58 @@ func (s *Server) applyScan(ctx context.Context, a store.Agent, body []byte, dige
 }
 
 func (s *Server) storeScan(ctx context.Context, a store.Agent, rep *report.Report, digest string, now time.Time) (bool, int, error) {
+	return s.storeScanWith(ctx, a, rep, digest, now, scanStore{judging: scanJudging{evidence: true}})
+}
+
+// scanStore says how storeScanWith judges and keeps a scan beyond an
+// agent's upload: a managed device's (its record, in judging; the
+// connector, in the audit log), or a device's stored apps judged again
+// for a new record (seen: when they were received, which the host's
+// last scan and its findings' last sighting stay at).
+type scanStore struct {
+	judging scanJudging
+	actor   string
+	seen    time.Time
+	// fresh says the host has no findings yet (a device just kept).
+	fresh bool
+	// memo, when set, gives the engine's memo to share with the judging
+	// of the other hosts of one ingest, for the policy state in force.
+	memo func(ps *policyState) *policy.Memo
+}
+
+// storeScanWith judges rep as the scan of a's host, as o says, and
+// stores it.
+func (s *Server) storeScanWith(ctx context.Context, a store.Agent, rep *report.Report, digest string, now time.Time, o scanStore) (bool, int, error) {
 	ps, err := s.policyState(ctx)
 	if err != nil {
 		return false, 0, err
 	}
-	firstSeen, err := s.firstSeen(ctx, a.ID)
-	if err != nil {
-		return false, 0, fmt.Errorf("reading the findings of %q: %w", a.Host, err)
+	var firstSeen map[string]time.Time
+	if !o.fresh {
+		if firstSeen, err = s.firstSeen(ctx, a.ID); err != nil {
+			return false, 0, fmt.Errorf("reading the findings of %q: %w", a.Host, err)
+		}
 	}
-	up, err := s.judgeScan(ps, a, rep, now, firstSeen)
+	if o.memo != nil {
+		o.judging.memo = o.memo(ps)
+	}
+	up, err := s.judgeScanWith(ps, a, rep, now, firstSeen, o.judging)
 	if err != nil {
 		return false, 0, err
+	}
+	up.Actor = o.actor
+	if !o.seen.IsZero() {
+		up.Host.LastScan = o.seen
+		for i := range up.Findings {
+			up.Findings[i].LastSeen = o.seen
+		}
 	}
 	// The stored report is the server's: the items as the agent listed
 	// them, attributed and counted here (the agent's own summary and
 	// attributions are not shown), without the judge's findings, which
 	// the store keeps under the fleet's ids.
 	stored := *rep
-	stored.Policy, stored.Findings = nil, nil
+	stored.Policy, stored.Findings, stored.Devices = nil, nil, nil
 	stored.Recount()
 	stored.Summary.Findings = nil
 	var buf bytes.Buffer
@@ -188,6 +223,11 @@ type scanJudging struct {
 	// that is new or says something else, the store keeping the stored
 	// evidence of the others.
 	evidenceFor func(id, digest string) bool
+	// device, when set, is the managed device the host is, as the server
+	// read it from the device's manager (never as a report says it): the
+	// host is matched to its system by the device's labels too, and
+	// judged with the device's tags; its findings name the device.
+	device *inventory.ManagedDevice
 }
 
 func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Report, now time.Time, firstSeen map[string]time.Time, o scanJudging) (store.ScanUpload, error) {
@@ -203,19 +243,24 @@ func (s *Server) judgeScanWith(ps *policyState, a store.Agent, rep *report.Repor
 	rep.Findings, rep.Policy = nil, nil
 	assign := agentSystems{reg: ps.reg, dept: a.Department}
 	j := &judge.Judge{Engine: ps.engine, Systems: assign, SystemsName: RegisterName, FailOn: policy.Warn, Host: a.Host, Now: now, Memo: o.memo}
+	var labels map[string]string
+	if o.device != nil {
+		j.Devices = map[string]*inventory.ManagedDevice{a.Host: o.device}
+		labels = o.device.Labels()
+	}
 	rep.SetVerdict(j.Items(rep.Entries()))
 
 	entries := make(map[string]*report.Entry, len(rep.Items))
 	for i := range rep.Items {
 		entries[rep.Items[i].ID] = &rep.Items[i]
 	}
-	m := assign.systemFor(a.Host)
+	m := assign.systemOf(a.Host, o.device)
 	up.Host = store.Host{ID: a.ID, Department: a.Department, Host: a.Host, LastScan: now, Items: len(rep.Items), Unknowns: len(rep.Unknowns)}
 	if !m.Unregistered {
 		up.Host.SystemID, up.Host.SystemName, up.Host.Owner = m.System.ID, m.System.Name, m.System.Owner
 	}
 	up.Host.Classification, up.Host.Tags = m.System.Classification, m.System.Tags
-	if up.Host.Clash = assign.clash(a.Host); up.Host.Clash != "" {
+	if up.Host.Clash = assign.clash(a.Host, labels); up.Host.Clash != "" {
 		s.log.Warn("host name clash", "agent", a.ID, "host", a.Host, "department", a.Department, "clash", up.Host.Clash)
 	}
 	kept := map[string]*report.Entry{} // each item's evidence entry, made once

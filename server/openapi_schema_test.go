@@ -168,6 +168,8 @@ var schemaTypes = []struct {
 	{"Host", store.Host{}, true},
 	{"Finding", store.Finding{}, true},
 	{"FlowFinding", store.FlowFinding{}, true},
+	{"DeviceInfo", store.DeviceInfo{}, true},
+	{"DeviceFinding", store.DeviceFinding{}, true},
 	{"Waiver", store.Waiver{}, true},
 	{"AuditEntry", store.AuditEntry{}, true},
 	{"Overview", store.Overview{}, true},

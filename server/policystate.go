@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/judge"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/policy/systems"
@@ -118,17 +120,21 @@ func (a agentSystems) foreign(sys systems.System) bool {
 	return sys.Department != "" && !strings.EqualFold(sys.Department, a.dept)
 }
 
-// clash names the other department's system host's name matches, if it
-// does: what an admin is shown.
-func (a agentSystems) clash(host string) string {
+// clash names the other department's system host's name (or a managed
+// device's labels) matches, if it does: what an admin is shown.
+func (a agentSystems) clash(host string, labels map[string]string) string {
 	if a.reg == nil {
 		return ""
 	}
-	m := a.reg.ForHost(host, nil)
+	m := a.reg.ForHost(host, labels)
 	if m.Unregistered || !a.foreign(m.System) {
 		return ""
 	}
-	return fmt.Sprintf("the name matches system %s of department %s (by %s %s); judged as department %s's default instead",
+	what := "the name"
+	if labels != nil {
+		what = "the device"
+	}
+	return fmt.Sprintf("%s matches system %s of department %s (by %s %s); judged as department %s's default instead", what,
 		m.System.ID, m.System.Department, m.By, m.Rule, a.dept)
 }
 
@@ -139,5 +145,24 @@ func (a agentSystems) systemFor(host string) systems.Match {
 	if m.Unregistered {
 		m.System.ID = judge.UnregisteredPrefix + host
 	}
+	return m
+}
+
+// systemOf is systemFor for a host that may be a managed device d (nil:
+// an agent's machine): a device is matched by its labels too, and its
+// system carries the device's own tags added, as the judge applies them
+// (judge.DeviceTags), so that findings, the host's stored tags and the
+// re-judger's choice of items agree.
+func (a agentSystems) systemOf(host string, d *inventory.ManagedDevice) systems.Match {
+	if d == nil {
+		return a.systemFor(host)
+	}
+	m := a.ForHost(host, d.Labels())
+	if m.Unregistered {
+		m.System.ID = judge.UnregisteredPrefix + host
+	}
+	tags := slices.Concat(m.System.Tags, judge.DeviceTags(d))
+	slices.Sort(tags)
+	m.System.Tags = slices.Compact(tags)
 	return m
 }

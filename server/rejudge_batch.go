@@ -155,6 +155,12 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 	now := s.now()
 	r := store.Rejudged{HostID: x.Host.ID, At: now, Reason: "re-judged: " + job.Reason, Inventory: x.Received}
 	a := store.Agent{ID: x.Host.ID, Department: x.Host.Department, Host: x.Host.Host}
+	// A managed device is judged by the record its manager gave last, as
+	// stored with its host.
+	var dev *inventory.ManagedDevice
+	if x.Host.Device != nil {
+		dev = managedDevice(x.Host.Host, *x.Host.Device)
+	}
 	firstSeen := make(map[string]time.Time, len(x.Findings))
 	for _, p := range x.Findings {
 		firstSeen[p.ID] = p.FirstSeen
@@ -167,13 +173,13 @@ func (s *Server) judgeInput(ps *policyState, items *itemJudge, job store.Rejudge
 		for _, p := range x.Findings {
 			prior[p.ID] = p.Digest
 		}
-		o := scanJudging{memo: items.memo, evidence: true, evidenceFor: func(id, digest string) bool {
+		o := scanJudging{memo: items.memo, evidence: true, device: dev, evidenceFor: func(id, digest string) bool {
 			d, ok := prior[id]
 			return !ok || d == "" || d != digest
 		}}
 		if x.Indexed {
 			o.attributed = true
-			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemFor(a.Host).System
+			sys := agentSystems{reg: ps.reg, dept: a.Department}.systemOf(a.Host, dev).System
 			es, byID := items.entries(x.Keys, sys, a.Host)
 			rep = &report.Report{Items: es}
 			o.entryDigest = func(e *report.Entry) string {

@@ -57,6 +57,7 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/findings", Access: user, handle: (*Server).findings},
 	{Method: "GET", Path: "/api/v1/findings/{id}", Access: user, handle: (*Server).finding},
 	{Method: "GET", Path: "/api/v1/flows", Access: user, handle: (*Server).flows},
+	{Method: "GET", Path: "/api/v1/devices", Access: user, handle: (*Server).devices},
 
 	{Method: "GET", Path: "/api/v1/register", Access: user, handle: (*Server).getRegister},
 	{Method: "PUT", Path: "/api/v1/register", Access: admin, handle: (*Server).putRegister},
@@ -75,6 +76,7 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/waivers/{id}/reject", Access: admin, handle: (*Server).rejectWaiver},
 
 	{Method: "GET", Path: "/api/v1/export/findings", Access: user, handle: (*Server).exportFindings},
+	{Method: "GET", Path: "/api/v1/export/devices", Access: user, handle: (*Server).exportDevices},
 	{Method: "GET", Path: "/api/v1/audit", Access: user, handle: (*Server).audit},
 
 	{Method: "POST", Path: "/api/v1/users", Access: admin, handle: (*Server).createUser},

@@ -142,3 +142,45 @@ func testWaiverFlowAndAudit(t *testing.T, e engine) {
 		t.Fatalf("VerifyAudit = %d, %v; want %d entries verified", n, err, len(audit))
 	}
 }
+
+// TestOfficerSeesOwnDevices: an officer of HMRC sees none of DWP's
+// managed devices: not in the devices list or its export, whatever
+// department is asked for, and a DWP phone, its apps and its findings
+// are not found.
+func TestOfficerSeesOwnDevices(t *testing.T) {
+	f := newFixture(t, sqliteEngine, nil)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for dept, id := range map[string]string{"DWP": "dwp-phone", "HMRC": "hmrc-phone"} {
+		if _, err := f.srv.IngestDevices(context.Background(), dept, "intune-"+dept, mdmReport(phone{id, "corporate", "", []string{tiktok}}), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dwpPhone := deviceHostID("intune-DWP", "intune:dwp-phone")
+	var dwpRows []store.DeviceFinding
+	f.login("admin").getJSON("/api/v1/devices?department=DWP", http.StatusOK, &dwpRows)
+	if len(dwpRows) == 0 {
+		t.Fatal("no DWP device findings")
+	}
+	o := f.login("hmrc-officer")
+	for _, p := range []string{"/api/v1/hosts/" + dwpPhone, "/api/v1/hosts/" + dwpPhone + "/inventory", "/api/v1/findings/" + dwpRows[0].FindingID} {
+		if code, body := o.do("GET", p, nil, nil); code != http.StatusNotFound {
+			t.Errorf("HMRC officer GET %s: %d %s; want 404", p, code, body)
+		}
+	}
+	for _, p := range []string{"/api/v1/devices", "/api/v1/devices?department=DWP", "/api/v1/export/devices?format=json", "/api/v1/export/devices?format=json&department=DWP"} {
+		var rows []store.DeviceFinding
+		o.getJSON(p, http.StatusOK, &rows)
+		for _, r := range rows {
+			if r.Department != "HMRC" || r.HostID == dwpPhone {
+				t.Errorf("HMRC officer GET %s lists %s's %s", p, r.Department, r.Device.Name)
+			}
+		}
+		if want := !strings.Contains(p, "DWP"); (len(rows) > 0) != want {
+			t.Errorf("HMRC officer GET %s: %d rows; want HMRC's own: %v", p, len(rows), want)
+		}
+	}
+	code, body := o.do("GET", "/api/v1/export/devices?format=csv", nil, nil)
+	if code != http.StatusOK || strings.Contains(string(body), "dwp-phone") || !strings.Contains(string(body), "hmrc-phone") {
+		t.Errorf("HMRC officer's CSV export: %d\n%s", code, body)
+	}
+}

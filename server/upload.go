@@ -189,10 +189,15 @@ type reportDoc[I any] struct {
 	Summary  report.Summary      `json:"summary"`
 	Items    []I                 `json:"items"`
 	Unknowns []inventory.Unknown `json:"unknowns"`
-	Traffic  *report.Traffic     `json:"traffic"`
-	Notes    []string            `json:"notes,omitempty"`
-	Policy   json.RawMessage     `json:"policy,omitempty"`
-	Findings json.RawMessage     `json:"findings,omitempty"`
+	// Devices are what device managers said of the report's devices:
+	// read, and left aside. Only what the server reads from a device's
+	// manager itself (IngestDevices) judges a device: an agent's report
+	// cannot make its host a personal phone.
+	Devices  json.RawMessage `json:"devices,omitempty"`
+	Traffic  *report.Traffic `json:"traffic"`
+	Notes    []string        `json:"notes,omitempty"`
+	Policy   json.RawMessage `json:"policy,omitempty"`
+	Findings json.RawMessage `json:"findings,omitempty"`
 }
 
 // decodeReport decodes body strictly as a report of the schema's major

@@ -117,7 +117,7 @@ type Agent struct {
 // Host is one scanned machine: what its agent last reported and the
 // system of the register it belongs to.
 type Host struct {
-	ID         string `json:"id"` // the agent's id
+	ID         string `json:"id"` // the agent's id, or a managed device's (Device)
 	Department string `json:"department"`
 	Host       string `json:"host"`
 	// SystemID, Name, Owner, Classification and Tags are the register's
@@ -143,6 +143,10 @@ type Host struct {
 	Open    int `json:"open"`
 	Waived  int `json:"waived"`
 	Overdue int `json:"overdue"`
+	// Device is what a device manager says of the host when it is a
+	// managed device rather than an agent's machine (nil then); ID is
+	// then the server's, with no credential behind it.
+	Device *DeviceInfo `json:"device,omitempty"`
 }
 
 // FindingState is where a finding stands in its life.

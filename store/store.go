@@ -75,6 +75,21 @@ type Store interface {
 	ApplyScan(ctx context.Context, s ScanUpload) (duplicate bool, err error)
 	ApplyFlows(ctx context.Context, f FlowUpload) (duplicate bool, err error)
 
+	// Managed devices. UpsertDeviceHosts keeps one pull's devices as
+	// hosts of its department, in one transaction (admins and System):
+	// a device not yet kept gets a host, and an agents row of kind
+	// device with no secret, which AgentByID never returns, so that no
+	// credential can ever act as it; a device kept gets its record and
+	// when it was seen. An id held by an agent, or by another
+	// department's device, is refused (in the result, not an error). A
+	// complete pull counts a missed pull for each of the connector's
+	// devices it left out; none is deleted. Audited once per pull. A
+	// device's apps are then applied by ApplyScan with its host's id.
+	UpsertDeviceHosts(ctx context.Context, v Viewer, p DevicePull) (DevicePullResult, error)
+	// DeviceFindings are the standing findings on managed devices that v
+	// may see, by instrument, product, app and device (or by id, ByID).
+	DeviceFindings(ctx context.Context, v Viewer, f DeviceFilter) ([]DeviceFinding, error)
+
 	// The systems register (the YAML of policy/systems) and the policy
 	// packs in force; admins change them.
 	PutRegister(ctx context.Context, v Viewer, yaml []byte) error
@@ -186,7 +201,10 @@ type Store interface {
 
 // ScanUpload is one inventory scan of one host, judged by the server.
 type ScanUpload struct {
-	AgentID  string
+	AgentID string
+	// Actor names who uploaded in the audit log; empty: "agent:AgentID"
+	// (a managed device's apps are the connector's, "mdm:NAME").
+	Actor    string
 	Digest   string // hex SHA-256 of the uploaded body
 	Received time.Time
 	Host     Host // register fields, counts of items and unknowns, LastScan

@@ -26,37 +26,7 @@ import (
 // the personal iPhone does not (the ban covers government-issued
 // devices), and the personal device enrolled without apps is named.
 func TestMdmPullThenScan(t *testing.T) {
-	// The documented pages' devices, served in pages of the size asked.
-	var all []json.RawMessage
-	for _, p := range []string{"../../mdm/testdata/jamf/pro-page-0.json", "../../mdm/testdata/jamf/pro-page-1.json"} {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page struct{ Results []json.RawMessage }
-		if err := json.Unmarshal(data, &page); err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, page.Results...)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/oauth/token":
-			w.Write([]byte(`{"access_token":"tok-e2e","token_type":"Bearer","expires_in":599}`))
-		case "/api/v2/mobile-devices/detail":
-			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-			size, err := strconv.Atoi(r.URL.Query().Get("page-size"))
-			if err != nil || size < 1 {
-				http.Error(w, "page-size", http.StatusBadRequest)
-				return
-			}
-			from, to := min(page*size, len(all)), min((page+1)*size, len(all))
-			json.NewEncoder(w).Encode(map[string]any{"totalCount": len(all), "results": all[from:to]})
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := jamfReplay(t, nil)
 	dir := t.TempDir()
 	t.Setenv("EMBARGO_TEST_JAMF_SECRET", "e2e-secret")
 	cfg := filepath.Join(dir, "mdm.yaml")
@@ -135,4 +105,47 @@ func validReport(t *testing.T, out []byte) {
 	if err := s.Validate(inst); err != nil {
 		t.Errorf("the report does not validate against the schema:\n%v", err)
 	}
+}
+
+// jamfReplay is a Jamf Pro replaying the documented inventory pages
+// (mdm/testdata/jamf) in pages of the size asked; a page for which
+// fail(page) is true answers 500.
+func jamfReplay(t *testing.T, fail func(page int) bool) *httptest.Server {
+	t.Helper()
+	// The documented pages' devices, served in pages of the size asked.
+	var all []json.RawMessage
+	for _, p := range []string{"../../mdm/testdata/jamf/pro-page-0.json", "../../mdm/testdata/jamf/pro-page-1.json"} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct{ Results []json.RawMessage }
+		if err := json.Unmarshal(data, &page); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Results...)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/oauth/token":
+			w.Write([]byte(`{"access_token":"tok-e2e","token_type":"Bearer","expires_in":599}`))
+		case "/api/v2/mobile-devices/detail":
+			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			if fail != nil && fail(page) {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+			size, err := strconv.Atoi(r.URL.Query().Get("page-size"))
+			if err != nil || size < 1 {
+				http.Error(w, "page-size", http.StatusBadRequest)
+				return
+			}
+			from, to := min(page*size, len(all)), min((page+1)*size, len(all))
+			json.NewEncoder(w).Encode(map[string]any{"totalCount": len(all), "results": all[from:to]})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

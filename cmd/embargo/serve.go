@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/embargo-dev/embargo/feed"
+	"github.com/embargo-dev/embargo/mdm"
 	"github.com/embargo-dev/embargo/policy"
 	"github.com/embargo-dev/embargo/server"
 	"github.com/embargo-dev/embargo/store"
@@ -89,6 +90,8 @@ type serveOptions struct {
 	checkpoints     string
 	checkpointEvery time.Duration
 	policies        []string
+	mdmConfig       string
+	mdmOut          string
 }
 
 func newServeCmd() *cobra.Command {
@@ -128,6 +131,8 @@ Create the first admin with 'embargo admin create-user' before logging in.`,
 	f.StringVar(&o.feedFrom, "feed-from", "", "mirror the data feed from this URL, mirror directory or bundle, verified, for the fleet and its agents")
 	f.DurationVar(&o.feedPoll, "feed-poll", server.DefaultFeedPoll, "how often --feed-from is fetched")
 	f.StringVar(&o.trustRoot, "trust-root", "", "the feed's root metadata bundles uploaded to POST /api/v1/feed are verified with (default: the project's, embedded)")
+	f.StringVar(&o.mdmConfig, "mdm-config", "", "pull devices from the device managers this file lists (as 'embargo mdm pull'), each on its interval, into their departments")
+	f.StringVar(&o.mdmOut, "mdm-out", "", "where pulls are saved (default: the data folder's mdm folder)")
 	f.StringSliceVar(&o.policies, "policy", nil, `the packs in force while none were set through the API: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), or "all" (the default)`)
 	return cmd
 }
@@ -203,6 +208,18 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 			defer ms.Close()
 			fmt.Fprintf(cmd.ErrOrStderr(), "embargo: metrics on http://%s/metrics\n", mln.Addr())
 		}
+	}
+	if o.mdmConfig != "" {
+		cfg, err := mdm.LoadFile(o.mdmConfig)
+		if err != nil {
+			return err
+		}
+		out := o.mdmOut
+		if out == "" {
+			out = filepath.Join(o.db.data, "mdm")
+		}
+		log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+		startPulls(ctx, cfg, mdm.Options{Out: out, Logger: log}, data.Catalog, srv, log)
 	}
 	ln, ep, err := srv.Listen()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 // pageNames are the templates of templates/, each a "content" block
 // rendered inside layout.html.
-var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "catalogue", "hosts", "findings", "data", "feedchanges", "error"}
+var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "catalogue", "hosts", "findings", "data", "feedchanges", "devices", "error"}
 
 // pages holds one parsed template set per page.
 type pages struct{ byName map[string]*template.Template }
@@ -126,6 +126,16 @@ var funcs = template.FuncMap{
 	"country":      country.Name,
 	"countryLabel": country.Label,
 	"state":        stateText,
+	"ownership":    ownershipText,
+}
+
+// ownershipText is a managed device's ownership for people: its manager
+// not saying is "unknown" (judged as the organisation's device).
+func ownershipText(o string) string {
+	if o == "" {
+		return "unknown"
+	}
+	return o
 }
 
 func timeText(t time.Time, layout string) string {

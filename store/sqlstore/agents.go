@@ -93,12 +93,13 @@ func (s *Store) Enroll(ctx context.Context, tokenHash []byte, a store.Agent, now
 	return a, nil
 }
 
-// AgentByID finds an agent to check its credential.
+// AgentByID finds an agent to check its credential. A managed device's
+// row (kind device) is no agent: not found, whatever the credential.
 func (s *Store) AgentByID(ctx context.Context, id string) (store.Agent, error) {
 	var a store.Agent
 	err := s.view(ctx, func(tx *sql.Tx) error {
 		var enrolled, seen, revoked int64
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT id, department, host, secret_hash, enrolled, last_seen, revoked FROM agents WHERE id = ?`), id).
+		err := tx.QueryRowContext(ctx, s.d.q(`SELECT id, department, host, secret_hash, enrolled, last_seen, revoked FROM agents WHERE id = ? AND kind = 'agent'`), id).
 			Scan(&a.ID, &a.Department, &a.Host, &a.SecretHash, &enrolled, &seen, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound

@@ -59,20 +59,31 @@ func one[T any](ctx context.Context, s *Store, query string, args []any, scan fu
 	return x, err
 }
 
-const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, clash, revoked, last_scan, last_flows, items, unknowns, open_count, waived_count, overdue_count`
+const hostCols = `id, department, host, system_id, system_name, owner, classification, tags, clash, revoked, last_scan, last_flows, items, unknowns,
+	open_count, waived_count, overdue_count, device, device_source, device_seen, device_missed`
 
 func scanHost(row interface{ Scan(...any) error }) (store.Host, error) {
 	var h store.Host
-	var tags string
-	var scan, flows, revoked int64
+	var tags, source string
+	var device sql.NullString
+	var scan, flows, revoked, seen int64
+	var missed int
 	err := row.Scan(&h.ID, &h.Department, &h.Host, &h.SystemID, &h.SystemName, &h.Owner, &h.Classification, &tags, &h.Clash, &revoked,
-		&scan, &flows, &h.Items, &h.Unknowns, &h.Open, &h.Waived, &h.Overdue)
+		&scan, &flows, &h.Items, &h.Unknowns, &h.Open, &h.Waived, &h.Overdue, &device, &source, &seen, &missed)
 	if err == nil {
 		if jerr := json.Unmarshal([]byte(tags), &h.Tags); jerr != nil {
 			return h, fmt.Errorf("host %q tags: %w", h.ID, jerr)
 		}
 		if len(h.Tags) == 0 {
 			h.Tags = nil
+		}
+		if device.Valid {
+			d, derr := decodeDevice(device.String)
+			if derr != nil {
+				return h, fmt.Errorf("host %q device: %w", h.ID, derr)
+			}
+			d.Connector, d.Seen, d.Missed = source, tm(seen), missed
+			h.Device = &d
 		}
 	}
 	h.LastScan, h.LastFlows, h.Revoked = tm(scan), tm(flows), tm(revoked)

@@ -12,7 +12,8 @@ import (
 )
 
 // RevokeAgent revokes agent id's credential at now: its uploads are
-// refused from then on and its host shows it. Admins only; audited.
+// refused from then on and its host shows it. Admins only; audited. A
+// managed device has no credential to revoke: not found.
 func (s *Store) RevokeAgent(ctx context.Context, v store.Viewer, id string, now time.Time) error {
 	what := fmt.Sprintf("revoke agent %q", id)
 	if err := adminOnly(v, what); err != nil {
@@ -20,10 +21,10 @@ func (s *Store) RevokeAgent(ctx context.Context, v store.Viewer, id string, now 
 	}
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		var host, dept string
-		err := tx.QueryRowContext(ctx, s.d.q(`UPDATE agents SET revoked = ? WHERE id = ? AND revoked = 0 RETURNING host, department`), ts(now), id).Scan(&host, &dept)
+		err := tx.QueryRowContext(ctx, s.d.q(`UPDATE agents SET revoked = ? WHERE id = ? AND kind = 'agent' AND revoked = 0 RETURNING host, department`), ts(now), id).Scan(&host, &dept)
 		if errors.Is(err, sql.ErrNoRows) {
 			var n int
-			if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM agents WHERE id = ?`), id).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM agents WHERE id = ? AND kind = 'agent'`), id).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -46,10 +47,11 @@ func (s *Store) RevokeAgent(ctx context.Context, v store.Viewer, id string, now 
 }
 
 // RotateAgentSecret replaces agent id's credential (the secret's hash):
-// the old one stops working at once. Audited.
+// the old one stops working at once. Audited. A managed device's row is
+// never given one: not found.
 func (s *Store) RotateAgentSecret(ctx context.Context, id string, secretHash []byte) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE agents SET secret_hash = ? WHERE id = ? AND revoked = 0`), secretHash, id)
+		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE agents SET secret_hash = ? WHERE id = ? AND kind = 'agent' AND revoked = 0`), secretHash, id)
 		if err != nil {
 			return err
 		}

@@ -95,7 +95,11 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 		if err := s.recountHost(ctx, tx, u.AgentID, dept, old, rec, t.Remediated); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "agent:"+u.AgentID, "upload.inventory", u.AgentID, sum)
+		who := u.Actor
+		if who == "" {
+			who = "agent:" + u.AgentID
+		}
+		return s.audit(ctx, tx, who, "upload.inventory", u.AgentID, sum)
 	})
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", what, err)

@@ -70,6 +70,10 @@ func Run(t *testing.T, open Opener) {
 		{"AuditTamper", testAuditTamper},
 		{"AuditConcurrentAppends", testAuditConcurrent},
 		{"ConcurrentIngest", testConcurrentIngest},
+		{"DeviceHosts", testDeviceHosts},
+		{"DeviceMissed", testDeviceMissed},
+		{"DeviceFindings", testDeviceFindings},
+		{"DeviceRejudge", testDeviceRejudge},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, db := open(t)
