@@ -13,7 +13,7 @@ const module = "github.com/embargo-dev/embargo"
 // decides.
 var stages = [][]string{
 	{"internal", "input", "catalog", "ipdata", "inventory", "egress"}, // models, data and opening
-	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers"},
+	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers", "mdm"}, // mdm: fetching device managers' inventories
 	{"policy", "egress/collect", "egress/parts", "feed"}, // feed: the signed catalogue and packs in use
 	{"finding"},
 	{"judge"},
