@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/zipapp"
 )
 
 // Collector finds the APK files of a target (*.apk, wherever they lie:
@@ -33,15 +35,12 @@ func (Collector) Wants(p string) bool { return strings.EqualFold(path.Ext(p), ".
 // format) is no Android app and is passed over; any other *.apk that is
 // not an APK is an error naming it.
 func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	name := t.Display(f.Path)
-	ra, size, err := t.OpenAt(f.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer ra.Close()
-	if size > lim.MaxBytes {
-		return nil, nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("%w: %d bytes", inventory.ErrTooLarge, size)}
-	}
+	return zipapp.Collect(ctx, t, f, lim, readFound)
+}
+
+// readFound reads a *.apk file found on a target, passing over an Alpine
+// package.
+func readFound(ctx context.Context, name string, ra io.ReaderAt, size int64, lim inventory.Limits, filePath string) ([]inventory.Item, []inventory.Unknown, error) {
 	magic := make([]byte, 4)
 	if _, err := ra.ReadAt(magic, 0); err != nil {
 		return nil, nil, &inventory.InputError{Source: name, Offset: 0, Err: fmt.Errorf("not an APK: %w", err)}
@@ -49,12 +48,5 @@ func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.T
 	if bytes.HasPrefix(magic, []byte{0x1f, 0x8b}) || bytes.HasPrefix(magic, []byte("ADB")) {
 		return nil, nil, nil // an Alpine package (v2 gzip, v3 ADB)
 	}
-	items, unknowns, err := readAPK(ctx, name, ra, size, lim, "/"+f.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range items {
-		items[i].Location.Host = t.Host
-	}
-	return items, unknowns, nil
+	return readAPK(ctx, name, ra, size, lim, filePath)
 }

@@ -26,7 +26,7 @@ func FuzzAPK(f *testing.F) {
 			return
 		}
 		for _, it := range inv.Items {
-			if p := it.Get(inventory.AndroidID); p != "" && !validPackage(p) {
+			if p := it.Get(inventory.AndroidID); p != "" && !inventory.ValidAndroidPackage(p) {
 				t.Fatalf("package %q", p)
 			}
 			for _, d := range values(it, inventory.APKSigner) {

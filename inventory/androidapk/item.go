@@ -17,7 +17,7 @@ func (a *apk) item(filePath string, lim inventory.Limits) (inventory.Item, bool)
 		switch {
 		case a.man.pkg == "":
 			a.fail(manifestName, 0, "the manifest names no package")
-		case !validPackage(a.man.pkg):
+		case !inventory.ValidAndroidPackage(a.man.pkg):
 			a.fail(manifestName, 0, fmt.Sprintf("package %q is not an Android package name", inventory.Clip(a.man.pkg)))
 		default:
 			pkg = a.man.pkg
@@ -128,25 +128,4 @@ func (a *apk) status() string {
 		return "signed with " + schemes[0] + claim
 	}
 	return "signed with " + strings.Join(schemes, ", ") + ", " + agree + claim
-}
-
-// validPackage reports whether s is a package name as Android's manifest
-// parser allows it: segments of ASCII letters, digits and underscores,
-// each starting with a letter, joined by dots.
-func validPackage(s string) bool {
-	if s == "" {
-		return false
-	}
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" {
-			return false
-		}
-		for i, c := range []byte(seg) {
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
-				return false
-			}
-		}
-	}
-	return true
 }

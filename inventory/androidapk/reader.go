@@ -32,14 +32,12 @@
 package androidapk
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"path"
-	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/zipapp"
 )
 
 // Reader reads one APK given as a document.
@@ -48,47 +46,21 @@ type Reader struct{}
 // Name implements inventory.Reader.
 func (Reader) Name() string { return "apk-file" }
 
-const zipMagic = "PK\x03\x04"
-
 // Sniff implements inventory.Reader: a ZIP archive that is named *.apk,
 // or that has, among the local file headers in head, one of the entries
 // only an APK holds (AndroidManifest.xml, classes.dex, resources.arsc;
 // aapt and the Android build write AndroidManifest.xml first). Alpine's
 // *.apk packages are gzip streams, not ZIP archives.
 func (Reader) Sniff(name string, head []byte) bool {
-	if !bytes.HasPrefix(head, []byte(zipMagic)) {
-		return false
-	}
-	if strings.EqualFold(path.Ext(name), ".apk") {
-		return true
-	}
-	for i := 0; ; {
-		j := bytes.Index(head[i:], []byte(zipMagic))
-		if j < 0 {
-			return false
-		}
-		h := head[i+j:]
-		if len(h) >= 30 {
-			n := int(le.Uint16(h[26:]))
-			if len(h) >= 30+n {
-				switch string(h[30 : 30+n]) {
-				case manifestName, "classes.dex", "resources.arsc":
-					return true
-				}
-			}
-		}
-		i += j + len(zipMagic)
-	}
+	return zipapp.Sniff(name, head, ".apk", func(entry string) bool {
+		return entry == manifestName || entry == "classes.dex" || entry == "resources.arsc"
+	})
 }
 
 // Read implements inventory.Reader. The whole APK is read into memory,
 // within lim.MaxBytes.
 func (Reader) Read(ctx context.Context, name string, r io.Reader, lim inventory.Limits) (*inventory.Inventory, error) {
-	data, err := inventory.ReadAll(r, lim.MaxBytes)
-	if err != nil {
-		return nil, &inventory.InputError{Source: name, Offset: -1, Err: err}
-	}
-	items, unknowns, err := readAPK(ctx, name, bytes.NewReader(data), int64(len(data)), lim, name)
+	items, unknowns, err := zipapp.Read(ctx, name, r, lim, readAPK)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (r *reading) app(raw []byte, off int64, loc inventory.Location) (bool, erro
 		return true, nil
 	}
 	pkg := strings.TrimSpace(a.PackageName)
-	if pkg != "" && !validPackage(pkg) {
+	if pkg != "" && !inventory.ValidAndroidPackage(pkg) {
 		r.unknown(loc, pkg, fmt.Sprintf("packageName %q is not an Android package name", inventory.Clip(pkg)))
 		pkg = ""
 		if a.DisplayName == "" {
@@ -83,7 +83,7 @@ func (r *reading) app(raw []byte, off int64, loc inventory.Location) (bool, erro
 		r.digest(&it, inventory.APKSignerSHA1, fmt.Sprintf("signingKeyCertFingerprints[%d]", i), fp, 20)
 	}
 	r.digest(&it, inventory.PackageSHA256, "packageSha256Hash", a.PackageSHA256, 32)
-	if inst := strings.TrimSpace(a.InstallerPackageName); inst != "" && !validPackage(inst) {
+	if inst := strings.TrimSpace(a.InstallerPackageName); inst != "" && !inventory.ValidAndroidPackage(inst) {
 		r.unknown(loc, it.Name, fmt.Sprintf("installerPackageName %q is not an Android package name", inventory.Clip(inst)))
 	} else {
 		it.Add(inventory.Installer, inst)
@@ -135,25 +135,4 @@ func versionCode(v jsontext.Value) (string, error) {
 		return "", fmt.Errorf("%q, not an integer", inventory.Clip(s))
 	}
 	return s, nil
-}
-
-// validPackage reports whether s is an Android package name: segments of
-// ASCII letters, digits and underscores, each starting with a letter,
-// joined by dots (the rule of Android's manifest parser).
-func validPackage(s string) bool {
-	if s == "" {
-		return false
-	}
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" {
-			return false
-		}
-		for i, c := range []byte(seg) {
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonstream"
 )
 
 // deviceKeys are keys of a Device, of which an object that is one has
@@ -27,13 +28,13 @@ var ownership = map[string]inventory.Ownership{
 // its app reports.
 func (r *reading) device(ctx context.Context, raw []byte, off int64, ref string) error {
 	r.read++
-	loc := inventory.Location{Source: r.name, Ref: ref, Line: r.ln.at(off)}
+	loc := inventory.Location{Source: r.name, Ref: ref, Line: r.ln.At(off)}
 	text := map[string]string{}
 	var (
 		reports []byte
 		roff    int64
 	)
-	err := members(raw, off, func(name string, val []byte, voff int64) error {
+	err := jsonstream.Members(raw, off, func(name string, val []byte, voff int64) error {
 		switch name {
 		case "name", "managementMode", "ownership", "userName", "policyName":
 			r.text(loc, name, val, voff, text)
@@ -45,7 +46,7 @@ func (r *reading) device(ctx context.Context, raw []byte, off int64, ref string)
 				r.unknown(r.at(loc, voff), "", name+" is "+kind(val)+", not an object")
 				return nil
 			}
-			return members(val, voff, func(sub string, v []byte, soff int64) error {
+			return jsonstream.Members(val, voff, func(sub string, v []byte, soff int64) error {
 				r.text(loc, name+"."+sub, v, soff, text)
 				return nil
 			})
@@ -90,11 +91,11 @@ func (r *reading) device(ctx context.Context, raw []byte, off int64, ref string)
 			r.unknown(r.at(loc, roff), "", "applicationReports is "+kind(reports)+", not an array")
 		} else {
 			d.Apps = 0
-			err := elements(reports, roff, func(i int, app []byte, aoff int64) error {
+			err := jsonstream.Elements(reports, roff, func(i int, app []byte, aoff int64) error {
 				if err := r.tick(ctx); err != nil {
 					return err
 				}
-				aloc := inventory.Location{Source: r.name, Ref: fmt.Sprintf("%s/applicationReports/%d", ref, i), Line: r.ln.at(aoff), Host: d.Host}
+				aloc := inventory.Location{Source: r.name, Ref: fmt.Sprintf("%s/applicationReports/%d", ref, i), Line: r.ln.At(aoff), Host: d.Host}
 				installed, err := r.app(app, aoff, aloc)
 				if installed {
 					d.Apps++
@@ -188,4 +189,24 @@ func firstOf(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// kind names the JSON type of a value by its first byte.
+func kind(v []byte) string {
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }

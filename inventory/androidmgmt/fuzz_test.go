@@ -41,7 +41,7 @@ func FuzzAndroidManagement(f *testing.F) {
 		}
 		for _, it := range inv.Items {
 			pkg := it.Get(inventory.AndroidID)
-			if pkg != "" && !validPackage(pkg) || it.Name == "" || it.Location.Host != "" && !hosts[it.Location.Host] {
+			if pkg != "" && !inventory.ValidAndroidPackage(pkg) || it.Name == "" || it.Location.Host != "" && !hosts[it.Location.Host] {
 				t.Fatalf("item %+v", it)
 			}
 			for _, a := range it.Attrs {

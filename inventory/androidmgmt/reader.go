@@ -46,6 +46,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonstream"
 )
 
 // MDM is the manager's name in device records and hosts.
@@ -83,7 +84,7 @@ type reading struct {
 	name   string
 	lim    inventory.Limits
 	inv    *inventory.Inventory
-	ln     *lines
+	ln     *jsonstream.Lines
 	read   int       // pages and devices read
 	last   *pageInfo // the last page read
 	budget int       // values to go before the context is checked
@@ -105,15 +106,15 @@ func (Reader) Read(ctx context.Context, name string, in io.Reader, lim inventory
 	if err := inventory.CheckUTF8(name, data); err != nil {
 		return nil, err
 	}
-	if err := checkDepth(name, data, lim.MaxDepth); err != nil {
+	if err := jsonstream.CheckDepth(name, data, lim.MaxDepth); err != nil {
 		return nil, err
 	}
-	r := &reading{name: name, lim: lim, ln: &lines{data: data, n: 1},
+	r := &reading{name: name, lim: lim, ln: jsonstream.NewLines(data),
 		inv: &inventory.Inventory{Source: name, Format: "Android Management API devices (JSON)"}}
 	bad := func(line int, err error) {
 		r.unknown(inventory.Location{Source: name, Line: line}, "", "line is not JSON: "+err.Error())
 	}
-	if err := eachValue(ctx, name, data, func(v value) error { return r.object(ctx, v) }, bad); err != nil {
+	if err := jsonstream.Each(ctx, name, data, func(v jsonstream.Value) error { return r.object(ctx, v) }, bad); err != nil {
 		return nil, err
 	}
 	if r.read == 0 && len(r.inv.Unknowns) > 0 {
@@ -143,14 +144,14 @@ func (r *reading) tick(ctx context.Context) error {
 
 // object reads one value of the input: a devices.list page, a Device or
 // an API error.
-func (r *reading) object(ctx context.Context, v value) error {
-	loc := inventory.Location{Source: r.name, Ref: v.ref, Line: v.line}
-	if v.raw[0] != '{' {
-		r.unknown(loc, "", kind(v.raw)+", not a devices.list page or a Device")
+func (r *reading) object(ctx context.Context, v jsonstream.Value) error {
+	loc := inventory.Location{Source: r.name, Ref: v.Ref, Line: v.Line}
+	if v.Raw[0] != '{' {
+		r.unknown(loc, "", kind(v.Raw)+", not a devices.list page or a Device")
 		return nil
 	}
 	keys := map[string]bool{}
-	if err := members(v.raw, v.off, func(name string, _ []byte, _ int64) error { keys[name] = true; return nil }); err != nil {
+	if err := jsonstream.Members(v.Raw, v.Off, func(name string, _ []byte, _ int64) error { keys[name] = true; return nil }); err != nil {
 		return err
 	}
 	switch {
@@ -162,7 +163,7 @@ func (r *reading) object(ctx context.Context, v value) error {
 	}
 	for _, k := range deviceKeys {
 		if keys[k] {
-			return r.device(ctx, v.raw, v.off, v.ref)
+			return r.device(ctx, v.Raw, v.Off, v.Ref)
 		}
 	}
 	r.unknown(loc, "", "an object with none of the keys of a Device (name, hardwareInfo, applicationReports, ...) or a devices.list page (devices, nextPageToken)")
@@ -170,11 +171,11 @@ func (r *reading) object(ctx context.Context, v value) error {
 }
 
 // page reads a devices.list page.
-func (r *reading) page(ctx context.Context, v value, loc inventory.Location) error {
+func (r *reading) page(ctx context.Context, v jsonstream.Value, loc inventory.Location) error {
 	r.read++
 	p := &pageInfo{loc: loc}
 	r.last = p
-	return members(v.raw, v.off, func(name string, val []byte, off int64) error {
+	return jsonstream.Members(v.Raw, v.Off, func(name string, val []byte, off int64) error {
 		switch name {
 		case "nextPageToken":
 			s, err := str(val)
@@ -191,13 +192,13 @@ func (r *reading) page(ctx context.Context, v value, loc inventory.Location) err
 				r.unknown(r.at(loc, off), "", "devices is "+kind(val)+", not an array")
 				return nil
 			}
-			return elements(val, off, func(i int, dev []byte, doff int64) error {
+			return jsonstream.Elements(val, off, func(i int, dev []byte, doff int64) error {
 				if err := r.tick(ctx); err != nil {
 					return err
 				}
-				ref := fmt.Sprintf("%s/devices/%d", v.ref, i)
+				ref := fmt.Sprintf("%s/devices/%d", v.Ref, i)
 				if dev[0] != '{' {
-					r.unknown(inventory.Location{Source: r.name, Ref: ref, Line: r.ln.at(doff)}, "", kind(dev)+", not a Device")
+					r.unknown(inventory.Location{Source: r.name, Ref: ref, Line: r.ln.At(doff)}, "", kind(dev)+", not a Device")
 					return nil
 				}
 				return r.device(ctx, dev, doff, ref)
@@ -208,7 +209,7 @@ func (r *reading) page(ctx context.Context, v value, loc inventory.Location) err
 }
 
 // apiError records a Google API error saved in place of a page.
-func (r *reading) apiError(v value, loc inventory.Location) {
+func (r *reading) apiError(v jsonstream.Value, loc inventory.Location) {
 	var e struct {
 		Error struct {
 			Code    any    `json:"code"`
@@ -217,7 +218,7 @@ func (r *reading) apiError(v value, loc inventory.Location) {
 		} `json:"error"`
 	}
 	msg := "the API answered an error instead of devices"
-	if unmarshal(v.raw, &e) == nil {
+	if unmarshal(v.Raw, &e) == nil {
 		msg += fmt.Sprintf(": %v %s: %s", e.Error.Code, e.Error.Status, e.Error.Message)
 	}
 	r.unknown(loc, "", inventory.Clip(msg))
@@ -225,6 +226,6 @@ func (r *reading) apiError(v value, loc inventory.Location) {
 
 // at is loc moved to the line of offset off.
 func (r *reading) at(loc inventory.Location, off int64) inventory.Location {
-	loc.Line = r.ln.at(off)
+	loc.Line = r.ln.At(off)
 	return loc
 }

@@ -34,7 +34,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatal("an inventory without a package")
 		}
 		for _, it := range inv.Items {
-			if !validName(it.Name) {
+			if !inventory.ValidAndroidPackage(it.Name) {
 				t.Fatalf("item %+v", it)
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/embargo-dev/embargo/inventory"
 )
 
 // The optional parts of a line, split off from the right in this order.
@@ -50,7 +52,7 @@ func parse(line string) (pkg, error) {
 			p.path = ""
 		}
 	}
-	if !validName(rest) {
+	if !inventory.ValidAndroidPackage(rest) {
 		return pkg{}, fmt.Errorf("%q is not an Android package name", clip(rest))
 	}
 	p.name = rest
@@ -72,28 +74,6 @@ func usersOf(s string) ([]int64, error) {
 		}
 	}
 	return users, nil
-}
-
-// validName reports whether s is a package name as Android's manifest
-// parser allows it: segments of ASCII letters, digits and underscores,
-// each starting with a letter, joined by dots. Platform packages such as
-// "android" have one segment.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" {
-			return false
-		}
-		for i, c := range []byte(seg) {
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // clip shortens s for an error message.

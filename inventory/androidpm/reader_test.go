@@ -155,7 +155,7 @@ func TestSniff(t *testing.T) {
 func TestValidName(t *testing.T) {
 	var got []string
 	for _, s := range []string{"android", "com.kms.free", "com.mm.android.DMSS", "a.b_c.d9", "", ".a", "a..b", "a.", "1a.b", "a._b", "a.b-c", "a b", "a.é"} {
-		if validName(s) {
+		if inventory.ValidAndroidPackage(s) {
 			got = append(got, s)
 		}
 	}

@@ -48,7 +48,7 @@ func FuzzAppleMDM(f *testing.F) {
 		}
 		for _, it := range inv.Items {
 			id := it.Get(inventory.BundleID)
-			if id != "" && !validBundleID(id) || it.Name == "" || it.Ecosystem != "ios" && it.Ecosystem != "macos" ||
+			if id != "" && !inventory.ValidBundleID(id) || it.Name == "" || it.Ecosystem != "ios" && it.Ecosystem != "macos" ||
 				it.Location.Host != "" && !hosts[it.Location.Host] {
 				t.Fatalf("item %+v", it)
 			}

@@ -70,7 +70,7 @@ func (r *reading) apps(ctx context.Context, resp *response, ecosystem string) er
 			r.unknown(loc, firstOf(name, id), "app not read: "+bad.Error())
 			continue
 		}
-		if id != "" && !validBundleID(id) {
+		if id != "" && !inventory.ValidBundleID(id) {
 			r.unknown(loc, id, fmt.Sprintf("Identifier %q is not a bundle identifier (letters, digits, '.' and '-')", inventory.Clip(id)))
 			id = ""
 			if name == "" {

@@ -47,20 +47,6 @@ func kindOf(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-// validBundleID reports whether s can be an Apple bundle identifier:
-// letters, digits, hyphens and dots (Apple's CFBundleIdentifier rule).
-func validBundleID(s string) bool {
-	if s == "" || strings.Trim(s, ".") == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // platformOf is the platform a DeviceInformation answer names: by the
 // hardware identifier in ProductName ("iPhone15,2", "iPad8,12",
 // "MacBookPro18,3", "AppleTV11,1", "Watch6,1", "RealityDevice14,1"), else

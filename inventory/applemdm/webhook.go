@@ -9,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonstream"
 )
 
 // The webhook events of MicroMDM (docs/user-guide/api-and-webhooks.md in
@@ -44,16 +45,16 @@ func (r *reading) webhook(ctx context.Context, data []byte) error {
 	if err := inventory.CheckUTF8(r.name, data); err != nil {
 		return err
 	}
-	if err := checkDepth(r.name, data, r.lim.MaxDepth); err != nil {
+	if err := jsonstream.CheckDepth(r.name, data, r.lim.MaxDepth); err != nil {
 		return err
 	}
 	bad := func(line int, err error) {
 		r.unknown(inventory.Location{Source: r.name, Line: line}, "", "line is not a JSON webhook event: "+err.Error())
 	}
-	return eachValue(ctx, r.name, data, func(v value) error {
-		loc := inventory.Location{Source: r.name, Ref: v.ref, Line: v.line}
+	return jsonstream.Each(ctx, r.name, data, func(v jsonstream.Value) error {
+		loc := inventory.Location{Source: r.name, Ref: v.Ref, Line: v.Line}
 		var ev event
-		if err := json.Unmarshal(v.raw, &ev); err != nil {
+		if err := json.Unmarshal(v.Raw, &ev); err != nil {
 			r.unknown(loc, "", "webhook event not read: "+describe(err))
 			return nil
 		}
@@ -74,7 +75,7 @@ func (r *reading) webhook(ctx context.Context, data []byte) error {
 			r.unknown(loc, "", "raw_payload is not a property list: "+err.Error())
 			return nil
 		}
-		return r.top(ctx, top, loc.Ref, v.line, ids{udid: ev.Ack.UDID, enrollmentID: ev.Ack.EnrollmentID})
+		return r.top(ctx, top, loc.Ref, v.Line, ids{udid: ev.Ack.UDID, enrollmentID: ev.Ack.EnrollmentID})
 	}, bad)
 }
 

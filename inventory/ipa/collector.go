@@ -2,11 +2,11 @@ package ipa
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/zipapp"
 )
 
 // Collector finds the IPA files of a target (*.ipa: a download folder,
@@ -29,21 +29,5 @@ func (Collector) Wants(p string) bool { return strings.EqualFold(path.Ext(p), ".
 // Collect implements inventory.Collector. The archive is read at offsets,
 // never whole.
 func (Collector) Collect(ctx context.Context, t *inventory.Target, f inventory.TargetFile, lim inventory.Limits) ([]inventory.Item, []inventory.Unknown, error) {
-	name := t.Display(f.Path)
-	ra, size, err := t.OpenAt(f.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer ra.Close()
-	if size > lim.MaxBytes {
-		return nil, nil, &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("%w: %d bytes", inventory.ErrTooLarge, size)}
-	}
-	items, unknowns, err := readIPA(ctx, name, ra, size, lim, "/"+f.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range items {
-		items[i].Location.Host = t.Host
-	}
-	return items, unknowns, nil
+	return zipapp.Collect(ctx, t, f, lim, readIPA)
 }

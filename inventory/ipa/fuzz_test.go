@@ -47,7 +47,7 @@ func FuzzIPA(f *testing.F) {
 			if team := it.Get(inventory.TeamID); team != "" && !validTeamID(team) {
 				t.Fatalf("team %q", team)
 			}
-			if id := it.Get(inventory.BundleID); id != "" && !validBundleID(id) {
+			if id := it.Get(inventory.BundleID); id != "" && !inventory.ValidBundleID(id) {
 				t.Fatalf("bundle id %q", id)
 			}
 		}

@@ -23,7 +23,7 @@ func (a *archive) app(dir, filePath string) (inventory.Item, bool) {
 	switch {
 	case id == "":
 		a.fail(ref, path.Base(dir), "Info.plist gives no CFBundleIdentifier")
-	case !validBundleID(id):
+	case !inventory.ValidBundleID(id):
 		a.fail(ref, path.Base(dir), fmt.Sprintf("CFBundleIdentifier %q is not a bundle identifier", inventory.Clip(id)))
 		id = ""
 	}
@@ -87,17 +87,6 @@ func (a *archive) app(dir, filePath string) (inventory.Item, bool) {
 // ("O=Example Ltd"), escaped as RFC 4514 says.
 func orgName(o string) string {
 	return pkix.Name{Organization: []string{o}}.String()
-}
-
-// validBundleID reports whether s is a bundle identifier: letters,
-// digits, dots and hyphens.
-func validBundleID(s string) bool {
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // validTeamID reports whether s is an Apple Developer Team ID: ten

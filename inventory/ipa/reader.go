@@ -30,13 +30,12 @@
 package ipa
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/zipapp"
 )
 
 // Reader reads one IPA given as a document.
@@ -45,42 +44,17 @@ type Reader struct{}
 // Name implements inventory.Reader.
 func (Reader) Name() string { return "ipa-file" }
 
-const zipMagic = "PK\x03\x04"
-
 // Sniff implements inventory.Reader: a ZIP archive that is named *.ipa,
 // or one of whose local file headers in head names an entry under
 // Payload/ (Xcode and the App Store write Payload/ first).
 func (Reader) Sniff(name string, head []byte) bool {
-	if !bytes.HasPrefix(head, []byte(zipMagic)) {
-		return false
-	}
-	if strings.EqualFold(path.Ext(name), ".ipa") {
-		return true
-	}
-	for i := 0; ; {
-		j := bytes.Index(head[i:], []byte(zipMagic))
-		if j < 0 {
-			return false
-		}
-		h := head[i+j:]
-		if len(h) >= 30 {
-			n := int(uint16(h[26]) | uint16(h[27])<<8)
-			if len(h) >= 30+n && strings.HasPrefix(string(h[30:30+n]), "Payload/") {
-				return true
-			}
-		}
-		i += j + len(zipMagic)
-	}
+	return zipapp.Sniff(name, head, ".ipa", func(entry string) bool { return strings.HasPrefix(entry, "Payload/") })
 }
 
 // Read implements inventory.Reader. The whole IPA is read into memory,
 // within lim.MaxBytes.
 func (Reader) Read(ctx context.Context, name string, r io.Reader, lim inventory.Limits) (*inventory.Inventory, error) {
-	data, err := inventory.ReadAll(r, lim.MaxBytes)
-	if err != nil {
-		return nil, &inventory.InputError{Source: name, Offset: -1, Err: err}
-	}
-	items, unknowns, err := readIPA(ctx, name, bytes.NewReader(data), int64(len(data)), lim, name)
+	items, unknowns, err := zipapp.Read(ctx, name, r, lim, readIPA)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
+	"github.com/embargo-dev/embargo/inventory/internal/zipapp"
 )
 
 var goBuilds sync.Map // GOARCH → program
@@ -206,7 +207,7 @@ func TestRenamedIPA(t *testing.T) {
 	if it.Get(inventory.Path) != "/Users/u/Downloads/holiday-photos.ipa" || it.Location.Host != "h" || it.Location.Reader != "ios-ipa" {
 		t.Errorf("collector item %+v", it)
 	}
-	if !bytes.Equal(data[:4], []byte(zipMagic)) {
+	if !bytes.Equal(data[:4], []byte(zipapp.Magic)) {
 		t.Fatal("not a ZIP archive")
 	}
 }

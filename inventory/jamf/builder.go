@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // builder collects what one input holds, a device record at a time.
@@ -23,16 +24,14 @@ func newBuilder(source string, lim inventory.Limits) *builder {
 // could not be read. The device's host is known only once the whole
 // record is read, so its apps wait here until then.
 type record struct {
-	vals     map[string]string
-	loc      inventory.Location
-	listed   bool // the record has an app list, perhaps empty
-	entries  int  // entries of the app list, apps or not
-	apps     []app
-	unknowns []inventory.Unknown
+	jsonwalk.Record
+	listed  bool // the record has an app list, perhaps empty
+	entries int  // entries of the app list, apps or not
+	apps    []app
 }
 
 func newRecord(loc inventory.Location) *record {
-	return &record{vals: map[string]string{}, loc: loc}
+	return &record{Record: *jsonwalk.NewRecord(loc)}
 }
 
 // app is one listed app as read.
@@ -50,26 +49,10 @@ func (b *builder) entry(rec *record, loc inventory.Location) error {
 	return nil
 }
 
-// note records something of rec that could not be read.
-func (rec *record) note(loc inventory.Location, name, reason string) {
-	rec.unknowns = append(rec.unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(name), Reason: reason})
-}
-
 // pick returns the first value of rec under keys that is not blank. A
 // value over the string limit is passed over, with an unknown saying so.
 func (b *builder) pick(rec *record, keys ...string) string {
-	for _, k := range keys {
-		v := strings.TrimSpace(rec.vals[k])
-		if v == "" {
-			continue
-		}
-		if len(v) > b.lim.MaxString {
-			rec.note(rec.loc, "", fmt.Sprintf("%s of the device is longer than %d bytes", k, b.lim.MaxString))
-			continue
-		}
-		return v
-	}
-	return ""
+	return rec.Pick(b.lim.MaxString, keys...)
 }
 
 // finish adds the device d read from rec, and its apps. A record without
@@ -78,16 +61,16 @@ func (b *builder) pick(rec *record, keys ...string) string {
 // the item limit too.
 func (b *builder) finish(rec *record, d inventory.ManagedDevice) error {
 	host := ""
-	if d.ID != "" && !validDeviceID(d.ID) {
-		rec.note(rec.loc, "", fmt.Sprintf("the device's Jamf id %q is not an id", inventory.Clip(d.ID)))
+	if d.ID != "" && !inventory.ValidDeviceID(d.ID) {
+		rec.Note(rec.Loc, "", fmt.Sprintf("the device's Jamf id %q is not an id", inventory.Clip(d.ID)))
 		d.ID = ""
 	}
 	if d.ID != "" {
 		if len(b.inv.Devices) >= b.lim.MaxItems {
-			return b.fail(rec.loc, fmt.Errorf("more than %d devices (the item limit)", b.lim.MaxItems))
+			return b.fail(rec.Loc, fmt.Errorf("more than %d devices (the item limit)", b.lim.MaxItems))
 		}
 		host = inventory.DeviceHost(mdm, d.ID)
-		d.Host, d.MDM, d.Location, d.Apps = host, mdm, rec.loc, -1
+		d.Host, d.MDM, d.Location, d.Apps = host, mdm, rec.Loc, -1
 		if rec.listed {
 			d.Apps = rec.entries
 		}
@@ -97,13 +80,13 @@ func (b *builder) finish(rec *record, d inventory.ManagedDevice) error {
 		if len(rec.apps) > 0 {
 			reason += fmt.Sprintf(", and its %d apps have no host", len(rec.apps))
 		}
-		rec.note(rec.loc, d.Name, reason)
+		rec.Note(rec.Loc, d.Name, reason)
 	}
 	eco := ecosystem(d.Platform)
 	for _, a := range rec.apps {
 		b.item(a, eco, host)
 	}
-	for _, u := range rec.unknowns {
+	for _, u := range rec.Notes {
 		u.Location.Host = host
 		b.inv.Unknowns = append(b.inv.Unknowns, u)
 	}
@@ -154,9 +137,9 @@ func (b *builder) item(a app, eco, host string) {
 
 func validID(eco, id string) bool {
 	if eco == "android" {
-		return validPackage(id)
+		return inventory.ValidAndroidPackage(id)
 	}
-	return validBundleID(id)
+	return inventory.ValidBundleID(id)
 }
 
 func idKind(eco string) string {
@@ -177,19 +160,4 @@ func (b *builder) fail(loc inventory.Location, err error) error {
 		return &inventory.InputError{Source: b.source, Line: loc.Line, Offset: -1, Err: err}
 	}
 	return &inventory.InputError{Source: b.source, Offset: loc.Offset, Err: err}
-}
-
-// validDeviceID reports whether s can be a device manager's id of a
-// device, and so part of a host name: up to 128 ASCII letters, digits,
-// dots, underscores and hyphens. Jamf's ids are numbers.
-func validDeviceID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }

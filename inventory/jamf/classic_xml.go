@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // readClassicXML reads the records of an XML document, or of several
@@ -89,7 +90,7 @@ func (x *xmlWalker) list(ref string) (int, error) {
 	}
 }
 
-var wantClassic = paths(classicFields...)
+var wantClassic = jsonwalk.Paths(classicFields...)
 
 // record reads the rest of a <mobile_device> record and adds its device
 // and apps.
@@ -109,7 +110,7 @@ func (x *xmlWalker) record(ref string) error {
 				var m map[string]string
 				if m, err = x.leaves(func(k string) bool { return wantClassic[n+"/"+k] }); err == nil {
 					for k, v := range m {
-						rec.vals[n+"/"+k] = v
+						rec.Vals[n+"/"+k] = v
 					}
 				}
 			case "applications":
@@ -120,7 +121,7 @@ func (x *xmlWalker) record(ref string) error {
 				var s string
 				var nested bool
 				if s, nested, err = x.text(); err == nil && !nested && wantClassic[n] {
-					rec.vals[n] = s
+					rec.Vals[n] = s
 				}
 			}
 			if err != nil {
@@ -171,7 +172,7 @@ func (x *xmlWalker) apps(rec *record, ref string) error {
 		case xml.EndElement:
 			if x.depth < depth {
 				if want, err := strconv.Atoi(size); size != "" && (err != nil || want != n) {
-					rec.note(inventory.Location{Source: x.b.source, Ref: ref, Line: line}, "",
+					rec.Note(inventory.Location{Source: x.b.source, Ref: ref, Line: line}, "",
 						fmt.Sprintf("applications/size is %q but %d applications are listed", inventory.Clip(size), n))
 				}
 				return nil
@@ -204,8 +205,8 @@ func (x *xmlWalker) groups(rec *record) error {
 			if err != nil {
 				return err
 			}
-			if rec.vals["group"] == "" {
-				rec.vals["group"] = m["name"]
+			if rec.Vals["group"] == "" {
+				rec.Vals["group"] = m["name"]
 			}
 		case xml.EndElement:
 			if x.depth < depth {

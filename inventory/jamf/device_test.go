@@ -88,10 +88,10 @@ func TestIDs(t *testing.T) {
 		"", ".a", "a..b", "a.", "com.example.bad id", "com.exämple.x", "1a.b", "a._b"}
 	var bundles, packages []string
 	for _, s := range ids {
-		if validBundleID(s) {
+		if inventory.ValidBundleID(s) {
 			bundles = append(bundles, s)
 		}
-		if validPackage(s) {
+		if inventory.ValidAndroidPackage(s) {
 			packages = append(packages, s)
 		}
 	}

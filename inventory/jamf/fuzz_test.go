@@ -33,7 +33,7 @@ func seeds(f *testing.F, pattern string) {
 func check(t *testing.T, inv *inventory.Inventory) {
 	hosts := map[string]bool{"": true}
 	for _, d := range inv.Devices {
-		if d.Host != inventory.DeviceHost("jamf", d.ID) || !validDeviceID(d.ID) || d.MDM != "jamf" || d.Apps < -1 || len(d.Name) > fuzzLimits.MaxString {
+		if d.Host != inventory.DeviceHost("jamf", d.ID) || !inventory.ValidDeviceID(d.ID) || d.MDM != "jamf" || d.Apps < -1 || len(d.Name) > fuzzLimits.MaxString {
 			t.Fatalf("device %+v", d)
 		}
 		hosts[d.Host] = true
@@ -42,7 +42,7 @@ func check(t *testing.T, inv *inventory.Inventory) {
 		if !hosts[it.Location.Host] || it.Name == "" || strings.TrimSpace(it.Name) != it.Name {
 			t.Fatalf("item %+v", it)
 		}
-		if id := it.Get(inventory.BundleID); id != "" && !validBundleID(id) {
+		if id := it.Get(inventory.BundleID); id != "" && !inventory.ValidBundleID(id) {
 			t.Fatalf("item %+v", it)
 		}
 	}

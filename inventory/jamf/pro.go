@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // ProReader reads the Jamf Pro API's mobile device inventory: pages of
@@ -41,7 +42,7 @@ func (ProReader) Sniff(_ string, head []byte) bool {
 }
 
 // proFields are the fields of an inventory result used.
-var proFields = paths(
+var proFields = jsonwalk.Paths(
 	"mobileDeviceId", "deviceType",
 	"general/displayName", "general/osVersion", "general/deviceOwnershipType",
 	"hardware/serialNumber", "hardware/model", "hardware/modelIdentifier",
@@ -51,7 +52,7 @@ var proFields = paths(
 
 // detailFields are the fields of a device's detail used, and totalCount,
 // which tells a page from a detail at the same level.
-var detailFields = paths(
+var detailFields = jsonwalk.Paths(
 	"totalCount", "id", "name", "serialNumber", "osVersion", "deviceOwnershipLevel", "type",
 	"location/username", "location/emailAddress",
 	"ios/model", "ios/modelIdentifier", "ios/network/imei",
@@ -68,14 +69,13 @@ var (
 
 // Read implements inventory.Reader.
 func (ProReader) Read(ctx context.Context, name string, in io.Reader, lim inventory.Limits) (*inventory.Inventory, error) {
-	w := newWalker(ctx, name, in, lim)
+	w := jsonwalk.New(ctx, name, in, lim)
 	b := newBuilder(name, lim)
 	pages, details := 0, 0
-	err := w.documents(func(doc string) error {
-		_, off := w.peek()
+	err := w.Documents(func(doc string, off int64) error {
 		root := newRecord(inventory.Location{Source: name, Ref: doc, Offset: off})
 		page := false
-		err := w.fields(root, detailFields, detailLists, "", doc, func(path, p string, off int64) error {
+		err := w.Fields(&root.Record, detailFields, detailLists, "", doc, func(path, p string, off int64) error {
 			if path != "results" {
 				return readApps(w, b, root, p, off, "", proApp)
 			}
@@ -88,7 +88,7 @@ func (ProReader) Read(ctx context.Context, name string, in io.Reader, lim invent
 			return err
 		case page:
 			pages++
-		case root.vals["id"] == "" && root.vals["name"] == "" && root.vals["serialNumber"] == "" && !root.listed:
+		case root.Vals["id"] == "" && root.Vals["name"] == "" && root.Vals["serialNumber"] == "" && !root.listed:
 			return &inventory.InputError{Source: name, Offset: off, Err: errors.New("neither a page of mobile devices (no results) nor a mobile device's detail (no id)")}
 		default:
 			details++
@@ -97,7 +97,7 @@ func (ProReader) Read(ctx context.Context, name string, in io.Reader, lim invent
 		return nil
 	})
 	if err != nil {
-		return nil, w.fail(err)
+		return nil, w.Fail(err)
 	}
 	switch {
 	case pages == 0 && details == 0:
@@ -109,7 +109,7 @@ func (ProReader) Read(ctx context.Context, name string, in io.Reader, lim invent
 	default:
 		b.inv.Format = "Jamf Pro API mobile device inventory and detail JSON"
 	}
-	if u := w.badUTF8(); u != nil {
+	if u := w.BadUTF8(); u != nil {
 		b.inv.Unknowns = append(b.inv.Unknowns, *u)
 	}
 	return b.inv, nil
@@ -117,13 +117,13 @@ func (ProReader) Read(ctx context.Context, name string, in io.Reader, lim invent
 
 // readProResult reads one result of an inventory page and adds its device
 // and apps.
-func readProResult(w *walker, b *builder, ptr string, off int64) error {
-	if k, _ := w.peek(); k != '{' {
-		b.unknown(inventory.Location{Source: b.source, Ref: ptr, Offset: off}, "", fmt.Sprintf("a device record that is a JSON %s, not an object", kindName(k)))
-		return w.dec.SkipValue()
+func readProResult(w *jsonwalk.Walker, b *builder, ptr string, off int64) error {
+	if k, _ := w.Peek(); k != '{' {
+		b.unknown(inventory.Location{Source: b.source, Ref: ptr, Offset: off}, "", fmt.Sprintf("a device record that is a JSON %s, not an object", jsonwalk.KindName(k)))
+		return w.Skip()
 	}
 	rec := newRecord(inventory.Location{Source: b.source, Ref: ptr, Offset: off})
-	err := w.fields(rec, proFields, proLists, "", ptr, func(_, p string, off int64) error {
+	err := w.Fields(&rec.Record, proFields, proLists, "", ptr, func(_, p string, off int64) error {
 		return readApps(w, b, rec, p, off, "", proApp)
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // entry is one listed app as read; bad says why an entry that is not an
@@ -36,40 +37,40 @@ var (
 )
 
 func (k appKeys) want() map[string]bool {
-	return paths(slices.DeleteFunc(append([]string{k.name, k.version, k.build, k.status, k.id, k.platform}, k.device...), func(s string) bool { return s == "" })...)
+	return jsonwalk.Paths(slices.DeleteFunc(append([]string{k.name, k.version, k.build, k.status, k.id, k.platform}, k.device...), func(s string) bool { return s == "" })...)
 }
 
 // readApps reads an app list into list. It reports whether there was a
 // list: null or a value of another type is none.
-func (b *builder) readApps(w *walker, root *record, list *[]entry, ptr string, off int64, keys appKeys) (bool, error) {
-	if k, _ := w.peek(); k != '[' {
+func (b *builder) readApps(w *jsonwalk.Walker, root *jsonwalk.Record, list *[]entry, ptr string, off int64, keys appKeys) (bool, error) {
+	if k, _ := w.Peek(); k != '[' {
 		if k != 'n' {
-			root.note(at(root.loc, off), "", fmt.Sprintf("the app list is a JSON %s, not an array", kindName(k)))
+			root.Note(jsonwalk.At(root.Loc, off), "", fmt.Sprintf("the app list is a JSON %s, not an array", jsonwalk.KindName(k)))
 		}
-		return false, w.dec.SkipValue()
+		return false, w.Skip()
 	}
 	want := keys.want()
-	return true, w.array(func(i int, off int64) error {
+	return true, w.Array(func(i int, off int64) error {
 		loc := inventory.Location{Source: b.source, Ref: ptr + "/" + strconv.Itoa(i), Offset: off}
 		b.pending++
 		if len(b.inv.Items)+b.pending > b.lim.MaxItems {
 			return &inventory.InputError{Source: b.source, Offset: off, Err: fmt.Errorf("more than %d apps (the item limit)", b.lim.MaxItems)}
 		}
-		if k, _ := w.peek(); k != '{' {
-			*list = append(*list, entry{loc: loc, bad: fmt.Sprintf("an app that is a JSON %s, not an object", kindName(k))})
-			return w.dec.SkipValue()
+		if k, _ := w.Peek(); k != '{' {
+			*list = append(*list, entry{loc: loc, bad: fmt.Sprintf("an app that is a JSON %s, not an object", jsonwalk.KindName(k))})
+			return w.Skip()
 		}
-		a := newRecord(loc)
-		if err := w.fields(a, want, nil, "", loc.Ref, nil); err != nil {
+		a := jsonwalk.NewRecord(loc)
+		if err := w.Fields(a, want, nil, "", loc.Ref, nil); err != nil {
 			return err
 		}
-		e := entry{name: a.vals[keys.name], version: a.vals[keys.version], status: a.vals[keys.status], id: a.vals[keys.id],
-			platform: a.vals[keys.platform], loc: loc, notes: a.notes}
+		e := entry{name: a.Vals[keys.name], version: a.Vals[keys.version], status: a.Vals[keys.status], id: a.Vals[keys.id],
+			platform: a.Vals[keys.platform], loc: loc, notes: a.Notes}
 		if keys.build != "" {
-			e.build = a.vals[keys.build]
+			e.build = a.Vals[keys.build]
 		}
 		for _, k := range keys.device {
-			if e.device = strings.TrimSpace(a.vals[k]); e.device != "" {
+			if e.device = strings.TrimSpace(a.Vals[k]); e.device != "" {
 				break
 			}
 		}
@@ -92,21 +93,21 @@ type group struct {
 // finishApps groups the apps of a document by device: an app's device is
 // its own DeviceId, else the document's, else the file name's. A document
 // whose list could not be read gives its device without apps.
-func (b *builder) finishApps(root *record, list []entry, ref string, listed bool) {
+func (b *builder) finishApps(root *jsonwalk.Record, list []entry, ref string, listed bool) {
 	envelope := b.pick(root, "DeviceId/Id/Value", "DeviceId/Value", "DeviceId")
-	if envelope != "" && !validDeviceID(envelope) {
-		root.note(root.loc, "", fmt.Sprintf("the document's DeviceId %q is not an id", inventory.Clip(envelope)))
+	if envelope != "" && !inventory.ValidDeviceID(envelope) {
+		root.Note(root.Loc, "", fmt.Sprintf("the document's DeviceId %q is not an id", inventory.Clip(envelope)))
 		envelope = ""
 	}
 	if envelope == "" {
 		envelope = b.fileID
 	}
-	loc := root.loc
+	loc := root.Loc
 	loc.Ref = ref
 	at := map[string]int{}
 	for _, e := range list {
 		id := e.device
-		if id != "" && !validDeviceID(id) {
+		if id != "" && !inventory.ValidDeviceID(id) {
 			e.notes = append(e.notes, inventory.Unknown{Location: e.loc, Reason: fmt.Sprintf("the app's DeviceId %q is not an id", inventory.Clip(id))})
 			id = ""
 		}
@@ -116,7 +117,7 @@ func (b *builder) finishApps(root *record, list []entry, ref string, listed bool
 		i, ok := at[id]
 		if !ok {
 			i, at[id] = len(b.groups), len(b.groups)
-			b.groups = append(b.groups, group{id: id, platform: root.vals["Platform"], loc: loc})
+			b.groups = append(b.groups, group{id: id, platform: root.Vals["Platform"], loc: loc})
 		}
 		b.groups[i].entries = append(b.groups[i].entries, e)
 	}
@@ -127,7 +128,7 @@ func (b *builder) finishApps(root *record, list []entry, ref string, listed bool
 	if envelope != "" {
 		host = inventory.DeviceHost(mdm, envelope)
 	}
-	b.notes(root.notes, host)
+	b.notes(root.Notes, host)
 }
 
 // flush adds the apps grouped, a device at a time.
@@ -244,8 +245,8 @@ func (b *builder) item(e entry, host, eco string) {
 		}
 	}
 	apple := eco == "ios" || eco == "macos"
-	bundle := (apple || eco == "") && validBundleID(id)
-	pkg := (eco == "android" || eco == "") && validPackage(id)
+	bundle := (apple || eco == "") && inventory.ValidBundleID(id)
+	pkg := (eco == "android" || eco == "") && inventory.ValidAndroidPackage(id)
 	if name == "" {
 		if !bundle && !pkg {
 			b.unknown(loc, id, "an app with no name and no valid identifier")

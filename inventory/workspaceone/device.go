@@ -1,31 +1,14 @@
 package workspaceone
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // mdm names Workspace ONE in device hosts: workspace-one:<id>.
 const mdm = "workspace-one"
-
-// record is one object as read: the values of the fields used, keyed by
-// their path ("Id/Value"), and what of it could not be read.
-type record struct {
-	vals  map[string]string
-	loc   inventory.Location
-	notes []inventory.Unknown
-}
-
-func newRecord(loc inventory.Location) *record {
-	return &record{vals: map[string]string{}, loc: loc}
-}
-
-// note records something of rec that could not be read.
-func (rec *record) note(loc inventory.Location, name, reason string) {
-	rec.notes = append(rec.notes, inventory.Unknown{Location: loc, Name: inventory.Clip(name), Reason: reason})
-}
 
 // deviceFields are the fields of a device used.
 var deviceFields = []string{
@@ -34,10 +17,10 @@ var deviceFields = []string{
 	"OperatingSystem", "OEMInfo",
 }
 
-var wantDevice = paths(deviceFields...)
+var wantDevice = jsonwalk.Paths(deviceFields...)
 
 // device is the device a device record describes, its apps not given.
-func (b *builder) device(rec *record) inventory.ManagedDevice {
+func (b *builder) device(rec *jsonwalk.Record) inventory.ManagedDevice {
 	var d inventory.ManagedDevice
 	d.ID = b.pick(rec, "Id/Value", "Id", "Uuid")
 	d.Name = b.pick(rec, "DeviceFriendlyName", "DeviceReportedName")
@@ -58,19 +41,8 @@ func (b *builder) device(rec *record) inventory.ManagedDevice {
 
 // pick returns the first value of rec under keys that is not blank. A
 // value over the string limit is passed over, with an unknown saying so.
-func (b *builder) pick(rec *record, keys ...string) string {
-	for _, k := range keys {
-		v := strings.TrimSpace(rec.vals[k])
-		if v == "" {
-			continue
-		}
-		if len(v) > b.lim.MaxString {
-			rec.note(rec.loc, "", fmt.Sprintf("%s of the device is longer than %d bytes", k, b.lim.MaxString))
-			continue
-		}
-		return v
-	}
-	return ""
+func (b *builder) pick(rec *jsonwalk.Record, keys ...string) string {
+	return rec.Pick(b.lim.MaxString, keys...)
 }
 
 // ownership maps Workspace ONE's Ownership codes: C corporate (dedicated),
@@ -131,44 +103,4 @@ func ecosystem(p string) string {
 		return "windows"
 	}
 	return ""
-}
-
-// validBundleID reports whether s is an Apple bundle id: letters, digits,
-// hyphens and periods, in segments that are not empty.
-func validBundleID(s string) bool {
-	if s == "" {
-		return false
-	}
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" {
-			return false
-		}
-		for _, c := range []byte(seg) {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// validPackage reports whether s is an Android package name: segments of
-// ASCII letters, digits and underscores, each starting with a letter,
-// joined by dots.
-func validPackage(s string) bool {
-	if s == "" {
-		return false
-	}
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" {
-			return false
-		}
-		for i, c := range []byte(seg) {
-			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-			if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
-				return false
-			}
-		}
-	}
-	return true
 }

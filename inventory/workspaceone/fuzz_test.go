@@ -37,7 +37,7 @@ func FuzzWorkspaceOne(f *testing.F) {
 		}
 		hosts := map[string]bool{"": true}
 		for _, d := range inv.Devices {
-			if !validDeviceID(d.ID) || d.Host != inventory.DeviceHost("workspace-one", d.ID) || d.Apps < -1 || len(d.Name) > lim.MaxString {
+			if !inventory.ValidDeviceID(d.ID) || d.Host != inventory.DeviceHost("workspace-one", d.ID) || d.Apps < -1 || len(d.Name) > lim.MaxString {
 				t.Fatalf("device %+v", d)
 			}
 			hosts[d.Host] = true
@@ -46,10 +46,10 @@ func FuzzWorkspaceOne(f *testing.F) {
 			if !hosts[it.Location.Host] || it.Name == "" {
 				t.Fatalf("item %+v", it)
 			}
-			if id := it.Get(inventory.AndroidID); id != "" && !validPackage(id) {
+			if id := it.Get(inventory.AndroidID); id != "" && !inventory.ValidAndroidPackage(id) {
 				t.Fatalf("item %+v", it)
 			}
-			if id := it.Get(inventory.BundleID); id != "" && !validBundleID(id) {
+			if id := it.Get(inventory.BundleID); id != "" && !inventory.ValidBundleID(id) {
 				t.Fatalf("item %+v", it)
 			}
 		}

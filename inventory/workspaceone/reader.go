@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/inventory/internal/jsonwalk"
 )
 
 // Reader reads Workspace ONE UEM device and app listings.
@@ -74,21 +75,21 @@ type builder struct {
 }
 
 var (
-	rootFields = paths(append(deviceFields, "DeviceId", "DeviceId/Id/Value", "DeviceId/Value")...)
+	rootFields = jsonwalk.Paths(append(deviceFields, "DeviceId", "DeviceId/Id/Value", "DeviceId/Value")...)
 	rootLists  = map[string]bool{"Devices": true, "DeviceApps": true, "app_items": true}
 )
 
 // Read implements inventory.Reader.
 func (Reader) Read(ctx context.Context, name string, in io.Reader, lim inventory.Limits) (*inventory.Inventory, error) {
-	w := newWalker(ctx, name, in, lim)
+	w := jsonwalk.New(ctx, name, in, lim)
 	b := &builder{source: name, lim: lim, inv: &inventory.Inventory{Source: name}, fileID: fileDevice(name)}
 	var shapes []string
-	err := w.documents(func(doc string, off int64) error {
-		root := newRecord(inventory.Location{Source: name, Ref: doc, Offset: off})
+	err := w.Documents(func(doc string, off int64) error {
+		root := jsonwalk.NewRecord(inventory.Location{Source: name, Ref: doc, Offset: off})
 		var apps []entry
 		listed := false
 		seen := map[string]string{}
-		err := w.fields(root, rootFields, rootLists, "", doc, func(key, p string, off int64) error {
+		err := w.Fields(root, rootFields, rootLists, "", doc, func(key, p string, off int64) error {
 			if key == "Devices" {
 				seen[key] = p
 				return b.readDevices(w, p, off)
@@ -109,8 +110,8 @@ func (Reader) Read(ctx context.Context, name string, in io.Reader, lim inventory
 			shapes = append(shapes, "device apps")
 			b.finishApps(root, apps, seen["apps"], listed)
 		case seen["Devices"] != "":
-			b.notes(root.notes, "")
-		case root.vals["Id/Value"] != "" || root.vals["Id"] != "" || root.vals["Uuid"] != "" || root.vals["SerialNumber"] != "":
+			b.notes(root.Notes, "")
+		case root.Vals["Id/Value"] != "" || root.Vals["Id"] != "" || root.Vals["Uuid"] != "" || root.Vals["SerialNumber"] != "":
 			shapes = append(shapes, "device")
 			return b.addRecord(root)
 		default:
@@ -128,33 +129,33 @@ func (Reader) Read(ctx context.Context, name string, in io.Reader, lim inventory
 		err = b.flush()
 	}
 	if err != nil {
-		return nil, w.fail(err)
+		return nil, w.Fail(err)
 	}
 	slices.Sort(shapes)
 	b.inv.Format = "Workspace ONE UEM " + strings.Join(slices.Compact(shapes), " and ") + " JSON"
 	b.inv.Devices = inventory.MergeDevices(b.inv.Devices)
-	if u := w.badUTF8(); u != nil {
+	if u := w.BadUTF8(); u != nil {
 		b.inv.Unknowns = append(b.inv.Unknowns, *u)
 	}
 	return b.inv, nil
 }
 
 // readDevices reads the Devices of a device search page.
-func (b *builder) readDevices(w *walker, ptr string, off int64) error {
-	if k, _ := w.peek(); k != '[' {
+func (b *builder) readDevices(w *jsonwalk.Walker, ptr string, off int64) error {
+	if k, _ := w.Peek(); k != '[' {
 		if k != 'n' {
-			b.unknown(inventory.Location{Source: b.source, Ref: ptr, Offset: off}, "", fmt.Sprintf("Devices is a JSON %s, not an array", kindName(k)))
+			b.unknown(inventory.Location{Source: b.source, Ref: ptr, Offset: off}, "", fmt.Sprintf("Devices is a JSON %s, not an array", jsonwalk.KindName(k)))
 		}
-		return w.dec.SkipValue()
+		return w.Skip()
 	}
-	return w.array(func(i int, off int64) error {
+	return w.Array(func(i int, off int64) error {
 		loc := inventory.Location{Source: b.source, Ref: ptr + "/" + strconv.Itoa(i), Offset: off}
-		if k, _ := w.peek(); k != '{' {
-			b.unknown(loc, "", fmt.Sprintf("a device record that is a JSON %s, not an object", kindName(k)))
-			return w.dec.SkipValue()
+		if k, _ := w.Peek(); k != '{' {
+			b.unknown(loc, "", fmt.Sprintf("a device record that is a JSON %s, not an object", jsonwalk.KindName(k)))
+			return w.Skip()
 		}
-		rec := newRecord(loc)
-		if err := w.fields(rec, wantDevice, nil, "", loc.Ref, nil); err != nil {
+		rec := jsonwalk.NewRecord(loc)
+		if err := w.Fields(rec, wantDevice, nil, "", loc.Ref, nil); err != nil {
 			return err
 		}
 		return b.addRecord(rec)
@@ -163,19 +164,19 @@ func (b *builder) readDevices(w *walker, ptr string, off int64) error {
 
 // addRecord adds the device a device record describes. A record without
 // an id gives no device: there is no host to name it by.
-func (b *builder) addRecord(rec *record) error {
+func (b *builder) addRecord(rec *jsonwalk.Record) error {
 	d := b.device(rec)
-	if d.ID != "" && !validDeviceID(d.ID) {
-		rec.note(rec.loc, "", fmt.Sprintf("the device's Id %q is not an id", inventory.Clip(d.ID)))
+	if d.ID != "" && !inventory.ValidDeviceID(d.ID) {
+		rec.Note(rec.Loc, "", fmt.Sprintf("the device's Id %q is not an id", inventory.Clip(d.ID)))
 		d.ID = ""
 	}
 	if d.ID == "" {
-		rec.note(rec.loc, d.Name, "a device record without its Id: no device is recorded")
-		b.notes(rec.notes, "")
+		rec.Note(rec.Loc, d.Name, "a device record without its Id: no device is recorded")
+		b.notes(rec.Notes, "")
 		return nil
 	}
-	d.Host, d.MDM, d.Location = inventory.DeviceHost(mdm, d.ID), mdm, rec.loc
-	b.notes(rec.notes, d.Host)
+	d.Host, d.MDM, d.Location = inventory.DeviceHost(mdm, d.ID), mdm, rec.Loc
+	b.notes(rec.Notes, d.Host)
 	return b.add(d)
 }
 
@@ -198,20 +199,4 @@ func (b *builder) notes(us []inventory.Unknown, host string) {
 
 func (b *builder) unknown(loc inventory.Location, name, reason string) {
 	b.inv.Unknowns = append(b.inv.Unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(name), Reason: reason})
-}
-
-// validDeviceID reports whether s can be a device manager's id of a
-// device, and so part of a host name: up to 128 ASCII letters, digits,
-// dots, underscores and hyphens (Workspace ONE's ids are numbers, its
-// Uuids hexadecimal with hyphens).
-func validDeviceID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }

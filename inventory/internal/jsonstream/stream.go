@@ -1,4 +1,11 @@
-package applemdm
+// Package jsonstream reads a JSON input held whole in memory as a stream
+// of values: a single document, each element of a top-level array, or
+// one value a line as in NDJSON, each with its offset, its JSON pointer
+// within its top-level value and its line, so that a reader can decode
+// them one at a time and say where each came from. Members and Elements
+// walk an object or array already read whole. inventory/androidmgmt and
+// inventory/applemdm (its webhook logs) read their JSON with it.
+package jsonstream
 
 import (
 	"bytes"
@@ -11,12 +18,13 @@ import (
 	"github.com/embargo-dev/embargo/inventory"
 )
 
-// value is one JSON value of an input: a top-level value, or an element
+// Value is one JSON value of an input: a top-level value, or an element
 // of a top-level array.
-type value struct {
-	raw  []byte // its text, a slice of the input
-	ref  string // JSON pointer to it within its top-level value: "" or "/i"
-	line int    // 1-based line of its first byte
+type Value struct {
+	Raw  []byte // its text, a slice of the input
+	Off  int64  // offset of its first byte in the input
+	Ref  string // JSON pointer to it within its top-level value: "" or "/i"
+	Line int    // 1-based line of its first byte
 }
 
 // syntaxError is a JSON syntax error at a byte offset of the input.
@@ -27,13 +35,14 @@ type syntaxError struct {
 
 func (e *syntaxError) Error() string { return e.err.Error() }
 
-// eachValue calls fn for each JSON value of data: a single document, an
-// array (each element), or one value a line as in NDJSON (a log of
-// webhook events). In a file of one value a line, a line that is not
-// JSON is passed to bad and reading goes on with the next line; any
-// other syntax error is an InputError at its line and column.
-func eachValue(ctx context.Context, name string, data []byte, fn func(value) error, bad func(line int, err error)) error {
-	ln := &lines{data: data, n: 1}
+// Each calls fn for each JSON value of data, named name in errors: a
+// single document, an array (each element), or one value a line as in
+// NDJSON. In a file of one value a line, a line that is not JSON is
+// passed to bad and reading goes on with the next line; any other syntax
+// error is an InputError at its line and column, and so is an input with
+// no value.
+func Each(ctx context.Context, name string, data []byte, fn func(Value) error, bad func(line int, err error)) error {
+	ln := NewLines(data)
 	pos, count, oneALine := int64(0), 0, true
 	for {
 		start := skipSep(data, pos, false)
@@ -47,7 +56,7 @@ func eachValue(ctx context.Context, name string, data []byte, fn func(value) err
 		err := readTop(dec, data, start, ln, fn)
 		if se, ok := errors.AsType[*syntaxError](err); ok {
 			if count > 0 && oneALine {
-				bad(ln.at(start), se.err)
+				bad(ln.At(start), se.err)
 				nl := bytes.IndexByte(data[start:], '\n')
 				if nl < 0 {
 					break
@@ -75,7 +84,7 @@ func eachValue(ctx context.Context, name string, data []byte, fn func(value) err
 
 // readTop reads the top-level value at start with dec, which reads
 // data[start:], and passes it, or each of its elements, to fn.
-func readTop(dec *jsontext.Decoder, data []byte, start int64, ln *lines, fn func(value) error) error {
+func readTop(dec *jsontext.Decoder, data []byte, start int64, ln *Lines, fn func(Value) error) error {
 	fail := func(err error) error {
 		off := start + dec.InputOffset()
 		if se, ok := errors.AsType[*jsontext.SyntacticError](err); ok {
@@ -87,7 +96,7 @@ func readTop(dec *jsontext.Decoder, data []byte, start int64, ln *lines, fn func
 		if _, err := dec.ReadValue(); err != nil {
 			return fail(err)
 		}
-		return fn(value{raw: data[start : start+dec.InputOffset()], line: ln.at(start)})
+		return fn(Value{Raw: data[start : start+dec.InputOffset()], Off: start, Line: ln.At(start)})
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return fail(err)
@@ -97,7 +106,7 @@ func readTop(dec *jsontext.Decoder, data []byte, start int64, ln *lines, fn func
 		if _, err := dec.ReadValue(); err != nil {
 			return fail(err)
 		}
-		v := value{raw: data[off : start+dec.InputOffset()], ref: fmt.Sprintf("/%d", i), line: ln.at(off)}
+		v := Value{Raw: data[off : start+dec.InputOffset()], Off: off, Ref: fmt.Sprintf("/%d", i), Line: ln.At(off)}
 		if err := fn(v); err != nil {
 			return err
 		}
@@ -134,51 +143,4 @@ func endsLine(data []byte, off int64) bool {
 		}
 	}
 	return true
-}
-
-// lines turns byte offsets into line numbers, counting the newlines
-// between the offset asked for and the last one: offsets come in
-// increasing order but for short steps back within one value, so the
-// counting stays linear in the input.
-type lines struct {
-	data []byte
-	off  int64
-	n    int
-}
-
-func (l *lines) at(off int64) int {
-	if off < l.off {
-		l.n -= bytes.Count(l.data[off:l.off], []byte("\n"))
-	} else {
-		l.n += bytes.Count(l.data[l.off:off], []byte("\n"))
-	}
-	l.off = off
-	return l.n
-}
-
-// checkDepth fails when JSON arrays and objects in data nest deeper than
-// limit, at the bracket that goes too deep.
-func checkDepth(name string, data []byte, limit int) error {
-	if limit <= 0 {
-		limit = inventory.DefaultLimits.MaxDepth
-	}
-	depth := 0
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '[':
-			if depth++; depth > limit {
-				line, col := inventory.LineCol(data, int64(i))
-				return &inventory.InputError{Source: name, Line: line, Column: col, Offset: int64(i), Err: fmt.Errorf("JSON nested deeper than %d", limit)}
-			}
-		case '}', ']':
-			depth = max(depth-1, 0)
-		}
-	}
-	return nil
 }
