@@ -60,6 +60,27 @@ const (
 	PackageSHA256 Field = "package_sha256"
 	Installer     Field = "installer_package"
 	AppSource     Field = "app_source"
+	// Equipment on the network (issue 18): what a device says of itself
+	// or what a network inventory says of it. MAC is the address in
+	// lower-case colon form (00:11:22:33:44:55), IP an address literal;
+	// MACVendor is the organisation a MAC's IEEE assignment names (as the
+	// registry or a scanner prints it: an organisation field);
+	// DeviceModel, Serial and Firmware are the device's own; SNMPObjectID
+	// is its sysObjectID (dotted, no leading dot) and SNMPDescr its sysDescr;
+	// HTTPServer an HTTP Server header, TLSSubject the subject of its web
+	// interface's certificate; Site where it stands (an asset register's
+	// location).
+	MAC          Field = "mac"
+	IP           Field = "ip"
+	MACVendor    Field = "mac_vendor"
+	DeviceModel  Field = "model"
+	Serial       Field = "serial"
+	Firmware     Field = "firmware"
+	SNMPObjectID Field = "snmp_sysobjectid"
+	SNMPDescr    Field = "snmp_sysdescr"
+	HTTPServer   Field = "http_server"
+	TLSSubject   Field = "tls_subject"
+	Site         Field = "site"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama
