@@ -29,10 +29,16 @@ func (n *NFTables) Emit(w io.Writer, t *Targets) error {
 	}
 	tw := newTextWriter(w)
 	tw.printf("#!/usr/sbin/nft -f\n")
-	for _, l := range headerLines("nftables", t,
+	remarks := []string{
 		fmt.Sprintf("Prefixes: %d IPv4, %d IPv6; ASNs: %s.", len(v4), len(v6), asnList(t.ASNs)),
 		"Sets are interval sets with auto-merge: overlapping and adjacent prefixes merge.",
-		"Load with: nft -f FILE (replaces the table inet embargo as one transaction).") {
+		"Load with: nft -f FILE (replaces the table inet embargo as one transaction).",
+	}
+	if len(t.Quarantine) > 0 {
+		remarks = append(remarks, fmt.Sprintf("Quarantined: %d devices of restricted suppliers a scan found (--quarantine-from-scan):", len(t.Quarantine)),
+			"nothing is forwarded to or from them, nor exchanged with this host. Their addresses are the scan's; rescan before loading.")
+	}
+	for _, l := range headerLines("nftables", t, remarks...) {
 		tw.printf("# %s\n", l)
 	}
 	action := "drop"
@@ -44,6 +50,7 @@ func (n *NFTables) Emit(w io.Writer, t *Targets) error {
 	tw.printf("\ntable inet embargo\ndelete table inet embargo\n\ntable inet embargo {\n")
 	writeNFTSet(tw, "blocked_v4", "ipv4_addr", v4)
 	writeNFTSet(tw, "blocked_v6", "ipv6_addr", v6)
+	writeQuarantine(tw, t.Quarantine, action)
 	for _, hook := range []string{"output", "forward"} {
 		tw.printf("\n\tchain %s {\n\t\ttype filter hook %s priority filter; policy accept;\n", hook, hook)
 		if n.Reject {

@@ -64,6 +64,9 @@ type Targets struct {
 	// unless the caller moves them into ASNs and Domains (IncludeHosting).
 	HostingASNs    []uint32
 	HostingDomains []Domain
+	// Quarantine are equipment addresses a scan found (AddQuarantine),
+	// isolated by the nftables artefact; empty unless asked for.
+	Quarantine []Quarantined
 }
 
 // IncludeHosting blocks the hosting networks and names too.

@@ -18,7 +18,7 @@ import (
 func newEnforceCmd() *cobra.Command {
 	var output, file, ipFile string
 	var includeHosting bool
-	var policies, fromScans []string
+	var policies, fromScans, quarantineScans []string
 	cmd := &cobra.Command{
 		Use:   "enforce -o nftables|rpz|hosts|suricata|applocker|ios-restrictions|intune-ios-compliance|intune-android-restrictions",
 		Short: "Write block rules for the restricted suppliers: nftables, DNS RPZ, hosts, Suricata, AppLocker, MDM app block lists",
@@ -77,6 +77,18 @@ subject, which the catalogue rarely gives.`,
 					return err
 				}
 			}
+			for _, f := range quarantineScans {
+				data, err := readBounded(f)
+				if err != nil {
+					return err
+				}
+				if _, err := t.AddQuarantine(f, data); err != nil {
+					return err
+				}
+			}
+			if len(quarantineScans) > 0 && output != "nftables" {
+				return fmt.Errorf("--quarantine-from-scan isolates devices' addresses with nftables: use -o nftables")
+			}
 			if file == "" {
 				return em.Emit(cmd.OutOrStdout(), t)
 			}
@@ -93,6 +105,7 @@ subject, which the catalogue rarely gives.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "artefact to write: "+emitterNames())
 	cmd.Flags().StringVar(&file, "output-file", "", "write to this file instead of standard output")
 	cmd.Flags().StringSliceVar(&policies, "policy", nil, "block what these packs' instruments name: built-in ids, pack files, or all")
+	cmd.Flags().StringArrayVar(&quarantineScans, "quarantine-from-scan", nil, "with -o nftables: isolate the addresses of the equipment (cameras, recorders, network gear) this scan report (-o json) attributed to the blocked suppliers (repeatable)")
 	cmd.Flags().StringArrayVar(&fromScans, "from-scan", nil, "add the signer subjects this scan report (-o json) saw on the blocked suppliers' executables (repeatable)")
 	cmd.Flags().StringVar(&ipFile, "ipdata", "", "IP data to turn ASNs into prefixes instead of the embedded snapshot")
 	cmd.Flags().BoolVar(&includeHosting, "include-hosting", false, "also block the networks the entities run for others (their cloud platforms), not only their own")
