@@ -43,6 +43,18 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 			m.idents(at, ix.CPE(at.Value))
 		case inventory.Publisher, inventory.Supplier, inventory.Manufacturer:
 			m.party(ix, at, orgField)
+		case inventory.MACVendor:
+			if organisation(at.Value) {
+				m.party(ix, at, orgField)
+			}
+		case inventory.MAC:
+			m.idents(at, ix.OUI(at.Value))
+		case inventory.SNMPObjectID:
+			m.idents(at, ix.SNMPEnterprise(at.Value))
+		case inventory.HTTPServer:
+			m.idents(at, ix.HTTPServer(at.Value))
+		case inventory.TLSSubject:
+			m.idents(at, ix.TLSSubject(at.Value))
 		case inventory.Author, inventory.Maintainer, inventory.Packager:
 			m.party(ix, at, personField)
 		case inventory.Signer:
@@ -100,10 +112,13 @@ func (a *Attributor) Attribute(it *inventory.Item) *Attribution {
 	if namePatternsApply(it.Type) && it.Name != "" {
 		m.idents(inventory.Attr{Field: "name", Value: it.Name}, ix.DisplayName(it.Name))
 	}
+	m.rebrands(ix, it)
 	if len(m.ev) == 0 {
 		return nil
 	}
-	return a.decide(m.ev, it)
+	at := a.decide(m.ev, it)
+	at.SoldAs = a.soldAs(at, it)
+	return at
 }
 
 // ecosystemIdents matches a package name by its ecosystem's namespace
@@ -173,47 +188,9 @@ func stripEmail(s string) string {
 
 // subjectNames returns the O and CN of a distinguished name such as
 // "CN=AO Kaspersky Lab, O=AO Kaspersky Lab, C=RU", or the whole value when
-// it is a plain name.
+// it is a plain name, sorted and without repeats.
 func subjectNames(s string) []string {
-	if !strings.Contains(s, "=") {
-		return []string{s}
-	}
-	var out []string
-	for _, part := range splitDN(s) {
-		k, v, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		switch strings.ToUpper(strings.TrimSpace(k)) {
-		case "O", "CN":
-			out = append(out, strings.Trim(strings.TrimSpace(v), `"`))
-		}
-	}
+	out := catalog.SubjectNames(s)
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-// splitDN splits a DN on commas or slashes that are not escaped or quoted.
-func splitDN(s string) []string {
-	var parts []string
-	var cur strings.Builder
-	quoted, esc := false, false
-	for _, r := range s {
-		switch {
-		case esc:
-			cur.WriteRune(r)
-			esc = false
-		case r == '\\':
-			esc = true
-		case r == '"':
-			quoted = !quoted
-			cur.WriteRune(r)
-		case (r == ',' || r == '/' || r == ';') && !quoted:
-			parts = append(parts, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	return append(parts, cur.String())
 }

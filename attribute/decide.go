@@ -50,6 +50,9 @@ type Attribution struct {
 	// Ties are other candidates with the same score, shown rather than
 	// silently dropped.
 	Ties []Candidate
+	// SoldAs is the brand the item's label gives when the evidence names
+	// another maker (equipment sold under an OEM label); nil otherwise.
+	SoldAs *SoldAs
 
 	cat *catalog.Catalog
 }
@@ -294,6 +297,11 @@ func score(ev []Evidence) int {
 			best = e.Score
 		}
 		fields[e.Field] = true
+	}
+	if fields[inventory.MAC] {
+		// A scanner's MAC vendor is read from the MAC's block: the same
+		// evidence, not a second field agreeing.
+		delete(fields, inventory.MACVendor)
 	}
 	s := best + 5*(len(fields)-1)
 	if s > 100 {

@@ -52,6 +52,10 @@ type View struct {
 	DecidedBy Evidence   `json:"decided_by"`
 	Evidence  []Evidence `json:"evidence"`
 	Ties      []TieView  `json:"ties,omitempty"`
+	// SoldAs is the brand on the item's label when the evidence names
+	// another maker: the rebrand fact that covers it, or that the label
+	// disagrees.
+	SoldAs *SoldAs `json:"sold_as,omitempty"`
 	// AsOf is the day the control chain was taken on.
 	AsOf string `json:"as_of,omitempty"`
 	// Local: a fact from a local catalogue file decided the attribution
@@ -81,6 +85,7 @@ func (a *Attribution) View() View {
 		Evidence:           a.Evidence,
 		AsOf:               a.Chain.AsOf,
 		Local:              a.Local(),
+		SoldAs:             a.SoldAs,
 	}
 	if len(a.Evidence) > 0 {
 		v.DecidedBy = a.Evidence[0]

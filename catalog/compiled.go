@@ -21,7 +21,7 @@ import (
 var compiledGob []byte
 
 // compiledVersion changes when the compiled form's layout does.
-const compiledVersion = 1
+const compiledVersion = 2
 
 type compiledForm struct {
 	Version int

@@ -58,6 +58,11 @@ func (c *Catalog) exampleErrors(sel func(local bool) bool) ([]error, int) {
 			}
 		}
 	}
+	for _, r := range c.Rebrands {
+		if sel(r.Local) {
+			rebrandExampleErrors(ix, r, bad)
+		}
+	}
 	return errs, n
 }
 

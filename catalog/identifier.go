@@ -50,6 +50,17 @@ const (
 
 	// Corporate e-mail domain in maintainer, author or packager fields.
 	EmailDomain Kind = "email_domain"
+
+	// Equipment on the network (issue 18).
+	OUI            Kind = "oui"             // IEEE MAC address block: 6 (MA-L), 7 (MA-M) or 9 (MA-S) hex digits
+	SNMPEnterprise Kind = "snmp_enterprise" // IANA Private Enterprise Number under a sysObjectID
+	HTTPServer     Kind = "http_server"     // exact product token of an HTTP Server header
+	TLSSubject     Kind = "tls_subject"     // exact O or CN of a device web interface's certificate
+
+	// RebrandKind is the kind of the evidence a rebrand fact gives (a label
+	// that a catalogued OEM relationship covers); it is written under
+	// rebrands:, never as an identifier.
+	RebrandKind Kind = "rebrand"
 )
 
 // KindInfo describes an identifier kind.
@@ -102,6 +113,16 @@ var kinds = []KindInfo{
 	{Domain, 40, "host name; a leading *. matches the domain itself and every name below it", "the supplier's registered domain"},
 	{ASN, 40, "autonomous system number (AS12345)", "the regional internet registry's record of the AS holder"},
 	{ASOrg, 40, "autonomous system organisation name, normalised", "the regional internet registry's record of the AS holder"},
+	{OUI, 80, "IEEE MAC address block (MA-L 6, MA-M 7 or MA-S 9 hex digits); matches a MAC in any common form on its longest registered prefix; locally administered and multicast MACs never match",
+		"the IEEE Registration Authority assigns each block to one registrant; a MAC can be changed, and an OEM's device carries its manufacturer's block, which is what makes it evidence of the maker"},
+	{SNMPEnterprise, 80, "IANA Private Enterprise Number; matches a sysObjectID 1.3.6.1.4.1.N[.…] whose N equals it (2011 never matches 20110)",
+		"IANA assigns each number to one organisation, and a device's firmware reports its maker's number as its sysObjectID; firmware can be written to report any number"},
+	{HTTPServer, 50, "exact product token of an HTTP Server header (the text before '/' and the version), case-sensitive",
+		"the banner the vendor's device web server sends, as documented in fingerprint databases and advisories; any server can send any banner"},
+	{TLSSubject, 55, "exact subject organisation (O) or common name (CN) of a device web interface's default certificate, case folded",
+		"the subject the vendor writes into the self-signed certificate its devices ship with; a self-signed certificate can name anyone"},
+	{RebrandKind, 70, "a brand on an item's label that a catalogued OEM relationship ties to the manufacturer (rebrands:)",
+		"a sourced fact that the brand sold the manufacturer's equipment for the models and period it states; its confidence is the fact's"},
 }
 
 var kindByName = func() map[Kind]KindInfo {

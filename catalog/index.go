@@ -21,6 +21,9 @@ type Index struct {
 	domain  map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
 	display map[string][]pattern              // first token of the normalised pattern
 	paths   pathIndex
+	oui     map[string][]*Identifier // lower-case hex prefix of 6, 7 or 9 digits
+	server  map[string][]*Identifier // HTTP Server product token, exact
+	brands  map[string][]*Rebrand    // OrgKey of a brand name (rebrand facts)
 }
 
 // pathIndex holds path globs by a segment every matching path has: the
@@ -98,6 +101,9 @@ func newIndex() *Index {
 		prefix:  map[Kind]map[string][]*Identifier{},
 		domain:  map[string][]*Identifier{},
 		display: map[string][]pattern{},
+		oui:     map[string][]*Identifier{},
+		server:  map[string][]*Identifier{},
+		brands:  map[string][]*Rebrand{},
 	}
 }
 
@@ -136,6 +142,11 @@ func (ix *Index) add(id *Identifier) {
 		ix.display[first] = append(ix.display[first], pattern{norm: n, ident: id})
 	case PathGlob:
 		ix.paths.add(pathPattern(NormalizePath(v), id))
+	case OUI:
+		k := strings.ToLower(v)
+		ix.oui[k] = append(ix.oui[k], id)
+	case HTTPServer:
+		ix.server[v] = append(ix.server[v], id)
 	default:
 		addTo(ix.exact, id.Kind, exactKey(id.Kind, v), id)
 	}
@@ -458,6 +469,14 @@ func (ix *Index) Lookup(k Kind, v string) []*Identifier {
 		return ix.Path(v)
 	case RegistryKey:
 		return ix.RegistryKey(v)
+	case OUI:
+		return ix.OUI(v)
+	case SNMPEnterprise:
+		return ix.SNMPEnterprise(v)
+	case HTTPServer:
+		return ix.HTTPServer(v)
+	case TLSSubject:
+		return ix.TLSSubject(v)
 	}
 	return ix.Exact(k, v)
 }

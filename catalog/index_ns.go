@@ -143,6 +143,10 @@ func exactKey(k Kind, v string) string {
 		return CertDigest(v)
 	case NPMScope:
 		return npmScope(lowerASCII(v))
+	case TLSSubject:
+		return strings.ToLower(strings.TrimSpace(v))
+	case HTTPServer:
+		return v // case-sensitive, as servers send it
 	}
 	return lowerASCII(v)
 }

@@ -25,6 +25,7 @@ type file struct {
 	Entities    []*Entity     `yaml:"entities"`
 	Products    []*Product    `yaml:"products"`
 	Instruments []*Instrument `yaml:"instruments"`
+	Rebrands    []*Rebrand    `yaml:"rebrands"`
 	// Overrides lists the facts of the catalogue in use that a local
 	// file replaces (WithLocal); other files may not have it.
 	Overrides []*Override `yaml:"overrides"`
@@ -115,6 +116,7 @@ func assemble(digest string, files []parsedFile) (*Catalog, error) {
 		entityByID:  map[string]*Entity{},
 		productByID: map[string]*Product{},
 		instrByID:   map[string]*Instrument{},
+		rebrandByID: map[string]*Rebrand{},
 		digest:      digest,
 	}
 	var errs []error
@@ -232,6 +234,19 @@ func (c *Catalog) add(pf parsedFile, errs *[]error) {
 		c.instrByID[in.ID] = in
 		c.Instruments = append(c.Instruments, in)
 	}
+	for _, r := range f.Rebrands {
+		if r == nil {
+			empty("rebrands")
+			continue
+		}
+		r.Pos.File, r.Local = name, local
+		if q, ok := c.rebrandByID[r.ID]; ok {
+			dup("rebrand", r.ID, r.Pos.Line, q.Pos)
+			continue
+		}
+		c.rebrandByID[r.ID] = r
+		c.Rebrands = append(c.Rebrands, r)
+	}
 }
 
 func stampEntity(e *Entity, name string) {
@@ -283,6 +298,10 @@ func (c *Catalog) buildIndex() {
 			id.Product, id.Entity = p, e
 			addExpanded(ix, id)
 		}
+	}
+	for _, r := range c.Rebrands {
+		r.ident = &Identifier{Kind: RebrandKind, Value: r.Brand, Fact: r.Fact, Entity: c.entityByID[r.Manufacturer], Local: r.Local}
+		ix.addRebrand(r)
 	}
 	c.index = ix
 }

@@ -158,6 +158,11 @@ func definitions(f *file) map[defKey]int {
 			out[defKey{"instrument", in.ID}] = in.Pos.Line
 		}
 	}
+	for _, r := range f.Rebrands {
+		if r != nil {
+			out[defKey{"rebrand", r.ID}] = r.Pos.Line
+		}
+	}
 	return out
 }
 
@@ -241,6 +246,7 @@ func without(f *file, drop map[defKey]bool) *file {
 		Entities:    slices.DeleteFunc(slices.Clone(f.Entities), func(e *Entity) bool { return e != nil && !keep("entity", e.ID) }),
 		Products:    slices.DeleteFunc(slices.Clone(f.Products), func(p *Product) bool { return p != nil && !keep("product", p.ID) }),
 		Instruments: slices.DeleteFunc(slices.Clone(f.Instruments), func(in *Instrument) bool { return in != nil && !keep("instrument", in.ID) }),
+		Rebrands:    slices.DeleteFunc(slices.Clone(f.Rebrands), func(r *Rebrand) bool { return r != nil && !keep("rebrand", r.ID) }),
 		Overrides:   f.Overrides,
 	}
 }

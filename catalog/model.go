@@ -179,11 +179,15 @@ type Catalog struct {
 	Entities    []*Entity
 	Products    []*Product
 	Instruments []*Instrument
-	Sources     map[string]*Source
+	// Rebrands are OEM relationships: a brand that sells equipment a
+	// catalogued manufacturer makes.
+	Rebrands []*Rebrand
+	Sources  map[string]*Source
 
 	entityByID  map[string]*Entity
 	productByID map[string]*Product
 	instrByID   map[string]*Instrument
+	rebrandByID map[string]*Rebrand
 	index       *Index
 	digest      string
 	groups      struct {
@@ -207,6 +211,9 @@ func (c *Catalog) Product(id string) *Product { return c.productByID[id] }
 
 // Instrument returns the instrument with the given id, or nil.
 func (c *Catalog) Instrument(id string) *Instrument { return c.instrByID[id] }
+
+// RebrandByID returns the rebrand fact with the given id, or nil.
+func (c *Catalog) RebrandByID(id string) *Rebrand { return c.rebrandByID[id] }
 
 // Index returns the lookup structure built over all identifiers.
 func (c *Catalog) Index() *Index { return c.index }

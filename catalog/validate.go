@@ -127,6 +127,9 @@ func (c *Catalog) validate() []error {
 	for _, in := range c.Instruments {
 		c.validateInstrument(in, bad, fact)
 	}
+	for _, r := range c.Rebrands {
+		c.validateRebrand(r, bad, fact)
+	}
 	errs = append(errs, c.checkCycles()...)
 	return errs
 }
@@ -195,6 +198,10 @@ func validateIdentifier(id Identifier, bad reporter, fact factChecker) {
 		bad(id.Pos, "identifier kind %q is unknown", id.Kind)
 		return
 	}
+	if id.Kind == RebrandKind {
+		bad(id.Pos, "%s: a rebrand is a fact of its own, written under rebrands:, not an identifier", what)
+		return
+	}
 	if id.Tier != "" && !id.Tier.Valid() {
 		bad(id.Pos, "%s: tier %q is not one of %v", what, id.Tier, Tiers())
 	}
@@ -253,6 +260,16 @@ func checkValue(k Kind, v string) string {
 	case ASN:
 		if normalizeASN(v) == strings.ToLower(v) && !strings.HasPrefix(strings.ToLower(v), "as") {
 			return "an ASN is written AS12345"
+		}
+	case OUI:
+		return checkOUI(v)
+	case SNMPEnterprise:
+		return checkPEN(v)
+	case HTTPServer:
+		return checkServerToken(v)
+	case TLSSubject:
+		if strings.Contains(v, "=") {
+			return "a subject's O or CN value, not a distinguished name"
 		}
 	case NPMScope, NPMPackage, PyPIProject, NuGetPackage, NuGetPrefix, HFOrg, GitHubOrg,
 		MavenGroup, GoModule, OCINamespace, OllamaModel, AppleTeamID, APKCertSHA256, EmailDomain:

@@ -81,6 +81,10 @@ const (
 	HTTPServer   Field = "http_server"
 	TLSSubject   Field = "tls_subject"
 	Site         Field = "site"
+	// Acquired is when the equipment was bought or installed (an asset
+	// register's date), YYYY-MM-DD, YYYY-MM or YYYY: a rebrand fact's
+	// period is checked against it.
+	Acquired Field = "acquired"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama

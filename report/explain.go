@@ -69,6 +69,12 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		fmt.Fprintf(b, "      source %s %s, %s confidence\n", ev.Source, ev.SourceURL, ev.FactConf)
 	}
 	fmt.Fprintln(b)
+	if v.SoldAs != nil {
+		fmt.Fprintf(b, "Sold as   %s\n", soldAsText(*v))
+		if v.SoldAs.Note != "" {
+			fmt.Fprintf(b, "          %s\n", v.SoldAs.Note)
+		}
+	}
 	// Reports written before tiers (and the fleet's older evidence) have
 	// neither line.
 	if v.DecidedBy.Kind != "" {
@@ -113,6 +119,27 @@ func explain(w io.Writer, it *inventory.Item, v *attribute.View) error {
 		fmt.Fprintf(b, "Tie: %s by %s, score %d\n", name, t.Supplier.Name, t.Score)
 	}
 	return b.Flush()
+}
+
+// soldAsText says under which brand an item is sold and who made it:
+// "Acme, made by Hangzhou Hikvision Digital Technology Co., Ltd. (OUI
+// 44:19:B6 (IEEE MA-L)); the label disagrees: no catalogued rebrand
+// covers it", or the rebrand fact that does.
+func soldAsText(v attribute.View) string {
+	s := v.SoldAs
+	t := fmt.Sprintf("%s, made by %s (%s)", s.Label, v.Supplier.Name, attribute.EvidenceText(attribute.MadeByEvidence(v)))
+	if r := s.Rebrand; r != nil {
+		share := "all of the brand's equipment"
+		if r.Share == catalog.ShareSome {
+			share = "some of the brand's equipment"
+		}
+		return t + fmt.Sprintf("; rebrand %s: %s sold %s's equipment (%s), %s; source %s %s, %s confidence%s",
+			r.ID, r.Brand, r.Manufacturer, share, r.Period, r.Source, r.URL, r.Confidence, marked(r.Local))
+	}
+	if s.Disagrees {
+		t += "; the label disagrees: no catalogued rebrand covers it"
+	}
+	return t
 }
 
 // marked is " [local]" for a fact from a local catalogue file.

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -20,6 +23,7 @@ func TestJSONSchema(t *testing.T) {
 		"tie":          scanReport(t, writeFile(t, "tie.cdx.json", tieBOM)),
 		"findings":     policyReport(t),
 		"no findings":  noFindingsReport(t),
+		"equipment":    equipmentReport(t),
 	}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -32,6 +36,34 @@ func TestJSONSchema(t *testing.T) {
 	if len(cases["directory"].Notes) == 0 {
 		t.Error("the directory report has no notes; the notes case is not covered")
 	}
+}
+
+// equipmentReport holds two cameras: one sold under a label no rebrand
+// covers (attributed by its MAC block), one covered by a rebrand fact.
+func equipmentReport(t *testing.T) *report.Report {
+	t.Helper()
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := attribute.New(cat)
+	r := &report.Report{Tool: report.Tool{Name: "embargo", Version: "test"}, Catalog: report.Catalog{Digest: cat.Digest()},
+		Inputs: []report.Input{{Source: "assets.csv", Reader: "asset-register", Format: "asset register CSV", Items: 2}}}
+	for i, attrs := range [][]string{{"manufacturer", "Acme", "mac", "44:19:b6:12:34:56", "ip", "10.20.0.7"},
+		{"manufacturer", "Lorex", "acquired", "2020-06-15"}} {
+		it := &inventory.Item{Type: inventory.Device, Ecosystem: "network", Name: "camera", Location: inventory.Location{Source: "assets.csv", Line: i + 2}}
+		for j := 0; j+1 < len(attrs); j += 2 {
+			it.Add(inventory.Field(attrs[j]), attrs[j+1])
+		}
+		it.SetID()
+		at := a.Attribute(it)
+		if at == nil || at.SoldAs == nil {
+			t.Fatalf("camera %d: no sold-as attribution: %+v", i, at)
+		}
+		r.Items = append(r.Items, report.Entry{Item: it, Attribution: at})
+	}
+	r.Recount()
+	return r
 }
 
 func TestJSONSchemaBites(t *testing.T) {

@@ -71,8 +71,12 @@ func (Table) Encode(w io.Writer, r *Report) error {
 				product += " " + localMark
 				anyLocal = true
 			}
+			decided := decidedBy(a.Evidence[0])
+			if a.SoldAs != nil {
+				decided = soldAsCell(a.View())
+			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), product,
-				a.Tier, a.Confidence, clip(decidedBy(a.Evidence[0]), 60), clip(where(e), 70))
+				a.Tier, a.Confidence, clip(decided, 60), clip(where(e), 70))
 			bases[a.Evidence[0].Kind] = a.Evidence[0].Basis
 		}
 		tw.Flush()
@@ -130,6 +134,24 @@ func decidedBy(ev attribute.Evidence) string {
 		s += " (" + string(ev.Field) + ")"
 	}
 	return s
+}
+
+// soldAsCell is the decision of equipment sold under another brand, under
+// the heading that names its maker: "sold as Acme (label disagrees); OUI
+// 44:19:B6 (IEEE MA-L)", "sold as Lorex; rebrand lorex-dahua-subsidiary".
+func soldAsCell(v attribute.View) string {
+	s := v.SoldAs
+	out := "sold as " + s.Label
+	if s.Disagrees {
+		out += " (label disagrees)"
+	}
+	if ev := attribute.MadeByEvidence(v); ev.Kind != catalog.RebrandKind {
+		out += "; " + attribute.EvidenceText(ev)
+	}
+	if s.Rebrand != nil {
+		out += "; rebrand " + s.Rebrand.ID
+	}
+	return out
 }
 
 // where is the item's location and, for a dependency, what pulled it in.
