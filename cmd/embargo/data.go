@@ -19,6 +19,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/ipdata"
+	"github.com/embargo-dev/embargo/oui"
 	"github.com/embargo-dev/embargo/report"
 )
 
@@ -100,9 +101,12 @@ func openIPData(file string) (destination.AddrLookup, func() (*report.IPData, er
 func newDataCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "data",
-		Short: "Manage the IP data (address → registered country, ASN, AS organisation)",
+		Short: "Manage the IP data (address → registered country, ASN, AS organisation) and the IEEE MAC address registry",
 		Long: `Manage the IP data (address → registered country, ASN, AS organisation) that 'embargo flows'
 and 'embargo enforce' use: the snapshot built into embargo, or one refreshed by 'embargo data update'.
+And the IEEE Registration Authority's MAC address assignments (MA-L, MA-M, MA-S, IAB) that name
+who made equipment seen by its MAC address: the registry built into embargo (from Debian's
+ieee-data), or one rebuilt from newer listings by 'embargo data update'.
 
 The first run on a snapshot keeps its decoded tables in a cache, so that later runs start in a
 few milliseconds instead of decoding it again: in $` + ipdata.CacheDirEnv + ` if set ("` + ipdata.CacheOff + `" turns the
@@ -112,25 +116,58 @@ A damaged or stale cache file is ignored and rewritten; deleting the directory i
 	var from []string
 	var format, out string
 	update := &cobra.Command{
-		Use:   "update --from FILE|URL...",
-		Short: "Rebuild the IP data snapshot from upstream files: RIR delegated-extended, ip2asn, ip-location-db CSV, MMDB",
+		Use:   "update --from FILE|DIR|URL...",
+		Short: "Rebuild the IP data snapshot from upstream files: RIR delegated-extended, ip2asn, ip-location-db CSV, MMDB; or the MAC address registry from the IEEE listings",
 		Long: `Update reads upstream IP data (the regional registries' delegated-extended statistics,
 iptoasn's ip2asn TSV, the ip-location-db CSVs, or a MaxMind/IPinfo MMDB), from files or
 http(s) URLs, builds a snapshot and keeps it where 'embargo flows' and 'embargo enforce'
 find it (` + dataFileHint() + `), or writes it to --output.
-Give at least one source of countries and one of ASNs.`,
+Give at least one source of countries and one of ASNs.
+
+It also reads the IEEE Registration Authority's CSV listings of MAC address assignments
+(oui.csv, mam.csv, oui36.csv, iab.csv; told apart by their header), or a directory holding
+them (/usr/share/ieee-data of Debian's ieee-data package, /var/lib/ieee-data after
+update-ieee-data), and keeps the registry beside the IP data (oui.registry), named by the
+listings' date (ieee-data's .lastupdate) and the package version. Give the IP data and the
+listings in one run or in two; --output then takes only one kind.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(from) == 0 {
 				return errors.New("give --from FILE or URL (repeatable)")
 			}
 			var inputs []ipdata.Input
+			var listings []ouiInput
 			for _, f := range from {
+				if st, err := os.Stat(f); err == nil && st.IsDir() && isLocal(f) {
+					listings = append(listings, ouiInput{name: f, path: f})
+					continue
+				}
 				data, err := fetch(cmd.Context(), f)
 				if err != nil {
 					return err
 				}
+				if oui.IsCSV(data) {
+					in := ouiInput{name: f, data: data}
+					if isLocal(f) {
+						in.path = f
+					}
+					listings = append(listings, in)
+					continue
+				}
 				inputs = append(inputs, ipdata.Input{Name: f, Format: format, R: bytes.NewReader(data)})
+			}
+			if len(listings) > 0 && len(inputs) > 0 && out != "" {
+				return errors.New("--output takes one kind of data: give the IP data and the IEEE listings in two runs")
+			}
+			if len(listings) > 0 {
+				line, err := updateOUI(cmd.Context(), listings, out)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), line)
+			}
+			if len(inputs) == 0 {
+				return nil
 			}
 			snap, err := ipdata.Build(inputs, ipdata.Meta{Name: "embargo-ipdata (updated)", Built: time.Now().UTC()})
 			if err != nil {
@@ -150,14 +187,25 @@ Give at least one source of countries and one of ASNs.`,
 			return nil
 		},
 	}
-	update.Flags().StringArrayVar(&from, "from", nil, "an upstream file or http(s) URL (repeatable)")
+	update.Flags().StringArrayVar(&from, "from", nil, "an upstream file or http(s) URL, or a directory of IEEE listings (repeatable)")
 	update.Flags().StringVar(&format, "format", "", "the inputs' format instead of detecting it: rir-delegated, ip2asn, ipldb-country-csv, ipldb-asn-csv, mmdb")
-	update.Flags().StringVar(&out, "output", "", "write the snapshot here instead of the default place")
+	update.Flags().StringVar(&out, "output", "", "write the IP snapshot, or the MAC address registry, here instead of the default place")
 	show := &cobra.Command{
-		Use:   "show [ADDRESS...]",
-		Short: "Say which IP data is in use, and look addresses up in it",
+		Use:   "show [IP-ADDRESS|MAC-ADDRESS...]",
+		Short: "Say which IP data and MAC address registry are in use, and look addresses up in them",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				if _, err := oui.ParseMAC(a); err != nil {
+					if _, err := netip.ParseAddr(a); err != nil {
+						return fmt.Errorf("%q is neither an IP address nor a MAC address", a)
+					}
+				}
+			}
 			db, err := ipDB("")
+			if err != nil {
+				return err
+			}
+			reg, err := ouiInUse()
 			if err != nil {
 				return err
 			}
@@ -166,11 +214,13 @@ Give at least one source of countries and one of ASNs.`,
 			for _, s := range m.Sources {
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s %s (%s): %s\n", s.Name, s.Version, s.License, s.Attribution)
 			}
+			fmt.Fprintln(cmd.OutOrStdout(), reg.describe())
 			for _, a := range args {
-				ip, err := netip.ParseAddr(a)
-				if err != nil {
-					return err
+				if mac, err := oui.ParseMAC(a); err == nil {
+					fmt.Fprintln(cmd.OutOrStdout(), reg.lookup(mac))
+					continue
 				}
+				ip := netip.MustParseAddr(a)
 				i := db.Lookup(ip)
 				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\tAS%d\t%s\n", ip, orDash(i.Country), i.ASN, i.ASOrg)
 			}

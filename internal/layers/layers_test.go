@@ -12,7 +12,7 @@ const module = "github.com/embargo-dev/embargo"
 // the packages below them) that belong to it; the most specific prefix
 // decides.
 var stages = [][]string{
-	{"internal", "input", "catalog", "ipdata", "inventory", "egress"},                 // models, data and opening
+	{"internal", "input", "catalog", "ipdata", "oui", "inventory", "egress"},          // models, data and opening
 	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers", "mdm"}, // mdm: fetching device managers' inventories
 	{"policy", "egress/collect", "egress/parts", "feed"},                              // feed: the signed catalogue and packs in use
 	{"finding"},
