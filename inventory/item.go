@@ -85,6 +85,12 @@ const (
 	// register's date), YYYY-MM-DD, YYYY-MM or YYYY: a rebrand fact's
 	// period is checked against it.
 	Acquired Field = "acquired"
+	// DHCPVendorClass is the vendor class a device's DHCP client sends
+	// (option 60: "udhcp 1.36.1", "HUAWEI:android"); LLDPDescription is
+	// the system description an LLDP neighbour gives (CDP's Version
+	// text).
+	DHCPVendorClass Field = "dhcp_vendor_class"
+	LLDPDescription Field = "lldp_system_description"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama

@@ -3,6 +3,10 @@ package scan
 import (
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory/dhcp"
+	"github.com/embargo-dev/embargo/inventory/lldp"
+	"github.com/embargo-dev/embargo/inventory/zeekdev"
+
 	"github.com/embargo-dev/embargo/inventory/intune"
 
 	"github.com/embargo-dev/embargo/inventory/jamf"
@@ -39,6 +43,9 @@ func Readers() []inventory.Reader {
 		androidmgmt.Reader{},
 		androidapk.Reader{},
 		ipa.Reader{},
+		dhcp.Reader{},
+		zeekdev.Reader{},
+		lldp.Reader{},
 	}
 }
 
