@@ -91,6 +91,20 @@ const (
 	// text).
 	DHCPVendorClass Field = "dhcp_vendor_class"
 	LLDPDescription Field = "lldp_system_description"
+	// What network scanners and asset registers say of a device: a DNS
+	// or given name, a device type (Nmap's "webcam", "router"; a
+	// register's category), an asset tag, a service's OS type and the
+	// best OS match ("name (accuracy%)"), a service's product line as
+	// Nmap's VERSION column prints it, a web page's title, and the SNMP
+	// engine's enterprise.
+	Hostname       Field = "hostname"
+	DeviceType     Field = "device_type"
+	AssetTag       Field = "asset_tag"
+	OS             Field = "os"
+	OSMatch        Field = "os_match"
+	ServiceProduct Field = "service_product"
+	HTTPTitle      Field = "http_title"
+	SNMPEnterprise Field = "snmp_enterprise"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama

@@ -64,6 +64,13 @@ func (b *builder) add(inv *inventory.Inventory, reader string) {
 		r.Summary.Items++
 		if at == nil {
 			r.Summary.Unattributed++
+			if it.Type == inventory.Device && it.Ecosystem == "network" {
+				// Equipment found on the network whose maker nothing
+				// identifies is not compliant equipment: it is unknown.
+				r.Unknowns = append(r.Unknowns, inventory.Unknown{Location: it.Location, Name: it.Name,
+					Reason: "equipment whose maker nothing identifies (no catalogued MAC block, SNMP enterprise, web server, certificate or rebrand fact): who made it is unknown"})
+				r.Summary.Unknown++
+			}
 			continue
 		}
 		r.Summary.Attributed++

@@ -3,6 +3,10 @@ package scan
 import (
 	"strings"
 
+	"github.com/embargo-dev/embargo/inventory/assets"
+	"github.com/embargo-dev/embargo/inventory/neighbours"
+	"github.com/embargo-dev/embargo/inventory/nmap"
+
 	"github.com/embargo-dev/embargo/inventory/dhcp"
 	"github.com/embargo-dev/embargo/inventory/lldp"
 	"github.com/embargo-dev/embargo/inventory/zeekdev"
@@ -46,6 +50,9 @@ func Readers() []inventory.Reader {
 		dhcp.Reader{},
 		zeekdev.Reader{},
 		lldp.Reader{},
+		nmap.Reader{},
+		neighbours.Reader{},
+		assets.Reader{}, // after intune.CSVReader: it also takes Intune's device-list CSVs
 	}
 }
 
