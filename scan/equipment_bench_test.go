@@ -23,7 +23,7 @@ func BenchmarkLeases64kAttributed(b *testing.B) {
 		if i%4 == 0 {
 			oui = "44:19:b6" // Hikvision's
 		}
-		fmt.Fprintf(&sb, "1767225600 %s:%02x:%02x:%02x 10.%d.%d.%d dev-%d *\n", oui, i>>16&0xff, i>>8&0xff, i&0xff, 20+i>>16, i>>8&0xff, i&0xff, i)
+		fmt.Fprintf(&sb, "1767225600 %s:%02x:%02x:%02x 10.%d.%d.%d dev-%d *\n", oui, i>>16&0xff, i>>8&0xff, i&0xff, 20+(i>>16), i>>8&0xff, i&0xff, i)
 	}
 	path := filepath.Join(b.TempDir(), "dnsmasq.leases")
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
