@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package netlab builds small test networks of real parts inside Linux
 // network namespaces that the test itself creates, so that equipment
 // discovery (issue 18) can be tested against a real snmpd, real HTTP(S)
