@@ -26,20 +26,12 @@ const maxObservedReport = 512 << 20
 // themselves. name is the report's file name, for the source; it returns
 // how many subjects were added.
 func (t *Targets) AddObserved(name string, report []byte) (int, error) {
-	if len(report) > maxObservedReport {
-		return 0, fmt.Errorf("%s: scan report of %d bytes is over the %d-byte limit", name, len(report), maxObservedReport)
-	}
-	var rep struct {
-		Items []struct {
-			inventory.Item
-			Attribution *attribute.View `json:"attribution"`
-		} `json:"items"`
-	}
-	if err := json.Unmarshal(report, &rep); err != nil {
-		return 0, inventory.JSONError(name, report, err)
+	items, err := scanItems(name, report)
+	if err != nil {
+		return 0, err
 	}
 	added := 0
-	for _, it := range rep.Items {
+	for _, it := range items {
 		entity, ok := t.blockedEntity(it.Attribution)
 		if !ok {
 			continue
@@ -55,6 +47,26 @@ func (t *Targets) AddObserved(name string, report []byte) (int, error) {
 	}
 	t.normalize()
 	return added, nil
+}
+
+// scanItem is an item of a scan report with its attribution.
+type scanItem struct {
+	inventory.Item
+	Attribution *attribute.View `json:"attribution"`
+}
+
+// scanItems reads the items of a scan report (-o json) named name.
+func scanItems(name string, report []byte) ([]scanItem, error) {
+	if len(report) > maxObservedReport {
+		return nil, fmt.Errorf("%s: scan report of %d bytes is over the %d-byte limit", name, len(report), maxObservedReport)
+	}
+	var rep struct {
+		Items []scanItem `json:"items"`
+	}
+	if err := json.Unmarshal(report, &rep); err != nil {
+		return nil, inventory.JSONError(name, report, err)
+	}
+	return rep.Items, nil
 }
 
 // blockedEntity is the blocked entity an attribution names: the supplier

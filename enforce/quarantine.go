@@ -1,12 +1,10 @@
 package enforce
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
 
-	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -28,20 +26,12 @@ type Quarantined struct {
 // it returns how many were added. Addresses are the report's: equipment
 // that moves (DHCP) must be scanned again before the set is loaded.
 func (t *Targets) AddQuarantine(name string, report []byte) (int, error) {
-	if len(report) > maxObservedReport {
-		return 0, fmt.Errorf("%s: scan report of %d bytes is over the %d-byte limit", name, len(report), maxObservedReport)
-	}
-	var rep struct {
-		Items []struct {
-			inventory.Item
-			Attribution *attribute.View `json:"attribution"`
-		} `json:"items"`
-	}
-	if err := json.Unmarshal(report, &rep); err != nil {
-		return 0, inventory.JSONError(name, report, err)
+	items, err := scanItems(name, report)
+	if err != nil {
+		return 0, err
 	}
 	added := 0
-	for _, it := range rep.Items {
+	for _, it := range items {
 		if it.Type != inventory.Device {
 			continue
 		}
