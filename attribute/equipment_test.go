@@ -74,7 +74,7 @@ func TestEquipment(t *testing.T) {
 		{"a private block's vendor names no organisation", device("sensor", "mac_vendor", "Private"), nil},
 		{"the IEEE's own blocks name no organisation", device("sensor", "mac", "70:b3:d5:00:00:01", "mac_vendor", "IEEE Registration Authority"), nil},
 		{"Huawei's enterprise number 2011", device("switch", "snmp_sysobjectid", "1.3.6.1.4.1.2011.2.23.1"),
-			&want{"huawei-technologies", "high", catalog.SNMPEnterprise, nil}},
+			&want{"huawei-technologies", "medium", catalog.SNMPEnterprise, nil}},
 		{"20110 is not 2011", device("switch", "snmp_sysobjectid", "1.3.6.1.4.1.20110.1"), nil},
 		{"a Hikvision web server banner alone is weak", device("cam", "http_server", "DNVRS-Webs"),
 			&want{"hikvision", "low", catalog.HTTPServer, nil}},
