@@ -29,7 +29,7 @@ func TestSetup(t *testing.T) {
 	}{
 		{"nothing", Source{}, -1, "OFFICIAL", false, ""},
 		{"a register's scale", Source{RegisterName: "r.yaml", RegisterData: register, Packs: []string{"us-bod-17-01"}}, 1, "PUBLIC", false, ""},
-		{"all packs, waivers", Source{Packs: []string{"all"}, WaiversName: "w.yaml", WaiversData: waiversFile}, 15, "OFFICIAL", true, ""},
+		{"all packs, waivers", Source{Packs: []string{"all"}, WaiversName: "w.yaml", WaiversData: waiversFile}, 16, "OFFICIAL", true, ""},
 		{"a bad register", Source{RegisterName: "r.yaml", RegisterData: []byte("systems: [")}, 0, "", false, "r.yaml"},
 		{"no such pack", Source{Packs: []string{"us-bod-17-02"}}, 0, "", false, "us-bod-17-02"},
 		{"a pack file read by the caller", Source{Packs: []string{"./mine.yaml"}, ReadPack: readPack}, 0, "", false, "read ./mine.yaml"},

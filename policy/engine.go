@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -134,10 +135,10 @@ func (e *Engine) checkRanks(r *Rule) error {
 // name.
 // itemKeyFields are the item's fields a rule may read and still be
 // decided once per attribution on a system: the tier comes with the
-// attribution, the type is one of a few, and both are in attrKey. Rules
-// reading the item's name, version, ecosystem or path are decided per
-// item.
-var itemKeyFields = []string{"tier", "type"}
+// attribution, the type and equipment category are one of a few, tags
+// are few, and all are in attrKey. Rules reading the item's name,
+// version, ecosystem or path are decided per item.
+var itemKeyFields = []string{"tier", "type", "equipment", "tags"}
 
 // readsBeyond reports whether the expression reads the variable name
 // other than through one of fields (item.tier, has(item.type)).
@@ -269,8 +270,8 @@ type decisions struct {
 }
 
 // attrKey is what decides the rules that read no more of the item than
-// itemKeyFields.
-type attrKey struct{ product, supplier, tier, typ string }
+// itemKeyFields; tags are joined by NUL.
+type attrKey struct{ product, supplier, tier, typ, equipment, tags string }
 
 // outcome is one rule's decision.
 type outcome struct {
@@ -301,7 +302,8 @@ func (e *Engine) ForSystemWith(sys systems.System, m *Memo) *SystemEvaluator {
 func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution) []Finding {
 	key := attrKey{}
 	if it != nil {
-		key.typ = string(it.Type)
+		key.typ, key.equipment = string(it.Type), EquipmentOf(it, at)
+		key.tags = strings.Join(TagsOf(it), "\x00")
 	}
 	if at != nil {
 		key.supplier, key.tier = entityOf(at), string(at.Tier)
@@ -437,8 +439,10 @@ func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
 	v.item, v.product = ItemVars{}, ProductVars{}
 	v.supplier = SupplierVars{Chain: []string{}, Group: []string{}, NamedIn: []string{}}
 	v.item.DependencyPath = []string{}
+	v.item.Tags = []string{}
 	if it != nil {
-		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem, DependencyPath: it.DependencyPath}
+		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem, DependencyPath: it.DependencyPath,
+			Equipment: EquipmentOf(it, at), Tags: TagsOf(it)}
 		if v.item.DependencyPath == nil {
 			v.item.DependencyPath = []string{}
 		}

@@ -31,7 +31,7 @@ type SystemVars struct {
 	Department string   `cel:"department"`
 }
 
-// ItemVars is `item`: the software found.
+// ItemVars is `item`: the software or equipment found.
 type ItemVars struct {
 	Name      string `cel:"name"`
 	Version   string `cel:"version"`
@@ -43,6 +43,13 @@ type ItemVars struct {
 	// DependencyPath is the chain of components that pulled the item in,
 	// the top-level one first; empty for a top-level item.
 	DependencyPath []string `cel:"dependency_path"`
+	// Equipment is what the item is as equipment on the network
+	// (VideoSurveillance, Telecommunications, Drone, ...; EquipmentOf):
+	// "" for software and for equipment nothing classifies.
+	Equipment string `cel:"equipment"`
+	// Tags are the labels its source gave the item (TagsOf), such as an
+	// exception claimed for it (TagS889NoUserData).
+	Tags []string `cel:"tags"`
 }
 
 // ProductVars is `product`: the catalogued product, all empty when the

@@ -75,10 +75,18 @@ func (e *Engine) exampleInput(x Example) (systems.System, *inventory.Item, *attr
 	}
 	sys.ID = "example"
 	typ := x.ItemType
-	if typ == "" {
+	switch {
+	case typ != "":
+	case x.DeviceType != "":
+		typ = inventory.Device
+	default:
 		typ = inventory.Application
 	}
 	it := &inventory.Item{Type: typ, Name: x.ItemName, DependencyPath: x.DependencyPath}
+	it.Add(inventory.DeviceType, x.DeviceType)
+	for _, t := range x.ItemTags {
+		it.Add(inventory.Tag, t)
+	}
 	it.SetID()
 	if x.SupplierID == "" && x.ProductID == "" {
 		return sys, it, nil, nil

@@ -49,3 +49,26 @@ func FuzzLoadPack(f *testing.F) {
 		e.RunExamples(p)
 	})
 }
+
+// FuzzDeviceCategory: any device type text, as an asset register or a
+// scanner gives it, names one of the categories or none, never panics,
+// and the case of ASCII text does not change the answer.
+func FuzzDeviceCategory(f *testing.F) {
+	for _, s := range []string{"webcam", "CCTV camera", "Two-way radio", "UAV", "media device", "", "Bürogerät", "NVR;NAS|router"} {
+		f.Add(s)
+	}
+	valid := map[string]bool{"": true}
+	for c := range categoryRank {
+		valid[c] = true
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := DeviceCategory(s)
+		if !valid[got] {
+			t.Fatalf("DeviceCategory(%q) = %q, not a category", s, got)
+		}
+		ascii := strings.IndexFunc(s, func(r rune) bool { return r > 0x7f }) < 0
+		if up := DeviceCategory(strings.ToUpper(s)); ascii && up != got {
+			t.Fatalf("DeviceCategory(%q) = %q but %q in upper case", s, got, up)
+		}
+	})
+}

@@ -251,10 +251,14 @@ func (b *builder) example(e rawExample) Example {
 		ItemType:       inventory.Type(e.Item.Type.Value),
 		Tier:           catalog.Tier(e.Item.Tier.Value),
 		ProductTier:    catalog.Tier(e.Product.Tier.Value),
+		DeviceType:     e.Item.DeviceType.Value,
 		Pos:            Position{File: b.file, Line: e.Line},
 	}
 	for _, p := range e.Item.DependencyPath {
 		x.DependencyPath = append(x.DependencyPath, p.Value)
+	}
+	for _, t := range e.Item.Tags {
+		x.ItemTags = append(x.ItemTags, t.Value)
 	}
 	for _, t := range []struct {
 		tier catalog.Tier

@@ -135,6 +135,11 @@ type Example struct {
 	Tier           catalog.Tier `json:"tier,omitempty"`
 	ProductTier    catalog.Tier `json:"product_tier,omitempty"`
 	DependencyPath []string     `json:"dependency_path,omitempty"`
+	// DeviceType, when set, is the item's device type (inventory.DeviceType),
+	// which makes it a device unless ItemType says otherwise; ItemTags are
+	// its tags (inventory.Tag), read as item.tags.
+	DeviceType string   `json:"device_type,omitempty"`
+	ItemTags   []string `json:"item_tags,omitempty"`
 	// Flow, when set, makes the example traffic from the system to the
 	// supplier (or, without one, to the registered country), judged by
 	// the rules that read flow.

@@ -65,7 +65,7 @@ func TestBuiltinPacksCiteClauses(t *testing.T) {
 		"uk-ncsc-2017-russia-av", "us-bod-17-01", "us-ndaa18-s1634", "us-ndaa19-s889", "us-fcc-covered-list",
 		"us-bis-kaspersky-fd-2024", "de-bsi-2022-kaspersky", "au-pspf-002-2025-kaspersky", "au-pspf-001-2025-deepseek",
 		"uk-tiktok-govdevices-2023", "us-no-tiktok-act-2022", "eu-ec-tiktok-2023", "ca-tiktok-2023", "ca-wechat-kaspersky-2023",
-		"uk-ncsc-2017-russia-egress",
+		"uk-ncsc-2017-russia-egress", "us-asda-2023",
 	} {
 		want[id] = true
 	}

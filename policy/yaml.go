@@ -71,6 +71,10 @@ type rawExItem struct {
 	// Tier overrides the attribution's tier (the product's, by default).
 	Tier           lined   `yaml:"tier"`
 	DependencyPath []lined `yaml:"dependency_path"`
+	// DeviceType makes the item equipment with this device type (an Nmap
+	// type, a register's category); Tags are its own tags.
+	DeviceType lined   `yaml:"device_type"`
+	Tags       []lined `yaml:"tags"`
 }
 
 type rawExFlow struct {
