@@ -105,6 +105,15 @@ const (
 	ServiceProduct Field = "service_product"
 	HTTPTitle      Field = "http_title"
 	SNMPEnterprise Field = "snmp_enterprise"
+	// MDNSService is a DNS-SD service type a device advertises over
+	// mDNS ("_hikvision._tcp" would be one, if it existed; "_http._tcp"),
+	// without the ".local." domain.
+	MDNSService Field = "mdns_service"
+	// Tag is one label a user gave the item in its source (an asset
+	// register's Tags column): packs read them as item.tags, e.g. to
+	// claim an exception such as s889-no-user-data. One attribute per
+	// tag.
+	Tag Field = "tags"
 	// Image is a container image reference (registry/org/name:tag).
 	Image Field = "image"
 	// AI models: a Hugging Face repository id (org/name) and an Ollama

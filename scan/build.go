@@ -1,6 +1,9 @@
 package scan
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -57,9 +60,10 @@ func (b *builder) add(inv *inventory.Inventory, reader string) {
 		copy(grown, r.Items)
 		r.Items = grown
 	}
+	ats := b.attributeAll(inv.Items)
 	for i := range inv.Items {
 		it := &inv.Items[i]
-		at := b.a.Attribute(it)
+		at := ats[i]
 		r.Items = append(r.Items, report.Entry{Item: it, Attribution: at})
 		r.Summary.Items++
 		if at == nil {
@@ -109,4 +113,42 @@ func (b *builder) report() *report.Report {
 		r.Summary.Unknown++
 	}
 	return r
+}
+
+// parallelFrom is the number of items from which attribution is spread
+// over every core: below it, starting the workers costs more than it
+// saves.
+const parallelFrom = 4096
+
+// attributeAll attributes every item, on every core for a large
+// inventory (a /16 network scan, a lease file of a campus). The
+// Attributor is safe for concurrent use, and each result goes to its
+// item's index, so the report is the same whatever order workers finish.
+func (b *builder) attributeAll(items []inventory.Item) []*attribute.Attribution {
+	out := make([]*attribute.Attribution, len(items))
+	workers := runtime.GOMAXPROCS(0)
+	if len(items) < parallelFrom || workers < 2 {
+		for i := range items {
+			out[i] = b.a.Attribute(&items[i])
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	const chunk = 256
+	for range workers {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(items) {
+					return
+				}
+				for i := start; i < min(start+chunk, len(items)); i++ {
+					out[i] = b.a.Attribute(&items[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/embargo-dev/embargo/inventory/nmap"
 
 	"github.com/embargo-dev/embargo/inventory/dhcp"
+	"github.com/embargo-dev/embargo/inventory/discovery"
+	"github.com/embargo-dev/embargo/inventory/djicloud"
 	"github.com/embargo-dev/embargo/inventory/lldp"
 	"github.com/embargo-dev/embargo/inventory/zeekdev"
 
@@ -50,8 +52,10 @@ func Readers() []inventory.Reader {
 		dhcp.Reader{},
 		zeekdev.Reader{},
 		lldp.Reader{},
+		discovery.Reader{},
 		nmap.Reader{},
 		neighbours.Reader{},
+		djicloud.Reader{},
 		assets.Reader{}, // after intune.CSVReader: it also takes Intune's device-list CSVs
 	}
 }

@@ -26,6 +26,7 @@
 //	firmware      firmware, firmware version, FW, FW version
 //	asset tag     asset tag, tag, asset number, asset no, asset ID, inventory number
 //	category      category, type, device type, asset type, equipment type, class
+//	tags          tags, labels, embargo tags
 //
 // A file is a register when its header has a manufacturer column and a
 // model, serial, IP or MAC column. Other columns are not read.
@@ -39,7 +40,9 @@
 // separated by spaces, commas, semicolons or bars; a MAC in lower case
 // with colons), the firmware inventory.Firmware and the item's version,
 // the location columns joined by " / " inventory.Site, with the host
-// name, asset tag and category as Hostname, AssetTag and DeviceType. The
+// name, asset tag and category as Hostname, AssetTag and DeviceType, and
+// each tag of the tags column (separated by commas, semicolons or bars)
+// as an inventory.Tag, which packs read as item.tags. The
 // item's name is the model, else the host name, else the address, else
 // the serial or asset tag; Location.Ref is "row N", Line the row's first
 // line, Host its first IP address, else its MAC, else its host name.

@@ -21,6 +21,7 @@ const (
 	firmware
 	assetTag
 	category
+	tags
 )
 
 // roleNames are the normalised headers of each role.
@@ -38,6 +39,7 @@ func init() {
 		firmware:     {"firmware", "firmwareversion", "fw", "fwversion"},
 		assetTag:     {"assettag", "tag", "assetnumber", "assetno", "assetid", "inventorynumber"},
 		category:     {"category", "type", "devicetype", "assettype", "equipmenttype", "class"},
+		tags:         {"tags", "labels", "embargotags"},
 	} {
 		for _, n := range list {
 			roleNames[n] = r

@@ -91,7 +91,7 @@ func TestRead(t *testing.T) {
 			{"DS-2CD2143G2-I", "", "row 1", "192.168.10.21", 2, []string{"ip=192.168.10.21", "mac=04:03:12:00:aa:01", "manufacturer=Hikvision", "model=DS-2CD2143G2-I",
 				"serial=G12345678", "site=Lager; Halle 3"}},
 			{"TL-SG108", "", "row 2", "192.168.10.2", 3, []string{"ip=192.168.10.2", "mac=50:c7:bf:01:02:03", "mac=50:c7:bf:01:02:04", "manufacturer=TP-Link",
-				"model=TL-SG108", "site=Halle 3"}},
+				"model=TL-SG108", "site=Halle 3", "tags=s889-no-user-data", "tags=lab"}},
 		}, nil},
 	} {
 		t.Run(c.file, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 // device is what a row says of a device, by role, values in column
 // order.
 type device struct {
-	vals [category + 1][]string
+	vals [tags + 1][]string
 }
 
 func (d *device) first(r role) string {
@@ -96,6 +96,11 @@ func (rd *rows) item(n, line int, host string, d *device) error {
 		}
 	}
 	it.Add(inventory.Site, strings.Join(d.vals[location], " / "))
+	for _, v := range d.vals[tags] {
+		for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+			it.Add(inventory.Tag, strings.TrimSpace(t))
+		}
+	}
 	if why := inventory.CheckItem(&it, rd.lim); why != "" {
 		loc.Host = inventory.Clip(loc.Host)
 		rd.inv.Unknowns = append(rd.inv.Unknowns, inventory.Unknown{Location: loc, Name: inventory.Clip(name), Reason: why})
