@@ -61,7 +61,7 @@ func (JSON) Encode(w io.Writer, r *Report) error {
 		key string
 		v   any
 	}
-	tails := []field{{"unknowns", nonNil(r.Unknowns)}}
+	tails := []field{{"unknowns", r.unknownsJSON()}}
 	if len(r.Devices) > 0 {
 		tails = append(tails, field{"devices", r.Devices})
 	}

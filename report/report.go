@@ -10,6 +10,7 @@ import (
 	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
+	"github.com/embargo-dev/embargo/oui"
 )
 
 // SchemaVersion is the version of the JSON report (schema/report.schema.json).
@@ -46,6 +47,9 @@ type Report struct {
 	Documents []*inventory.Inventory `json:"-"`
 	// Cat is the catalogue used, for writers that describe its rules.
 	Cat *catalog.Catalog `json:"-"`
+	// OUI is the MAC address registry unattributed equipment's
+	// registrants are read from (nil: the embedded one).
+	OUI *oui.Registry `json:"-"`
 }
 
 // Tool names the program that wrote the report.

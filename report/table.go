@@ -101,12 +101,13 @@ func (Table) Encode(w io.Writer, r *Report) error {
 	}
 	if len(r.Unknowns) > 0 {
 		fmt.Fprintf(bw, "Could not read or attribute (%d) — not compliant until resolved:\n", len(r.Unknowns))
+		regs := r.registrants()
 		for i, u := range r.Unknowns {
 			if i == 20 {
 				fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(r.Unknowns)-20)
 				break
 			}
-			fmt.Fprintf(bw, "  %s: %s\n", clip(u.Location.String(), 60), u.Reason)
+			fmt.Fprintf(bw, "  %s: %s%s\n", clip(u.Location.String(), 60), u.Reason, registrantNote(regs, u))
 		}
 		fmt.Fprintln(bw)
 	}

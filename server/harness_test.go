@@ -58,6 +58,7 @@ var apiTests = []struct {
 	fn   func(*testing.T, engine)
 }{
 	{"EnrollOnce", testEnrollOnce},
+	{"EquipmentAPI", testEquipmentAPI},
 	{"UploadInventory", testUploadInventory},
 	{"UploadRefused", testUploadRefused},
 	{"AgentRateLimit", testAgentRateLimit},

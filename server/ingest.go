@@ -153,6 +153,7 @@ func (s *Server) storeScanWith(ctx context.Context, a store.Agent, rep *report.R
 		return false, 0, err
 	}
 	up.Actor = o.actor
+	up.Equipment = equipmentOf(rep, ps.data.cat)
 	if !o.seen.IsZero() {
 		up.Host.LastScan = o.seen
 		for i := range up.Findings {

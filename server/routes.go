@@ -58,6 +58,7 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/findings/{id}", Access: user, handle: (*Server).finding},
 	{Method: "GET", Path: "/api/v1/flows", Access: user, handle: (*Server).flows},
 	{Method: "GET", Path: "/api/v1/devices", Access: user, handle: (*Server).devices},
+	{Method: "GET", Path: "/api/v1/equipment", Access: user, handle: (*Server).equipment},
 
 	{Method: "GET", Path: "/api/v1/register", Access: user, handle: (*Server).getRegister},
 	{Method: "PUT", Path: "/api/v1/register", Access: admin, handle: (*Server).putRegister},
@@ -77,6 +78,7 @@ var routes = []route{
 
 	{Method: "GET", Path: "/api/v1/export/findings", Access: user, handle: (*Server).exportFindings},
 	{Method: "GET", Path: "/api/v1/export/devices", Access: user, handle: (*Server).exportDevices},
+	{Method: "GET", Path: "/api/v1/export/equipment", Access: user, handle: (*Server).exportEquipment},
 	{Method: "GET", Path: "/api/v1/audit", Access: user, handle: (*Server).audit},
 
 	{Method: "POST", Path: "/api/v1/users", Access: admin, handle: (*Server).createUser},

@@ -184,11 +184,11 @@ type reportDoc[I any] struct {
 	Catalog   report.Catalog `json:"catalog"`
 	// Data names the data the agent judged by: read, and left aside (the
 	// server judges by its own).
-	Data     json.RawMessage     `json:"data,omitempty"`
-	Inputs   []report.Input      `json:"inputs"`
-	Summary  report.Summary      `json:"summary"`
-	Items    []I                 `json:"items"`
-	Unknowns []inventory.Unknown `json:"unknowns"`
+	Data     json.RawMessage   `json:"data,omitempty"`
+	Inputs   []report.Input    `json:"inputs"`
+	Summary  report.Summary    `json:"summary"`
+	Items    []I               `json:"items"`
+	Unknowns []uploadedUnknown `json:"unknowns"`
 	// Devices are what device managers said of the report's devices:
 	// read, and left aside. Only what the server reads from a device's
 	// manager itself (IngestDevices) judges a device: an agent's report
@@ -235,7 +235,8 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScanLimits(doc.Items, doc.Unknowns); err != nil {
+	unknowns := unknownsOf(doc.Unknowns)
+	if err := checkScanLimits(doc.Items, unknowns); err != nil {
 		return nil, err
 	}
 	for i, in := range doc.Inputs {
@@ -244,7 +245,7 @@ func decodeScanReport(body []byte) (*report.Report, error) {
 		}
 	}
 	rep := &report.Report{Tool: doc.Tool, Generated: doc.Generated, Catalog: doc.Catalog, Inputs: doc.Inputs,
-		Summary: doc.Summary, Unknowns: doc.Unknowns, Notes: doc.Notes, Items: make([]report.Entry, len(doc.Items))}
+		Summary: doc.Summary, Unknowns: unknowns, Notes: doc.Notes, Items: make([]report.Entry, len(doc.Items))}
 	for i, e := range doc.Items {
 		if e.Item == nil {
 			return nil, errorf(http.StatusBadRequest, "item %d is empty", i)

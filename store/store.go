@@ -90,6 +90,13 @@ type Store interface {
 	// may see, by instrument, product, app and device (or by id, ByID).
 	DeviceFindings(ctx context.Context, v Viewer, f DeviceFilter) ([]DeviceFinding, error)
 
+	// Network equipment: what each host's last scan listed
+	// (ScanUpload.Equipment) that v may see, by department, site and
+	// address, with its status read from its findings; and what it can
+	// be filtered by, within a department (empty: all v may see).
+	Equipment(ctx context.Context, v Viewer, f EquipmentFilter) ([]Equipment, error)
+	EquipmentFacets(ctx context.Context, v Viewer, department string) (EquipmentFacets, error)
+
 	// The systems register (the YAML of policy/systems) and the policy
 	// packs in force; admins change them.
 	PutRegister(ctx context.Context, v Viewer, yaml []byte) error
@@ -220,6 +227,10 @@ type ScanUpload struct {
 	// Items are the report's items, each once, as re-judging reads them
 	// (nil: the host is re-judged from Report).
 	Items []ItemDoc
+	// Equipment is the network equipment the scan lists (each once by
+	// item): it replaces the host's, each piece keeping when it was first
+	// seen.
+	Equipment []Equipment
 	// PolicyVersion is the version the findings were judged by; a later
 	// one current makes the upload ErrStale.
 	PolicyVersion int64

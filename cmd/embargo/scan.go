@@ -117,6 +117,11 @@ func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, fil
 		return err
 	}
 	rep.Data = ref
+	reg, err := ouiInUse()
+	if err != nil {
+		return err
+	}
+	rep.OUI = reg.Registry
 	if ref.Stale != "" {
 		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: warning: %s\n", ref.Stale)
 	}

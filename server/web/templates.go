@@ -16,7 +16,7 @@ import (
 
 // pageNames are the templates of templates/, each a "content" block
 // rendered inside layout.html.
-var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "catalogue", "hosts", "findings", "data", "feedchanges", "devices", "error"}
+var pageNames = []string{"overview", "department", "host", "finding", "waivers", "waiver", "egress", "trends", "users", "catalogue", "hosts", "findings", "data", "feedchanges", "devices", "equipment", "error"}
 
 // pages holds one parsed template set per page.
 type pages struct{ byName map[string]*template.Template }

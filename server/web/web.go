@@ -89,6 +89,7 @@ func New(st store.Store, opts Options) http.Handler {
 	page("GET /hosts", d.hostsList)
 	page("GET /findings", d.findingsList)
 	page("GET /devices", d.devices)
+	page("GET /equipment", d.equipment)
 	page("GET /hosts/{id}", d.host)
 	page("GET /findings/{id}", d.finding)
 	page("GET /waivers", d.waivers)

@@ -89,6 +89,9 @@ func (s *Store) ApplyScan(ctx context.Context, u store.ScanUpload) (bool, error)
 		if err := s.putHostItems(ctx, tx, u.AgentID, rec, u.Items); err != nil {
 			return err
 		}
+		if err := s.putHostEquipment(ctx, tx, u.AgentID, dept, lastScan, u.Equipment); err != nil {
+			return err
+		}
 		if err := counts.apply(ctx, s, tx); err != nil {
 			return err
 		}

@@ -74,6 +74,9 @@ func Run(t *testing.T, open Opener) {
 		{"DeviceMissed", testDeviceMissed},
 		{"DeviceFindings", testDeviceFindings},
 		{"DeviceRejudge", testDeviceRejudge},
+		{"EquipmentList", testEquipmentList},
+		{"EquipmentLifetime", testEquipmentLifetime},
+		{"EquipmentRefused", testEquipmentRefused},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, db := open(t)
