@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,7 +31,9 @@ var cjkLegalSuffixes = []string{"股份有限公司", "有限责任公司", "有
 // Normalize folds a name for comparison: Unicode compatibility form,
 // lower case, every run of punctuation, quotes («», “”) and spaces made one
 // space. Legal forms are kept.
-func Normalize(s string) string {
+func Normalize(s string) string { return normalized.get(s, normalize) }
+
+func normalize(s string) string {
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
 	}
@@ -64,7 +67,9 @@ func Normalize(s string) string {
 
 // StripLegalForm drops legal-form tokens from a normalised name. A name
 // that is nothing but legal forms is returned unchanged.
-func StripLegalForm(normalized string) string {
+func StripLegalForm(normalized string) string { return stripped.get(normalized, stripLegalForm) }
+
+func stripLegalForm(normalized string) string {
 	fields := joinInitials(strings.Fields(normalized))
 	out := fields[:0:0]
 	for _, f := range fields {
@@ -110,6 +115,42 @@ func joinInitials(fields []string) []string {
 // OrgKey is the comparison key for an organisation name: normalised with
 // legal forms dropped.
 func OrgKey(s string) string { return StripLegalForm(Normalize(s)) }
+
+// memo remembers a string function's answers: inventories repeat a few
+// names thousands of times (every host of a /16 scan with its MAC's
+// vendor, every package of a distribution with its maintainer's
+// company), and normalising one costs more than looking it up. It holds
+// at most memoSize strings of at most memoMaxLen bytes; once full,
+// answers are computed each time. Safe for concurrent use.
+type memo struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+const (
+	memoSize   = 1 << 14
+	memoMaxLen = 256
+)
+
+var normalized, stripped = &memo{m: map[string]string{}}, &memo{m: map[string]string{}}
+
+func (c *memo) get(s string, f func(string) string) string {
+	c.RLock()
+	v, ok := c.m[s]
+	c.RUnlock()
+	if ok {
+		return v
+	}
+	v = f(s)
+	if len(s) <= memoMaxLen {
+		c.Lock()
+		if len(c.m) < memoSize {
+			c.m[strings.Clone(s)] = v
+		}
+		c.Unlock()
+	}
+	return v
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

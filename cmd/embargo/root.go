@@ -19,6 +19,6 @@ Exit codes: 0 nothing restricted found; 1 restricted software found; 2 could not
 		Version:       version,
 	}
 	root.AddCommand(newScanCmd(), newCatalogCmd(), newExplainCmd(), newPolicyCmd(), newFlowsCmd(), newEnforceCmd(), newDataCmd(), newAgentCmd(),
-		newServeCmd(), newAdminCmd(), newAuditCmd(), newReportCmd(), newFeedCmd(), newUpdateCmd(), newMdmCmd())
+		newServeCmd(), newAdminCmd(), newAuditCmd(), newReportCmd(), newFeedCmd(), newUpdateCmd(), newMdmCmd(), newDiscoverCmd())
 	return root
 }

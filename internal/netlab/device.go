@@ -27,6 +27,8 @@ type DeviceSpec struct {
 	SNMP  *SNMP  // a real snmpd on udp/161
 	HTTP  *HTTP  // a web interface on tcp/80, and tcp/443 with TLS
 	ONVIF *ONVIF // WS-Discovery on udp/3702 and the device service on tcp/80
+	SSDP  *SSDP  // UPnP search on udp/1900 and its description on tcp/49152
+	MDNS  *MDNS  // Multicast DNS and DNS-SD on udp/5353
 }
 
 // Device is a running emulated device.
@@ -42,6 +44,12 @@ type Device struct {
 	XAddr string
 	// Endpoint is the WS-Discovery endpoint reference address (urn:uuid).
 	Endpoint string
+	// UDN is the UPnP root device's unique device name (uuid:...) and
+	// Location its description's URL, "" without SSDP.
+	UDN, Location string
+	// MDNSHost is the host name its mDNS responder answers for
+	// ("hik.local."), "" without mDNS.
+	MDNSHost string
 }
 
 var deviceName = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
@@ -98,6 +106,16 @@ func (l *Lab) addDevice(spec DeviceSpec) (*Device, error) {
 	}
 	if spec.ONVIF != nil {
 		if err := l.startWSDiscovery(d, spec.ONVIF); err != nil {
+			return nil, err
+		}
+	}
+	if spec.SSDP != nil {
+		if err := l.startSSDP(d, spec.SSDP); err != nil {
+			return nil, err
+		}
+	}
+	if spec.MDNS != nil {
+		if err := l.startMDNS(d, spec.MDNS); err != nil {
 			return nil, err
 		}
 	}

@@ -42,9 +42,11 @@
 // snmpd is the real Net-SNMP daemon from Debian, started with
 // "ip netns exec" in the device's namespace with a generated
 // configuration and stopped at cleanup. The HTTP(S) server, the ONVIF
-// device service and the WS-Discovery responder run as goroutines of the
-// test process: their sockets are created on an OS thread that has
-// entered the device's namespace with setns(2) (see [Lab.Do]); a socket
+// device service, the WS-Discovery responder, the SSDP responder with its
+// UPnP description server (ssdp.go) and the mDNS responder (mdns.go) run
+// as goroutines of the test process: their sockets are created on an OS
+// thread that has entered the device's namespace with setns(2) (see
+// [Lab.Do]); a socket
 // belongs to the namespace it was created in, whatever thread later
 // reads or writes it. This was chosen over re-executing the test binary
 // as a helper process because it needs no TestMain hook in every package

@@ -28,6 +28,9 @@ const (
 	HikvisionServer = "Hikvision-Webs"
 	// hikvisionDateLayout writes a Date as those signatures expect.
 	hikvisionDateLayout = time.ANSIC
+	// netlabUPnPServer is the presets' SSDP SERVER header, in the
+	// "OS/version UPnP/2.0 product/version" form; made up.
+	netlabUPnPServer = "Linux/6.1 UPnP/2.0 netlab/1.0"
 )
 
 // MAC returns the address with the given 24-bit OUI and the low 24 bits
@@ -45,9 +48,10 @@ func LocalMAC(n uint32) net.HardwareAddr {
 // HikvisionCamera is a camera that shows Hikvision in every signal the
 // lab emulates: a Hikvision OUI, a sysObjectID under Hikvision's
 // enterprise number, the Hikvision-Webs Server header, a certificate
-// with O=Hikvision, and ONVIF manufacturer "Hikvision". The model,
-// serial, firmware, sysDescr, sub-identifiers after the enterprise
-// number and the certificate's exact subject are made up for the tests.
+// with O=Hikvision, and ONVIF and UPnP manufacturer "Hikvision". The
+// model, serial, firmware, sysDescr, sub-identifiers after the
+// enterprise number, the UPnP SERVER header and the certificate's exact
+// subject are made up for the tests.
 func HikvisionCamera(name string, n uint32) DeviceSpec {
 	const model = "DS-NETLAB-01"
 	return DeviceSpec{
@@ -68,6 +72,10 @@ func HikvisionCamera(name string, n uint32) DeviceSpec {
 		ONVIF: &ONVIF{
 			Manufacturer: "Hikvision", Model: model, FirmwareVersion: "V0.0.1 build 260101",
 			SerialNumber: fmt.Sprintf("%s%06d", model, n), HardwareID: "88",
+		},
+		SSDP: &SSDP{
+			FriendlyName: "IP Camera " + name, Manufacturer: "Hikvision", ModelName: model,
+			ModelNumber: model, SerialNumber: fmt.Sprintf("%s%06d", model, n), Server: netlabUPnPServer,
 		},
 	}
 }
@@ -94,17 +102,24 @@ func RebrandedCamera(name string, n uint32) DeviceSpec {
 			Manufacturer: "Acme Security", Model: model, FirmwareVersion: "1.0.0",
 			SerialNumber: fmt.Sprintf("AC%08d", n), HardwareID: "ACME-4",
 		},
+		SSDP: &SSDP{
+			FriendlyName: "Acme " + model, Manufacturer: "Acme Security", ModelName: model,
+			SerialNumber: fmt.Sprintf("AC%08d", n), Server: netlabUPnPServer,
+		},
 	}
 }
 
 // ConsumerCamera has only a consumer label on its login page (the
-// fictitious "Netlab Home Cam") and a locally administered MAC: no
-// Server header, certificate, SNMP or ONVIF. Nothing identifies a
-// manufacturer, so it is issue 18's "unknown, not compliant" case.
+// fictitious "Netlab Home Cam"), a locally administered MAC and an mDNS
+// responder advertising its web page as a "_http._tcp" service under its
+// name: no Server header, certificate, SNMP, ONVIF or UPnP. Nothing
+// identifies a manufacturer, so it is issue 18's "unknown, not
+// compliant" case.
 func ConsumerCamera(name string, n uint32) DeviceSpec {
 	return DeviceSpec{
 		Name: name,
 		MAC:  LocalMAC(n),
 		HTTP: &HTTP{LoginMarker: "Netlab Home Cam"},
+		MDNS: &MDNS{Services: []MDNSService{{Type: "_http._tcp", Instance: "Netlab Home Cam", Port: 80}}},
 	}
 }

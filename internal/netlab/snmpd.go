@@ -11,16 +11,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 )
 
 // SNMP configures a device's real snmpd (Net-SNMP, Debian package
-// snmpd) for SNMP v1/v2c read-only access.
+// snmpd) for SNMP v1/v2c read-only access, and SNMPv3 read-only access
+// for the Users listed.
 type SNMP struct {
 	// Community is the read-only community; "public" when empty.
 	Community string
+	// Users are SNMPv3 USM users with read-only access to the whole tree
+	// at their own security level.
+	Users []SNMPUser
 	// ObjectID is sysObjectID.0, numeric and dotted, such as
 	// "1.3.6.1.4.1.39165.1.1" (an arc under the vendor's IANA
 	// enterprise number 1.3.6.1.4.1.N).
@@ -30,14 +35,62 @@ type SNMP struct {
 	Descr, Name, Location, Contact string
 }
 
+// SNMPUser is an SNMPv3 user of the User-based Security Model, written
+// as snmpd.conf(5)'s "createUser NAME [AUTH AUTHPASS [PRIV PRIVPASS]]"
+// and "rouser NAME noauth|auth|priv". Its security level follows from
+// what is set: no AuthProto is noAuthNoPriv, AuthProto alone
+// authNoPriv, both authPriv.
+type SNMPUser struct {
+	Name string
+	// AuthProto is MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512, as
+	// createUser spells them; "" for a user without authentication.
+	AuthProto string
+	// PrivProto is DES or AES (AES-128, the only AES createUser takes in
+	// Net-SNMP 5.9); "" for a user without privacy.
+	PrivProto string
+	// AuthPass and PrivPass are the pass phrases: 8 to 64 of
+	// [A-Za-z0-9_.-] (snmpd.conf(5): "the minimum pass phrase length is
+	// 8 characters").
+	AuthPass, PrivPass string
+}
+
 var (
 	numericOID = regexp.MustCompile(`^\.?1(\.[0-9]+)+$`)
 	community  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
+	passPhrase = regexp.MustCompile(`^[A-Za-z0-9_.-]{8,64}$`)
+	authProtos = []string{"MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"}
+	privProtos = []string{"DES", "AES"}
 )
 
+// userConfig writes a user's createUser and rouser lines.
+func userConfig(u SNMPUser) (string, error) {
+	if !community.MatchString(u.Name) {
+		return "", fmt.Errorf("snmp user %q: only [A-Za-z0-9_.-], at most 32", u.Name)
+	}
+	switch {
+	case u.AuthProto == "" && u.PrivProto == "":
+		return fmt.Sprintf("createUser %s\nrouser %s noauth\n", u.Name, u.Name), nil
+	case !slices.Contains(authProtos, u.AuthProto):
+		return "", fmt.Errorf("snmp user %q: authentication protocol %q is not one of %v", u.Name, u.AuthProto, authProtos)
+	case !passPhrase.MatchString(u.AuthPass):
+		return "", fmt.Errorf("snmp user %q: the authentication pass phrase must be 8-64 of [A-Za-z0-9_.-]", u.Name)
+	case u.PrivProto == "":
+		return fmt.Sprintf("createUser %s %s %s\nrouser %s auth\n", u.Name, u.AuthProto, u.AuthPass, u.Name), nil
+	case !slices.Contains(privProtos, u.PrivProto):
+		return "", fmt.Errorf("snmp user %q: privacy protocol %q is not one of %v", u.Name, u.PrivProto, privProtos)
+	case !passPhrase.MatchString(u.PrivPass):
+		return "", fmt.Errorf("snmp user %q: the privacy pass phrase must be 8-64 of [A-Za-z0-9_.-]", u.Name)
+	}
+	return fmt.Sprintf("createUser %s %s %s %s %s\nrouser %s priv\n",
+		u.Name, u.AuthProto, u.AuthPass, u.PrivProto, u.PrivPass, u.Name), nil
+}
+
 // snmpdConfig writes the snmpd.conf(5) text for a device: the directives
-// agentaddress, rocommunity, sysObjectID, sysDescr, sysName, sysLocation
-// and sysContact, as documented in Net-SNMP 5.9's snmpd.conf(5).
+// agentaddress, rocommunity, createUser, rouser, sysObjectID, sysDescr,
+// sysName, sysLocation and sysContact, as documented in Net-SNMP 5.9's
+// snmpd.conf(5). createUser is read from this file too, although the
+// manual suggests the persistent file: snmpd then derives the user's
+// keys at each start, which is what a lab that lives for one test wants.
 func snmpdConfig(addr netip.Addr, s *SNMP) (string, error) {
 	comm := s.Community
 	if comm == "" {
@@ -49,6 +102,13 @@ func snmpdConfig(addr netip.Addr, s *SNMP) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "agentaddress udp:%s:161\n", addr)
 	fmt.Fprintf(&b, "rocommunity %s %s\n", comm, Subnet)
+	for _, u := range s.Users {
+		lines, err := userConfig(u)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(lines)
+	}
 	if s.ObjectID != "" {
 		if !numericOID.MatchString(s.ObjectID) {
 			return "", fmt.Errorf("sysObjectID %q is not a numeric OID", s.ObjectID)

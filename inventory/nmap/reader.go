@@ -39,6 +39,10 @@ type run struct {
 
 	tables []string // scratch of script
 	text   []byte
+	// strs interns short attribute values and texts: a network's hosts
+	// repeat the same vendors, products, script ids and certificate
+	// fields, and one string for each saves the allocations.
+	strs map[string]string
 }
 
 // Read implements inventory.Reader.
@@ -186,7 +190,35 @@ func (rd *run) runstats() error {
 }
 
 // attr returns the value of an attribute of the current start tag.
-func (rd *run) attr(name string) string { return string(rd.attrBytes(name)) }
+func (rd *run) attr(name string) string { return rd.intern(rd.attrBytes(name)) }
+
+// Bounds of the interned strings.
+const (
+	internMaxLen = 64
+	internMax    = 1 << 13
+)
+
+// intern returns b as a string, the same string for the same short
+// bytes.
+func (rd *run) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > internMaxLen {
+		return string(b)
+	}
+	if s, ok := rd.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if rd.strs == nil {
+		rd.strs = map[string]string{}
+	}
+	if len(rd.strs) < internMax {
+		rd.strs[s] = s
+	}
+	return s
+}
 
 // attrBytes returns the value of an attribute of the current start tag,
 // valid until the next token.

@@ -67,12 +67,23 @@ func (rd *run) script() (id, out string, elems []elem, err error) {
 		case l.kind == tokText && inElem:
 			text = append(text, l.text...)
 		case l.kind == tokEnd && string(l.name) == "elem" && inElem:
-			elems = append(elems, elem{strings.Join(tables, "/"), key, string(text)})
+			elems = append(elems, elem{rd.tablePath(tables), key, rd.intern(text)})
 			inElem = false
 		case l.kind == tokEnd && string(l.name) == "table" && len(tables) > 0:
 			tables = tables[:len(tables)-1]
 		}
 	}
+}
+
+// tablePath names an elem's tables, outermost first, joined by "/".
+func (rd *run) tablePath(tables []string) string {
+	switch len(tables) {
+	case 0:
+		return ""
+	case 1:
+		return tables[0]
+	}
+	return strings.Join(tables, "/")
 }
 
 // hostScript records what a script run on a host or a port says of it.
