@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,7 +34,7 @@ func (c *Catalog) Chain(e *Entity) ControlChain { return c.ChainAt(e, c.now()) }
 // t. Validation guarantees there is no cycle; the depth bound is a second
 // guard.
 func (c *Catalog) ChainAt(e *Entity, t time.Time) ControlChain {
-	ch := ControlChain{AsOf: t.UTC().Format(dateLayout)}
+	ch := ControlChain{AsOf: dayOf(t)}
 	var via *Parent
 	for cur := e; cur != nil && len(ch.Links) < 64; {
 		ch.Links = append(ch.Links, Link{Entity: cur, Via: via})
@@ -90,4 +91,28 @@ func (c *Catalog) Group(e *Entity) []string {
 		return []string{e.ID} // an entity made up outside the catalogue
 	}
 	return c.groups.byTop[top]
+}
+
+// lastDay remembers the last day dayOf formatted: a scan asks for the
+// same day's chain for every item it attributes.
+var lastDay atomic.Pointer[struct {
+	y    int
+	yday int
+	s    string
+}]
+
+// dayOf is t's UTC date as dateLayout writes it.
+func dayOf(t time.Time) string {
+	t = t.UTC()
+	y, yd := t.Year(), t.YearDay()
+	if d := lastDay.Load(); d != nil && d.y == y && d.yday == yd {
+		return d.s
+	}
+	s := t.Format(dateLayout)
+	lastDay.Store(&struct {
+		y    int
+		yday int
+		s    string
+	}{y, yd, s})
+	return s
 }

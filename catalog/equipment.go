@@ -229,6 +229,10 @@ func splitDN(s string) []string {
 // TLSSubject returns the identifiers that the subject's O or CN equals,
 // case folded.
 func (ix *Index) TLSSubject(dn string) []*Identifier {
+	return ix.subjects.get(dn, ix.tlsSubject)
+}
+
+func (ix *Index) tlsSubject(dn string) []*Identifier {
 	var out []*Identifier
 	for _, name := range SubjectNames(dn) {
 		for _, id := range ix.Exact(TLSSubject, name) {
@@ -237,5 +241,5 @@ func (ix *Index) TLSSubject(dn string) []*Identifier {
 			}
 		}
 	}
-	return out
+	return slices.Clip(out) // shared by the memo: an append copies
 }

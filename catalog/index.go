@@ -11,19 +11,20 @@ import (
 // lookup (or a few, walking prefixes or suffixes) per value: attribution of
 // a large SBOM must cost little more than decoding it.
 type Index struct {
-	exact   map[Kind]map[string][]*Identifier // lower-cased value
-	purl    map[string][]*Identifier          // lower-cased prefix, without trailing '/'
-	cpe     map[string][]*Identifier          // vendor or vendor:product
-	org     map[string][]*Identifier          // Normalize(value)
-	orgKey  map[string][]*Identifier          // OrgKey(value)
-	dotted  map[Kind]map[string][]*Identifier // bundle and android ids, Maven groups, NuGet prefixes
-	prefix  map[Kind]map[string][]*Identifier // Go modules, image namespaces ('/'); e-mail domains ('.')
-	domain  map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
-	display map[string][]pattern              // first token of the normalised pattern
-	paths   pathIndex
-	oui     map[string][]*Identifier // lower-case hex prefix of 6, 7 or 9 digits
-	server  map[string][]*Identifier // HTTP Server product token, exact
-	brands  map[string][]*Rebrand    // OrgKey of a brand name (rebrand facts)
+	subjects *memo[[]*Identifier]              // TLSSubject's answers
+	exact    map[Kind]map[string][]*Identifier // lower-cased value
+	purl     map[string][]*Identifier          // lower-cased prefix, without trailing '/'
+	cpe      map[string][]*Identifier          // vendor or vendor:product
+	org      map[string][]*Identifier          // Normalize(value)
+	orgKey   map[string][]*Identifier          // OrgKey(value)
+	dotted   map[Kind]map[string][]*Identifier // bundle and android ids, Maven groups, NuGet prefixes
+	prefix   map[Kind]map[string][]*Identifier // Go modules, image namespaces ('/'); e-mail domains ('.')
+	domain   map[string][]*Identifier          // host, or suffix for "*." rules (keyed "*.suffix")
+	display  map[string][]pattern              // first token of the normalised pattern
+	paths    pathIndex
+	oui      map[string][]*Identifier // lower-case hex prefix of 6, 7 or 9 digits
+	server   map[string][]*Identifier // HTTP Server product token, exact
+	brands   map[string][]*Rebrand    // OrgKey of a brand name (rebrand facts)
 }
 
 // pathIndex holds path globs by a segment every matching path has: the
@@ -92,18 +93,19 @@ func pathPattern(norm string, id *Identifier) pattern {
 
 func newIndex() *Index {
 	return &Index{
-		exact:   map[Kind]map[string][]*Identifier{},
-		purl:    map[string][]*Identifier{},
-		cpe:     map[string][]*Identifier{},
-		org:     map[string][]*Identifier{},
-		orgKey:  map[string][]*Identifier{},
-		dotted:  map[Kind]map[string][]*Identifier{},
-		prefix:  map[Kind]map[string][]*Identifier{},
-		domain:  map[string][]*Identifier{},
-		display: map[string][]pattern{},
-		oui:     map[string][]*Identifier{},
-		server:  map[string][]*Identifier{},
-		brands:  map[string][]*Rebrand{},
+		subjects: newMemo[[]*Identifier](),
+		exact:    map[Kind]map[string][]*Identifier{},
+		purl:     map[string][]*Identifier{},
+		cpe:      map[string][]*Identifier{},
+		org:      map[string][]*Identifier{},
+		orgKey:   map[string][]*Identifier{},
+		dotted:   map[Kind]map[string][]*Identifier{},
+		prefix:   map[Kind]map[string][]*Identifier{},
+		domain:   map[string][]*Identifier{},
+		display:  map[string][]pattern{},
+		oui:      map[string][]*Identifier{},
+		server:   map[string][]*Identifier{},
+		brands:   map[string][]*Rebrand{},
 	}
 }
 

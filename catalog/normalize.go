@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -120,21 +121,29 @@ func OrgKey(s string) string { return StripLegalForm(Normalize(s)) }
 // names thousands of times (every host of a /16 scan with its MAC's
 // vendor, every package of a distribution with its maintainer's
 // company), and normalising one costs more than looking it up. It holds
-// at most memoSize strings of at most memoMaxLen bytes; once full,
-// answers are computed each time. Safe for concurrent use.
-type memo struct {
+// at most memoSize strings of at most memoMaxLen bytes; when full it
+// starts again empty, so that what a long-running server keeps is what
+// it has seen lately, not what it saw first. Safe for concurrent use.
+type memo[V any] struct {
 	sync.RWMutex
-	m map[string]string
+	m map[string]V
+	n atomic.Uint64
 }
 
 const (
 	memoSize   = 1 << 14
 	memoMaxLen = 256
+	memoEvery  = 4
 )
 
-var normalized, stripped = &memo{m: map[string]string{}}, &memo{m: map[string]string{}}
+var normalized, stripped = newMemo[string](), newMemo[string]()
 
-func (c *memo) get(s string, f func(string) string) string {
+func newMemo[V any]() *memo[V] { return &memo[V]{m: map[string]V{}} }
+
+// get returns f(s), remembered. Only one answer in memoEvery is kept, so
+// that names seen once (a host name, a serial) rarely cost an insertion,
+// while a name seen often is soon remembered.
+func (c *memo[V]) get(s string, f func(string) V) V {
 	c.RLock()
 	v, ok := c.m[s]
 	c.RUnlock()
@@ -142,11 +151,12 @@ func (c *memo) get(s string, f func(string) string) string {
 		return v
 	}
 	v = f(s)
-	if len(s) <= memoMaxLen {
+	if len(s) <= memoMaxLen && c.n.Add(1)%memoEvery == 0 {
 		c.Lock()
-		if len(c.m) < memoSize {
-			c.m[strings.Clone(s)] = v
+		if len(c.m) >= memoSize {
+			c.m = make(map[string]V, memoSize)
 		}
+		c.m[strings.Clone(s)] = v
 		c.Unlock()
 	}
 	return v

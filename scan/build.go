@@ -51,7 +51,10 @@ func (b *builder) note(source, note string) {
 	b.r.Notes = append(b.r.Notes, source+": "+note)
 }
 
-func (b *builder) add(inv *inventory.Inventory, reader string) {
+// add adds an inventory's items, attributed; ats are attributions
+// already made of items with the ids given, in the inventory's order
+// from its first item (see early).
+func (b *builder) add(inv *inventory.Inventory, reader string, ids []string, ats []*attribute.Attribution) {
 	r := b.r
 	r.Inputs = append(r.Inputs, report.Input{Source: inv.Source, Reader: reader, Format: inv.Format, Items: len(inv.Items), Unknowns: len(inv.Unknowns)})
 	r.Documents = append(r.Documents, inv)
@@ -60,7 +63,11 @@ func (b *builder) add(inv *inventory.Inventory, reader string) {
 		copy(grown, r.Items)
 		r.Items = grown
 	}
-	ats := b.attributeAll(inv.Items)
+	n := 0
+	for n < len(ids) && n < len(inv.Items) && ids[n] == inv.Items[n].ID {
+		n++
+	}
+	ats = append(ats[:n:n], b.attributeAll(inv.Items[n:])...)
 	for i := range inv.Items {
 		it := &inv.Items[i]
 		at := ats[i]

@@ -68,7 +68,9 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 			return nil, err
 		}
 		progress(Event{Source: in, Stage: "read"})
-		inv, notes, reader, err := sourceOf(in, opts.Reader).Scan(ctx, in, opts)
+		pre := newEarly(a)
+		inv, notes, reader, err := sourceOf(in, opts.Reader).Scan(inventory.WithItemsReady(ctx, pre.ready), in, opts)
+		ids, ats := pre.results()
 		for _, n := range notes {
 			b.note(in, n)
 		}
@@ -83,7 +85,7 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 		}
 		progress(Event{Source: in, Stage: "attribute", Items: len(inv.Items)})
 		read++
-		b.add(inv, reader)
+		b.add(inv, reader, ids, ats)
 		progress(Event{Source: in, Stage: "done", Items: len(inv.Items)})
 	}
 	if read == 0 && len(errs) > 0 {

@@ -148,6 +148,9 @@ func (rd *run) element() error {
 				return err
 			}
 		}
+		if rd.hosts%4096 == 0 { // the devices so far are final: attribution may start
+			inventory.ItemsReady(rd.ctx, rd.inv.Items)
+		}
 		return rd.host()
 	case "prescript", "postscript":
 		return rd.scripts()
