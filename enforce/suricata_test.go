@@ -98,21 +98,32 @@ func TestSuricataMatchesCatalogueExamples(t *testing.T) {
 }
 
 // domainIdentifiers are the catalogue's domain identifiers but hosting
-// ones, which block lists set aside.
+// ones, which block lists set aside: one for each value of an identifier
+// written with a list of values.
 func domainIdentifiers(cat *catalog.Catalog) []*catalog.Identifier {
 	var out []*catalog.Identifier
+	add := func(id *catalog.Identifier) {
+		if id.Kind != catalog.Domain || id.TierOf() == catalog.TierHosting {
+			return
+		}
+		if len(id.Values) == 0 {
+			out = append(out, id)
+			return
+		}
+		for _, v := range id.Values {
+			x := *id
+			x.Value, x.Values = v, nil
+			out = append(out, &x)
+		}
+	}
 	for _, e := range cat.Entities {
 		for i := range e.Identifiers {
-			if e.Identifiers[i].Kind == catalog.Domain && e.Identifiers[i].TierOf() != catalog.TierHosting {
-				out = append(out, &e.Identifiers[i])
-			}
+			add(&e.Identifiers[i])
 		}
 	}
 	for _, p := range cat.Products {
 		for i := range p.Identifiers {
-			if p.Identifiers[i].Kind == catalog.Domain && p.Identifiers[i].TierOf() != catalog.TierHosting {
-				out = append(out, &p.Identifiers[i])
-			}
+			add(&p.Identifiers[i])
 		}
 	}
 	return out

@@ -12,14 +12,14 @@ const module = "github.com/embargo-dev/embargo"
 // the packages below them) that belong to it; the most specific prefix
 // decides.
 var stages = [][]string{
-	{"internal", "input", "catalog", "ipdata", "oui", "inventory", "egress"},          // models, data and opening
-	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers", "mdm"}, // mdm: fetching device managers' inventories
-	{"policy", "egress/collect", "egress/parts", "feed"},                              // feed: the signed catalogue and packs in use
+	{"internal", "input", "catalog", "ipdata", "oui", "inventory", "egress"},                      // models, data and opening
+	{"inventory/", "egress/", "attribute", "policy/systems", "policy/waivers", "mdm", "discover"}, // mdm, discover: fetching inventories from device managers and the network
+	{"policy", "egress/collect", "egress/parts", "feed"},                                          // feed: the signed catalogue and packs in use
 	{"finding"},
 	{"judge"},
 	{"report"},
 	{"scan", "flows", "enforce"},
-	{"store", "agent", "server", "cmd", "bench", "e2e"},
+	{"store", "agent", "server", "cmd", "bench", "e2e", "release"},
 }
 
 // stageOf is the stage of a package path below the module: its most
