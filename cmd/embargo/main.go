@@ -9,10 +9,8 @@ import (
 	"os/signal"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func main() {
+	version = currentBuild().Version // as reports and the agent name the tool
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := newRoot().ExecuteContext(ctx)
 	stop()
