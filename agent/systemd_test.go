@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 const unitFile = "../deploy/systemd/embargo-agent.service"
@@ -13,10 +15,7 @@ const unitFile = "../deploy/systemd/embargo-agent.service"
 // The unit passes systemd's own checker without a warning, and keeps the
 // hardening the agent was designed for.
 func TestAgentSystemdUnit(t *testing.T) {
-	analyze, err := exec.LookPath("systemd-analyze")
-	if err != nil {
-		t.Fatal("systemd-analyze not found: install the Debian package systemd")
-	}
+	analyze := testtool.Command(t, "systemd-analyze", "systemd")
 	unit, err := os.ReadFile(unitFile)
 	if err != nil {
 		t.Fatal(err)

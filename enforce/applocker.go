@@ -89,8 +89,26 @@ type alPathRule struct {
 	} `xml:"Conditions>FilePathCondition"`
 }
 
+// Empty implements Emitter: the policy denies the publishers whose whole
+// certificate subject is known; without one it only allows.
+func (*AppLocker) Empty(t *Targets) string {
+	for _, p := range t.Publishers {
+		if _, ok := appLockerPublisher(p.Name); ok {
+			return ""
+		}
+	}
+	if len(t.Publishers) > 0 {
+		return fmt.Sprintf("no publisher of %s has its whole certificate subject (O=..., L=..., C=...) in the catalogue: "+
+			"%d are organisation names alone, which AppLocker cannot deny, so the policy would only allow", chosenText(t), len(t.Publishers))
+	}
+	return "no publisher of " + chosenText(t) + " is catalogued, so the policy would only allow"
+}
+
 // Emit writes the policy.
 func (a *AppLocker) Emit(w io.Writer, t *Targets) error {
+	if err := refuseEmpty(a, t); err != nil {
+		return err
+	}
 	mode := a.Mode
 	switch mode {
 	case "":

@@ -2,7 +2,6 @@ package enforce
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -94,8 +93,14 @@ func validAppID(a App) bool {
 
 // ErrNoApps is wrapped by the error an app emitter returns when nothing it
 // could write matched: an empty policy would look like protection and
-// give none.
-var ErrNoApps = errors.New("no app to block")
+// give none. It is an ErrNothingToBlock (errors.Is).
+var ErrNoApps error = noApps{}
+
+type noApps struct{}
+
+func (noApps) Error() string { return "no app to block" }
+
+func (noApps) Is(target error) bool { return target == ErrNothingToBlock }
 
 // appSelection is what one artefact does with the targets' apps of its
 // platform: those it writes, and those it leaves out and why.
@@ -148,14 +153,31 @@ func (s appSelection) confidenceText() string {
 	return "any confidence"
 }
 
-// empty is the error for a selection with nothing to write, saying why.
-func (s appSelection) empty(format string, t *Targets) error {
-	why := fmt.Sprintf("no catalogued app of the chosen entities (%s) has %s of %s",
-		orUnknown(t.Note), s.idKind(), s.confidenceText())
+// why says why a selection has nothing to write.
+func (s appSelection) why(t *Targets) string {
+	why := fmt.Sprintf("no catalogued app of %s has %s of %s", chosenText(t), s.idKind(), s.confidenceText())
 	if n := len(s.low); n > 0 {
 		why += fmt.Sprintf(" (%d of lower confidence left out: %s)", n, strings.Join(appIDs(s.low), ", "))
 	}
-	return fmt.Errorf("writing the %s artefact: %w: %s", format, ErrNoApps, why)
+	return why
+}
+
+// refuse is the error for a selection with nothing to write, saying
+// why; nil when it has something, or t allows an empty artefact.
+func (s appSelection) refuse(format string, t *Targets) error {
+	if len(s.write) > 0 || t.AllowEmpty {
+		return nil
+	}
+	return fmt.Errorf("writing the %s artefact: %w: %s", format, ErrNoApps, s.why(t))
+}
+
+// emptyWhy is Emitter.Empty for an app emitter: why the selection of
+// t's apps has nothing to write, or "".
+func emptyWhy(t *Targets, p Platform, least catalog.Confidence) string {
+	if s := selectApps(t.Apps, p, least); len(s.write) == 0 {
+		return s.why(t)
+	}
+	return ""
 }
 
 // remarks are the header lines that list the apps written and those left
@@ -234,7 +256,7 @@ func descriptionText(format string, t *Targets, remarks ...string) string {
 	if t.Note != "" {
 		lines = append(lines, "Chosen: "+t.Note)
 	}
-	lines = append(lines, wrapList(fmt.Sprintf("Entities (%d): ", len(t.Entities)), t.Entities, 76)...)
+	lines = append(lines, chosenLines(t)...)
 	lines = append(lines, remarks...)
 	for i, l := range lines {
 		lines[i] = clipText(plainText(l), maxCommentText)

@@ -11,8 +11,8 @@ import (
 )
 
 // TestDeriveApps derives from the embedded catalogue and checks apps known
-// to be catalogued now, and that an instrument's apps are its entities'
-// only. Other mobile ids are being added, so totals are not pinned.
+// to be catalogued now, and that a pack's apps are those of what it
+// flags only. Other mobile ids are being added, so totals are not pinned.
 func TestDeriveApps(t *testing.T) {
 	cat, err := catalog.Embedded()
 	if err != nil {
@@ -25,18 +25,22 @@ func TestDeriveApps(t *testing.T) {
 	wechatMac := App{ID: "com.tencent.xinWeChat", Platform: Apple, Product: "wechat-macos", ProductName: "WeChat for Mac",
 		Entity: "tencent-technology-shenzhen", Source: "r12-cn-brew-wechat", Confidence: catalog.High}
 	for _, c := range []struct {
-		name        string
-		instruments []string
-		want        []App
-		notWant     []string // app ids that must not be there
-		entity      string   // every app's entity starts with this
+		name    string
+		packs   []string
+		want    []App
+		notWant []string // app ids that must not be there
+		entity  string   // every app's entity starts with this
 	}{
-		{"TikTok, from OMB M-23-13", []string{"us-omb-m-23-13"}, []App{tiktok}, []string{"com.kaspersky.kav", "com.tencent.xinWeChat"}, ""},
-		{"Kaspersky, from BOD 17-01", []string{"us-bod-17-01"}, []App{kav}, []string{"com.zhiliaoapp.musically"}, "kaspersky-"},
+		{"TikTok, UK government devices", []string{"uk-tiktok-govdevices-2023"}, []App{tiktok}, []string{"com.kaspersky.kav", "com.tencent.xinWeChat"}, ""},
+		{"Kaspersky, BOD 17-01", []string{"us-bod-17-01"}, []App{kav}, []string{"com.zhiliaoapp.musically"}, "kaspersky-"},
 		{"every entity", nil, []App{tiktok, kav, wechatMac}, nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tg, err := Derive(cat, c.instruments)
+			var ch Chooser
+			if len(c.packs) > 0 {
+				ch = builtinJudgement(t, cat, "", nil, c.packs...)
+			}
+			tg, err := Derive(cat, ch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,20 +55,23 @@ func TestDeriveApps(t *testing.T) {
 				}
 			}
 			for _, a := range tg.Apps {
-				if slices.Contains(c.notWant, a.ID) || !strings.HasPrefix(a.Entity, c.entity) || !slices.Contains(tg.Entities, a.Entity) {
-					t.Errorf("%+v is not an app of the chosen entities", a)
+				chosen := slices.Contains(tg.Entities, a.Entity) || slices.Contains(tg.Products, a.Product)
+				if slices.Contains(c.notWant, a.ID) || !strings.HasPrefix(a.Entity, c.entity) || !chosen {
+					t.Errorf("%+v is not an app of what was chosen", a)
 				}
 			}
-			checkApps(t, cat, tg)
+			if ch == nil {
+				checkApps(t, cat, tg)
+			}
 		})
 	}
 }
 
 // checkApps checks the invariants the app emitters rely on: sorted by
 // platform and id, one entry per app, each traced to a catalogued source
-// and, for a product's, to that product of that entity; and every
-// bundle_id and android_package identifier of a blocked entity or its
-// products is there.
+// and, for a product's, to that product of that entity; and, when every
+// entity is blocked, every bundle_id and android_package identifier of
+// the catalogue is there.
 func checkApps(t *testing.T, cat *catalog.Catalog, tg *Targets) {
 	t.Helper()
 	for i, a := range tg.Apps {

@@ -21,17 +21,26 @@ func testCatalog(t *testing.T) *catalog.Catalog {
 	return cat
 }
 
-// TestDeriveSmall pins Derive on testdata/catalog: entities named, the
-// suppliers of products named, and everything below them in the control
-// chain; never their parents or unrelated entities.
+// TestDeriveSmall pins Derive on testdata/catalog with the test packs:
+// what a pack flags is blocked — an entity named up the control chain
+// with everything of its own and of its products; a product alone, not
+// its supplier's other identifiers; networks and names only, for a pack
+// that judges traffic; nothing, on a system the pack does not cover.
 func TestDeriveSmall(t *testing.T) {
 	cat := testCatalog(t)
+	betaAgentApps := []App{
+		{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
+		{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
+		// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
+		{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
+	}
 	cases := []struct {
-		name        string
-		instruments []string
-		want        *Targets
+		name           string
+		packs          []string
+		classification string
+		want           *Targets
 	}{
-		{"entity and its subsidiaries", []string{"names-alpha"}, &Targets{
+		{"entity and its subsidiaries", []string{"names-alpha"}, "", &Targets{
 			Entities: []string{"alpha", "beta", "gamma"},
 			Domains: []Domain{
 				{Name: "alpha.example", Subtree: true, Entity: "alpha", Source: "test-source"},
@@ -47,79 +56,62 @@ func TestDeriveSmall(t *testing.T) {
 				{Name: "CN=Alpha Holding Ltd, O=Alpha Holding Ltd, L=Moscow, C=RU", Entity: "alpha", Source: "test-source"},
 				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
 			},
-			Apps: []App{
-				{ID: "example.alpha.app", Platform: Android, Entity: "alpha", Source: "test-source", Confidence: catalog.Medium},
-				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
-				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
-				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
-				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
-			},
-			Note: "entities named by names-alpha, and the entities they control",
+			Apps: append([]App{{ID: "example.alpha.app", Platform: Android, Entity: "alpha", Source: "test-source", Confidence: catalog.Medium}},
+				betaAgentApps...),
+			Note: "what the pack test-names-alpha flags on a system classified OFFICIAL",
 		}},
-		{"supplier of a product, not its parent", []string{"names-beta-agent"}, &Targets{
-			Entities: []string{"beta", "gamma"},
+		{"a product, not its supplier", []string{"beta-agent"}, "", &Targets{
+			Products: []string{"beta-agent"},
+			Domains:  []Domain{{Name: "update.beta.example", Entity: "beta", Source: "test-source"}},
+			ASNs:     []uint32{64497},
+			Apps:     betaAgentApps,
+			Note:     "what the pack test-beta-agent flags on a system classified OFFICIAL",
+		}},
+		{"traffic only: networks and names", []string{"ru-traffic"}, "", &Targets{
+			Entities: []string{"alpha", "beta", "gamma"},
 			Domains: []Domain{
-				{Name: "alpha.example", Subtree: true, Entity: "beta", Source: "other-source"},
+				{Name: "alpha.example", Subtree: true, Entity: "alpha", Source: "test-source"},
+				{Name: "www.alpha.example", Entity: "alpha", Source: "other-source"},
 				{Name: "update.beta.example", Entity: "beta", Source: "test-source"},
 				{Name: "gamma.example", Entity: "gamma", Source: "test-source"},
 			},
 			ASNs: []uint32{64496, 64497},
-			Publishers: []Publisher{
-				{Name: "Beta Ltd", Entity: "beta", Source: "test-source (legal name)"},
-				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
-			},
-			Apps: []App{
-				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
-				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
-				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
-				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
-			},
-			Note: "entities named by names-beta-agent, and the entities they control",
+			Note: "what the pack test-ru-traffic flags on a system classified OFFICIAL",
 		}},
-		{"two instruments, repeated", []string{"names-delta", "names-beta-agent", "names-delta"}, &Targets{
-			Entities: []string{"beta", "delta", "gamma"},
+		{"not on an OFFICIAL system", []string{"delta-secret"}, "", &Targets{
+			Note: "what the pack test-delta-secret flags on a system classified OFFICIAL",
+		}},
+		{"on a SECRET system, with another pack", []string{"delta-secret", "beta-agent"}, "SECRET", &Targets{
+			Entities: []string{"delta"},
+			Products: []string{"beta-agent"},
 			Domains: []Domain{
-				{Name: "alpha.example", Subtree: true, Entity: "beta", Source: "other-source"},
 				{Name: "update.beta.example", Entity: "beta", Source: "test-source"},
 				{Name: "delta.example", Subtree: true, Entity: "delta", Source: "test-source"},
-				{Name: "gamma.example", Entity: "gamma", Source: "test-source"},
 			},
-			ASNs: []uint32{64496, 64497, 64511},
-			Publishers: []Publisher{
-				{Name: "Beta Ltd", Entity: "beta", Source: "test-source (legal name)"},
-				{Name: "Delta Inc.", Entity: "delta", Source: "test-source (legal name)"},
-				{Name: "Gamma GmbH", Entity: "gamma", Source: "other-source"},
-			},
-			Apps: []App{
-				{ID: "example.beta.agent", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.Medium},
-				{ID: "example.beta.agent.lite", Platform: Android, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "other-source", Confidence: catalog.Low},
-				// The entity's low-confidence EXAMPLE.Beta.Agent is the same app.
-				{ID: "example.beta.agent", Platform: Apple, Product: "beta-agent", ProductName: "Beta Agent", Entity: "beta", Source: "test-source", Confidence: catalog.High},
-			},
-			Note: "entities named by names-beta-agent, names-delta, and the entities they control",
+			ASNs:       []uint32{64497, 64511},
+			Publishers: []Publisher{{Name: "Delta Inc.", Entity: "delta", Source: "test-source (legal name)"}},
+			Apps:       betaAgentApps,
+			Note:       "what the packs test-delta-secret, test-beta-agent flag on a system classified SECRET",
 		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := Derive(cat, c.instruments)
+			got, err := Derive(cat, testJudgement(t, cat, c.classification, nil, c.packs...))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got.Catalog != cat.Digest() || got.Generated.IsZero() {
 				t.Errorf("catalogue %q, generated %v", got.Catalog, got.Generated)
 			}
-			if diff := cmp.Diff(c.want, got, cmpopts.IgnoreFields(Targets{}, "Generated", "Catalog")); diff != "" {
-				t.Errorf("Derive(%v) (-want +got):\n%s", c.instruments, diff)
+			if diff := cmp.Diff(c.want, got, cmpopts.IgnoreFields(Targets{}, "Generated", "Catalog"), cmpopts.IgnoreUnexported(Targets{}),
+				cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Derive(%v) (-want +got):\n%s", c.packs, diff)
 			}
 		})
 	}
 }
 
 func TestDeriveErrors(t *testing.T) {
-	cat := testCatalog(t)
-	if _, err := Derive(cat, []string{"names-alpha", "no-such-instrument"}); err == nil || !strings.Contains(err.Error(), "no-such-instrument") {
-		t.Errorf("unknown instrument: %v", err)
-	}
 	if _, err := Derive(nil, nil); err == nil {
 		t.Error("no catalogue gave no error")
 	}
@@ -130,16 +122,14 @@ func TestDeriveEmbeddedBOD1701(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := Derive(cat, []string{"us-bod-17-01"})
+	tg, err := Derive(cat, builtinJudgement(t, cat, "", nil, "us-bod-17-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// BOD 17-01 names AO Kaspersky Lab and three US affiliates; Kaspersky
-	// Labs GmbH and Kaspersky Lab Switzerland GmbH (the registrant of the
-	// Swiss networks) are catalogued as subsidiaries. The UK and Russian
-	// holding entities are not below AO Kaspersky Lab, so they stay out.
-	want := []string{"kaspersky-ao", "kaspersky-government-security-solutions", "kaspersky-lab-inc",
-		"kaspersky-lab-north-america", "kaspersky-lab-switzerland", "kaspersky-labs-gmbh"}
+	// The pack covers Kaspersky-branded products: every entity of
+	// Kaspersky's group, and nobody else.
+	want := []string{"kaspersky-ao", "kaspersky-government-security-solutions", "kaspersky-group-ooo", "kaspersky-lab-inc",
+		"kaspersky-lab-north-america", "kaspersky-lab-switzerland", "kaspersky-labs-gmbh", "kaspersky-labs-limited"}
 	if diff := cmp.Diff(want, tg.Entities); diff != "" {
 		t.Errorf("entities (-want +got):\n%s", diff)
 	}
@@ -170,6 +160,9 @@ func TestDeriveEmbeddedAll(t *testing.T) {
 	tg, err := Derive(cat, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(tg.Products) != 0 {
+		t.Errorf("products blocked without their supplier: %v", tg.Products)
 	}
 	var all []string
 	for _, e := range cat.Entities {

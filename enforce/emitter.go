@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -12,8 +13,35 @@ import (
 // Emitter writes Targets as one kind of artefact.
 type Emitter interface {
 	Name() string
+	// Empty says why the artefact would block nothing for t (no rule
+	// that denies anything: an AppLocker policy of allow rules only, an
+	// empty set, a zone without a name), or "" when it blocks something.
+	Empty(t *Targets) string
+	// Emit writes the artefact; one that would block nothing is refused
+	// with an error wrapping ErrNothingToBlock unless t.AllowEmpty.
 	Emit(w io.Writer, t *Targets) error
 }
+
+// ErrNothingToBlock is wrapped by the error an emitter returns for
+// targets of which it would write nothing that blocks: such an artefact
+// looks like protection and gives none, so it is written only when asked
+// for (Targets.AllowEmpty).
+var ErrNothingToBlock = errors.New("nothing to block")
+
+// refuseEmpty is the error for an artefact of e that would block
+// nothing, or nil when it blocks something or t allows it empty.
+func refuseEmpty(e Emitter, t *Targets) error {
+	if t.AllowEmpty {
+		return nil
+	}
+	if why := e.Empty(t); why != "" {
+		return fmt.Errorf("writing the %s artefact: %w: %s", e.Name(), ErrNothingToBlock, why)
+	}
+	return nil
+}
+
+// chosenText names what the targets were chosen as, for a reason.
+func chosenText(t *Targets) string { return "the chosen entities (" + orUnknown(t.Note) + ")" }
 
 // Emitters is the registration list: every artefact Embargo can write,
 // with its default options.
@@ -83,10 +111,20 @@ func headerLines(format string, t *Targets, remarks ...string) []string {
 	if t.Note != "" {
 		lines = append(lines, "Chosen: "+t.Note)
 	}
-	lines = append(lines, wrapList(fmt.Sprintf("Entities (%d): ", len(t.Entities)), t.Entities, 76)...)
+	lines = append(lines, chosenLines(t)...)
 	lines = append(lines, remarks...)
 	for i, l := range lines {
 		lines[i] = commentText(l)
+	}
+	return lines
+}
+
+// chosenLines list the entities blocked and the products blocked without
+// their supplier as a whole.
+func chosenLines(t *Targets) []string {
+	lines := wrapList(fmt.Sprintf("Entities (%d): ", len(t.Entities)), t.Entities, 76)
+	if len(t.Products) > 0 {
+		lines = append(lines, wrapList(fmt.Sprintf("Products (%d): ", len(t.Products)), t.Products, 76)...)
 	}
 	return lines
 }

@@ -14,8 +14,14 @@ type Hosts struct{}
 // Name is the format's name for -o.
 func (*Hosts) Name() string { return "hosts" }
 
+// Empty implements Emitter: the file blocks the host names it can write.
+func (*Hosts) Empty(t *Targets) string { return namesEmpty(t, hostName, false) }
+
 // Emit writes the hosts file.
-func (*Hosts) Emit(w io.Writer, t *Targets) error {
+func (h *Hosts) Emit(w io.Writer, t *Targets) error {
+	if err := refuseEmpty(h, t); err != nil {
+		return err
+	}
 	tw := newTextWriter(w)
 	for _, l := range headerLines("hosts file", t,
 		"A hosts file cannot match the names below a domain: each subtree (*.name) is",

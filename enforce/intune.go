@@ -71,6 +71,9 @@ type graphActionItem struct {
 	NotificationMessageCCList []string `json:"notificationMessageCCList"`
 }
 
+// Empty implements Emitter.
+func (c *IntuneIOSCompliance) Empty(t *Targets) string { return emptyWhy(t, Apple, c.MinConfidence) }
+
 // Emit writes the request body, or returns an error wrapping ErrNoApps
 // when no Apple bundle id of the chosen entities reaches the confidence
 // written.
@@ -79,8 +82,8 @@ func (c *IntuneIOSCompliance) Emit(w io.Writer, t *Targets) error {
 		return fmt.Errorf("writing the %s artefact: grace period of %d hours is not 0 to 8760", c.Name(), c.GracePeriodHours)
 	}
 	sel := selectApps(t.Apps, Apple, c.MinConfidence)
-	if len(sel.write) == 0 {
-		return sel.empty(c.Name(), t)
+	if err := sel.refuse(c.Name(), t); err != nil {
+		return err
 	}
 	if n := len(sel.write); n > maxRestrictedApps {
 		return fmt.Errorf("writing the %s artefact: %d apps, over the %d that restrictedApps holds: choose fewer instruments", c.Name(), n, maxRestrictedApps)
@@ -151,13 +154,18 @@ type graphAndroidRestrictions struct {
 	AppsHideList        []graphAppListItem `json:"appsHideList"`
 }
 
+// Empty implements Emitter.
+func (a *IntuneAndroidRestrictions) Empty(t *Targets) string {
+	return emptyWhy(t, Android, a.MinConfidence)
+}
+
 // Emit writes the request body, or returns an error wrapping ErrNoApps
 // when no Android application id of the chosen entities reaches the
 // confidence written.
 func (a *IntuneAndroidRestrictions) Emit(w io.Writer, t *Targets) error {
 	sel := selectApps(t.Apps, Android, a.MinConfidence)
-	if len(sel.write) == 0 {
-		return sel.empty(a.Name(), t)
+	if err := sel.refuse(a.Name(), t); err != nil {
+		return err
 	}
 	if n := len(sel.write); n > maxKnoxAppList {
 		return fmt.Errorf("writing the %s artefact: %d apps, over the %d that appsLaunchBlockList holds: choose fewer instruments", a.Name(), n, maxKnoxAppList)

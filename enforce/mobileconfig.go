@@ -70,12 +70,15 @@ type mcRestrictions struct {
 	BlockedAppBundleIDs []string `plist:"blockedAppBundleIDs"`
 }
 
+// Empty implements Emitter.
+func (r *IOSRestrictions) Empty(t *Targets) string { return emptyWhy(t, Apple, r.MinConfidence) }
+
 // Emit writes the profile, or returns an error wrapping ErrNoApps when no
 // Apple bundle id of the chosen entities reaches the confidence written.
 func (r *IOSRestrictions) Emit(w io.Writer, t *Targets) error {
 	sel := selectApps(t.Apps, Apple, r.MinConfidence)
-	if len(sel.write) == 0 {
-		return sel.empty(r.Name(), t)
+	if err := sel.refuse(r.Name(), t); err != nil {
+		return err
 	}
 	id := r.Identifier
 	if id == "" {

@@ -21,8 +21,29 @@ type NFTables struct {
 // Name is the format's name for -o.
 func (*NFTables) Name() string { return "nftables" }
 
+// Empty implements Emitter: the script blocks the prefixes and isolates
+// the quarantined addresses.
+func (*NFTables) Empty(t *Targets) string {
+	if len(t.Prefixes) > 0 || len(t.Quarantine) > 0 {
+		return ""
+	}
+	return "no network of " + chosenText(t) + " gave an address prefix to drop" + hostingAside(t)
+}
+
+// hostingAside says how many hosting networks and names were set aside,
+// when some were.
+func hostingAside(t *Targets) string {
+	if n := len(t.HostingASNs) + len(t.HostingDomains); n > 0 {
+		return fmt.Sprintf(" (%d hosting networks and names set aside)", n)
+	}
+	return ""
+}
+
 // Emit writes the script.
 func (n *NFTables) Emit(w io.Writer, t *Targets) error {
+	if err := refuseEmpty(n, t); err != nil {
+		return err
+	}
 	v4, v6, err := splitPrefixes(t.Prefixes)
 	if err != nil {
 		return fmt.Errorf("writing the nftables artefact: %w", err)

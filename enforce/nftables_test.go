@@ -25,7 +25,7 @@ func TestNFTablesCheck(t *testing.T) {
 		{"sample", &NFTables{}, sampleTargets()},
 		{"sample reject", &NFTables{Reject: true}, sampleTargets()},
 		{"IPv4 only", &NFTables{}, v4only},
-		{"empty", &NFTables{}, &Targets{}},
+		{"empty", &NFTables{}, &Targets{AllowEmpty: true}},
 		{"embedded catalogue", &NFTables{}, embeddedTargets(t)},
 		{"long comment", &NFTables{}, &Targets{Prefixes: []Prefix{{
 			Prefix: netip.MustParsePrefix("192.0.2.0/24"), Entity: strings.Repeat(`é"\`, 100)}}}},

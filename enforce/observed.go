@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/embargo-dev/embargo/attribute"
+	"github.com/embargo-dev/embargo/catalog"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -32,7 +33,7 @@ func (t *Targets) AddObserved(name string, report []byte) (int, error) {
 	}
 	added := 0
 	for _, it := range items {
-		entity, ok := t.blockedEntity(it.Attribution)
+		entity, ok := t.blockedEntity(&it.Item, it.Attribution)
 		if !ok {
 			continue
 		}
@@ -69,11 +70,29 @@ func scanItems(name string, report []byte) ([]scanItem, error) {
 	return rep.Items, nil
 }
 
-// blockedEntity is the blocked entity an attribution names: the supplier
-// or an entity up its control chain.
-func (t *Targets) blockedEntity(v *attribute.View) (string, bool) {
+// blockedEntity is the entity to credit with an item of a scan report
+// whose attribution is v, and whether the item is blocked: with the
+// chooser Derive used, when it blocks the item (a Judgement judges the
+// item as found); for targets made by hand, when the supplier or an
+// entity up its control chain is among the Entities.
+func (t *Targets) blockedEntity(it *inventory.Item, v *attribute.View) (string, bool) {
 	if v == nil {
 		return "", false
+	}
+	if t.chooser != nil && t.cat != nil {
+		e := t.cat.Entity(v.Supplier.ID)
+		if e == nil {
+			return "", false
+		}
+		var p *catalog.Product
+		if v.Product != nil {
+			p = t.cat.Product(v.Product.ID)
+		}
+		if ic, ok := t.chooser.(ItemChooser); ok {
+			at := &attribute.Attribution{Candidate: attribute.Candidate{Product: p, Entity: e}, Tier: v.Tier, Chain: t.cat.Chain(e)}
+			return e.ID, ic.BlocksItem(it, at)
+		}
+		return e.ID, t.chooser.Blocks(Subject{Entity: e, Product: p, Tier: v.Tier})
 	}
 	if _, ok := slices.BinarySearch(t.Entities, v.Supplier.ID); ok {
 		return v.Supplier.ID, true

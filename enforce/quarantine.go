@@ -35,7 +35,7 @@ func (t *Targets) AddQuarantine(name string, report []byte) (int, error) {
 		if it.Type != inventory.Device {
 			continue
 		}
-		entity, ok := t.blockedEntity(it.Attribution)
+		entity, ok := t.blockedEntity(&it.Item, it.Attribution)
 		if !ok {
 			continue
 		}

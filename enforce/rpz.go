@@ -28,8 +28,28 @@ type RPZ struct {
 // Name is the format's name for -o.
 func (*RPZ) Name() string { return "rpz" }
 
+// Empty implements Emitter: the zone blocks the names it can write.
+func (*RPZ) Empty(t *Targets) string { return namesEmpty(t, dnsName, true) }
+
+// namesEmpty is the reason an artefact of names (written with clean)
+// would block none, or "".
+func namesEmpty(t *Targets, clean func(string) (string, error), cover bool) string {
+	for _, e := range domainEntries(t.Domains, clean, cover) {
+		if e.Skip == "" {
+			return ""
+		}
+	}
+	if len(t.Domains) > 0 {
+		return fmt.Sprintf("none of the %d names of %s can be written", len(t.Domains), chosenText(t))
+	}
+	return "no domain of " + chosenText(t) + " is catalogued" + hostingAside(t)
+}
+
 // Emit writes the zone file.
 func (r *RPZ) Emit(w io.Writer, t *Targets) error {
+	if err := refuseEmpty(r, t); err != nil {
+		return err
+	}
 	zone := dns.Fqdn(strings.ToLower(r.Origin))
 	if r.Origin == "" {
 		zone = DefaultRPZOrigin

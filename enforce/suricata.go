@@ -33,8 +33,22 @@ type Suricata struct {
 // Name is the format's name for -o.
 func (*Suricata) Name() string { return "suricata" }
 
+// Empty implements Emitter: the rules match the names and the prefixes.
+func (*Suricata) Empty(t *Targets) string {
+	if len(t.Prefixes) > 0 {
+		return ""
+	}
+	if why := namesEmpty(t, dnsName, true); why != "" {
+		return why + ", and no network gave an address prefix"
+	}
+	return ""
+}
+
 // Emit writes the rules file.
 func (s *Suricata) Emit(w io.Writer, t *Targets) error {
+	if err := refuseEmpty(s, t); err != nil {
+		return err
+	}
 	v4, v6, err := splitPrefixes(t.Prefixes)
 	if err != nil {
 		return fmt.Errorf("writing the suricata artefact: %w", err)

@@ -19,7 +19,7 @@ func TestSuricataRulesValid(t *testing.T) {
 	}{
 		{"sample", &Suricata{}, sampleTargets()},
 		{"sample alert", &Suricata{Alert: true, SIDBase: 1_000_001}, sampleTargets()},
-		{"empty", &Suricata{}, &Targets{}},
+		{"empty", &Suricata{}, &Targets{AllowEmpty: true}},
 		{"embedded catalogue", &Suricata{}, embeddedTargets(t)},
 		{"hostile names", &Suricata{}, &Targets{Domains: []Domain{{Name: `a";b)(.example`, Entity: `x"; sid:1; (`}},
 			Prefixes: []Prefix{{Prefix: netip.MustParsePrefix("192.0.2.0/24"), Entity: "e\"\\;)"}}}},

@@ -6,8 +6,11 @@
 // restrictions profile and Microsoft Intune policies — each headed by
 // where it came from.
 //
-// Derive chooses; the emitters only write. Every emitter is listed in
-// Emitters, the one registration list.
+// Derive collects what a Chooser chooses — every catalogued entity
+// (Everything), or exactly what policy packs flag on a system as a scan
+// and a flows run judge it (Judgement); the emitters only write, and
+// refuse an artefact that would block nothing unless it is allowed.
+// Every emitter is listed in Emitters, the one registration list.
 package enforce
 
 import (
@@ -49,7 +52,13 @@ type Publisher struct {
 // Targets is everything one artefact blocks, in a stable order so that
 // artefacts are deterministic.
 type Targets struct {
-	Entities   []string // entity ids blocked, sorted
+	// Entities are the entities blocked as a whole (an item of theirs
+	// that no product identifier names is), and those any identifier of
+	// which of its own (not its products') is blocked; sorted.
+	Entities []string
+	// Products are the products whose identifiers are blocked while
+	// their supplier is not blocked as a whole, sorted.
+	Products   []string
 	Domains    []Domain // sorted by name from the root down (DNS order), then exact before subtree
 	Prefixes   []Prefix // filled by the caller from IP data (ASNs → prefixes); Derive leaves it empty
 	ASNs       []uint32 // sorted, distinct
@@ -67,6 +76,14 @@ type Targets struct {
 	// Quarantine are equipment addresses a scan found (AddQuarantine),
 	// isolated by the nftables artefact; empty unless asked for.
 	Quarantine []Quarantined
+	// AllowEmpty lets an emitter write an artefact that blocks nothing
+	// (see Emitter.Empty) instead of refusing with ErrNothingToBlock.
+	AllowEmpty bool
+
+	// cat and chooser are what Derive chose from, for the items of scan
+	// reports (AddObserved, AddQuarantine); nil for targets made by hand.
+	cat     *catalog.Catalog
+	chooser Chooser
 }
 
 // IncludeHosting blocks the hosting networks and names too.
@@ -77,128 +94,94 @@ func (t *Targets) IncludeHosting() {
 	t.normalize()
 }
 
-// Derive chooses the entities to block — those the given instruments name
-// (their entities, and the suppliers of their products) and every entity
-// whose control chain reaches one of them — or every catalogued entity
-// when instruments is empty; then collects their domain, ASN,
-// publisher/signer and mobile app identifiers, their products' too.
-// Entities' legal and former names are publishers as well: the catalogue
-// matches them against publisher fields, and they are the names
-// certificates carry.
-func Derive(cat *catalog.Catalog, instruments []string) (*Targets, error) {
+// Derive collects the blockable identifiers — domains, ASNs,
+// publishers and signers, mobile apps — of the catalogue that c chooses
+// (every one when c is nil: Everything). Entities' legal and former names
+// are publishers as well: the catalogue matches them against publisher
+// fields, and they are the names certificates carry.
+func Derive(cat *catalog.Catalog, c Chooser) (*Targets, error) {
 	if cat == nil {
 		return nil, fmt.Errorf("deriving block targets: no catalogue")
 	}
-	c, note, err := chooseEntities(cat, instruments)
-	if err != nil {
-		return nil, err
+	if c == nil {
+		c = Everything{}
 	}
 	t := &Targets{
 		Generated: time.Now().UTC().Truncate(time.Second),
 		Catalog:   cat.Digest(),
-		Note:      note,
+		Note:      c.Note(),
+		cat:       cat,
+		chooser:   c,
 	}
 	for _, e := range cat.Entities {
-		if !c.blocked[e.ID] {
-			continue
-		}
-		t.Entities = append(t.Entities, e.ID)
+		added := c.Blocks(Subject{Entity: e})
 		for _, n := range e.Names {
-			if n.Kind == catalog.LegalName || n.Kind == catalog.FormerName {
+			if (n.Kind == catalog.LegalName || n.Kind == catalog.FormerName) && c.Blocks(Subject{Entity: e, Value: n.Value}) {
 				t.Publishers = append(t.Publishers, Publisher{Name: n.Value, Entity: e.ID, Source: n.Source + " (" + string(n.Kind) + " name)"})
 			}
 		}
 		for i := range e.Identifiers {
-			if err := t.add(&e.Identifiers[i], e.ID, nil, c.apps(e.ID, nil)); err != nil {
+			ok, err := t.add(c, &e.Identifiers[i], e, nil)
+			if err != nil {
 				return nil, err
 			}
+			added = added || ok
+		}
+		if added {
+			t.Entities = append(t.Entities, e.ID)
 		}
 	}
 	for _, p := range cat.Products {
-		if !c.blocked[p.Supplier] {
+		e := cat.Entity(p.Supplier)
+		if e == nil {
 			continue
 		}
+		added := false
 		for i := range p.Identifiers {
-			if err := t.add(&p.Identifiers[i], p.Supplier, p, c.apps(p.Supplier, p)); err != nil {
+			ok, err := t.add(c, &p.Identifiers[i], e, p)
+			if err != nil {
 				return nil, err
 			}
+			added = added || ok
+		}
+		if added && !slices.Contains(t.Entities, e.ID) {
+			t.Products = append(t.Products, p.ID)
 		}
 	}
 	t.normalize()
 	return t, nil
 }
 
-// chosen is what the instruments name: the entities to block, and of
-// those, the ones named as a whole (themselves or up their control
-// chain) rather than through some of their products only.
-type chosen struct {
-	blocked, whole, products map[string]bool
+// blockable are the identifier kinds an artefact can block.
+var blockable = map[catalog.Kind]bool{
+	catalog.Domain: true, catalog.ASN: true, catalog.OrgName: true, catalog.SignerSubject: true,
+	catalog.BundleID: true, catalog.AndroidPackage: true,
 }
 
-// apps reports whether the mobile apps of product (nil: the entity's own
-// identifiers) of entity go on the block lists: an instrument that names
-// WeChat blocks WeChat's apps, not every app of Tencent; one that names
-// the company blocks all of them.
-func (c chosen) apps(entity string, product *catalog.Product) bool {
-	return c.whole[entity] || product != nil && c.products[product.ID]
-}
-
-// chooseEntities returns the entities to block and a note saying why
-// they were chosen.
-func chooseEntities(cat *catalog.Catalog, instruments []string) (chosen, string, error) {
-	c := chosen{blocked: map[string]bool{}, whole: map[string]bool{}, products: map[string]bool{}}
-	if len(instruments) == 0 {
-		for _, e := range cat.Entities {
-			c.blocked[e.ID], c.whole[e.ID] = true, true
-		}
-		return c, "every catalogued entity", nil
+// add collects the values of one identifier of entity e (and of product
+// p, nil for an identifier of the entity as a whole) that c chooses, if
+// it is of a kind that can be blocked; a hosting network's go aside. It
+// reports whether it added any.
+func (t *Targets) add(c Chooser, id *catalog.Identifier, e *catalog.Entity, p *catalog.Product) (bool, error) {
+	if !blockable[id.Kind] {
+		return false, nil
 	}
-	named, namedWhole := map[string]bool{}, map[string]bool{}
-	for _, id := range instruments {
-		in := cat.Instrument(id)
-		if in == nil {
-			return c, "", fmt.Errorf("deriving block targets: instrument %q is not catalogued", id)
-		}
-		for _, e := range in.Entities {
-			named[e], namedWhole[e] = true, true
-		}
-		for _, pid := range in.Products {
-			p := cat.Product(pid)
-			c.products[pid] = true
-			if p == nil {
-				return c, "", fmt.Errorf("deriving block targets: instrument %q names product %q, which is not catalogued", id, pid)
-			}
-			named[p.Supplier] = true
-		}
-	}
-	// An entity is blocked when anything up its control chain is named:
-	// a subsidiary answers to the parent the instrument restricts.
-	for _, e := range cat.Entities {
-		for _, l := range cat.Chain(e).Links {
-			c.blocked[e.ID] = c.blocked[e.ID] || named[l.Entity.ID]
-			c.whole[e.ID] = c.whole[e.ID] || namedWhole[l.Entity.ID]
-		}
-	}
-	ids := slices.Clone(instruments)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return c, "entities named by " + strings.Join(ids, ", ") + ", and the entities they control", nil
-}
-
-// add collects one identifier (each of its values) if it is of a kind
-// that can be blocked; a hosting network's go aside. product is the
-// product the identifier belongs to, nil for one of the entity as a whole.
-func (t *Targets) add(id *catalog.Identifier, entity string, product *catalog.Product, apps bool) error {
 	values := id.Values
 	if len(values) == 0 {
 		values = []string{id.Value}
 	}
-	hosting := id.TierOf() == catalog.TierHosting
+	tier := id.TierOf()
+	hosting := tier == catalog.TierHosting
+	added := false
 	for _, v := range values {
+		if !c.Blocks(Subject{Entity: e, Product: p, Tier: tier, Kind: id.Kind, Value: v}) {
+			continue
+		}
+		added = true
 		switch id.Kind {
 		case catalog.Domain:
 			name, sub := strings.CutPrefix(strings.TrimSuffix(strings.ToLower(v), "."), "*.")
-			d := Domain{Name: name, Subtree: sub, Entity: entity, Source: id.Source}
+			d := Domain{Name: name, Subtree: sub, Entity: e.ID, Source: id.Source}
 			if hosting {
 				t.HostingDomains = append(t.HostingDomains, d)
 			} else {
@@ -207,7 +190,7 @@ func (t *Targets) add(id *catalog.Identifier, entity string, product *catalog.Pr
 		case catalog.ASN:
 			n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(v)), "AS"), 10, 32)
 			if err != nil {
-				return fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, entity, v, err)
+				return false, fmt.Errorf("deriving block targets: %s: entity %q: ASN %q: %w", id.Pos, e.ID, v, err)
 			}
 			if hosting {
 				t.HostingASNs = append(t.HostingASNs, uint32(n))
@@ -215,15 +198,12 @@ func (t *Targets) add(id *catalog.Identifier, entity string, product *catalog.Pr
 				t.ASNs = append(t.ASNs, uint32(n))
 			}
 		case catalog.OrgName, catalog.SignerSubject:
-			t.Publishers = append(t.Publishers, Publisher{Name: v, Entity: entity, Source: id.Source})
+			t.Publishers = append(t.Publishers, Publisher{Name: v, Entity: e.ID, Source: id.Source})
 		case catalog.BundleID, catalog.AndroidPackage:
-			if !apps {
-				continue
-			}
-			t.Apps = append(t.Apps, newApp(id, v, entity, product))
+			t.Apps = append(t.Apps, newApp(id, v, e.ID, p))
 		}
 	}
-	return nil
+	return added, nil
 }
 
 // normalize sorts every list and drops repeats, keeping the first entity
@@ -231,6 +211,8 @@ func (t *Targets) add(id *catalog.Identifier, entity string, product *catalog.Pr
 func (t *Targets) normalize() {
 	slices.Sort(t.Entities)
 	t.Entities = slices.Compact(t.Entities)
+	slices.Sort(t.Products)
+	t.Products = slices.Compact(t.Products)
 	slices.Sort(t.ASNs)
 	t.ASNs = slices.Compact(t.ASNs)
 	slices.Sort(t.HostingASNs)

@@ -76,6 +76,10 @@ func TestReadInParts(t *testing.T) {
 	if a.Stats.Bad != 21 || a.Bads[1].Where.Line != 7+998 {
 		t.Errorf("bad lines %d, the second at %v", a.Stats.Bad, a.Bads[1].Where)
 	}
+	// The progress count saw every record of every part, once.
+	if n := b.Stats.Flows + b.Stats.DNSAnswers + b.Stats.Bad; parts.Read() != n || n != 20000 {
+		t.Errorf("read in parts: Read() = %d, stats %d, want 20000", parts.Read(), n)
+	}
 }
 
 func mustOpen(t *testing.T, name string) *os.File {

@@ -31,22 +31,23 @@ const MaxDecompressed = 64 << 30
 // first. An input that cannot be read is recorded with its error and the
 // others are still read; only a cancelled ctx stops the loop.
 func ReadInputsTo(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink) ([]collect.Input, error) {
-	return readInputs(ctx, readers, names, forced, stdin, sink, nil)
+	return readInputs(ctx, readers, names, forced, stdin, sink, nil, nil)
 }
 
 // ReadInputs is ReadInputsTo into the aggregator j, with large files of
 // a format that can be split read in parts, one per core (egress/parts),
 // and each input's records and bad records counted.
 func ReadInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, j *collect.Aggregator) ([]collect.Input, error) {
-	return readInputs(ctx, readers, names, forced, stdin, j.Sink(), j)
+	return readInputs(ctx, readers, names, forced, stdin, j.Sink(), j, nil)
 }
 
-func readInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink, j *collect.Aggregator) ([]collect.Input, error) {
+func readInputs(ctx context.Context, readers []egress.Reader, names []string, forced string, stdin io.Reader, sink egress.Sink, j *collect.Aggregator, p *progress) ([]collect.Input, error) {
 	var out []collect.Input
-	for _, name := range names {
+	for i, name := range names {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		p.input(name, i+1, len(names))
 		in := collect.Input{Source: name}
 		var before collect.Stats
 		if j != nil {
@@ -55,6 +56,7 @@ func readInputs(ctx context.Context, readers []egress.Reader, names []string, fo
 		reader, err := readOne(ctx, readers, name, forced, stdin, sink, j)
 		in.Reader = reader
 		if j != nil {
+			j.Publish()
 			after := j.Collector().Stats
 			in.Records = after.Flows + after.DNSAnswers - before.Flows - before.DNSAnswers
 			in.Bad = after.Bad - before.Bad

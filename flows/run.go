@@ -29,6 +29,12 @@ type Options struct {
 	Version string
 	// Now is the report's time; zero means time.Now.
 	Now time.Time
+	// Progress, when set, is told what the run is doing: at the start of
+	// each input and of each stage, and every ProgressEvery
+	// (DefaultProgressEvery when zero) while an input is read; one call
+	// at a time, never after Run returns.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
 }
 
 // Run reads every input ("-" is standard input) and returns the report of
@@ -37,7 +43,9 @@ type Options struct {
 // (collect.ErrNothingRead, with each input's error).
 func Run(ctx context.Context, inputs []string, o Options) (*report.Report, error) {
 	a := collect.NewAggregator(o.Options)
-	read, err := ReadInputs(ctx, Readers(), inputs, o.Format, o.Stdin, a)
+	p := startProgress(o.Progress, a, o.ProgressEvery)
+	read, err := readInputs(ctx, Readers(), inputs, o.Format, o.Stdin, a.Sink(), a, p)
+	p.attribute()
 	if err != nil {
 		return nil, err
 	}

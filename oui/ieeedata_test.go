@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // These tests read the listings of Debian's ieee-data package, which
-// the test script installs (apt-get install ieee-data); without them
-// they fail.
+// the test script installs; without them they fail (or are skipped, with
+// EMBARGO_TEST_NO_INSTALL=1: see internal/testtool).
 
 var installed = sync.OnceValues(func() (*Registry, error) {
 	return FromFiles(context.Background(), DebianDir)
@@ -24,9 +26,10 @@ var installed = sync.OnceValues(func() (*Registry, error) {
 
 func installedRegistry(t *testing.T) *Registry {
 	t.Helper()
+	testtool.File(t, filepath.Join(DebianDir, "oui.csv"), "ieee-data")
 	r, err := installed()
 	if err != nil {
-		t.Fatalf("the ieee-data listings (apt-get install ieee-data): %v", err)
+		t.Fatalf("reading the ieee-data listings: %v", err)
 	}
 	return r
 }
@@ -43,7 +46,7 @@ func embeddedRegistry(t testing.TB) *Registry {
 // The installed package as dpkg-query and the files themselves say.
 func TestInstalledSource(t *testing.T) {
 	r := installedRegistry(t)
-	out, err := exec.Command("dpkg-query", "-W", "-f=${Version}", DebianPackage).Output()
+	out, err := exec.Command(testtool.Command(t, "dpkg-query", "dpkg"), "-W", "-f=${Version}", DebianPackage).Output()
 	if err != nil {
 		t.Fatalf("dpkg-query: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy/systems"
 )
@@ -75,9 +76,9 @@ func TestNmapDeviceTypes(t *testing.T) {
 		path string
 		re   *regexp.Regexp
 	}{{"/usr/share/nmap/nmap-os-db", class}, {"/usr/share/nmap/nmap-service-probes", service}} {
-		file, err := os.Open(f.path)
+		file, err := os.Open(testtool.File(t, f.path, "nmap-common"))
 		if err != nil {
-			t.Fatalf("%v: install Nmap's databases with `apt-get install nmap-common`", err)
+			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(file)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)

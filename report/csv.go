@@ -40,10 +40,26 @@ import (
 // analyst opens the report (CSV or formula injection, OWASP). The
 // apostrophe is what spreadsheets themselves use to mark text; scripts
 // that need the raw values should read -o json instead.
-type CSV struct{}
+//
+// The csv-excel format (Excel set) is the same CSV for Excel on Windows,
+// which reads a CSV file without a byte order mark in the system's ANSI
+// code page, so that Cyrillic and Chinese names come out garbled: it
+// starts with the UTF-8 byte order mark (EF BB BF) and ends its lines
+// with CRLF.
+type CSV struct {
+	Excel bool
+}
 
 // Name implements Encoder.
-func (CSV) Name() string { return "csv" }
+func (c CSV) Name() string {
+	if c.Excel {
+		return "csv-excel"
+	}
+	return "csv"
+}
+
+// utf8BOM is the byte order mark of UTF-8.
+const utf8BOM = "\xef\xbb\xbf"
 
 // CSVHeader lists the columns of the CSV report, in order.
 var CSVHeader = []string{
@@ -72,9 +88,13 @@ const (
 )
 
 // Encode implements Encoder.
-func (CSV) Encode(w io.Writer, r *Report) error {
+func (c CSV) Encode(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
+	if c.Excel {
+		bw.WriteString(utf8BOM) // an error is kept by bw and returned by Flush
+		cw.UseCRLF = true
+	}
 	write := csvItems
 	switch {
 	case r.Policy != nil:

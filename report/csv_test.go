@@ -121,3 +121,61 @@ func TestCSVEmpty(t *testing.T) {
 		t.Errorf("rows for an empty report: %v", rows)
 	}
 }
+
+// TestCSVExcel: csv-excel is the csv report for Excel on Windows: the
+// UTF-8 byte order mark, CRLF line ends, the same cells. Names in
+// Cyrillic and Chinese stay UTF-8, and Go's encoding/csv reads the file
+// back once the mark is taken off (as any reader of UTF-8 must).
+func TestCSVExcel(t *testing.T) {
+	e, err := report.Lookup("csv-excel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cyrillic, chinese = "Лаборатория Касперского", "腾讯电脑管家"
+	items := []report.Entry{
+		{Item: &inventory.Item{ID: "I-1", Name: cyrillic, Version: "21.3", Type: inventory.Application, Location: inventory.Location{Source: "реестр.json"}}},
+		{Item: &inventory.Item{ID: "I-2", Name: chinese, Version: "15.0", Type: inventory.Application, Location: inventory.Location{Source: "清单.json"}}},
+		// A cell over two lines: its line end is CRLF too, and reads back.
+		{Item: &inventory.Item{ID: "I-3", Name: "two\nlines", Type: inventory.Other, Location: inventory.Location{Source: "a.json"}}},
+	}
+	for name, r := range map[string]*report.Report{
+		"names":    {Items: items},
+		"fixture":  fixedReport(t),
+		"findings": policyReport(t),
+		"traffic":  trafficReport(t),
+	} {
+		t.Run(name, func(t *testing.T) {
+			plain := encode(t, report.CSV{}, r)
+			out := encode(t, e, r)
+			body, ok := bytes.CutPrefix(out, []byte{0xEF, 0xBB, 0xBF})
+			if !ok {
+				t.Fatalf("no UTF-8 byte order mark: % x", out[:min(len(out), 8)])
+			}
+			if !bytes.HasSuffix(body, []byte("\r\n")) || bytes.Count(body, []byte("\n")) != bytes.Count(body, []byte("\r\n")) {
+				t.Errorf("a line does not end with CRLF:\n%q", body)
+			}
+			if !bytes.Equal(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")), plain) {
+				t.Errorf("the cells differ from the csv report's")
+			}
+			got, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatalf("encoding/csv cannot read it back: %v", err)
+			}
+			want, err := csv.NewReader(bytes.NewReader(plain)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("read back (-csv +csv-excel):\n%s", diff)
+			}
+			if name == "names" {
+				if !bytes.Contains(out, []byte(cyrillic)) || !bytes.Contains(out, []byte(chinese)) {
+					t.Errorf("the names are not in UTF-8:\n%q", out)
+				}
+				if got[1][2] != cyrillic || got[2][2] != chinese || got[3][2] != "two\nlines" {
+					t.Errorf("names read back: %q, %q, %q", got[1][2], got[2][2], got[3][2])
+				}
+			}
+		})
+	}
+}

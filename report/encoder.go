@@ -19,6 +19,7 @@ func Encoders() []Encoder {
 		Table{},
 		JSON{},
 		CSV{},
+		CSV{Excel: true},
 		SARIF{},
 		CycloneDX{},
 	}

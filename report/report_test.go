@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +82,7 @@ func encode(t *testing.T, e report.Encoder, r *report.Report) []byte {
 // -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
+	got = portable(t, got)
 	path := filepath.Join("testdata", "golden", name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -98,6 +101,29 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (-want +got; go test ./report -update refreshes it):\n%s", name, diff)
 	}
 }
+
+// moduleRoot is what golden files name the module's directory: SARIF
+// logs give the absolute URI of their source root, which is somewhere
+// else in every checkout.
+const moduleRoot = "/MODULE"
+
+// portable replaces the module's directory in out with moduleRoot, and
+// the day control chains are taken on (attributions' as_of: the day the
+// test runs, whatever the report's time) with "TODAY".
+func portable(t *testing.T, out []byte) []byte {
+	t.Helper()
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String()
+	out = bytes.ReplaceAll(out, []byte(uri), []byte("file://"+moduleRoot))
+	out = bytes.ReplaceAll(out, []byte(dir), []byte(moduleRoot))
+	return asOf.ReplaceAll(out, []byte(`"as_of": "TODAY"`))
+}
+
+// asOf matches an attribution's as_of in indented JSON.
+var asOf = regexp.MustCompile(`"as_of": "\d{4}-\d{2}-\d{2}"`)
 
 func TestGolden(t *testing.T) {
 	r := fixedReport(t)
@@ -125,7 +151,7 @@ func TestEncodersRegistered(t *testing.T) {
 	for _, e := range report.Encoders() {
 		got = append(got, e.Name())
 	}
-	want := []string{"table", "json", "csv", "sarif", "cyclonedx"}
+	want := []string{"table", "json", "csv", "csv-excel", "sarif", "cyclonedx"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("encoders (-want +got):\n%s", diff)
 	}

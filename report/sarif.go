@@ -1,13 +1,10 @@
 package report
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
@@ -26,9 +23,19 @@ import (
 // a waiver is in force. The finding id is the result's partial
 // fingerprint ("embargoFinding/v1").
 //
-// GitHub keeps at most 25,000 results of a run; an inventory with more
-// findings than that should be split or read as json.
-type SARIF struct{}
+// Files are named relative to the source root (see Options), the line is
+// given when the input is line-oriented, and the place inside the file
+// (a JSON pointer, a registry key, a package URL) is a logical location.
+// A log is kept within what GitHub accepts (see GitHubMaxResults): the
+// most severe results are kept, and a notification says what was left
+// out.
+type SARIF struct {
+	// SourceRoot and Warn are Options'.
+	SourceRoot string
+	Warn       func(string)
+	// limits are GitHub's unless a test lowers them.
+	limits sarifLimits
+}
 
 // Name implements Encoder.
 func (SARIF) Name() string { return "sarif" }
@@ -57,107 +64,60 @@ const (
 )
 
 // Encode implements Encoder.
-func (SARIF) Encode(w io.Writer, r *Report) error {
+func (s SARIF) Encode(w io.Writer, r *Report) error {
 	if r.Traffic != nil && r.Policy == nil {
 		return errors.New("SARIF output of flows lists policy findings: give --policy")
 	}
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name: "embargo", Version: r.Tool.Version, InformationURI: ToolURL, Rules: []sarifRule{},
-		}},
-		Results: []sarifResult{},
-		Properties: map[string]any{
-			"catalog": r.Catalog,
-			"summary": r.Summary,
-		},
-	}
-	if r.Data != nil {
-		run.Properties["data"] = r.Data
-	}
-	if run.Tool.Driver.Version == "" {
-		run.Tool.Driver.Version = "dev"
-	}
-	ruleIndex := map[string]int{}
-	rule := func(id string, mk func() sarifRule) int {
-		if i, ok := ruleIndex[id]; ok {
-			return i
-		}
-		i := len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, mk())
-		ruleIndex[id] = i
-		return i
-	}
-	items := r.Items
-	if r.Policy != nil {
-		// Judged by policy: the findings are the results, not the items.
-		items = nil
-		run.Properties["policy"] = r.Policy
-		run.Results = append(run.Results, sarifFindings(r, rule)...)
-	}
-	for _, e := range items {
-		a := e.Attribution
-		if a == nil {
-			continue
-		}
-		v := a.View()
-		id := sarifRuleID(v)
-		idx := rule(id, func() sarifRule { return restrictedRule(id, a, v, r.Cat) })
-		level := "error"
-		if a.Confidence < catalog.Medium {
-			level = "warning"
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID:              id,
-			RuleIndex:           idx,
-			Level:               level,
-			Message:             sarifText{Text: findingText(e.Item, v)},
-			Locations:           []sarifLocation{sarifItemLocation(e.Location, e.Name)},
-			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(e.ID)},
-			Properties:          resultProperties(e, v),
-		})
-	}
-	for _, u := range r.Unknowns {
-		idx := rule(UnknownRuleID, unknownRule)
-		what := u.Name
-		if what == "" {
-			what = u.Location.String()
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID:              UnknownRuleID,
-			RuleIndex:           idx,
-			Level:               "warning",
-			Message:             sarifText{Text: fmt.Sprintf("%s could not be read or attributed: %s", what, u.Reason)},
-			Locations:           []sarifLocation{sarifItemLocation(u.Location, u.Name)},
-			PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(u.Location.Host + "\x00" + u.Location.Source + "\x00" + u.Location.Ref + "\x00" + u.Name)},
-			Properties:          map[string]any{"reason": u.Reason},
-		})
-	}
-	inv := sarifInvocation{ExecutionSuccessful: r.Summary.FailedInputs == 0}
-	if !r.Generated.IsZero() {
-		inv.EndTimeUTC = r.Generated.UTC().Format(time.RFC3339)
-	}
-	for _, in := range r.Inputs {
-		if in.Error == "" {
-			continue
-		}
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level:     "error",
-			Message:   sarifText{Text: "could not read " + in.Source + ": " + in.Error},
-			Locations: []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifactFor(in.Source)}}},
-		})
-	}
-	for _, n := range r.Notes {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "note", Message: sarifText{Text: n}})
-	}
-	run.Invocations = []sarifInvocation{inv}
-
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sarifLog{Schema: SARIFSchemaURL, Version: SARIFVersion, Runs: []sarifRun{run}}); err != nil {
+	paths, err := newSARIFPaths(s.SourceRoot, r)
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	b := &sarifBuilder{r: r, paths: paths, rules: map[string]func() sarifRule{}}
+	all := b.results()
+	inv := b.invocation()
+	if note := paths.outsideNote(); note != "" {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "warning", Message: sarifText{Text: note}})
+		s.warn(note)
+	}
+	lim := s.limits.orGitHub()
+	n, bySize := min(len(all), lim.results), false
+	for {
+		kept := mostSevere(all, n)
+		run := b.run(kept, inv)
+		var note string
+		if n < len(all) {
+			note = cappedNote(n, len(all), lim, bySize)
+			run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
+				sarifNotification{Level: "warning", Message: sarifText{Text: note}})
+			run.Properties["results_left_out"] = len(all) - n
+		}
+		data, err := marshalSARIF(sarifLog{Schema: SARIFSchemaURL, Version: SARIFVersion, Runs: []sarifRun{run}})
+		if err != nil {
+			return err
+		}
+		size := len(data)
+		if size > lim.gzipBytes {
+			size = gzipSize(data)
+		}
+		if size <= lim.gzipBytes {
+			s.warn(note)
+			_, err = w.Write(data)
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("the SARIF log is %s bytes gzip-compressed with no results at all, more than GitHub code scanning accepts (%s)",
+				thousands(size), thousands(lim.gzipBytes))
+		}
+		// Fewer results, in proportion, with a margin for the rules and
+		// the notification: a few passes at most.
+		n, bySize = int(float64(n)*float64(lim.gzipBytes)/float64(size)*0.95), true
+	}
+}
+
+func (s SARIF) warn(note string) {
+	if note != "" && s.Warn != nil {
+		s.Warn(note)
+	}
 }
 
 // resultProperties are an attributed item's result properties; "local"

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embargo-dev/embargo/egress/collect"
 	"github.com/embargo-dev/embargo/finding"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/policy"
@@ -34,26 +35,34 @@ func effectLevel(e policy.Effect) string {
 	return "error"
 }
 
-// sarifFindings is one result per finding of r, in report order; rule
-// adds each policy rule once and returns its index.
-func sarifFindings(r *Report, rule func(string, func() sarifRule) int) []sarifResult {
+// findings are one result per finding of the report, in report order;
+// each policy rule is recorded once.
+func (b *sarifBuilder) findings() []sarifResult {
+	r := b.r
 	items := make(map[string]*inventory.Item, len(r.Items))
 	for _, e := range r.Items {
 		if e.Item != nil {
 			items[e.ID] = e.Item
 		}
 	}
+	var flows map[[2]string]*collect.Aggregate
+	if r.Traffic != nil {
+		flows = make(map[[2]string]*collect.Aggregate, len(r.Traffic.Aggregates))
+		for i := range r.Traffic.Aggregates {
+			a := &r.Traffic.Aggregates[i]
+			flows[[2]string{a.System, a.Destination}] = a
+		}
+	}
 	out := make([]sarifResult, 0, len(r.Findings))
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		id := f.Pack + "/" + f.Rule
-		idx := rule(id, func() sarifRule { return findingRule(id, f, r) })
+		b.rule(id, func() sarifRule { return findingRule(id, f, r) })
 		res := sarifResult{
 			RuleID:              id,
-			RuleIndex:           idx,
 			Level:               effectLevel(f.Effect),
 			Message:             sarifText{Text: findingMessage(f)},
-			Locations:           []sarifLocation{findingLocation(f, items[f.Item], r)},
+			Locations:           []sarifLocation{b.findingLocation(f, items[f.Item], flows[[2]string{f.System, f.Item}])},
 			PartialFingerprints: map[string]string{sarifFindingFingerprint: f.ID},
 			Properties:          findingProperties(f),
 		}
@@ -66,17 +75,30 @@ func sarifFindings(r *Report, rule func(string, func() sarifRule) int) []sarifRe
 	return out
 }
 
-// findingLocation is where the finding's item was found; a finding whose
-// item is not in the report points at the first input.
-func findingLocation(f *finding.Finding, it *inventory.Item, r *Report) sarifLocation {
+// findingLocation is where the finding's item was found; for a finding
+// of traffic, where the first flow of its aggregate was read (the
+// destination is a logical location); otherwise the first input, with
+// the item's name as a logical location.
+func (b *sarifBuilder) findingLocation(f *finding.Finding, it *inventory.Item, flow *collect.Aggregate) sarifLocation {
 	if it != nil {
-		return sarifItemLocation(it.Location, it.Name)
+		return b.paths.location(it.Location, it.Name, it)
 	}
 	l := inventory.Location{Source: "-"}
-	if len(r.Inputs) > 0 {
-		l.Source = r.Inputs[0].Source
+	switch {
+	case flow != nil && len(flow.Samples) > 0:
+		s := flow.Samples[0]
+		l = inventory.Location{Source: s.Source, Line: s.Line, Ref: s.Record}
+	case len(b.r.Inputs) > 0:
+		l.Source = b.r.Inputs[0].Source
 	}
-	return sarifItemLocation(l, f.ItemName)
+	loc := b.paths.location(l, f.ItemName, nil)
+	switch {
+	case flow != nil:
+		loc.LogicalLocations = append(loc.LogicalLocations, sarifLogicalLocation{Name: f.ItemName, FullyQualifiedName: flow.Destination, Kind: "resource"})
+	case f.ItemName != "":
+		loc.LogicalLocations = append(loc.LogicalLocations, sarifLogicalLocation{Name: f.ItemName, FullyQualifiedName: f.ItemName})
+	}
+	return loc
 }
 
 // findingMessage says what breaks which rule where, where it stands

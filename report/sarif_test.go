@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -101,36 +102,46 @@ type sarifOut struct {
 				}
 			}
 		}
-		Invocations []struct {
+		OriginalURIBaseIDs map[string]artifactOut `json:"originalUriBaseIds"`
+		Invocations        []struct {
 			ExecutionSuccessful        bool
-			ToolExecutionNotifications []struct {
-				Level   string
-				Message struct{ Text string }
-			}
+			ToolExecutionNotifications []notificationOut
 		}
-		Results []sarifResultOut
+		Results    []sarifResultOut
+		Properties map[string]any
 	}
 }
 
+type notificationOut struct {
+	Level   string
+	Message struct{ Text string }
+}
+
 type sarifResultOut struct {
-	RuleID    string
-	RuleIndex int
-	Level     string
-	Message   struct{ Text string }
-	Locations []struct {
-		PhysicalLocation struct {
-			ArtifactLocation struct {
-				URI       string
-				URIBaseID string `json:"uriBaseId"`
-			}
-			Region struct{ StartLine int }
-		}
-		LogicalLocations []struct {
-			Name, FullyQualifiedName, Kind string
-		}
-	}
+	RuleID              string
+	RuleIndex           int
+	Level               string
+	Message             struct{ Text string }
+	Locations           []locationOut
 	PartialFingerprints map[string]string
 	Properties          map[string]any
+}
+
+type locationOut struct {
+	PhysicalLocation struct {
+		ArtifactLocation artifactOut
+		Region           *struct{ StartLine int }
+	}
+	LogicalLocations []logicalOut
+}
+
+type artifactOut struct {
+	URI       string
+	URIBaseID string `json:"uriBaseId"`
+}
+
+type logicalOut struct {
+	Name, FullyQualifiedName, Kind string
 }
 
 func TestSARIFSchema(t *testing.T) {
@@ -190,12 +201,21 @@ func TestSARIFFixture(t *testing.T) {
 	if !strings.HasPrefix(res.Message.Text, wantMsg) || !strings.Contains(res.Message.Text, "evidence: purl=pkg:deb/debian/kesl@11.2.0.4528?arch=amd64 matches deb_package kesl") {
 		t.Errorf("message %q", res.Message.Text)
 	}
+	// A CycloneDX document has no lines to speak of: the file, no region,
+	// and the component by its JSON pointer and package URL.
 	loc := res.Locations[0]
-	if loc.PhysicalLocation.ArtifactLocation.URI != fixture || loc.PhysicalLocation.ArtifactLocation.URIBaseID != "%SRCROOT%" || loc.PhysicalLocation.Region.StartLine != 1 {
+	if loc.PhysicalLocation.ArtifactLocation.URI != fixture || loc.PhysicalLocation.ArtifactLocation.URIBaseID != "%SRCROOT%" || loc.PhysicalLocation.Region != nil {
 		t.Errorf("location %+v", loc.PhysicalLocation)
 	}
-	if len(loc.LogicalLocations) != 1 || loc.LogicalLocations[0].FullyQualifiedName != "/components/0" {
-		t.Errorf("logical locations %+v", loc.LogicalLocations)
+	wantLogical := []logicalOut{
+		{Name: "kesl", FullyQualifiedName: "/components/0", Kind: "object"},
+		{Name: "kesl", FullyQualifiedName: "pkg:deb/debian/kesl@11.2.0.4528?arch=amd64", Kind: "module"},
+	}
+	if diff := cmp.Diff(wantLogical, loc.LogicalLocations); diff != "" {
+		t.Errorf("logical locations (-want +got):\n%s", diff)
+	}
+	if cwd, _ := os.Getwd(); run.OriginalURIBaseIDs["%SRCROOT%"].URI != "file://"+filepath.ToSlash(cwd)+"/" {
+		t.Errorf("source root %+v, want the working directory %s", run.OriginalURIBaseIDs, cwd)
 	}
 	if fp := res.PartialFingerprints["embargoItem/v1"]; len(fp) != 32 {
 		t.Errorf("partial fingerprint %q", fp)
@@ -261,51 +281,17 @@ func TestSARIFLevels(t *testing.T) {
 	}
 }
 
-func TestSARIFLocations(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		loc     inventory.Location
-		uri     string
-		baseID  string
-		line    int
-		logical string
-	}{
-		{"relative", inventory.Location{Source: "sboms/app.cdx.json", Ref: "/components/7"}, "sboms/app.cdx.json", "%SRCROOT%", 1, "/components/7"},
-		{"escaped", inventory.Location{Source: "my sboms/a#1%.json", Line: 12}, "my%20sboms/a%231%25.json", "%SRCROOT%", 12, ""},
-		{"non-ASCII", inventory.Location{Source: "инвентарь.json"}, "%D0%B8%D0%BD%D0%B2%D0%B5%D0%BD%D1%82%D0%B0%D1%80%D1%8C.json", "%SRCROOT%", 1, ""},
-		{"colon", inventory.Location{Source: "c:inventory.json"}, "./c:inventory.json", "%SRCROOT%", 1, ""},
-		{"absolute", inventory.Location{Source: "/var/lib/sbom/x y.json", Line: 3}, "file:///var/lib/sbom/x%20y.json", "", 3, ""},
-		{"stdin", inventory.Location{Source: "-"}, "-", "%SRCROOT%", 1, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := &report.Report{Unknowns: []inventory.Unknown{{Location: tc.loc, Reason: "unreadable"}}}
-			out := encode(t, report.SARIF{}, r)
-			checkSARIF(t, tc.name, out)
-			var got sarifOut
-			unmarshal(t, out, &got)
-			l := got.Runs[0].Results[0].Locations[0]
-			if l.PhysicalLocation.ArtifactLocation.URI != tc.uri || l.PhysicalLocation.ArtifactLocation.URIBaseID != tc.baseID || l.PhysicalLocation.Region.StartLine != tc.line {
-				t.Errorf("got %+v, want uri %q base %q line %d", l.PhysicalLocation, tc.uri, tc.baseID, tc.line)
-			}
-			logical := ""
-			if len(l.LogicalLocations) > 0 {
-				logical = l.LogicalLocations[0].FullyQualifiedName
-			}
-			if logical != tc.logical {
-				t.Errorf("logical location %q, want %q", logical, tc.logical)
-			}
-		})
-	}
-}
-
 func TestSARIFFailedInput(t *testing.T) {
 	bad := garbage(t)
 	r := scanReport(t, fixture, bad)
 	var got sarifOut
 	unmarshal(t, encode(t, report.SARIF{}, r), &got)
+	// The input that could not be read is in a temporary directory,
+	// outside the source root: an absolute URI, and a warning says so.
 	inv := got.Runs[0].Invocations[0]
-	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 1 || inv.ToolExecutionNotifications[0].Level != "error" ||
-		!strings.Contains(inv.ToolExecutionNotifications[0].Message.Text, bad) {
+	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 || inv.ToolExecutionNotifications[0].Level != "error" ||
+		!strings.Contains(inv.ToolExecutionNotifications[0].Message.Text, bad) ||
+		inv.ToolExecutionNotifications[1].Level != "warning" || !strings.HasPrefix(inv.ToolExecutionNotifications[1].Message.Text, bad+" is outside the source root") {
 		t.Errorf("invocation %+v", inv)
 	}
 	var unknown []string
@@ -344,7 +330,8 @@ func TestSARIFSchemaBites(t *testing.T) {
 	out := string(encode(t, report.SARIF{}, fixedReport(t)))
 	for _, bad := range []string{
 		strings.Replace(out, `"level": "error"`, `"level": "severe"`, 1),
-		strings.Replace(out, `"startLine": 1`, `"startLine": 0`, 1),
+		strings.Replace(out, `"ruleIndex": 0`, `"ruleIndex": -2`, 1),
+		strings.Replace(out, `"uri": "file:///`, `"uri": 5, "x": "`, 1),
 		strings.Replace(out, `"version": "2.1.0"`, `"version": "2.0.0"`, 1),
 	} {
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -37,41 +35,6 @@ func findingText(it *inventory.Item, v attribute.View) string {
 		b.WriteString(evidenceText(e))
 	}
 	return b.String()
-}
-
-func sarifItemLocation(l inventory.Location, name string) sarifLocation {
-	line := l.Line
-	if line <= 0 {
-		line = 1 // GitHub rejects results without a region
-	}
-	loc := sarifLocation{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifactFor(l.Source), Region: &sarifRegion{StartLine: line}}}
-	if l.Ref != "" {
-		loc.LogicalLocations = []sarifLogicalLocation{{Name: name, FullyQualifiedName: l.Ref, Kind: "object"}}
-	}
-	return loc
-}
-
-// sarifArtifactFor turns an input as the user named it into an artifact
-// location: a relative path stays relative to %SRCROOT%, with each segment
-// escaped; an absolute path becomes a file URI.
-func sarifArtifactFor(source string) sarifArtifact {
-	p := filepath.ToSlash(source)
-	abs := filepath.IsAbs(source) || strings.HasPrefix(p, "/")
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	esc := strings.Join(segs, "/")
-	if abs {
-		if !strings.HasPrefix(esc, "/") {
-			esc = "/" + esc // C:/x → /C:/x
-		}
-		return sarifArtifact{URI: "file://" + esc}
-	}
-	if first, _, _ := strings.Cut(esc, "/"); strings.Contains(first, ":") {
-		esc = "./" + esc // a colon in the first segment would read as a scheme
-	}
-	return sarifArtifact{URI: esc, URIBaseID: "%SRCROOT%"}
 }
 
 func fingerprint(s string) string {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
@@ -18,19 +17,31 @@ import (
 // A report judged by policy begins with its findings, grouped by
 // instrument and deadline, and the waivers and hosts the policy could not
 // use; the summary gets a second sentence counting the findings.
-type Table struct{}
+//
+// Lines are fitted to a terminal's width: a cell that does not fit is cut
+// with "…" (a location in its middle, keeping the file's name), the
+// widest column first; the location of something that could not be read
+// is never cut, nor are headings.
+type Table struct {
+	// Width is the width to fit lines in, in terminal columns (the
+	// terminal's); 0 means DefaultWidth.
+	Width int
+	// Wide cuts nothing, however long the lines.
+	Wide bool
+}
 
 // Name implements Encoder.
 func (Table) Name() string { return "table" }
 
 // Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *Report) error {
+func (t Table) Encode(w io.Writer, r *Report) error {
+	width := t.width()
 	if r.Traffic != nil {
-		return trafficTable(w, r)
+		return trafficTable(w, r, width)
 	}
 	bw := bufio.NewWriter(w)
 	if r.Policy != nil {
-		tableFindings(bw, r)
+		tableFindings(bw, r, width)
 	}
 	groups := map[string][]Entry{}
 	var suppliers []string
@@ -58,15 +69,13 @@ func (Table) Encode(w io.Writer, r *Report) error {
 			supplier += " " + localMark
 		}
 		fmt.Fprintf(bw, "%s — controlled from %s (%s)\n", supplier, at.Chain.Country, chainText(at.View().ControlChain))
-		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ITEM\tNAME\tVERSION\tPRODUCT\tTIER\tCONFIDENCE\tDECIDED BY\tWHERE")
+		rows := [][]string{{"ITEM", "NAME", "VERSION", "PRODUCT", "TIER", "CONFIDENCE", "DECIDED BY", "WHERE"}}
 		for _, e := range es {
 			a := e.Attribution
 			product := "(unspecified product)"
 			if a.Product != nil {
 				product = a.Product.Name
 			}
-			product = clip(product, 40)
 			if a.Local() {
 				product += " " + localMark
 				anyLocal = true
@@ -75,11 +84,10 @@ func (Table) Encode(w io.Writer, r *Report) error {
 			if a.SoldAs != nil {
 				decided = soldAsCell(a.View())
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, clip(e.Name, 40), clip(e.Version, 16), product,
-				a.Tier, a.Confidence, clip(decided, 60), clip(where(e), 70))
+			rows = append(rows, []string{e.ID, e.Name, e.Version, product, string(a.Tier), a.Confidence.String(), decided, where(e)})
 			bases[a.Evidence[0].Kind] = a.Evidence[0].Basis
 		}
-		tw.Flush()
+		writeRows(bw, itemIndent, rows, width, 1, itemDetailFrom, itemWhere)
 		fmt.Fprintln(bw)
 	}
 	if len(bases) > 0 {
@@ -107,7 +115,8 @@ func (Table) Encode(w io.Writer, r *Report) error {
 				fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(r.Unknowns)-20)
 				break
 			}
-			fmt.Fprintf(bw, "  %s: %s%s\n", clip(u.Location.String(), 60), u.Reason, registrantNote(regs, u))
+			// The location is never cut: it is where to look.
+			fmt.Fprintf(bw, "  %s: %s%s\n", printable(u.Location.String()), printable(u.Reason), registrantNote(regs, u))
 		}
 		fmt.Fprintln(bw)
 	}
@@ -178,15 +187,9 @@ func chainText(links []attribute.ChainLink) string {
 // localMark marks, in text, what a local catalogue file's fact decided.
 const localMark = "[local]"
 
-func clip(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < ' ' {
-			return ' '
-		}
-		return r
-	}, s)
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
+// itemIndent indents the rows of an item table under its supplier.
+const itemIndent = "  "
+
+// The columns of an item table that go to a row's second line when the
+// row does not fit on one, and the location among them.
+const itemDetailFrom, itemWhere = 6, 7

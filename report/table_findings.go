@@ -10,21 +10,15 @@ import (
 	"github.com/embargo-dev/embargo/policy"
 )
 
-// tableWidth is the terminal width the findings part is laid out for.
-const tableWidth = 120
-
 // tableListMax bounds the hosts and waivers listed one per line.
 const tableListMax = 20
-
-// tableMinColumn is the narrowest fitColumns clips a column to.
-const tableMinColumn = 12
 
 // tableFindings writes the findings part of the table: findings grouped
 // by instrument, then by deadline, two lines each (the finding, its
 // effect and where it is; then its state, rule, severity and product);
 // then the waivers that decided nothing and the hosts that matched no
 // system, or several.
-func tableFindings(bw *bufio.Writer, r *Report) {
+func tableFindings(bw *bufio.Writer, r *Report, width int) {
 	fmt.Fprintf(bw, "Findings (%d)\n\n", len(r.Findings))
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(bw, "No rule of the policy matched.\n\n")
@@ -35,12 +29,12 @@ func tableFindings(bw *bufio.Writer, r *Report) {
 	for i := range r.Findings {
 		rows[i] = findingCells(&r.Findings[i])
 	}
-	widths := fitColumns(append([][]string{head}, rows...), 2, tableWidth-len(indent))
+	widths := fitColumns(append([][]string{head}, rows...), 2, room(width, len(indent)))
 	detailAt := len(indent) + widths[0] + 2
 	for _, in := range groupFindings(r.Findings, func(f *finding.Finding) string { return f.Instrument }) {
 		first := &r.Findings[in[0]]
 		for _, t := range packTitles(r, in) {
-			fmt.Fprintln(bw, clip(first.Instrument+" — "+t, tableWidth))
+			fmt.Fprintln(bw, clip(first.Instrument+" — "+t, width))
 		}
 		if u := instrumentURL(r, first); u != "" {
 			fmt.Fprintln(bw, u)
@@ -52,7 +46,7 @@ func tableFindings(bw *bufio.Writer, r *Report) {
 			for _, j := range dl {
 				k := in[j]
 				writeAligned(bw, indent, widths, rows[k])
-				fmt.Fprintf(bw, "%s%s\n", strings.Repeat(" ", detailAt), clip(findingDetail(&r.Findings[k]), tableWidth-detailAt))
+				fmt.Fprintf(bw, "%s%s\n", strings.Repeat(" ", detailAt), clip(findingDetail(&r.Findings[k]), room(width, detailAt)))
 			}
 		}
 		fmt.Fprintln(bw)
@@ -66,57 +60,19 @@ func tableFindings(bw *bufio.Writer, r *Report) {
 				break
 			}
 			text, when := unusedWaiverText(w)
-			if len([]rune(text))+2+len(when) <= tableWidth-2 {
+			if width <= 0 || cells(text)+2+len(when) <= width-2 {
 				fmt.Fprintf(bw, "  %s; %s\n", text, when)
 			} else {
-				fmt.Fprintf(bw, "  %s\n    %s\n", clip(text, tableWidth-2), when)
+				fmt.Fprintf(bw, "  %s\n    %s\n", clip(text, room(width, 2)), when)
 			}
 		}
 		fmt.Fprintln(bw)
 	}
-	hostList(bw, p.Unregistered, "Hosts that matched no system of %s, judged as its default (%d):\n", p.Systems)
-	hostList(bw, p.Ambiguous, "Hosts that matched several systems of %s equally well (%d):\n", p.Systems)
+	hostList(bw, p.Unregistered, "Hosts that matched no system of %s, judged as its default (%d):\n", p.Systems, width)
+	hostList(bw, p.Ambiguous, "Hosts that matched several systems of %s equally well (%d):\n", p.Systems, width)
 }
 
-// fitColumns returns the widths of rows' columns, two spaces apart, and
-// clips the cells of the columns from the first flexible one on so that a
-// line fits in width: the widest of them loses a rune at a time, down to
-// tableMinColumn.
-func fitColumns(rows [][]string, flexible, width int) []int {
-	widths := make([]int, len(rows[0]))
-	for _, row := range rows {
-		for c, cell := range row {
-			widths[c] = max(widths[c], len([]rune(cell)))
-		}
-	}
-	total := func() int {
-		n := 2 * (len(widths) - 1)
-		for _, w := range widths {
-			n += w
-		}
-		return n
-	}
-	for total() > width {
-		widest := flexible
-		for c := flexible; c < len(widths); c++ {
-			if widths[c] > widths[widest] {
-				widest = c
-			}
-		}
-		if widths[widest] <= tableMinColumn {
-			break
-		}
-		widths[widest]--
-	}
-	for _, row := range rows {
-		for c := range row {
-			row[c] = clip(row[c], widths[c])
-		}
-	}
-	return widths
-}
-
-func hostList(bw *bufio.Writer, hosts []string, format, systems string) {
+func hostList(bw *bufio.Writer, hosts []string, format, systems string, width int) {
 	if len(hosts) == 0 {
 		return
 	}
@@ -126,7 +82,7 @@ func hostList(bw *bufio.Writer, hosts []string, format, systems string) {
 			fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(hosts)-tableListMax)
 			break
 		}
-		fmt.Fprintf(bw, "  %s\n", clip(h, tableWidth-2))
+		fmt.Fprintf(bw, "  %s\n", clip(h, room(width, 2)))
 	}
 	fmt.Fprintln(bw)
 }
@@ -170,7 +126,7 @@ func findingCells(f *finding.Finding) []string {
 		}
 		host += " (" + f.Host + ")"
 	}
-	return []string{f.ID, string(f.Effect), clip(sys, tableWidth), clip(host, tableWidth), clip(findingItemText(f), tableWidth)}
+	return []string{f.ID, string(f.Effect), sys, host, findingItemText(f)}
 }
 
 // findingDetail is the second line of a finding in the table: state,
@@ -185,18 +141,6 @@ func findingDetail(f *finding.Finding) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// writeAligned writes cells padded to widths, two spaces apart.
-func writeAligned(bw *bufio.Writer, indent string, widths []int, cells []string) {
-	bw.WriteString(indent)
-	for i, c := range cells {
-		bw.WriteString(c)
-		if i < len(cells)-1 {
-			bw.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))+2))
-		}
-	}
-	bw.WriteByte('\n')
 }
 
 // groupFindings splits the indexes of fs into groups of equal key, in
@@ -297,10 +241,13 @@ func unusedWaiverText(w finding.WaiverRef) (text, when string) {
 
 // FindingsTable writes only the findings part of the table and the policy
 // summary line, for reports whose other parts are not items (the flows
-// report).
-func FindingsTable(w io.Writer, r *Report) error {
+// report), fitted to DefaultWidth.
+func FindingsTable(w io.Writer, r *Report) error { return findingsOnly(w, r, DefaultWidth) }
+
+// findingsOnly is FindingsTable fitted to width (0: no limit).
+func findingsOnly(w io.Writer, r *Report, width int) error {
 	bw := bufio.NewWriter(w)
-	tableFindings(bw, r)
+	tableFindings(bw, r, width)
 	if r.Policy != nil {
 		tablePolicySummary(bw, r)
 	}

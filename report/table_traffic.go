@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/embargo-dev/embargo/catalog"
@@ -16,35 +16,38 @@ import (
 // trafficTable writes a traffic report for people: the traffic by
 // source system and destination, the findings when a policy judged it,
 // what could not be read, and a one-line summary.
-func trafficTable(w io.Writer, r *Report) error {
+func trafficTable(w io.Writer, r *Report, width int) error {
 	t := r.Traffic
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Traffic by source system and destination (%d)\n", len(t.Aggregates))
-	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SYSTEM\tDESTINATION\tCONTROLLED FROM\tBY\tSENT\tRECEIVED\tFLOWS\tLAST SEEN\tNAMES / NETWORK")
+	rows := [][]string{{"SYSTEM", "DESTINATION", "CONTROLLED FROM", "BY", "SENT", "RECEIVED", "FLOWS", "LAST SEEN", "SOURCES", "NAMES / NETWORK"}}
 	for i, a := range t.Aggregates {
-		if i == 50 {
-			fmt.Fprintf(tw, "  … and %d more (see -o json)\n", len(t.Aggregates)-50)
+		if i == trafficRowsMax {
 			break
 		}
 		dest := a.Destination
 		if a.EntityName != "" {
-			dest = clip(a.EntityName, 40)
+			dest = a.EntityName
 			if a.Tier == catalog.TierHosting {
-				dest = "hosted by " + clip(a.EntityName, 30)
+				dest = "hosted by " + a.EntityName
 			}
 		}
 		if a.Local {
 			dest += " " + localMark
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", clip(a.System, 24), dest, a.ControllingCountry, a.DecidedBy,
-			Bytes(a.BytesOut), Bytes(a.BytesIn), a.Flows, when(a.Last), clip(network(&a), 50))
+		rows = append(rows, []string{a.System, dest, a.ControllingCountry, string(a.DecidedBy),
+			Bytes(a.BytesOut), Bytes(a.BytesIn), strconv.FormatUint(a.Flows, 10), when(a.Last), sourcesCell(&a), network(&a)})
 	}
-	tw.Flush()
+	// The source hosts and the names go to a line of their own when the
+	// row does not fit.
+	writeRows(bw, "  ", rows, width, 0, len(rows[0])-2, -1)
+	if len(t.Aggregates) > trafficRowsMax {
+		fmt.Fprintf(bw, "  … and %d more (see -o json)\n", len(t.Aggregates)-trafficRowsMax)
+	}
 	fmt.Fprintln(bw)
 	bw.Flush()
 	if r.Policy != nil {
-		if err := FindingsTable(w, r); err != nil {
+		if err := findingsOnly(w, packsNamed(r), width); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
@@ -73,6 +76,43 @@ func trafficTable(w io.Writer, r *Report) error {
 	fmt.Fprintf(bw, "%d flows and %d DNS answers read from %d inputs; %d bad records.\n", s.Flows, s.DNSAnswers, len(r.Inputs), s.Bad)
 	writeData(bw, r)
 	return bw.Flush()
+}
+
+// trafficRowsMax bounds the rows of the traffic table; JSON has them all.
+const trafficRowsMax = 50
+
+// packsNamed is r with the title of each finding of a pack whose id is
+// not its instrument's id starting with the pack's id: the findings
+// table heads each instrument's findings with the instrument's id, and
+// the instrument of uk-ncsc-2017-russia-egress is uk-ncsc-2017-russia-av,
+// which is also the id of another pack.
+func packsNamed(r *Report) *Report {
+	c := *r
+	c.Findings = slices.Clone(r.Findings)
+	for i := range c.Findings {
+		f := &c.Findings[i]
+		if f.Pack == f.Instrument {
+			continue
+		}
+		t := f.Title
+		if t == "" {
+			t = packRef(r, f.Pack).Title
+		}
+		f.Title = "pack " + f.Pack + ": " + t
+	}
+	return &c
+}
+
+// sourcesCell names the source hosts of an aggregate: the first address
+// seen, and how many others (-o json and csv list them).
+func sourcesCell(a *collect.Aggregate) string {
+	switch len(a.Sources) {
+	case 0:
+		return "-"
+	case 1:
+		return a.Sources[0].String()
+	}
+	return fmt.Sprintf("%s +%d", a.Sources[0], len(a.Sources)-1)
 }
 
 func network(a *collect.Aggregate) string {

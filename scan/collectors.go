@@ -60,17 +60,8 @@ func Collectors() []inventory.Collector {
 // match the selection (names or tags; empty selects all), and a note for
 // each one skipped by its requirements.
 func SelectCollectors(t *inventory.Target, sel []string) ([]inventory.Collector, []string, error) {
-	known := map[string]bool{}
-	for _, c := range Collectors() {
-		known[c.Name()] = true
-		for _, tag := range c.Tags() {
-			known[tag] = true
-		}
-	}
-	for _, s := range sel {
-		if !known[s] {
-			return nil, nil, fmt.Errorf("--select %q is neither a collector nor a tag (%s)", s, strings.Join(sortedKeys(known), ", "))
-		}
+	if err := CheckSelect(sel); err != nil {
+		return nil, nil, err
 	}
 	var out []inventory.Collector
 	var notes []string
@@ -95,6 +86,25 @@ func SelectCollectors(t *inventory.Target, sel []string) ([]inventory.Collector,
 		out = append(out, c)
 	}
 	return out, notes, nil
+}
+
+// CheckSelect refuses a --select that names no collector and no tag,
+// listing both.
+func CheckSelect(sel []string) error {
+	names, tags := map[string]bool{}, map[string]bool{}
+	for _, c := range Collectors() {
+		names[c.Name()] = true
+		for _, tag := range c.Tags() {
+			tags[tag] = true
+		}
+	}
+	for _, s := range sel {
+		if !names[s] && !tags[s] {
+			return fmt.Errorf("--select %q: no collector or tag has that name; collectors: %s; tags: %s",
+				s, strings.Join(sortedKeys(names), ", "), strings.Join(sortedKeys(tags), ", "))
+		}
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
@@ -38,7 +37,7 @@ func scanImage(ctx context.Context, input string, opts Options) (*inventory.Inve
 	defer arc.Close()
 	var excludes []string
 	for _, ex := range opts.Exclude {
-		excludes = append(excludes, strings.TrimPrefix(path.Clean("/"+ex), "/"))
+		excludes = append(excludes, excludeInImage(input, ex))
 	}
 	ims := arc.Images()
 	inv := &inventory.Inventory{Source: input}

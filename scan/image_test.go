@@ -13,14 +13,12 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 func runTool(t *testing.T, dir, name string, args ...string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is needed (apt-get install %s; scripts/test installs it)", name, name)
-	}
-	cmd := exec.Command(name, args...)
+	cmd := exec.Command(testtool.Command(t, name, name), args...) // umoci and skopeo are packaged under their names
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

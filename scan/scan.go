@@ -23,7 +23,9 @@ type Options struct {
 	Reader string
 	// Select chooses host collectors by name or tag; empty selects all.
 	Select []string
-	// Exclude lists paths not to walk in directory inputs.
+	// Exclude lists paths not to walk in directory and image inputs: as
+	// the report prints them, relative to the working directory or to the
+	// target, or absolute. One that can match in no input fails Run.
 	Exclude []string
 	// CrossFS lets the walk of a live root cross into other file systems.
 	CrossFS bool
@@ -48,10 +50,14 @@ type Event struct {
 // ErrNothingRead is returned when no input could be read at all.
 var ErrNothingRead = errors.New("no input could be read")
 
+// errEmpty is an input of no bytes that no reader was forced on.
+var errEmpty = errors.New("the input is empty (0 bytes): there is nothing in it to scan")
+
 // Run scans each input ("-" is standard input) and returns the report.
 // An input that cannot be read is recorded in the report, with an
 // unknown entry for it, and the scan goes on; Run fails only when no input
-// could be read.
+// could be read, or, before reading any, when a --select or an
+// --exclude-path could never apply.
 func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Options) (*report.Report, error) {
 	if opts.Limits == (inventory.Limits{}) {
 		opts.Limits = inventory.DefaultLimits
@@ -60,16 +66,28 @@ func Run(ctx context.Context, a *attribute.Attributor, inputs []string, opts Opt
 	if progress == nil {
 		progress = func(Event) {}
 	}
+	// What the user asked for that could never apply is refused before
+	// anything is read.
+	if err := CheckSelect(opts.Select); err != nil {
+		return nil, err
+	}
+	srcs := make([]Source, len(inputs))
+	for i, in := range inputs {
+		srcs[i] = sourceOf(in, opts.Reader)
+	}
+	if err := checkExcludes(inputs, srcs, opts.Exclude); err != nil {
+		return nil, err
+	}
 	b := newBuilder(a, opts)
 	var errs []error
 	read := 0
-	for _, in := range inputs {
+	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		progress(Event{Source: in, Stage: "read"})
 		pre := newEarly(a)
-		inv, notes, reader, err := sourceOf(in, opts.Reader).Scan(inventory.WithItemsReady(ctx, pre.ready), in, opts)
+		inv, notes, reader, err := srcs[i].Scan(inventory.WithItemsReady(ctx, pre.ready), in, opts)
 		ids, ats := pre.results()
 		for _, n := range notes {
 			b.note(in, n)
@@ -123,6 +141,8 @@ func readInputWith(ctx context.Context, name, forced string, lim inventory.Limit
 	switch {
 	case !ok && forced != "":
 		return nil, "", fmt.Errorf("no reader named %q (readers: %s)", forced, ReaderNames())
+	case !ok && len(in.Head) == 0:
+		return nil, "", &inventory.InputError{Source: name, Offset: -1, Err: errEmpty}
 	case !ok:
 		return nil, "", &inventory.InputError{Source: name, Offset: -1, Err: fmt.Errorf("not a recognised inventory format (%s)", ReaderNames())}
 	}

@@ -8,7 +8,8 @@ import (
 
 // Source is a kind of input a scan reads: a directory (a host's or an
 // unpacked image's files, walked with the collectors), a container image
-// tarball, or a document one of the Readers reads.
+// tarball, a document one of the Readers reads, or a lone file of a kind
+// the collectors read (a program, a registry hive).
 type Source interface {
 	// Name is what the report says read the input.
 	Name() string
@@ -29,6 +30,7 @@ func Sources() []Source {
 		documentsSource{},
 		hostSource{},
 		imageSource{},
+		fileSource{},
 		documentSource{},
 	}
 }

@@ -8,12 +8,17 @@ import (
 
 // Each input goes to the first source that accepts it: a directory of
 // documents only is those documents, any other directory a host's files,
-// an image tarball (or an input forced as one) an image,
-// anything else a document for the readers.
+// an image tarball (or an input forced as one) an image, a file no reader
+// recognises a lone file for the collectors, anything else a document for
+// the readers.
 func TestSourceOf(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "bom.json")
 	if err := os.WriteFile(file, []byte(`{"bomFormat":"CycloneDX"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	program := filepath.Join(t.TempDir(), "setup.exe")
+	if err := os.WriteFile(program, []byte("MZ"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	host := t.TempDir()
@@ -24,6 +29,8 @@ func TestSourceOf(t *testing.T) {
 		{dir, "", "documents"},
 		{host, "", "host"},
 		{file, "", "document"},
+		{program, "", "file"},
+		{program, "cyclonedx", "document"},
 		{file, "image", "image"},
 		{file, "cyclonedx", "document"},
 		{"-", "", "document"},

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/embargo-dev/embargo/inventory"
@@ -58,11 +60,11 @@ func scanTarget(ctx context.Context, input string, opts Options) (*inventory.Inv
 	}
 	var excludes []string
 	for _, ex := range opts.Exclude {
-		rel, err := relativeTo(t.Name, ex)
-		if err != nil {
-			return nil, nil, err
+		// An --exclude-path that is not in this target is in another
+		// (checkExcludes made sure of that).
+		if rel, err := excludeIn(input, ex); err == nil {
+			excludes = append(excludes, rel)
 		}
-		excludes = append(excludes, rel)
 	}
 	names := make([]string, len(collectors))
 	for i, c := range collectors {
@@ -75,19 +77,97 @@ func scanTarget(ctx context.Context, input string, opts Options) (*inventory.Inv
 	return inv, notes, err
 }
 
-// relativeTo turns an --exclude-path (absolute, or relative to the
-// target) into a path relative to the target.
-func relativeTo(target, p string) (string, error) {
-	if !filepath.IsAbs(p) {
-		return filepath.ToSlash(filepath.Clean(p)), nil
-	}
+// excludeIn turns an --exclude-path into a path relative to a directory
+// target: a path as embargo prints it or any path relative to the working
+// directory (win/Users when the target is win), an absolute one, or a path
+// relative to the target (Users). It must name something in the target:
+// anything else could never match, and the error says why.
+func excludeIn(target, ex string) (string, error) {
 	absTarget, err := filepath.Abs(target)
 	if err != nil {
 		return "", err
 	}
-	rel, err := filepath.Rel(absTarget, p)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", fmt.Errorf("--exclude-path %s is not under %s", p, target)
+	abs, err := filepath.Abs(ex)
+	if err != nil {
+		return "", err
 	}
-	return filepath.ToSlash(rel), nil
+	var cands []string
+	if rel, err := filepath.Rel(absTarget, abs); err == nil && !outside(rel) {
+		cands = append(cands, rel)
+	}
+	if c := filepath.Clean(ex); !filepath.IsAbs(ex) && !outside(c) && !slices.Contains(cands, c) {
+		cands = append(cands, c)
+	}
+	if len(cands) == 0 {
+		return "", fmt.Errorf("%s is outside the target %s", ex, target)
+	}
+	root, err := os.OpenRoot(target)
+	if err != nil {
+		return "", err
+	}
+	defer root.Close()
+	for _, c := range cands {
+		if c == "." {
+			return "", fmt.Errorf("%s is the target %s itself", ex, target)
+		}
+		if _, err := root.Lstat(c); err == nil {
+			return filepath.ToSlash(c), nil
+		}
+	}
+	return "", fmt.Errorf("nothing in the target %s is at %s", target, ex)
+}
+
+// outside reports whether a relative path climbs out of where it starts.
+func outside(rel string) bool {
+	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// excludeInImage turns an --exclude-path into a path of an image
+// tarball's file system: a path as embargo prints it (TARBALL/usr/share
+// or TARBALL[REF]/usr/share), or a path of the image (/usr/share, or
+// usr/share).
+func excludeInImage(tarball, ex string) string {
+	ex = filepath.ToSlash(ex)
+	name := filepath.ToSlash(filepath.Clean(tarball))
+	if rest, ok := strings.CutPrefix(ex, name+"/"); ok {
+		ex = rest
+	} else if rest, ok := strings.CutPrefix(ex, name+"["); ok {
+		if _, after, ok := strings.Cut(rest, "]/"); ok {
+			ex = after
+		}
+	}
+	return strings.TrimPrefix(path.Clean("/"+ex), "/")
+}
+
+// checkExcludes refuses an --exclude-path that can match in none of the
+// inputs walked (the directories, and the images: an image's paths are
+// known only once it is unpacked, so any path may be in it), naming the
+// path and the targets.
+func checkExcludes(inputs []string, srcs []Source, excludes []string) error {
+	for _, ex := range excludes {
+		var why []string
+		ok := false
+		for i, in := range inputs {
+			switch srcs[i].(type) {
+			case hostSource:
+				_, err := excludeIn(in, ex)
+				if err == nil {
+					ok = true
+				} else {
+					why = append(why, err.Error())
+				}
+			case imageSource:
+				ok = true
+			}
+		}
+		switch {
+		case ok:
+		case len(why) == 0:
+			return fmt.Errorf("--exclude-path %s: no directory or image among the inputs to leave it out of (it applies to the directories and images walked)", ex)
+		default:
+			return fmt.Errorf("--exclude-path %s can never match: %s (give the path as embargo prints it or relative to the working directory, an absolute path, or a path relative to the target)",
+				ex, strings.Join(why, "; "))
+		}
+	}
+	return nil
 }

@@ -17,7 +17,8 @@ import (
 // WalkOptions control a walk of a target.
 type WalkOptions struct {
 	Limits inventory.Limits
-	// Exclude lists paths, relative to the target, not to descend into.
+	// Exclude lists paths, relative to the target, not to descend into
+	// (folders) or read (files).
 	Exclude []string
 	// OneFS keeps the walk on the file system of the target's root.
 	OneFS bool
@@ -164,7 +165,7 @@ func (w *walker) walk(ctx context.Context) error {
 		if d.IsDir() {
 			return w.dir(ctx, p, d)
 		}
-		if !d.Type().IsRegular() {
+		if !d.Type().IsRegular() || w.excluded(p) {
 			return nil // symbolic links, devices, sockets: not followed, not read
 		}
 		w.files++
@@ -198,10 +199,8 @@ func (w *walker) dir(ctx context.Context, p string, d fs.DirEntry) error {
 	if w.t.Live && slices.Contains(liveSkip, p) {
 		return fs.SkipDir
 	}
-	for _, ex := range w.opts.Exclude {
-		if p == ex || strings.HasPrefix(p, ex+"/") {
-			return fs.SkipDir
-		}
+	if w.excluded(p) {
+		return fs.SkipDir
 	}
 	if w.opts.OneFS && w.hasDev {
 		if fi, err := d.Info(); err == nil {
@@ -211,6 +210,16 @@ func (w *walker) dir(ctx context.Context, p string, d fs.DirEntry) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// excluded reports whether p is a path of --exclude-path, or below one.
+func (w *walker) excluded(p string) bool {
+	for _, ex := range w.opts.Exclude {
+		if p == ex || strings.HasPrefix(p, ex+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) unknown(p, reason string) {

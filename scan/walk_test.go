@@ -130,26 +130,6 @@ func TestWalk(t *testing.T) {
 	}
 }
 
-func TestExcludePath(t *testing.T) {
-	tests := []struct{ target, ex, want, err string }{
-		{"/mnt/c", "/mnt/c/Windows/WinSxS", "Windows/WinSxS", ""},
-		{"/mnt/c", "Windows/WinSxS", "Windows/WinSxS", ""},
-		{"/mnt/c", "/home/x", "", "is not under"},
-	}
-	for _, tc := range tests {
-		got, err := relativeTo(tc.target, tc.ex)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("relativeTo(%q, %q): err %v", tc.target, tc.ex, err)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("relativeTo(%q, %q) = %q, %v", tc.target, tc.ex, got, err)
-		}
-	}
-}
-
 func TestSelectCollectors(t *testing.T) {
 	tgt := &inventory.Target{Name: "/mnt/img", Image: true}
 	got, _, err := SelectCollectors(tgt, []string{"debian"})

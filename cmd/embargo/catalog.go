@@ -55,7 +55,10 @@ func newCatalogCmd() *cobra.Command {
 	search := &cobra.Command{
 		Use:   "search TEXT",
 		Short: "Find entities and products by any name, alias (any script) or identifier value",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `Search finds entities and products by any name, alias (in any script) or identifier value
+(a package name, a domain, a signer...). Like grep, it exits 0 when something matched and 1
+when nothing did (with -o json, after writing an empty list).`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cat, err := catalogInUse()
 			if err != nil {
@@ -76,10 +79,14 @@ func newCatalogCmd() *cobra.Command {
 					}
 					out = append(out, x)
 				}
-				return writeJSON(cmd.OutOrStdout(), out)
+				if err := writeJSON(cmd.OutOrStdout(), out); err != nil || len(hits) > 0 {
+					return err
+				}
+				return errNoMatch
 			}
 			if len(hits) == 0 {
-				return fmt.Errorf("nothing in the catalogue matches %q", strings.Join(args, " "))
+				fmt.Fprintf(cmd.ErrOrStderr(), "embargo: no match for %q in the catalogue's names, aliases and identifiers\n", strings.Join(args, " "))
+				return errNoMatch
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ENTITY\tPRODUCT\tCONTROLLED FROM\tMATCHED")

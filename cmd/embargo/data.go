@@ -146,6 +146,9 @@ listings in one run or in two; --output then takes only one kind.`,
 				if err != nil {
 					return err
 				}
+				if len(data) == 0 {
+					return fmt.Errorf("%s is empty (0 bytes): there is nothing in it to update from", f)
+				}
 				if oui.IsCSV(data) {
 					in := ouiInput{name: f, data: data}
 					if isLocal(f) {
@@ -171,7 +174,7 @@ listings in one run or in two; --output then takes only one kind.`,
 			}
 			snap, err := ipdata.Build(inputs, ipdata.Meta{Name: "embargo-ipdata (updated)", Built: time.Now().UTC()})
 			if err != nil {
-				return err
+				return formatUntold(err, inputs)
 			}
 			path := out
 			if path == "" {
@@ -188,17 +191,21 @@ listings in one run or in two; --output then takes only one kind.`,
 		},
 	}
 	update.Flags().StringArrayVar(&from, "from", nil, "an upstream file or http(s) URL, or a directory of IEEE listings (repeatable)")
-	update.Flags().StringVar(&format, "format", "", "the inputs' format instead of detecting it: rir-delegated, ip2asn, ipldb-country-csv, ipldb-asn-csv, mmdb")
+	update.Flags().StringVar(&format, "format", "", "the inputs' format instead of detecting it: "+strings.Join(ipDataFormats, ", "))
 	update.Flags().StringVar(&out, "output", "", "write the IP snapshot, or the MAC address registry, here instead of the default place")
 	show := &cobra.Command{
-		Use:   "show [IP-ADDRESS|MAC-ADDRESS...]",
-		Short: "Say which IP data and MAC address registry are in use, and look addresses up in them",
+		Use:   "show [IP-ADDRESS|ASN|MAC-ADDRESS...]",
+		Short: "Say which IP data and MAC address registry are in use, and look addresses (and AS numbers) up in them",
+		Long: `Show names the IP data and the IEEE MAC address registry in use, and looks up each argument:
+an IP address (91.103.64.10) for its registered country, AS number and AS organisation; an AS
+number (AS45090, or 45090) for its organisation, countries and the prefixes the IP data gives it;
+a MAC address (44:19:b6:12:34:56) for the IEEE assignment of its block.
+
+Names and domains are the catalogue's: embargo catalog search kaspersky.com.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
-				if _, err := oui.ParseMAC(a); err != nil {
-					if _, err := netip.ParseAddr(a); err != nil {
-						return fmt.Errorf("%q is neither an IP address nor a MAC address", a)
-					}
+				if _, err := parseShowArg(a); err != nil {
+					return err
 				}
 			}
 			db, err := ipDB("")
@@ -216,13 +223,16 @@ listings in one run or in two; --output then takes only one kind.`,
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), reg.describe())
 			for _, a := range args {
-				if mac, err := oui.ParseMAC(a); err == nil {
-					fmt.Fprintln(cmd.OutOrStdout(), reg.lookup(mac))
-					continue
+				q, _ := parseShowArg(a)
+				switch {
+				case q.mac != nil:
+					fmt.Fprintln(cmd.OutOrStdout(), reg.lookup(*q.mac))
+				case q.ip.IsValid():
+					i := db.Lookup(q.ip)
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\tAS%d\t%s\n", q.ip, orDash(i.Country), i.ASN, i.ASOrg)
+				default:
+					fmt.Fprintln(cmd.OutOrStdout(), asnLine(db, q.asn))
 				}
-				ip := netip.MustParseAddr(a)
-				i := db.Lookup(ip)
-				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\tAS%d\t%s\n", ip, orDash(i.Country), i.ASN, i.ASOrg)
 			}
 			return nil
 		},

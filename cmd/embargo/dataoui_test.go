@@ -110,7 +110,7 @@ func TestDataOUI(t *testing.T) {
 	if _, stderr, code := runData(t, home, "data", "update", "--from", t.TempDir()); code != 2 || !strings.Contains(stderr, "none of oui.csv") {
 		t.Errorf("an empty directory: exit %d %s", code, stderr)
 	}
-	if _, stderr, code := runData(t, home, "data", "show", "zz:zz"); code != 2 || !strings.Contains(stderr, `"zz:zz" is neither an IP address nor a MAC address`) {
+	if _, stderr, code := runData(t, home, "data", "show", "zz:zz"); code != 2 || !strings.Contains(stderr, `"zz:zz" is not an IP address (91.103.64.10), an AS number (AS45090) or a MAC address`) {
 		t.Errorf("show zz:zz: exit %d %s", code, stderr)
 	}
 	os.WriteFile(file, []byte("EMBOUI\x00\x00 damaged"), 0o644)

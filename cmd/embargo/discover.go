@@ -74,6 +74,7 @@ Nmap run instead of probing, scan its XML: 'embargo scan nmap.xml'.`,
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	o.judge.register(f)
 	o.data.register(f)
+	wideFlag(f)
 	return cmd
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // TestEnforceAppLockerFromScan goes from a signed executable to a deny
@@ -24,11 +26,8 @@ import (
 // --from-scan` turns the subject it saw into a publisher rule, which
 // xmllint checks against the AppLocker schema.
 func TestEnforceAppLockerFromScan(t *testing.T) {
-	for _, tool := range [][2]string{{"x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"}, {"osslsigncode", "osslsigncode"}, {"xmllint", "libxml2-utils"}} {
-		if _, err := exec.LookPath(tool[0]); err != nil {
-			t.Fatalf("%s is missing: apt-get install %s (scripts/test does)", tool[0], tool[1])
-		}
-	}
+	testtool.Commands(t, [2]string{"x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"}, [2]string{"osslsigncode", "osslsigncode"},
+		[2]string{"xmllint", "libxml2-utils"})
 	dir := t.TempDir()
 	src := filepath.Join(dir, "tiny.c")
 	writeFixture(t, src, "int start(void) { return 0; }\n")
@@ -69,10 +68,14 @@ func TestEnforceAppLockerFromScan(t *testing.T) {
 		t.Errorf("xmllint --schema: %v\n%s", err, out)
 	}
 
-	// Without the scan, the same command denies nobody.
-	plain, _, _ := run(t, "enforce", "-o", "applocker")
+	// Without the scan, the same command would deny nobody: it writes
+	// nothing and fails.
+	plain, stderr, code := run(t, "enforce", "-o", "applocker")
 	if strings.Contains(plain, `Action="Deny"`) {
 		t.Errorf("a deny rule without --from-scan: the catalogue now has subjects; update this test")
+	}
+	if code != 2 || plain != "" || !strings.Contains(stderr, "would block nothing") {
+		t.Errorf("without --from-scan: exit %d, %d bytes, %s", code, len(plain), stderr)
 	}
 }
 
@@ -115,9 +118,19 @@ func codeSigningPEM(t *testing.T, dir string, subject pkix.Name) (certs, key str
 	return certs, key
 }
 
+// fixtureToolPackage names the Debian package of each tool that makes
+// fixtures.
+var fixtureToolPackage = map[string]string{
+	"x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64", "osslsigncode": "osslsigncode", "hivexregedit": "libwin-hivex-perl",
+}
+
 func runFixtureTool(t *testing.T, name string, args ...string) {
 	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+	pkg := fixtureToolPackage[name]
+	if pkg == "" {
+		pkg = name
+	}
+	if out, err := exec.Command(testtool.Command(t, name, pkg), args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -45,13 +46,14 @@ func (o *flowsOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.format, "format", "", "read inputs as this format instead of detecting it: "+flows.ReaderNames())
 	f.StringVar(&o.ipdata, "ipdata", "", "IP data to use instead of the embedded snapshot: a snapshot from 'embargo data update' or a MaxMind/IPinfo .mmdb")
 	o.data.register(f)
+	wideFlag(f)
 	f.StringSliceVar(&o.policies, "policy", nil, `judge traffic by the flow rules of these packs: built-in ids, a jurisdiction's packs (uk, us-federal, eu, de, au, ca), pack files, or "all"`)
 	f.StringVar(&o.classification, "classification", "", "describe the sources: their classification, when no --systems register is given")
 	f.StringSliceVar(&o.tags, "tag", nil, "describe the sources: tags (repeatable)")
 	f.StringVar(&o.systems, "systems", "", "systems register (YAML): sources are matched by its address ranges")
 	f.StringVar(&o.waivers, "waivers", "", "waivers file (YAML)")
 	f.StringVar(&o.failOn, "fail-on", string(policy.Prohibit), "exit 1 when an unwaived finding has this effect or a stronger one: prohibit|remove-by|warn")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no summaries on standard error")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line or summaries on standard error")
 }
 
 func newFlowsCmd() *cobra.Command {
@@ -82,7 +84,11 @@ reported, with the one that decided. Traffic is added up per source system (from
 			if err != nil {
 				return err
 			}
+			opts.Progress = flowsProgressLine(cmd.ErrOrStderr(), o.quiet)
 			rep, err := flows.Run(cmd.Context(), args, opts)
+			if opts.Progress != nil {
+				fmt.Fprint(cmd.ErrOrStderr(), "\r\033[K")
+			}
 			if err != nil {
 				return err
 			}
@@ -100,6 +106,12 @@ func (o *flowsOptions) setup(cmd *cobra.Command) (flows.Options, error) {
 	enc, err := report.LookupTraffic(o.output)
 	if err != nil {
 		return opts, err
+	}
+	// Refused before anything is read or listened to: a large log, or a
+	// listener stopped after hours, would otherwise be read for nothing.
+	if enc.Name() == "sarif" && len(o.policies) == 0 {
+		return opts, errors.New("-o sarif lists findings, and traffic has findings only when judged: give --policy " +
+			"(uk-ncsc-2017-russia-egress judges traffic; 'embargo policy list' shows the packs), or use -o table, json or csv")
 	}
 	o.encoder = enc
 	// The IP data first: the embedded snapshot is decoded on another

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,11 +23,12 @@ func newFlowsListenCmd(o *flowsOptions) *cobra.Command {
 	var interval, duration time.Duration
 	cmd := &cobra.Command{
 		Use:   "listen --netflow ADDR",
-		Short: "Receive NetFlow v5/v9 and IPFIX over UDP, with periodic summaries; Ctrl-C judges and reports the total",
+		Short: "Receive NetFlow v5/v9 and IPFIX over UDP, with periodic summaries; Ctrl-C or SIGTERM judges and reports the total",
 		Long: `Listen receives NetFlow v5, v9 and IPFIX export datagrams on a UDP address and adds the
 flows up as 'embargo flows' does. Every --interval a summary line goes to standard error
 (datagrams, flows, bad records, templates missing, datagrams dropped by the kernel or the
-queue). On Ctrl-C (or after --duration) the traffic is judged and the report written.`,
+queue). On Ctrl-C or SIGTERM (as systemd stops a service), or after --duration, the traffic
+is judged and the report written (to --output-file, or standard output).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr == "" {
@@ -40,7 +44,10 @@ queue). On Ctrl-C (or after --duration) the traffic is judged and the report wri
 				return err
 			}
 			inputs := []collect.Input{{Source: "udp://" + l.Addr().String(), Reader: "netflow"}}
-			ctx, stop := context.WithCancel(cmd.Context())
+			// SIGTERM (how systemd, Docker and kill stop a service) ends
+			// the listening as Ctrl-C does: the traffic is judged and
+			// the report written.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if duration > 0 {
 				ctx, stop = context.WithTimeout(ctx, duration)

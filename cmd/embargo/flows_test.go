@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 const zeekDir = "../../egress/zeek/testdata/"
@@ -123,7 +125,7 @@ func TestEnforceNFTables(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "embargo.nft")
 	os.WriteFile(file, []byte(out), 0o600)
-	if msg, err := exec.Command("nft", "-c", "-f", file).CombinedOutput(); err != nil {
+	if msg, err := exec.Command(testtool.Command(t, "nft", "nftables"), "-c", "-f", file).CombinedOutput(); err != nil {
 		t.Errorf("nft -c -f (Debian package nftables): %v\n%s", err, msg)
 	}
 	rpz, _, code := run(t, "enforce", "-o", "rpz", "--policy", "us-bod-17-01")

@@ -47,9 +47,11 @@ func (o *judgeOptions) register(f *pflag.FlagSet) {
 	f.BoolVar(&o.overdueIsReminder, "overdue-is-reminder", false, "do not fail the scan for a remove-by finding past its deadline (by default an overdue removal is a breach and fails like a prohibition)")
 }
 
-// set reports whether any judging flag was given.
+// set reports whether any judging flag was given that means nothing
+// without a policy. --no-state is not one: keeping no state when there is
+// none to keep is harmless, and a script may pass it to every scan.
 func (o *judgeOptions) set(f *pflag.FlagSet) bool {
-	for _, n := range []string{"policy", "classification", "tag", "systems", "waivers", "fail-on", "host", "state", "no-state", "overdue-is-reminder"} {
+	for _, n := range []string{"policy", "classification", "tag", "systems", "waivers", "fail-on", "host", "state", "overdue-is-reminder"} {
 		if f.Changed(n) {
 			return true
 		}
@@ -90,17 +92,6 @@ func (o *judgeOptions) build(f *pflag.FlagSet, cat *catalog.Catalog) (*judge.Jud
 		}
 	}
 	return j, nil
-}
-
-// loadPacks resolves --policy: "all", a jurisdiction's group ("uk",
-// "us-federal", ...), built-in ids, or pack files (a name with a path
-// separator or a .yaml/.yml suffix).
-func loadPacks(names []string, cat *catalog.Catalog) ([]*policy.Pack, error) {
-	builtin, err := packsInUse()
-	if err != nil {
-		return nil, err
-	}
-	return policy.ResolveIn(builtin, names, readBounded, cat)
 }
 
 func readBounded(name string) ([]byte, error) {

@@ -98,8 +98,8 @@ func TestLocalCatalog(t *testing.T) {
 			t.Errorf("%v: data %+v", args, rep.Data)
 		}
 	}
-	out, _, code := run(t, "scan", "--catalog", localDWP, localEstate)
-	for _, w := range []string{"DWP Endpoint Protection (repackaged Kas… [local]", "with local catalogue files " + localDWP + " sha256:"} {
+	out, _, code := run(t, "scan", "--wide", "--catalog", localDWP, localEstate)
+	for _, w := range []string{"DWP Endpoint Protection (repackaged Kaspersky Endpoint Security) [local]", "with local catalogue files " + localDWP + " sha256:"} {
 		if code != 1 || !strings.Contains(out, w) {
 			t.Errorf("table: exit %d, lacks %q:\n%s", code, w, out)
 		}

@@ -30,6 +30,11 @@ func TestMain(m *testing.M) {
 	// unless a test installs one).
 	os.Setenv("EMBARGO_CACHE_DIR", filepath.Join(dir, "cache"))
 	os.Setenv("EMBARGO_DATA_DIR", filepath.Join(dir, "feed"))
+	// Tables fit $COLUMNS when it is set: tests read them at the default.
+	os.Unsetenv("COLUMNS")
+	// No developer's or package's configuration file changes what the
+	// tests see.
+	os.Setenv("EMBARGO_CONFIG", os.DevNull)
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		panic(err)

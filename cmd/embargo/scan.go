@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/embargo-dev/embargo/attribute"
@@ -23,8 +25,10 @@ type scanOptions struct {
 	sel     []string
 	exclude []string
 	crossFS bool
-	judge   judgeOptions
-	data    dataFlags
+	// sourceRoot is what SARIF names files relative to.
+	sourceRoot string
+	judge      judgeOptions
+	data       dataFlags
 }
 
 func newScanCmd() *cobra.Command {
@@ -38,7 +42,9 @@ standard input). A directory (the live root "/", a mounted disk, an unpacked ima
 walked once and every file offered to the host collectors; symbolic links are never
 followed out of it, and a walk of "/" skips /proc, /sys, /dev and other file systems.
 A container image tarball (docker save output or an OCI image layout) is unpacked layer by
-layer, whiteouts applied, and walked the same way.
+layer, whiteouts applied, and walked the same way. A lone file that no format reader
+recognises (a program such as setup.exe, a registry hive such as SOFTWARE, a JAR) is read by
+the host collectors as the one file of a tree.
 
 With --policy, every item is judged by the chosen packs on the system its host belongs to
 (--systems, or the one target --classification and --tag describe): the report lists the
@@ -54,9 +60,11 @@ Formats: ` + formatNames(),
 	f.StringVar(&o.file, "output-file", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.reader, "format", "", "read inputs as this format instead of detecting it: "+scan.ReaderNames()+", image")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on standard error")
-	f.StringSliceVar(&o.sel, "select", nil, "directory targets: run only these collectors, by name or tag (e.g. windows,signer)")
-	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory targets: do not walk this path (repeatable)")
+	f.StringSliceVar(&o.sel, "select", nil, "directory, image and lone-file targets: run only these collectors, by name or tag (e.g. windows,signer)")
+	f.StringArrayVar(&o.exclude, "exclude-path", nil, "directory and image targets: leave out this folder or file, as embargo prints it, relative to the working directory or the target, or absolute (repeatable)")
+	f.StringVar(&o.sourceRoot, "source-root", "", "SARIF: name files relative to this directory, the repository's root for GitHub code scanning (default: the scanned directory, or the working directory)")
 	f.BoolVar(&o.crossFS, "cross-filesystems", false, "scanning /: also walk other mounted file systems")
+	wideFlag(f)
 	o.judge.register(f)
 	o.data.register(f)
 	return cmd
@@ -72,6 +80,10 @@ func formatNames() string {
 
 func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 	enc, err := report.Lookup(o.output)
+	if err != nil {
+		return err
+	}
+	enc, err = report.Configure(enc, report.Options{SourceRoot: o.sourceRoot, Warn: func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "embargo: warning: %s\n", s) }})
 	if err != nil {
 		return err
 	}
@@ -112,6 +124,7 @@ func runScan(cmd *cobra.Command, args []string, o scanOptions) error {
 // could not be read and whether the data is stale, and maps the report to
 // the exit code: what `embargo scan` and `embargo flows` share.
 func writeReport(cmd *cobra.Command, enc report.Encoder, rep *report.Report, file string, df dataFlags) error {
+	enc = fitTable(cmd, enc, file)
 	ref, err := dataRef(df.maxAge, time.Now())
 	if err != nil {
 		return err
@@ -168,4 +181,35 @@ func progressLine(w io.Writer) func(scan.Event) {
 			fmt.Fprintf(w, "\r\033[K%s %s: %d items", e.Stage, e.Source, e.Items)
 		}
 	}
+}
+
+// wideFlag registers --wide on a command that writes a report with
+// writeReport.
+func wideFlag(f *pflag.FlagSet) {
+	f.Bool("wide", false, "table output: cut no cell, however long the lines (by default lines are fitted to the terminal's width, or $COLUMNS)")
+}
+
+// fitTable fits a table to where it is written: the width of the
+// terminal when standard output is one and file is not given, else
+// $COLUMNS when set, else report.DefaultWidth; --wide cuts nothing.
+// Other encoders are returned as they are.
+func fitTable(cmd *cobra.Command, enc report.Encoder, file string) report.Encoder {
+	t, ok := enc.(report.Table)
+	if !ok {
+		return enc
+	}
+	if wide, err := cmd.Flags().GetBool("wide"); err == nil && wide {
+		t.Wide = true
+		return t
+	}
+	t.Width = report.DefaultWidth
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		t.Width = n
+	}
+	if f, ok := cmd.OutOrStdout().(*os.File); ok && file == "" && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			t.Width = w
+		}
+	}
+	return t
 }

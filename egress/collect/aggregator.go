@@ -3,6 +3,7 @@ package collect
 import (
 	"net/netip"
 	"sync"
+	"sync/atomic"
 
 	"github.com/embargo-dev/embargo/attribute/destination"
 	"github.com/embargo-dev/embargo/catalog"
@@ -66,6 +67,8 @@ type Aggregator struct {
 	unregSeen map[netip.Addr]struct{}
 	// mu guards the above, and aggregation, while parts are read.
 	mu sync.Mutex
+	// read counts the records the collectors have read (Read).
+	read atomic.Uint64
 }
 
 type srcSystem struct {
@@ -78,8 +81,20 @@ func NewAggregator(o Options) *Aggregator {
 	j := &Aggregator{o: o, attr: destination.New(o.Catalog, o.Lookup), sysIndex: map[string]int32{}, unregSeen: map[netip.Addr]struct{}{}}
 	j.coll = NewCollector(o.Limits, j.sourceIndex, j.judgeOne)
 	j.coll.one = j.oneSystem()
+	j.coll.read = &j.read
 	return j
 }
+
+// Read is how many records (flows, DNS answers and bad records) the
+// aggregator's collectors have read so far, for a progress line: it may
+// be called while inputs are read, from any goroutine, and lags the
+// readers by less than a batch per collector.
+func (j *Aggregator) Read() uint64 { return j.read.Load() }
+
+// Publish brings Read up to date with the records written to Sink so
+// far; call it from the goroutine that writes them (at the end of an
+// input, say).
+func (j *Aggregator) Publish() { j.coll.publish() }
 
 // oneSystem reports whether every source is judged as one system.
 func (j *Aggregator) oneSystem() bool {

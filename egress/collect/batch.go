@@ -123,6 +123,7 @@ func (c *Collector) system(p *pending) {
 // their sources' cache slots, their index slots and their entries, then
 // adds them in order.
 func (c *Collector) flush() {
+	c.publish()
 	b := &c.batch
 	ps := b.p[:b.n]
 	b.n = 0

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/embargo-dev/embargo/egress"
@@ -71,7 +72,12 @@ type Collector struct {
 	// overflow receives flows past MaxConversations.
 	overflow func(*Conversation)
 	batch    batch
-	Bads     []egress.Bad
+	// read, when set, counts the records read (flows, DNS answers and bad
+	// records) for progress, shared with other collectors and read while
+	// they write; published is how many of this one's it holds.
+	read      *atomic.Uint64
+	published uint64
+	Bads      []egress.Bad
 	// Stats are complete once the flows are added up: after
 	// EachConversation, Merge or Len.
 	Stats Stats
@@ -215,11 +221,32 @@ func (c *Collector) DNS(a *egress.DNSAnswer) {
 	if !c.dns.add(a) {
 		c.Stats.DNSDropped++
 	}
+	if c.Stats.DNSAnswers%publishEvery == 0 {
+		c.publish()
+	}
+}
+
+// publishEvery is how many DNS answers are counted between two
+// publications of the records read (flows publish with each batch).
+const publishEvery = 256
+
+// publish adds the records read since the last publication to the shared
+// count: once a batch, so that counting costs one atomic addition per
+// batch, whatever the number of collectors.
+func (c *Collector) publish() {
+	if c.read == nil {
+		return
+	}
+	if n := c.Stats.Flows + c.Stats.DNSAnswers + c.Stats.Bad; n > c.published {
+		c.read.Add(n - c.published)
+		c.published = n
+	}
 }
 
 // Bad implements Sink.
 func (c *Collector) Bad(b egress.Bad) {
 	c.Stats.Bad++
+	c.publish()
 	if len(c.Bads) < c.limits.MaxBad {
 		c.Bads = append(c.Bads, b)
 	}

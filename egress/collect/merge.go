@@ -31,6 +31,12 @@ func (c *Collector) Merge(o *Collector) {
 			c.dns.put2(k, an)
 		}
 	}
+	// o's records were counted as it read them (when it shares the
+	// count): they are not counted again as c's.
+	o.publish()
+	if c.read != nil && c.read == o.read {
+		c.published += o.Stats.Flows + o.Stats.DNSAnswers + o.Stats.Bad
+	}
 	c.Stats.Flows += o.Stats.Flows
 	c.Stats.DNSAnswers += o.Stats.DNSAnswers
 	c.Stats.Bad += o.Stats.Bad

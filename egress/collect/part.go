@@ -17,6 +17,7 @@ func (j *Aggregator) PartCollector(overflow func(*Conversation)) *Collector {
 		return j.sourceIndex(a)
 	}, overflow)
 	c.one = j.oneSystem()
+	c.read = &j.read
 	return c
 }
 

@@ -20,14 +20,13 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // requireTool fails the test when a tool the test drives is missing.
 func requireTool(tb testing.TB, name, debian string) {
 	tb.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		tb.Fatalf("%s is needed for this test: apt-get install %s (%v)", name, debian, err)
-	}
+	testtool.Command(tb, name, debian)
 }
 
 // packet is one packet of a synthetic capture, from src to dst.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/embargo-dev/embargo/egress"
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // collect keeps copies of what a reader sends.
@@ -41,11 +42,7 @@ func read(t testing.TB, rd *Reader, name string, b []byte) (*collect, Stats) {
 // requireTool fails the test when a tool is missing, naming its package.
 func requireTool(t testing.TB, tool, debianPackage string) string {
 	t.Helper()
-	path, err := exec.LookPath(tool)
-	if err != nil {
-		t.Fatalf("%s is needed for this test: install the Debian package %s (%v)", tool, debianPackage, err)
-	}
-	return path
+	return testtool.Command(t, tool, debianPackage)
 }
 
 // tshark runs tshark and returns its standard output.

@@ -103,11 +103,19 @@ next:
 // named (inside the tar) changed: the signatures no longer hold.
 func Tamper(t testing.TB, bundle []byte, marker string) []byte {
 	t.Helper()
-	i := bytes.Index(bundle, []byte(marker))
-	if i < 0 {
+	if !bytes.Contains(bundle, []byte(marker)) {
 		t.Fatalf("no %q in the bundle", marker)
 	}
+	// Every occurrence: a bundle holds the targets of earlier versions
+	// too, under names made of their digests, so the first occurrence
+	// may lie in a target the client never fetches.
 	out := bytes.Clone(bundle)
-	out[i] ^= 0x20
-	return out
+	for i := 0; ; {
+		j := bytes.Index(out[i:], []byte(marker))
+		if j < 0 {
+			return out
+		}
+		out[i+j] ^= 0x20
+		i += j + len(marker)
+	}
 }

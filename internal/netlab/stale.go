@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // debianPackage names the Debian package of each tool the lab or its
@@ -26,28 +28,24 @@ var debianPackage = map[string]string{
 	"tcpdump": "tcpdump",
 }
 
-// RequireTools fails the test (it never skips) unless it runs as root and
-// every named command is on PATH, naming the Debian packages to install.
+// RequireTools fails the test unless it runs as root and every named
+// command is on PATH, naming the Debian packages to install; a missing
+// command skips it instead, saying so, when the run installs nothing
+// (testtool.NoInstall).
 func RequireTools(t testing.TB, cmds ...string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Fatalf("netlab: network namespace tests must run as root (uid %d)", os.Geteuid())
 	}
-	var missing, pkgs []string
-	for _, c := range cmds {
-		if _, err := exec.LookPath(c); err != nil {
-			missing = append(missing, c)
-			pkg := debianPackage[c]
-			if pkg == "" {
-				pkg = c
-			}
-			pkgs = append(pkgs, pkg)
+	pairs := make([][2]string, len(cmds))
+	for i, c := range cmds {
+		pkg := debianPackage[c]
+		if pkg == "" {
+			pkg = c
 		}
+		pairs[i] = [2]string{c, pkg}
 	}
-	if len(missing) > 0 {
-		t.Fatalf("netlab: missing %s: apt-get install %s",
-			strings.Join(missing, ", "), strings.Join(pkgs, " "))
-	}
+	testtool.Commands(t, pairs...)
 }
 
 // removeStale deletes lab namespaces, and the labs' temporary

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -37,9 +38,7 @@ func run(t *testing.T, name string, args ...string) string {
 // runErr runs a tool that may fail; a missing tool fails the test.
 func runErr(t *testing.T, name string, args ...string) (string, error) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is needed (Debian package %s): %v", name, toolPackages[name], err)
-	}
+	testtool.Command(t, name, toolPackages[name])
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -55,9 +54,7 @@ func runErr(t *testing.T, name string, args ...string) (string, error) {
 // result with zipalign. It returns the unsigned APK's path.
 func buildAPK(t *testing.T, dir, manifest string, res map[string]string) string {
 	t.Helper()
-	if _, err := os.Stat(frameworkRes); err != nil {
-		t.Fatalf("the framework resources (Debian package android-framework-res): %v", err)
-	}
+	testtool.File(t, frameworkRes, "android-framework-res")
 	src := filepath.Join(dir, "src")
 	files := map[string]string{"AndroidManifest.xml": manifest}
 	for p, v := range res {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -30,10 +31,7 @@ func fixture(t *testing.T, name string) []byte {
 // fails, rather than skips, without it: the test script installs it.
 func binary(t testing.TB, name string) []byte {
 	t.Helper()
-	tool, err := exec.LookPath("plistutil")
-	if err != nil {
-		t.Fatalf("plistutil (Debian package libplist-utils) is needed to build binary property lists: %v", err)
-	}
+	tool := testtool.Command(t, "plistutil", "libplist-utils")
 	out := filepath.Join(t.TempDir(), name+".bin")
 	cmd := exec.Command(tool, "-i", filepath.Join("testdata", name), "-o", out, "-f", "bin")
 	if msg, err := cmd.CombinedOutput(); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -79,9 +80,7 @@ func TestMalformedExtensionsJSON(t *testing.T) {
 // with Firefox's reading of its name and author, and none of Firefox's
 // built-in add-ons.
 func TestRealFirefoxProfile(t *testing.T) {
-	if _, err := exec.LookPath("firefox-esr"); err != nil {
-		t.Fatal("firefox-esr (Debian package firefox-esr) is needed: scripts/test installs it")
-	}
+	testtool.Command(t, "firefox-esr", "firefox-esr")
 	root := t.TempDir()
 	profile := filepath.Join(root, "home", "anna", ".mozilla", "firefox", "k3x9.default-esr")
 	const id = "protection@kaspersky.example"

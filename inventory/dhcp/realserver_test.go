@@ -8,16 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// need fails the test when a command the test runs is missing: these
-// tests are how the reader is held to the servers' real files.
-func need(t *testing.T, cmd, pkg string) {
-	t.Helper()
-	if _, err := exec.LookPath(cmd); err != nil {
-		t.Fatalf("%s is needed to make a real lease file: apt-get install %s", cmd, pkg)
-	}
-}
+	"github.com/embargo-dev/embargo/internal/testtool"
+)
 
 // TestRealServers runs Debian's dhcpd, Kea and dnsmasq in network
 // namespaces of their own, with real clients (busybox udhcpc, ISC
@@ -26,12 +19,11 @@ func need(t *testing.T, cmd, pkg string) {
 // their MACs and host names (and, from dhcpd, their vendor classes); the
 // laptop that released its lease is not. Runs as root, as CI does.
 func TestRealServers(t *testing.T) {
-	for _, c := range [][2]string{
-		{"ip", "iproute2"}, {"busybox", "busybox"}, {"dhclient", "isc-dhcp-client"},
-		{"dhcpd", "isc-dhcp-server"}, {"kea-dhcp4", "kea-dhcp4-server"}, {"dnsmasq", "dnsmasq-base"},
-	} {
-		need(t, c[0], c[1])
-	}
+	// These tests are how the reader is held to the servers' real files:
+	// a missing server fails them.
+	testtool.Commands(t,
+		[2]string{"ip", "iproute2"}, [2]string{"busybox", "busybox"}, [2]string{"dhclient", "isc-dhcp-client"},
+		[2]string{"dhcpd", "isc-dhcp-server"}, [2]string{"kea-dhcp4", "kea-dhcp4-server"}, [2]string{"dnsmasq", "dnsmasq-base"})
 	if os.Geteuid() != 0 {
 		t.Fatal("making network namespaces needs root")
 	}

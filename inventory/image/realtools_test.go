@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory/dpkg"
 )
 
@@ -33,9 +34,7 @@ import (
 
 func tool(t *testing.T, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is needed (apt-get install %s; scripts/test installs it): %v", name, name, err)
-	}
+	testtool.Command(t, name, name) // umoci and skopeo are packaged under their names
 }
 
 func run(t *testing.T, dir, name string, args ...string) string {

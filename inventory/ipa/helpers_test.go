@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -23,8 +24,8 @@ import (
 // tool runs a command and returns its standard output.
 func tool(t testing.TB, stdin []byte, name string, args ...string) []byte {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Fatalf("%s is needed (%s): %v", name, map[string]string{"plistutil": "Debian package libplist-utils", "openssl": "Debian package openssl", "go": "the Go toolchain"}[name], err)
+	if name != "go" {
+		testtool.Command(t, name, map[string]string{"plistutil": "libplist-utils", "openssl": "openssl"}[name])
 	}
 	cmd := exec.Command(name, args...)
 	var out, errb bytes.Buffer

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -121,10 +122,7 @@ func TestHostile(t *testing.T) {
 // TestJarTool builds an archive with the JDK's jar tool, Maven's layout
 // inside, and reads it.
 func TestJarTool(t *testing.T) {
-	jar, err := exec.LookPath("jar")
-	if err != nil {
-		t.Fatal("jar (Debian package openjdk-17-jdk-headless) makes the fixture: ", err)
-	}
+	jar := testtool.Command(t, "jar", "openjdk-17-jdk-headless")
 	dir := t.TempDir()
 	collecttest.Write(t, dir, map[string][]byte{
 		"classes/META-INF/maven/com.kaspersky.android-components/kaspresso/pom.properties": pomProps("com.kaspersky.android-components", "kaspresso", "1.5.3"),

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // TestRealLldpd runs Debian's lldpd: three daemons advertise themselves
@@ -17,11 +19,7 @@ import (
 // format, is read as the committed copies are; a daemon with no
 // neighbour gives an empty table. Runs as root, as CI does.
 func TestRealLldpd(t *testing.T) {
-	for _, c := range [][2]string{{"ip", "iproute2"}, {"lldpd", "lldpd"}, {"lldpctl", "lldpd"}} {
-		if _, err := exec.LookPath(c[0]); err != nil {
-			t.Fatalf("%s is needed to make real lldpctl output: apt-get install %s", c[0], c[1])
-		}
-	}
+	testtool.Commands(t, [2]string{"ip", "iproute2"}, [2]string{"lldpd", "lldpd"}, [2]string{"lldpctl", "lldpd"})
 	if os.Geteuid() != 0 {
 		t.Fatal("making network namespaces needs root")
 	}

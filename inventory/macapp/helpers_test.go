@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -39,7 +40,7 @@ func plistutil(t *testing.T, xml []byte) []byte {
 	if err := os.WriteFile(in, xml, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := exec.Command("plistutil", "-i", in, "-o", out, "-f", "bin").CombinedOutput(); err != nil {
+	if b, err := exec.Command(testtool.Command(t, "plistutil", "libplist-utils"), "-i", in, "-o", out, "-f", "bin").CombinedOutput(); err != nil {
 		t.Fatalf("plistutil (Debian package libplist-utils): %v\n%s", err, b)
 	}
 	bin, err := os.ReadFile(out)

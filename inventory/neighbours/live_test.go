@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -62,11 +63,7 @@ func namespace(t *testing.T) string {
 // net-tools), and this machine's own table. It fails when a tool is
 // missing.
 func TestLive(t *testing.T) {
-	for _, tool := range []string{"ip", "arp"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed (apt-get install iproute2 net-tools): %v", tool, err)
-		}
-	}
+	testtool.Commands(t, [2]string{"ip", "iproute2"}, [2]string{"arp", "net-tools"})
 	ns := namespace(t)
 	v4 := []string{"192.0.2.20 04:03:12:00:00:01 v0", "192.0.2.21 00:11:22:33:44:55 v0"}
 	all := append([]string{"2001:db8::20 3c:ef:8c:00:00:02 v0"}, v4...)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -116,10 +117,7 @@ func scan(t *testing.T, nmap, fixture string, args ...string) []byte {
 // scan, service and script scans over IPv4 and IPv6, an OS scan. It
 // fails when nmap is missing.
 func TestNmapLive(t *testing.T) {
-	nmap, err := exec.LookPath("nmap")
-	if err != nil {
-		t.Fatalf("nmap is needed (apt-get install nmap): %v", err)
-	}
+	nmap := testtool.Command(t, "nmap", "nmap")
 	port4, port6, closed := camera(t, "tcp4", "127.0.0.1:0"), camera(t, "tcp6", "[::1]:0"), closedPort(t)
 	camera := map[inventory.Field][]string{
 		ServiceProduct: {"Hikvision camera httpd"}, DeviceType: {"webcam"},

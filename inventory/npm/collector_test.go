@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -101,10 +102,7 @@ func TestHostile(t *testing.T) {
 // TestNPMInstalled installs packages with the real npm, offline, from
 // tarballs that npm pack made, and reads the node_modules folder back.
 func TestNPMInstalled(t *testing.T) {
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatal("npm (Debian package npm) installs the fixtures: ", err)
-	}
+	npm := testtool.Command(t, "npm", "npm")
 	dir := t.TempDir()
 	var tarballs []string
 	for _, pkg := range []struct{ dir, json string }{

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	embpe "github.com/embargo-dev/embargo/inventory/pe"
 )
 
@@ -49,6 +50,9 @@ func TestMain(m *testing.M) {
 // not be changed.
 func makeFixtures(t testing.TB) *fixtures {
 	t.Helper()
+	// Every test that reads the fixtures needs their makers: each is
+	// failed, or skipped, for a missing one on its own account.
+	fixtureTools(t)
 	shared.once.Do(func() {
 		dir, err := os.MkdirTemp("", "embargo-pe-")
 		if err != nil {
@@ -71,7 +75,15 @@ func makeFixtures(t testing.TB) *fixtures {
 // goSigned, in a folder of the test's own.
 func makeSmallFixtures(t testing.TB) *fixtures {
 	t.Helper()
+	fixtureTools(t)
 	return makeSmallFixturesIn(t, t.TempDir())
+}
+
+// fixtureTools checks for the tools that make the fixtures.
+func fixtureTools(t testing.TB) {
+	t.Helper()
+	testtool.Commands(t, [2]string{"x86_64-w64-mingw32-windres", "binutils-mingw-w64-x86-64"},
+		[2]string{"x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"}, [2]string{"osslsigncode", "osslsigncode"})
 }
 
 func makeSmallFixturesIn(t testing.TB, dir string) *fixtures {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // The fixtures are made here, by the real tools: Debian's mingw-w64
@@ -141,10 +143,17 @@ func buildGo(t testing.TB, dir, name string) string {
 	return exe
 }
 
+// witnessPackage names the Debian package of each tool the tests run.
+var witnessPackage = map[string]string{
+	"osslsigncode": "osslsigncode", "sbverify": "sbsigntool",
+	"x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64", "x86_64-w64-mingw32-windres": "binutils-mingw-w64-x86-64",
+	"dpkg-deb": "dpkg", "apt-get": "apt",
+}
+
 // run runs a tool and fails the test when it is missing or fails.
 func run(t testing.TB, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
+	out, err := exec.Command(testtool.Command(t, name, witnessPackage[name]), args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
@@ -169,7 +178,7 @@ func copyFile(t testing.TB, from, to string) {
 // the test only when the tool is missing or could not start.
 func runAllowFail(t testing.TB, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
+	out, err := exec.Command(testtool.Command(t, name, witnessPackage[name]), args...).CombinedOutput()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		t.Fatalf("%s: %v", name, err)

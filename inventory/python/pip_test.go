@@ -2,12 +2,14 @@ package python
 
 import (
 	"archive/zip"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -15,9 +17,9 @@ import (
 // wheel) and setuptools (setup.py install, a zipped egg), into a fresh
 // virtual environment, and reads them back.
 func TestPipInstalled(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Fatal("python3 (Debian packages python3 and python3-venv) installs the fixtures: ", err)
+	py := testtool.Command(t, "python3", "python3")
+	if out, err := exec.Command(py, "-c", "import ensurepip, venv").CombinedOutput(); err != nil {
+		testtool.Missing(t, "python3's venv module", "python3-venv", fmt.Errorf("%v: %s", err, out))
 	}
 	dir := t.TempDir()
 	venv := filepath.Join(dir, "venv")

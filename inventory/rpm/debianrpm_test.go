@@ -13,6 +13,7 @@ import (
 
 	"github.com/embargo-dev/embargo/attribute"
 	"github.com/embargo-dev/embargo/catalog"
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -58,7 +59,8 @@ func installDB(t *testing.T, dir string, rpms ...string) {
 
 func run(t *testing.T, name string, args ...string) {
 	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+	// rpm and rpmbuild are both Debian's package rpm.
+	if out, err := exec.Command(testtool.Command(t, name, "rpm"), args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 	}
 }

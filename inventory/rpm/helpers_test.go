@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // goRPMDBTestdata returns the folder of rpm databases that go-rpmdb ships
@@ -243,7 +245,7 @@ func mustRead(t testing.TB, p string) []byte {
 // line each, sorted.
 func rpmList(t *testing.T, dir, backend string) []string {
 	t.Helper()
-	cmd := exec.Command("rpm", "-qa", "--dbpath", dir, "--define", "_db_backend "+backend,
+	cmd := exec.Command(testtool.Command(t, "rpm", "rpm"), "-qa", "--dbpath", dir, "--define", "_db_backend "+backend,
 		"--qf", `%{NAME}\t%{EVR}\t%{VENDOR}\t%{URL}\n`)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

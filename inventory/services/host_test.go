@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -18,7 +19,7 @@ import (
 // follow; masked units are links to /dev/null, and may or may not also
 // have a file of their own.
 func TestThisMachine(t *testing.T) {
-	out, err := exec.Command("systemctl", "list-unit-files", "--type=service", "--no-legend", "--no-pager").Output()
+	out, err := exec.Command(testtool.Command(t, "systemctl", "systemd"), "list-unit-files", "--type=service", "--no-legend", "--no-pager").Output()
 	if err != nil {
 		t.Fatalf("systemctl (Debian package systemd): %v", err)
 	}

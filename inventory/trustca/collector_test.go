@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -77,7 +78,7 @@ func TestDebianTrustStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("update-ca-certificates", "--fresh", "--certsconf", filepath.Join(root, "etc/ca-certificates.conf"),
+	cmd := exec.Command(testtool.Command(t, "update-ca-certificates", "ca-certificates"), "--fresh", "--certsconf", filepath.Join(root, "etc/ca-certificates.conf"),
 		"--certsdir", filepath.Join(root, "usr/share/ca-certificates"), "--localcertsdir", filepath.Join(root, "usr/local/share/ca-certificates"),
 		"--etccertsdir", etc, "--hooksdir", hooks)
 	if out, err := cmd.CombinedOutput(); err != nil {

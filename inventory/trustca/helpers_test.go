@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 	"github.com/embargo-dev/embargo/inventory/collecttest"
 )
@@ -80,7 +81,7 @@ func (a *authority) pem(typ string) []byte {
 // openssl runs the real openssl command and returns its output.
 func openssl(t *testing.T, args ...string) []byte {
 	t.Helper()
-	out, err := exec.Command("openssl", args...).CombinedOutput()
+	out, err := exec.Command(testtool.Command(t, "openssl", "openssl"), args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl %v (Debian package openssl): %v\n%s", args, err, out)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -95,7 +96,7 @@ func TestLongValueInSegments(t *testing.T) {
 `), "UninstallString")
 	file := filepath.Join(t.TempDir(), "SOFTWARE")
 	writeFile(t, file, hive)
-	out, err := exec.Command("hivexget", file, `\Microsoft\Windows\CurrentVersion\Uninstall\Long`, "UninstallString").Output()
+	out, err := exec.Command(testtool.Command(t, "hivexget", "libhivex-bin"), file, `\Microsoft\Windows\CurrentVersion\Uninstall\Long`, "UninstallString").Output()
 	if err != nil {
 		t.Fatalf("hivexget (Debian package libhivex-bin): %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -137,7 +138,7 @@ func TestUninstallKeysAsHivexSees(t *testing.T) {
 	writeFile(t, file, software)
 	var want []string
 	for _, dir := range []string{`\Microsoft\Windows\CurrentVersion\Uninstall`, `\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall`} {
-		cmd := exec.Command("hivexsh", file)
+		cmd := exec.Command(testtool.Command(t, "hivexsh", "libhivex-bin"), file)
 		cmd.Stdin = strings.NewReader("cd " + dir + "\nls\n")
 		out, err := cmd.Output()
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // emptyHive is the smallest hive hivex opens: a header, one 4 KiB bin
@@ -65,10 +67,7 @@ func emptyHive() []byte {
 // time. The test fails when hivexregedit (libwin-hivex-perl) is missing.
 func buildHive(t testing.TB, prefix, reg string) []byte {
 	t.Helper()
-	tool, err := exec.LookPath("hivexregedit")
-	if err != nil {
-		t.Fatalf("hivexregedit (Debian package libwin-hivex-perl) makes the test hives: %v", err)
-	}
+	tool := testtool.Command(t, "hivexregedit", "libwin-hivex-perl")
 	dir := t.TempDir()
 	hivePath, regPath := filepath.Join(dir, "hive"), filepath.Join(dir, "merge.reg")
 	if err := os.WriteFile(hivePath, emptyHive(), 0o644); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"www.velocidex.com/golang/regparser"
 
+	"github.com/embargo-dev/embargo/internal/testtool"
 	"github.com/embargo-dev/embargo/inventory"
 )
 
@@ -36,7 +37,7 @@ func realHive(t *testing.T) string {
 // independent reader, lists.
 func TestRealHiveAsHivexSees(t *testing.T) {
 	file := realHive(t)
-	export, err := exec.Command("hivexregedit", "--export", file, `\`).Output()
+	export, err := exec.Command(testtool.Command(t, "hivexregedit", "libwin-hivex-perl"), "--export", file, `\`).Output()
 	if err != nil {
 		t.Fatalf("hivexregedit --export (Debian package libwin-hivex-perl): %v", err)
 	}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // Cluster is a private PostgreSQL server for one test: its own data
@@ -41,10 +43,7 @@ func Postgres(t testing.TB) string {
 // pgBin finds the newest PostgreSQL's programs.
 func pgBin(t testing.TB) string {
 	t.Helper()
-	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(found) == 0 {
-		t.Fatal("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): install the Debian package postgresql (apt-get install -y postgresql)")
-	}
+	found := testtool.Glob(t, "/usr/lib/postgresql/*/bin/initdb", "postgresql")
 	sort.Slice(found, func(i, j int) bool { return version(found[i]) > version(found[j]) })
 	return filepath.Dir(found[0])
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/embargo-dev/embargo/internal/testtool"
 )
 
 // ChromiumPath is Debian's chromium (package chromium).
@@ -26,10 +28,7 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 // command installs it) when it is missing.
 func Chromium(t testing.TB) string {
 	t.Helper()
-	if _, err := os.Stat(ChromiumPath); err != nil {
-		t.Fatalf("browser tests need %s: install the Debian package chromium (apt-get install -y chromium): %v", ChromiumPath, err)
-	}
-	return ChromiumPath
+	return testtool.File(t, ChromiumPath, "chromium")
 }
 
 // Browser starts a headless chromium for the test, through chromedp,
@@ -82,10 +81,7 @@ var pagesLine = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
 // poppler-utils), failing the test when it is missing.
 func PDFPages(t testing.TB, pdf []byte) int {
 	t.Helper()
-	bin, err := exec.LookPath("pdfinfo")
-	if err != nil {
-		t.Fatalf("counting PDF pages needs pdfinfo: install the Debian package poppler-utils (apt-get install -y poppler-utils): %v", err)
-	}
+	bin := testtool.Command(t, "pdfinfo", "poppler-utils")
 	path := filepath.Join(t.TempDir(), "count.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
