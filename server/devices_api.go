@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -83,56 +80,7 @@ func (s *Server) exportDevices(w http.ResponseWriter, r *http.Request) error {
 		last, err = s.st.DeviceFindings(r.Context(), viewer(r), f)
 		return last, err
 	}
-	name := "embargo-devices-" + s.now().UTC().Format("20060102")
-	w.Header().Set("Cache-Control", "no-store")
-	bw := bufio.NewWriter(w)
-	var cw *csv.Writer
-	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		cw = csv.NewWriter(bw)
-		cw.Write(deviceColumns)
-	} else {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
-		bw.WriteString("[")
-	}
-	first := true
-	for len(page) > 0 {
-		for _, x := range page {
-			if cw != nil {
-				cw.Write(deviceRow(x))
-				continue
-			}
-			b, err := json.Marshal(x)
-			if err != nil {
-				return streamError(err)
-			}
-			if !first {
-				bw.WriteString(",")
-			}
-			first = false
-			bw.Write(b)
-		}
-		if page, err = next(); err != nil {
-			// The status is sent: a cut file tells a reader it is
-			// incomplete, and the log says why.
-			if cw != nil {
-				cw.Flush()
-			}
-			bw.Flush()
-			return streamError(err)
-		}
-	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return streamError(err)
-		}
-	} else {
-		bw.WriteString("]\n")
-	}
-	return bw.Flush()
+	return streamRows(w, "embargo-devices-"+s.now().UTC().Format("20060102"), format, deviceColumns, deviceRow, page, func([]store.DeviceFinding) ([]store.DeviceFinding, error) { return next() })
 }
 
 // deviceRow is one CSV row; every cell goes through report.CSVCell so a

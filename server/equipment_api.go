@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -81,56 +78,7 @@ func (s *Server) exportEquipment(w http.ResponseWriter, r *http.Request) error {
 		f.AfterHost, f.AfterItem = last[len(last)-1].HostID, last[len(last)-1].ItemID
 		return s.st.Equipment(r.Context(), viewer(r), f)
 	}
-	name := "embargo-equipment-" + s.now().UTC().Format("20060102")
-	w.Header().Set("Cache-Control", "no-store")
-	bw := bufio.NewWriter(w)
-	var cw *csv.Writer
-	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		cw = csv.NewWriter(bw)
-		cw.Write(equipmentColumns)
-	} else {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
-		bw.WriteString("[")
-	}
-	first := true
-	for len(page) > 0 {
-		for _, x := range page {
-			if cw != nil {
-				cw.Write(equipmentRow(x))
-				continue
-			}
-			b, err := json.Marshal(x)
-			if err != nil {
-				return streamError(err)
-			}
-			if !first {
-				bw.WriteString(",")
-			}
-			first = false
-			bw.Write(b)
-		}
-		if page, err = next(page); err != nil {
-			// The status is sent: a cut file tells a reader it is
-			// incomplete, and the log says why.
-			if cw != nil {
-				cw.Flush()
-			}
-			bw.Flush()
-			return streamError(err)
-		}
-	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return streamError(err)
-		}
-	} else {
-		bw.WriteString("]\n")
-	}
-	return bw.Flush()
+	return streamRows(w, "embargo-equipment-"+s.now().UTC().Format("20060102"), format, equipmentColumns, equipmentRow, page, next)
 }
 
 // equipmentRow is one CSV row; every cell goes through report.CSVCell so
