@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,17 +35,7 @@ func runBinEnv(t *testing.T, bin string, env []string, args ...string) (stdout, 
 	}
 	cmd.Env = append(cmd.Env, "XDG_CONFIG_HOME="+t.TempDir(), "EMBARGO_CONFIG="+os.DevNull)
 	cmd.Env = append(cmd.Env, env...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
+	return runCmd(t, cmd)
 }
 
 // writeConfig writes a configuration file, and returns its name.

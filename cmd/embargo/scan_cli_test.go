@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -27,17 +26,7 @@ func runAt(t *testing.T, dir string, env []string, args ...string) (stdout, stde
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return o.String(), e.String(), code
+	return runCmd(t, cmd)
 }
 
 // A table is fitted to $COLUMNS (the terminal's width when standard
