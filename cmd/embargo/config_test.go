@@ -277,13 +277,14 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := "testdata/clean.cdx.json"
+	state := t.TempDir() // never the machine's /var/lib/embargo-agent
 	runs := []struct {
 		env  []string
 		args []string
 		want string // in stderr
 	}{
-		{[]string{"EMBARGO_AGENT_TOKEN=" + envSecret}, []string{"agent", "--server", "http://127.0.0.1:9", "--once", target}, ""},
-		{[]string{"EMBARGO_CONFIG=" + conf}, []string{"agent", "--server", "http://127.0.0.1:9", "--once", target},
+		{[]string{"EMBARGO_AGENT_TOKEN=" + envSecret}, []string{"agent", "--server", "http://127.0.0.1:9", "--state-dir", state, "--once", target}, ""},
+		{[]string{"EMBARGO_CONFIG=" + conf}, []string{"agent", "--server", "http://127.0.0.1:9", "--state-dir", state, "--once", target},
 			conf + ":2 sets --token, a secret, in a file other users can read: chmod 600 " + conf},
 		{[]string{"EMBARGO_TOKEN=" + envSecret, "EMBARGO_METRICS_TOKEN=" + envSecret, "EMBARGO_DISCOVER_SNMP_COMMUNITY=" + envSecret}, []string{"agent", "--help"}, ""},
 		{[]string{"EMBARGO_METRICS_TOKEN=" + envSecret}, []string{"serve", "--help"}, ""},
