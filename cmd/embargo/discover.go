@@ -115,15 +115,15 @@ func runDiscover(cmd *cobra.Command, o discoverOptions) error {
 		return err
 	}
 	if o.dryRun {
-		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: dry run: nothing was sent to the %d addresses\n", doc.Addresses)
+		fmt.Fprintf(cmd.ErrOrStderr(), "embargo: dry run: nothing was sent to %s\n", plural(doc.Addresses, "address", "addresses"))
 		return nil
 	}
 	path, err := saveDiscovery(doc, o.save)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %d addresses probed with %d probes, %d answered; saved %s\n",
-		doc.Addresses, doc.Probes, len(doc.Hosts), path)
+	fmt.Fprintf(cmd.ErrOrStderr(), "embargo: %s probed with %s, %d answered; saved %s\n",
+		plural(doc.Addresses, "address", "addresses"), plural(doc.Probes, "probe", "probes"), len(doc.Hosts), path)
 	rep, err := scan.Run(cmd.Context(), attribute.New(cat), []string{path}, scan.Options{Reader: discovery.Reader{}.Name(), Version: version})
 	if err != nil {
 		return err
@@ -184,4 +184,12 @@ func saveDiscovery(doc *discovery.Document, path string) (string, error) {
 		return "", fmt.Errorf("writing %s: %w", path, err)
 	}
 	return path, fh.Close()
+}
+
+// plural is n with the noun's form for it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
