@@ -271,7 +271,7 @@ type decisions struct {
 
 // attrKey is what decides the rules that read no more of the item than
 // itemKeyFields; tags are joined by NUL.
-type attrKey struct{ product, supplier, tier, typ, equipment, tags string }
+type attrKey struct{ product, supplier, tier, typ, equipment, tags, config string }
 
 // outcome is one rule's decision.
 type outcome struct {
@@ -304,6 +304,7 @@ func (s *SystemEvaluator) Evaluate(it *inventory.Item, at *attribute.Attribution
 	if it != nil {
 		key.typ, key.equipment = string(it.Type), EquipmentOf(it, at)
 		key.tags = strings.Join(TagsOf(it), "\x00")
+		key.config = configKey(it)
 	}
 	if at != nil {
 		key.supplier, key.tier = entityOf(at), string(at.Tier)
@@ -442,7 +443,7 @@ func (e *Engine) fill(v *vars, it *inventory.Item, at *attribute.Attribution) {
 	v.item.Tags = []string{}
 	if it != nil {
 		v.item = ItemVars{Name: it.Name, Version: it.Version, Type: string(it.Type), Ecosystem: it.Ecosystem, DependencyPath: it.DependencyPath,
-			Equipment: EquipmentOf(it, at), Tags: TagsOf(it)}
+			Equipment: EquipmentOf(it, at), Tags: TagsOf(it), Config: ConfigOf(it)}
 		if v.item.DependencyPath == nil {
 			v.item.DependencyPath = []string{}
 		}

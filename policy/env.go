@@ -50,6 +50,11 @@ type ItemVars struct {
 	// Tags are the labels its source gave the item (TagsOf), such as an
 	// exception claimed for it (TagS889NoUserData).
 	Tags []string `cel:"tags"`
+	// Config is what the item's own settings say (issue 20), by setting
+	// (ConfigOf): config.ksn is "global", "private", "off" or "unknown"
+	// where a collector read a product's data-sharing switch. A setting
+	// not read is an absent key: rules test `"ksn" in item.config` first.
+	Config map[string]string `cel:"config"`
 }
 
 // ProductVars is `product`: the catalogued product, all empty when the

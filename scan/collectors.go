@@ -17,6 +17,7 @@ import (
 	"github.com/embargo-dev/embargo/inventory/dpkg"
 	"github.com/embargo-dev/embargo/inventory/gobinary"
 	"github.com/embargo-dev/embargo/inventory/java"
+	"github.com/embargo-dev/embargo/inventory/kavscanengine"
 	"github.com/embargo-dev/embargo/inventory/macapp"
 	"github.com/embargo-dev/embargo/inventory/npm"
 	"github.com/embargo-dev/embargo/inventory/pe"
@@ -35,6 +36,7 @@ func Collectors() []inventory.Collector {
 		rpm.Collector{},
 		apk.Collector{},
 		&pe.Collector{},
+		kavscanengine.Collector{},
 		&pe.Collector{All: true},
 		macapp.Collector{},
 		macapp.Launchd{},
