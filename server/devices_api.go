@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/embargo-dev/embargo/report"
@@ -33,20 +32,10 @@ func (s *Server) devices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	want := f.Limit
-	if want == 0 {
-		want = maxListLimit
-	}
-	f.Limit = want + 1
-	rows, err := s.st.DeviceFindings(r.Context(), viewer(r), f)
-	if err != nil {
-		return err
-	}
-	if len(rows) > want {
-		rows = rows[:want]
-		w.Header().Set(TruncatedHeader, fmt.Sprintf("the first %d rows; GET /api/v1/export/devices has them all", want))
-	}
-	return writeJSON(w, http.StatusOK, nonNil(rows))
+	return listCapped(w, f.Limit, "/api/v1/export/devices", func(limit int) ([]store.DeviceFinding, error) {
+		f.Limit = limit
+		return s.st.DeviceFindings(r.Context(), viewer(r), f)
+	})
 }
 
 // deviceColumns are the devices export's columns, in order.

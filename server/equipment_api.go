@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -33,20 +32,10 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	want := f.Limit
-	if want == 0 {
-		want = maxListLimit
-	}
-	f.Limit = want + 1
-	rows, err := s.st.Equipment(r.Context(), viewer(r), f)
-	if err != nil {
-		return err
-	}
-	if len(rows) > want {
-		rows = rows[:want]
-		w.Header().Set(TruncatedHeader, fmt.Sprintf("the first %d rows; GET /api/v1/export/equipment has them all", want))
-	}
-	return writeJSON(w, http.StatusOK, nonNil(rows))
+	return listCapped(w, f.Limit, "/api/v1/export/equipment", func(limit int) ([]store.Equipment, error) {
+		f.Limit = limit
+		return s.st.Equipment(r.Context(), viewer(r), f)
+	})
 }
 
 // equipmentColumns are the equipment export's columns, in order.

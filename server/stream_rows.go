@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 )
 
@@ -61,4 +62,23 @@ func streamRows[T any](w http.ResponseWriter, name, format string, columns []str
 		bw.WriteString("]\n")
 	}
 	return bw.Flush()
+}
+
+// listCapped writes a list of at most limit rows (maxListLimit when 0)
+// as JSON, asking list for one more to tell whether there are others;
+// when there are, the TruncatedHeader names the export that has them
+// all.
+func listCapped[T any](w http.ResponseWriter, limit int, export string, list func(limit int) ([]T, error)) error {
+	if limit == 0 {
+		limit = maxListLimit
+	}
+	rows, err := list(limit + 1)
+	if err != nil {
+		return err
+	}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		w.Header().Set(TruncatedHeader, fmt.Sprintf("the first %d rows; GET %s has them all", limit, export))
+	}
+	return writeJSON(w, http.StatusOK, nonNil(rows))
 }
